@@ -1,0 +1,46 @@
+# FamilieKracht: `make run` serves the app with demo data, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Local runs are development runs unless DEBUG is set otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: install run test lint bench worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: starting a Celery worker (with the beat schedule) beside the server"; \
+		trap 'kill 0' EXIT INT TERM; \
+		$(RUN_ENV) $(BIN)/celery -A familiekracht worker --beat --loglevel=INFO --concurrency=2 & \
+		$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	else \
+		$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: install lint
+	$(BIN)/python manage.py check
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python tests/benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from cases.models import TEAM_WIDE_ROLES, Membership
+
+
+def membership(request: HttpRequest) -> dict[str, Any]:
+    """The user's teams and roles, for navigation fit to the role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def load() -> list[Membership]:
+        return list(Membership.objects.filter(user=user).select_related("team"))
+
+    # Lazy: pages that do not show the navigation pay no query.
+    from django.utils.functional import SimpleLazyObject
+
+    memberships = SimpleLazyObject(load)
+    return {
+        "my_memberships": memberships,
+        "my_roles": SimpleLazyObject(lambda: {m.role for m in memberships}),
+        "is_team_wide": SimpleLazyObject(
+            lambda: any(m.role in TEAM_WIDE_ROLES for m in memberships)
+        ),
+    }

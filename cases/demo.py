@@ -1,0 +1,263 @@
+"""Fictitious demo data: two teams, their people and families with members and contacts.
+
+Everything made here is fictitious. Demo families have case numbers starting with
+DEMO_PREFIX, which is how `seed_demo` tells a demo database from a real one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from cases.models import (
+    Contact,
+    ContactKind,
+    Family,
+    FamilyRole,
+    FamilyStatus,
+    LifeDomain,
+    Member,
+    Membership,
+    Referrer,
+    Role,
+    Team,
+)
+
+DEMO_PREFIX = "DEMO-"
+DEMO_PASSWORD = "demo-familiekracht"  # noqa: S105 - printed and documented as demo-only
+
+# (username, first name, last name, team, role)
+DEMO_USERS = [
+    ("coach-zuidoost", "Samira", "El Amrani", "Amsterdam Zuidoost", Role.COACH),
+    ("coach2-zuidoost", "Jeroen", "Bakker", "Amsterdam Zuidoost", Role.COACH),
+    ("psycholoog-zuidoost", "Marieke", "de Vries", "Amsterdam Zuidoost", Role.PSYCHOLOGIST),
+    ("coordinator-zuidoost", "Kofi", "Mensah", "Amsterdam Zuidoost", Role.COORDINATOR),
+    ("coach-denhaag", "Priya", "Ramdin", "Den Haag", Role.COACH),
+    ("psycholoog-denhaag", "Thomas", "Visser", "Den Haag", Role.PSYCHOLOGIST),
+    ("coordinator-denhaag", "Fatma", "Yilmaz", "Den Haag", Role.COORDINATOR),
+]
+
+SURNAMES = [
+    "Jansen",
+    "de Boer",
+    "Pinas",
+    "Kartosen",
+    "Öztürk",
+    "Mohan",
+    "Asante",
+    "Bouzid",
+    "van Dijk",
+    "Brouwer",
+    "Lont",
+    "Sabajo",
+    "Doğan",
+    "Hassan",
+    "Tjon",
+    "Vermeulen",
+    "Amponsah",
+    "Benali",
+    "Wijnaldum",
+    "Smit",
+    "Koster",
+    "Raghoebier",
+    "Abdi",
+    "Mulder",
+]
+ADULT_NAMES = [
+    "Naomi",
+    "Dewi",
+    "Ayşe",
+    "Mohammed",
+    "Kwame",
+    "Sandra",
+    "Rachid",
+    "Esther",
+    "Marco",
+    "Linda",
+    "Yusuf",
+    "Shanti",
+    "Patrick",
+    "Fatima",
+    "Ingrid",
+    "Raymond",
+]
+CHILD_NAMES = [
+    "Noah",
+    "Liam",
+    "Sara",
+    "Emma",
+    "Milan",
+    "Yara",
+    "Daan",
+    "Aïsha",
+    "Jayden",
+    "Nora",
+    "Kenji",
+    "Lina",
+    "Sem",
+    "Imani",
+    "Ravi",
+    "Zoë",
+    "Amir",
+    "Julia",
+    "Tess",
+    "Omar",
+]
+AREAS = {
+    "Amsterdam Zuidoost": ["Bijlmer-Centrum", "Bijlmer-Oost", "Gaasperdam", "Holendrecht"],
+    "Den Haag": ["Schilderswijk", "Transvaal", "Moerwijk", "Laak"],
+}
+NOTES = [
+    "Kennismaking met het hele gezin, afspraken over de komende weken.",
+    "Schuldenoverzicht samen doorgenomen; moeder belt zelf de woningcorporatie.",
+    "Oma aanwezig, wil de kinderen op woensdag opvangen.",
+    "Gesprek met mentor op school over verzuim.",
+    "Ruzie tussen ouders besproken; veiligheidsafspraken herhaald.",
+    "Krachtenanalyse met de oudste, die zelf zijn wensen opschreef.",
+    "Telefonisch: afspraak huisarts geregeld.",
+    "Netwerkoverleg voorbereid met buurvrouw en oom.",
+]
+
+
+@dataclass
+class DemoTeams:
+    teams: dict[str, Team]
+    users: dict[str, object]
+
+
+def has_demo_data() -> bool:
+    return Family.objects.filter(case_number__startswith=DEMO_PREFIX).exists()
+
+
+def has_real_data() -> bool:
+    return Family.objects.exclude(case_number__startswith=DEMO_PREFIX).exists()
+
+
+def create_teams_and_users() -> DemoTeams:
+    user_model = get_user_model()
+    password = make_password(DEMO_PASSWORD)
+    teams: dict[str, Team] = {}
+    users: dict[str, object] = {}
+    for username, first, last, team_name, role in DEMO_USERS:
+        team = teams.get(team_name) or Team.objects.get_or_create(name=team_name)[0]
+        teams[team_name] = team
+        user, _ = user_model.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.org",
+                "password": password,
+            },
+        )
+        Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
+        users[username] = user
+    return DemoTeams(teams=teams, users=users)
+
+
+def _family_members(rng: random.Random, family: Family, surname: str, today: datetime.date):
+    members = []
+    parents = rng.choice([1, 2, 2])
+    for i in range(parents):
+        born = today.replace(year=today.year - rng.randint(26, 48)) - datetime.timedelta(
+            days=rng.randint(0, 360)
+        )
+        members.append(
+            Member(
+                family=family,
+                name=f"{rng.choice(ADULT_NAMES)} {surname}",
+                date_of_birth=born,
+                role=FamilyRole.MOTHER if i == 0 else FamilyRole.FATHER,
+                lives_in_household=i == 0 or rng.random() < 0.6,
+                has_parental_authority=True,
+            )
+        )
+    for _ in range(rng.randint(2, 5)):
+        born = today.replace(year=today.year - rng.randint(1, 19)) - datetime.timedelta(
+            days=rng.randint(0, 360)
+        )
+        members.append(
+            Member(
+                family=family,
+                name=f"{rng.choice(CHILD_NAMES)} {surname}",
+                date_of_birth=born,
+                role=FamilyRole.CHILD,
+                lives_in_household=rng.random() < 0.9,
+            )
+        )
+    return members
+
+
+def create_families(
+    *,
+    team: Team,
+    coaches: list,
+    count: int,
+    start_number: int,
+    rng: random.Random,
+    contacts_per_family: tuple[int, int] = (8, 25),
+    with_attendance: bool = True,
+) -> list[Family]:
+    """Create `count` demo families with members and contacts, in bulk."""
+    today = timezone.localdate()
+    statuses = [FamilyStatus.ACTIVE] * 8 + [
+        FamilyStatus.REFERRED,
+        FamilyStatus.CLOSED,
+        FamilyStatus.AFTERCARE,
+    ]
+    families = []
+    for i in range(count):
+        surname = SURNAMES[(start_number + i) % len(SURNAMES)]
+        families.append(
+            Family(
+                case_number=f"{DEMO_PREFIX}{team.pk:02d}-{start_number + i:05d}",
+                display_name=f"Gezin {surname}",
+                area=rng.choice(AREAS.get(team.name, ["Centrum"])),
+                team=team,
+                status=statuses[i % len(statuses)],
+                referrer=rng.choice(Referrer.values),
+                referral_date=today - datetime.timedelta(days=rng.randint(30, 420)),
+                coach=coaches[i % len(coaches)],
+            )
+        )
+    families = Family.objects.bulk_create(families)
+    members: list[Member] = []
+    for family in families:
+        members.extend(_family_members(rng, family, family.display_name[6:], today))
+    members = Member.objects.bulk_create(members)
+    by_family: dict[int, list[Member]] = {}
+    for member in members:
+        by_family.setdefault(member.family_id, []).append(member)
+
+    contacts: list[Contact] = []
+    for family in families:
+        if family.status == FamilyStatus.REFERRED:
+            continue
+        days_in_care = max((today - family.referral_date).days, 1)
+        for _ in range(rng.randint(*contacts_per_family)):
+            contacts.append(
+                Contact(
+                    family=family,
+                    date=today - datetime.timedelta(days=rng.randint(1, min(days_in_care, 180))),
+                    minutes=rng.choice([15, 30, 45, 60, 90, 120, 150]),
+                    kind=rng.choice(ContactKind.values),
+                    domains=sorted(rng.sample(LifeDomain.values, rng.randint(1, 3))),
+                    note=rng.choice(NOTES),
+                    author_id=family.coach_id,
+                )
+            )
+    contacts = Contact.objects.bulk_create(contacts)
+    if with_attendance:
+        through = Contact.members_present.through
+        rows = []
+        for contact in contacts:
+            present = by_family[contact.family_id]
+            for member in rng.sample(present, min(len(present), rng.randint(1, 3))):
+                rows.append(through(contact_id=contact.pk, member_id=member.pk))
+        through.objects.bulk_create(rows, batch_size=5000)
+    return families

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import (
+    ADULT_AGE,
+    CONTACT_MAX_MINUTES,
+    CONTACT_MIN_MINUTES,
+    Contact,
+    Family,
+    FamilyStatus,
+    LifeDomain,
+    Member,
+    Referrer,
+    Team,
+    age_on,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def not_in_future(value):  # type: ignore[no-untyped-def]
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("Een datum in de toekomst kan niet."))
+    return value
+
+
+class FamilyForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Family
+        fields = [
+            "case_number",
+            "display_name",
+            "area",
+            "team",
+            "status",
+            "referrer",
+            "referrer_detail",
+            "referral_date",
+            "coach",
+            "involved",
+        ]
+        widgets = {
+            "referral_date": DateInput(),
+            "involved": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "display_name": _("Zoals het team het gezin noemt, bijvoorbeeld ‘Gezin Jansen’."),
+            "referrer_detail": _("Naam of organisatie van de verwijzer, of ‘anders’ toegelicht."),
+        }
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if len(teams) == 1:
+            self.fields["team"].initial = teams[0]
+        users = (
+            get_user_model()
+            .objects.filter(memberships__team__in=teams, is_active=True)
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["coach"].queryset = users
+        self.fields["involved"].queryset = users
+        self.fields["coach"].label_from_instance = _user_label
+        self.fields["involved"].label_from_instance = _user_label
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_referral_date(self):  # type: ignore[no-untyped-def]
+        return not_in_future(self.cleaned_data.get("referral_date"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        team: Team | None = cleaned.get("team")
+        if team is not None:
+            for field in ("coach",):
+                user = cleaned.get(field)
+                if user and not user.memberships.filter(team=team).exists():
+                    self.add_error(field, _("Kies iemand uit het team van dit gezin."))
+            outsiders = [
+                u
+                for u in cleaned.get("involved") or []
+                if not u.memberships.filter(team=team).exists()
+            ]
+            if outsiders:
+                self.add_error("involved", _("Kies alleen teamleden van dit gezin."))
+        if cleaned.get("referrer") == Referrer.OTHER and not cleaned.get("referrer_detail"):
+            self.add_error("referrer_detail", _("Licht toe wie het gezin heeft aangemeld."))
+        return cleaned
+
+
+def _user_label(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class SafetyForm(forms.Form):
+    safety_flag = forms.BooleanField(label=_("Veiligheidssignaal actief"), required=False)
+    safety_note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("safety_flag") and not cleaned.get("safety_note", "").strip():
+            self.add_error(
+                "safety_note",
+                _("Beschrijf kort waarom er een veiligheidssignaal is (meldcode)."),
+            )
+        return cleaned
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["name", "date_of_birth", "role", "lives_in_household", "has_parental_authority"]
+        widgets = {"date_of_birth": DateInput()}
+
+    def clean_date_of_birth(self):  # type: ignore[no-untyped-def]
+        return not_in_future(self.cleaned_data.get("date_of_birth"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        born = cleaned.get("date_of_birth")
+        if (
+            cleaned.get("has_parental_authority")
+            and born
+            and age_on(born, timezone.localdate()) < ADULT_AGE
+        ):
+            self.add_error(
+                "has_parental_authority", _("Alleen een volwassene (18+) kan gezag hebben.")
+            )
+        return cleaned
+
+
+class ContactForm(forms.ModelForm):
+    """The contact log: few fields, fast to fill in on a tablet."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    domains = forms.MultipleChoiceField(
+        label=_("Levensgebieden"),
+        choices=LifeDomain.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["date", "minutes", "kind", "members_present", "domains", "note"]
+        widgets = {
+            "date": DateInput(),
+            "members_present": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.NumberInput(
+                attrs={"min": CONTACT_MIN_MINUTES, "max": CONTACT_MAX_MINUTES, "step": 5}
+            ),
+        }
+        error_messages = {
+            "minutes": {
+                "min_value": _("Minimaal %(limit_value)s minuten."),
+                "max_value": _("Maximaal %(limit_value)s minuten (12 uur)."),
+            }
+        }
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this family's members: a foreign id is rejected as an invalid choice.
+        self.fields["members_present"].queryset = family.members.all()
+        if not self.instance.pk:
+            self.fields["date"].initial = timezone.localdate()
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_date(self):  # type: ignore[no-untyped-def]
+        return not_in_future(self.cleaned_data.get("date"))
+
+
+class FamilyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alle statussen")), *FamilyStatus.choices],
+    )

@@ -1,0 +1,341 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class LifeDomain(models.TextChoices):
+    """The seven life domains (Knot-Dickscheit & Knorth, 2019); shared by every app."""
+
+    CHILD = "child", _("Kind")
+    PARENT = "parent", _("Ouder(s)")
+    PARENTING = "parenting", _("Opvoeding")
+    FAMILY = "family", _("Gezinsfunctioneren")
+    SOCIOECONOMIC = "socioeconomic", _("Sociaal-economisch")
+    ENVIRONMENT = "environment", _("Omgevingsfactoren")
+    CARE = "care", _("Hulpverleningsfactoren")
+
+
+class Team(models.Model):
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    # Lasting problems on at least this many domains make a family multi-stress;
+    # sources differ (5 or 6), so it is a team setting (DOMAIN.md).
+    inclusion_threshold = models.PositiveSmallIntegerField(
+        _("inclusiedrempel (levensgebieden)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COACH = "coach", _("Gezinscoach")
+    PSYCHOLOGIST = "psychologist", _("Gedragswetenschapper/psycholoog")
+    COORDINATOR = "coordinator", _("Coördinator")
+    GZ_PSYCHOLOGIST = "gz_psychologist", _("GZ-psycholoog")
+    PARENT_CHILD_THERAPIST = "parent_child_therapist", _("Ouder-kindtherapeut")
+    SOCIAL_WORKER = "social_worker", _("Maatschappelijk werker")
+    PSYCHIATRIST = "psychiatrist", _("Psychiater")
+    SYSTEMS_THERAPIST = "systems_therapist", _("Systeemtherapeut")
+
+
+# Roles that read and write every family of their team (review, intake, export).
+TEAM_WIDE_ROLES = frozenset({Role.PSYCHOLOGIST, Role.COORDINATOR})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_one_role_per_team")
+        ]
+        verbose_name = _("teamlidmaatschap")
+        verbose_name_plural = _("teamlidmaatschappen")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.team} ({self.get_role_display()})"
+
+
+class FamilyStatus(models.TextChoices):
+    REFERRED = "referred", _("Aangemeld")
+    ACTIVE = "active", _("Actief")
+    CLOSED = "closed", _("Afgesloten")
+    AFTERCARE = "aftercare", _("Nazorg")
+
+
+class Referrer(models.TextChoices):
+    GP = "gp", _("Huisarts")
+    OKT = "okt", _("OKT (Ouder- en Kindteam)")
+    SAMEN_DOEN = "samen_doen", _("Samen DOEN")
+    JBRA = "jbra", _("JBRA")
+    CERTIFIED_INSTITUTION = "certified", _("Gecertificeerde instelling")
+    VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis")
+    YOUTH_DOCTOR = "youth_doctor", _("Jeugdarts")
+    MUNICIPALITY = "municipality", _("Gemeente")
+    OTHER = "other", _("Anders")
+
+
+class FamilyQuerySet(models.QuerySet["Family"]):
+    # Both filters use subqueries, not joins, so annotations over contacts are not
+    # multiplied by team members or involved users.
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> FamilyQuerySet:
+        """Families of the user's teams: everyone in a team may read its families."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team__in=Membership.objects.filter(user=user).values("team"))
+
+    def caseload_of(self, user: AbstractBaseUser) -> FamilyQuerySet:
+        """The user's own families: coach or involved; the whole team for team-wide roles."""
+        team_wide = Membership.objects.filter(user=user, role__in=TEAM_WIDE_ROLES).values("team")
+        involved = Family.involved.through.objects.filter(user=user).values("family")
+        return self.filter(Q(coach=user) | Q(pk__in=involved) | Q(team__in=team_wide))
+
+
+class Family(models.Model):
+    case_number = models.CharField(_("dossiernummer"), max_length=32, unique=True)
+    display_name = models.CharField(_("naam gezin"), max_length=120)
+    area = models.CharField(_("wijk"), max_length=120, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="families", verbose_name=_("team")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=FamilyStatus.choices, default=FamilyStatus.REFERRED
+    )
+    referrer = models.CharField(_("verwijzer"), max_length=32, choices=Referrer.choices)
+    referrer_detail = models.CharField(_("verwijzer, toelichting"), max_length=200, blank=True)
+    referral_date = models.DateField(_("datum aanmelding"))
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coached_families",
+        verbose_name=_("vaste hulpverlener"),
+    )
+    involved = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="involved_families",
+        verbose_name=_("betrokken teamleden"),
+    )
+    safety_flag = models.BooleanField(_("veiligheidssignaal"), default=False)
+    safety_raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemeld door"),
+    )
+    safety_raised_at = models.DateTimeField(_("gemeld op"), null=True, blank=True)
+    safety_note = models.TextField(_("toelichting veiligheid"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: an edit form carries the version it started from.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("gezin")
+        verbose_name_plural = _("gezinnen")
+        indexes = [models.Index(fields=["team", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.case_number})"
+
+
+class FamilyRole(models.TextChoices):
+    MOTHER = "mother", _("Moeder")
+    FATHER = "father", _("Vader")
+    PARENT = "parent", _("Ouder")
+    STEPPARENT = "stepparent", _("Stiefouder")
+    FOSTER_PARENT = "foster_parent", _("Pleegouder")
+    CHILD = "child", _("Kind")
+    GRANDPARENT = "grandparent", _("Grootouder")
+    OTHER = "other", _("Anders")
+
+
+ADULT_AGE = 18
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Member(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("naam"), max_length=120)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    role = models.CharField(_("rol in het gezin"), max_length=16, choices=FamilyRole.choices)
+    lives_in_household = models.BooleanField(_("woont in het huishouden"), default=True)
+    has_parental_authority = models.BooleanField(_("heeft gezag"), default=False)
+
+    class Meta:
+        ordering = ["date_of_birth", "name"]
+        verbose_name = _("gezinslid")
+        verbose_name_plural = _("gezinsleden")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def age(self) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        return age_on(self.date_of_birth, timezone.localdate())
+
+
+class ContactKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Huisbezoek")
+    PHONE = "phone", _("Telefonisch")
+    VIDEO = "video", _("Video")
+    NETWORK_MEETING = "network_meeting", _("Netwerkoverleg")
+    SCHOOL = "school", _("School")
+    OFFICE = "office", _("Kantoor")
+    OTHER = "other", _("Anders")
+
+
+CONTACT_MIN_MINUTES = 5
+CONTACT_MAX_MINUTES = 720
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def hours(self) -> float:
+        total = self.aggregate(total=models.Sum("minutes"))["total"] or 0
+        return round(total / 60, 1)
+
+
+class Contact(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="contacts")
+    date = models.DateField(_("datum"))
+    minutes = models.PositiveSmallIntegerField(
+        _("minuten"),
+        validators=[
+            MinValueValidator(CONTACT_MIN_MINUTES),
+            MaxValueValidator(CONTACT_MAX_MINUTES),
+        ],
+    )
+    kind = models.CharField(_("soort contact"), max_length=20, choices=ContactKind.choices)
+    members_present = models.ManyToManyField(
+        Member, blank=True, related_name="contacts", verbose_name=_("aanwezige gezinsleden")
+    )
+    # Codes of LifeDomain; a JSON list keeps the log fast to fill in and works on SQLite too.
+    domains = models.JSONField(_("levensgebieden"), default=list, blank=True)
+    note = models.TextField(_("korte notitie"), max_length=2000, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacten")
+        indexes = [models.Index(fields=["family", "-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=CONTACT_MIN_MINUTES) & Q(minutes__lte=CONTACT_MAX_MINUTES),
+                name="contact_minutes_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+    def get_domains_display(self) -> list[str]:
+        labels = dict(LifeDomain.choices)
+        return [str(labels.get(code, code)) for code in self.domains]
+
+
+class ContactRevision(models.Model):
+    """Every correction of a contact: who, when, before and after (records rules)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("Inzien")
+    CREATE = "create", _("Aanmaken")
+    CHANGE = "change", _("Wijzigen")
+    DELETE = "delete", _("Verwijderen")
+    EXPORT = "export", _("Exporteren/afdrukken")
+    SEARCH = "search", _("Zoeken")
+
+
+class AccessOutcome(models.TextChoices):
+    ALLOWED = "allowed", _("Toegestaan")
+    DENIED = "denied", _("Geweigerd")
+
+
+class AccessLog(models.Model):
+    """NEN 7513 access log: who did what to which family's record, when, with what outcome.
+
+    Rows are only ever added; the family is kept as a plain id so the log outlives it.
+    """
+
+    at = models.DateTimeField(_("tijdstip (UTC)"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    username = models.CharField(_("gebruikersnaam"), max_length=150)
+    role = models.CharField(_("rol"), max_length=32, blank=True)
+    family_id_ref = models.BigIntegerField(_("gezin (id)"), null=True, db_index=True)
+    action = models.CharField(_("handeling"), max_length=16, choices=AccessAction.choices)
+    object = models.CharField(_("onderdeel"), max_length=200, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=16, choices=AccessOutcome.choices)
+    path = models.CharField(_("pagina"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("toegangslogregel")
+        verbose_name_plural = _("toegangslog")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.outcome}"

@@ -1,0 +1,145 @@
+"""Writes to family records. Views call these; each is one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cases.models import Contact, ContactRevision, Family, Member
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after this edit started; nothing was written."""
+
+
+def claim_version(model: type[models.Model], *, pk: int, version: int | None) -> None:
+    """Bump the row's version if it still is `version`, or raise EditConflict.
+
+    The UPDATE takes the row lock, so of two concurrent saves exactly one wins. Call it
+    inside the transaction that writes the rest of the change.
+    """
+    updated = model._default_manager.filter(pk=pk, version=version).update(  # type: ignore[attr-defined]
+        version=F("version") + 1
+    )
+    if updated != 1:
+        raise EditConflict
+
+
+@transaction.atomic
+def family_create(*, data: dict[str, Any], involved: Iterable[Any] = ()) -> Family:
+    family = Family.objects.create(**data)
+    family.involved.set(involved)
+    return family
+
+
+@transaction.atomic
+def family_update(
+    *, family: Family, data: dict[str, Any], involved: Iterable[Any], version: int | None
+) -> Family:
+    claim_version(Family, pk=family.pk, version=version)
+    for field, value in data.items():
+        setattr(family, field, value)
+    family.save(update_fields=[*data.keys(), "updated_at"])
+    family.involved.set(involved)
+    family.refresh_from_db(fields=["version"])
+    return family
+
+
+@transaction.atomic
+def family_set_safety(*, family: Family, by: Any, flag: bool, note: str) -> Family:
+    if flag and not family.safety_flag:
+        family.safety_raised_by = by
+        family.safety_raised_at = timezone.now()
+    elif not flag:
+        family.safety_raised_by = None
+        family.safety_raised_at = None
+    family.safety_flag = flag
+    family.safety_note = note if flag else ""
+    family.save(
+        update_fields=[
+            "safety_flag",
+            "safety_note",
+            "safety_raised_by",
+            "safety_raised_at",
+            "updated_at",
+        ]
+    )
+    return family
+
+
+@transaction.atomic
+def member_save(*, member: Member) -> Member:
+    member.save()
+    return member
+
+
+def _contact_snapshot(contact: Contact) -> dict[str, Any]:
+    return {
+        "date": contact.date.isoformat(),
+        "minutes": contact.minutes,
+        "kind": contact.kind,
+        "members_present": sorted(m.pk for m in contact.members_present.all()),
+        "domains": sorted(contact.domains),
+        "note": contact.note,
+    }
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    family: Family,
+    author: Any,
+    date: datetime.date,
+    minutes: int,
+    kind: str,
+    members_present: Iterable[Member] = (),
+    domains: Iterable[str] = (),
+    note: str = "",
+) -> Contact:
+    contact = Contact.objects.create(
+        family=family,
+        author=author,
+        date=date,
+        minutes=minutes,
+        kind=kind,
+        domains=sorted(set(domains)),
+        note=note,
+    )
+    contact.members_present.set(members_present)
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact: Contact,
+    by: Any,
+    version: int | None,
+    date: datetime.date,
+    minutes: int,
+    kind: str,
+    members_present: Iterable[Member] = (),
+    domains: Iterable[str] = (),
+    note: str = "",
+) -> Contact:
+    """Correct a contact; the before and after are kept as a revision."""
+    claim_version(Contact, pk=contact.pk, version=version)
+    # From the database: a bound ModelForm may already have changed `contact` in memory.
+    before = _contact_snapshot(Contact.objects.get(pk=contact.pk))
+    contact.date = date
+    contact.minutes = minutes
+    contact.kind = kind
+    contact.domains = sorted(set(domains))
+    contact.note = note
+    contact.save(update_fields=["date", "minutes", "kind", "domains", "note", "updated_at"])
+    contact.members_present.set(members_present)
+    after = _contact_snapshot(contact)
+    if before != after:
+        ContactRevision.objects.create(contact=contact, changed_by=by, before=before, after=after)
+    contact.refresh_from_db(fields=["version"])
+    return contact

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("families/", views.family_list, name="family_list"),
+    path("families/new/", views.family_create, name="family_create"),
+    path("families/<int:family_id>/", views.family_detail, name="family_detail"),
+    path("families/<int:family_id>/edit/", views.family_edit, name="family_edit"),
+    path("families/<int:family_id>/safety/", views.family_safety, name="family_safety"),
+    path("families/<int:family_id>/members/new/", views.member_create, name="member_create"),
+    path(
+        "families/<int:family_id>/members/<int:member_id>/edit/",
+        views.member_edit,
+        name="member_edit",
+    ),
+    path("families/<int:family_id>/contacts/new/", views.contact_create, name="contact_create"),
+    path(
+        "families/<int:family_id>/contacts/<int:contact_id>/edit/",
+        views.contact_edit,
+        name="contact_edit",
+    ),
+    path("families/<int:family_id>/access-log/", views.family_access_log, name="access_log"),
+]

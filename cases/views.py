@@ -1,0 +1,322 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import services
+from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, SafetyForm
+from cases.models import (
+    TEAM_WIDE_ROLES,
+    AccessAction,
+    AccessLog,
+    AccessOutcome,
+    Contact,
+    Family,
+    Member,
+    Membership,
+    Role,
+    Team,
+)
+from cases.permissions import access_family, log_access
+
+CONTACTS_PER_PAGE = 20
+FAMILIES_PER_PAGE = 50
+
+CONFLICT_MESSAGE = _(
+    "Iemand anders heeft dit intussen opgeslagen. Er is niets overschreven: uw invoer "
+    "staat hieronder nog. Controleer de huidige gegevens en sla opnieuw op als u uw "
+    "versie wilt bewaren."
+)
+
+
+def _with_contact_figures(families):  # type: ignore[no-untyped-def]
+    """Annotate last contact and this month's minutes with subqueries (no row per contact)."""
+    month_start = timezone.localdate().replace(day=1)
+    month_minutes = (
+        Contact.objects.filter(family=OuterRef("pk"), date__gte=month_start)
+        .order_by()
+        .values("family")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    last_contact = (
+        Contact.objects.filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    return families.select_related("coach", "team").annotate(
+        last_contact=Subquery(last_contact),
+        minutes_this_month=Coalesce(Subquery(month_minutes), 0),
+    )
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The landing page: the user's own families, or the team's for psychologist and coordinator."""
+    families = _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
+        "-safety_flag", "display_name"
+    )
+    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    return render(
+        request,
+        "cases/caseload.html",
+        {"families": families, "team_wide": bool(roles & TEAM_WIDE_ROLES)},
+    )
+
+
+def family_list(request: HttpRequest) -> HttpResponse:
+    form = FamilyFilterForm(request.GET or None)
+    families = _with_contact_figures(Family.objects.visible_to(request.user))
+    if form.is_valid():
+        if query := form.cleaned_data["q"]:
+            families = families.filter(
+                Q(display_name__icontains=query)
+                | Q(case_number__icontains=query)
+                | Q(area__icontains=query)
+            )
+            # A search over client records is itself logged (NEN 7513).
+            log_access(
+                request,
+                family_id=None,
+                action=AccessAction.SEARCH,
+                outcome=AccessOutcome.ALLOWED,
+                obj=f"zoekterm ({len(query)} tekens)",
+            )
+        if status := form.cleaned_data["status"]:
+            families = families.filter(status=status)
+    page = Paginator(families.order_by("display_name"), FAMILIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/family_list.html",
+        {"form": form, "page": page, "can_create": bool(_intake_teams(request.user))},
+    )
+
+
+def _intake_teams(user):  # type: ignore[no-untyped-def]
+    """Teams in which the user takes referrals (coordinator or psychologist)."""
+    return list(Team.objects.filter(memberships__user=user, memberships__role__in=TEAM_WIDE_ROLES))
+
+
+@require_http_methods(["GET", "POST"])
+def family_create(request: HttpRequest) -> HttpResponse:
+    teams = _intake_teams(request.user)
+    if not teams:
+        raise PermissionDenied
+    form = FamilyForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version")}
+        family = services.family_create(data=data, involved=form.cleaned_data["involved"])
+        log_access(
+            request,
+            family_id=family.pk,
+            action=AccessAction.CREATE,
+            outcome=AccessOutcome.ALLOWED,
+            obj="gezin",
+        )
+        messages.success(request, _("Gezin aangemeld."))
+        return redirect("cases:family_detail", family_id=family.pk)
+    return render(request, "cases/family_form.html", {"form": form, "family": None})
+
+
+def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id)
+    members = list(family.members.all())
+    contacts = (
+        family.contacts.select_related("author")
+        .prefetch_related(Prefetch("members_present", queryset=Member.objects.only("id", "name")))
+        .order_by("-date", "-created_at")
+    )
+    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
+    totals = family.contacts.aggregate(minutes=Sum("minutes"), count=Count("id"))
+    panels = _app_panels(request, family)
+    return render(
+        request,
+        "cases/family_detail.html",
+        {
+            "family": family,
+            "members": members,
+            "page": page,
+            "total_hours": round((totals["minutes"] or 0) / 60, 1),
+            "contact_count": totals["count"],
+            "involved": list(family.involved.all()),
+            "safety_form": SafetyForm(
+                initial={"safety_flag": family.safety_flag, "safety_note": family.safety_note}
+            ),
+            "panels": panels,
+            "is_coordinator": family.access.role == Role.COORDINATOR,
+        },
+    )
+
+
+def _app_panels(request: HttpRequest, family: Family) -> str:
+    """The other apps' sections of the family page, in the method's order."""
+    from network.panels import family_panel as network_panel
+    from phases.panels import family_panel as phases_panel
+    from reports.panels import family_panel as reports_panel
+    from strengths.panels import family_panel as strengths_panel
+
+    parts = [
+        panel(request, family)
+        for panel in (phases_panel, strengths_panel, network_panel, reports_panel)
+    ]
+    # Each panel renders through a template, so its output is already escaped.
+    return mark_safe(format_html_join("\n", "{}", ((mark_safe(p),) for p in parts if p)))  # noqa: S308
+
+
+@require_http_methods(["GET", "POST"])
+def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=request.method == "POST", obj="gezin")
+    if not family.access.can_write:
+        raise PermissionDenied
+    form = FamilyForm(request.POST or None, instance=family, teams=[family.team])
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version", "team")
+        }
+        try:
+            services.family_update(
+                family=family,
+                data=data,
+                involved=form.cleaned_data["involved"],
+                version=form.cleaned_data["version"],
+            )
+        except services.EditConflict:
+            messages.error(request, CONFLICT_MESSAGE)
+            current = Family.objects.get(pk=family.pk)
+            data = form.data.copy()
+            data["version"] = str(current.version)
+            form = FamilyForm(data, instance=current, teams=[family.team])
+            return render(
+                request,
+                "cases/family_form.html",
+                {"form": form, "family": family, "current": current},
+                status=409,
+            )
+        messages.success(request, _("Gegevens van het gezin opgeslagen."))
+        return redirect("cases:family_detail", family_id=family.pk)
+    return render(request, "cases/family_form.html", {"form": form, "family": family})
+
+
+@require_POST
+def family_safety(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj="veiligheidssignaal")
+    form = SafetyForm(request.POST)
+    if form.is_valid():
+        services.family_set_safety(
+            family=family,
+            by=request.user,
+            flag=form.cleaned_data["safety_flag"],
+            note=form.cleaned_data["safety_note"],
+        )
+        messages.success(request, _("Veiligheidssignaal bijgewerkt."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("cases:family_detail", family_id=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinslid"
+    )
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = form.save(commit=False)
+        member.family = family
+        services.member_save(member=member)
+        messages.success(request, _("Gezinslid toegevoegd."))
+        return redirect("cases:family_detail", family_id=family.pk)
+    return render(request, "cases/member_form.html", {"form": form, "family": family})
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"gezinslid {member_id}")
+    member = get_object_or_404(Member, pk=member_id, family=family)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        services.member_save(member=form.save(commit=False))
+        messages.success(request, _("Gezinslid opgeslagen."))
+        return redirect("cases:family_detail", family_id=family.pk)
+    return render(
+        request, "cases/member_form.html", {"form": form, "family": family, "member": member}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="contact"
+    )
+    form = ContactForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        services.contact_create(family=family, author=request.user, **data)
+        messages.success(request, _("Contact vastgelegd."))
+        return redirect("cases:family_detail", family_id=family.pk)
+    return render(request, "cases/contact_form.html", {"form": form, "family": family})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"contact {contact_id}")
+    contact = get_object_or_404(Contact, pk=contact_id, family=family)
+    # A contact is the coach's own account; only its author corrects it.
+    if contact.author_id != request.user.pk:
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, instance=contact, family=family)
+    status = 200
+    current = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.contact_update(
+                contact=contact, by=request.user, version=form.cleaned_data["version"], **data
+            )
+        except services.EditConflict:
+            messages.error(request, CONFLICT_MESSAGE)
+            current = Contact.objects.get(pk=contact.pk)
+            data = form.data.copy()
+            data["version"] = str(current.version)
+            form = ContactForm(data, instance=current, family=family)
+            status = 409
+        else:
+            messages.success(request, _("Contact gecorrigeerd."))
+            return redirect("cases:family_detail", family_id=family.pk)
+    revisions = contact.revisions.select_related("changed_by")
+    return render(
+        request,
+        "cases/contact_form.html",
+        {
+            "form": form,
+            "family": family,
+            "contact": contact,
+            "revisions": revisions,
+            "current": current,
+        },
+        status=status,
+    )
+
+
+def family_access_log(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, obj="toegangslog")
+    if family.access.role != Role.COORDINATOR:
+        raise PermissionDenied
+    entries = AccessLog.objects.filter(family_id_ref=family.pk).order_by("-at")
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "cases/accesslog_list.html", {"family": family, "page": page})

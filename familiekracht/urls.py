@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from familiekracht import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+    # Each app's family pages hang under /families/<id>/<app>/..., behind one gate
+    # (cases.permissions.access_family); team-wide pages sit under /<app>/...
+    path("", include("cases.urls")),
+    path("", include("phases.urls")),
+    path("", include("network.urls")),
+    path("", include("strengths.urls")),
+    path("", include("reports.urls")),
+]

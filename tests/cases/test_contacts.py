@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Contact, ContactRevision
+from tests.factories import ContactFactory, FamilyFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def contact_data(family, **overrides):  # type: ignore[no-untyped-def]
+    data = {
+        "date": timezone.localdate().isoformat(),
+        "minutes": "60",
+        "kind": "home_visit",
+        "members_present": [m.pk for m in family.members.all()],
+        "domains": ["child", "parenting"],
+        "note": "Huisbezoek met het hele gezin.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coach_logs_a_contact(family, alice, alice_client):
+    url = reverse("cases:contact_create", args=[family.pk])
+    response = alice_client.post(url, contact_data(family))
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert contact.author == alice
+    assert contact.minutes == 60
+    assert contact.domains == ["child", "parenting"]
+    assert set(contact.members_present.all()) == set(family.members.all())
+    page = alice_client.get(reverse("cases:family_detail", args=[family.pk]))
+    assert "Huisbezoek met het hele gezin." in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("minutes", "4", "Minimaal 5 minuten"),
+        ("minutes", "721", "Maximaal 720 minuten"),
+        ("minutes", "abc", "Voer een geheel getal in"),
+        ("date", "tomorrow", "Voer een geldige datum in"),
+        ("kind", "party", "Selecteer een geldige keuze"),
+        ("domains", ["nonsense"], "Selecteer een geldige keuze"),
+    ],
+)
+def test_bad_input_saves_nothing(family, alice_client, field, value, message):
+    url = reverse("cases:contact_create", args=[family.pk])
+    response = alice_client.post(url, contact_data(family, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_future_date_is_refused(family, alice_client):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = alice_client.post(
+        reverse("cases:contact_create", args=[family.pk]),
+        contact_data(family, date=tomorrow.isoformat()),
+    )
+    assert "toekomst" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_member_of_another_family_is_refused(family, alice_client):
+    stranger = MemberFactory(family=FamilyFactory(team=family.team))
+    response = alice_client.post(
+        reverse("cases:contact_create", args=[family.pk]),
+        contact_data(family, members_present=[stranger.pk]),
+    )
+    assert response.status_code == 200
+    assert "Selecteer een geldige keuze" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_get_and_post_only(family, alice_client):
+    url = reverse("cases:contact_create", args=[family.pk])
+    assert alice_client.put(url).status_code == 405
+    assert alice_client.delete(url).status_code == 405
+
+
+def test_correction_keeps_before_and_after(family, alice, alice_client):
+    contact = ContactFactory(family=family, author=alice, minutes=60, note="eerst")
+    url = reverse("cases:contact_edit", args=[family.pk, contact.pk])
+    response = alice_client.post(
+        url, contact_data(family, minutes="90", note="later", version=contact.version)
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.minutes == 90
+    revision = ContactRevision.objects.get()
+    assert revision.changed_by == alice
+    assert revision.before["minutes"] == 60 and revision.before["note"] == "eerst"
+    assert revision.after["minutes"] == 90 and revision.after["note"] == "later"
+
+
+def test_only_the_author_corrects(family, alice, psychologist_client):
+    contact = ContactFactory(family=family, author=alice)
+    url = reverse("cases:contact_edit", args=[family.pk, contact.pk])
+    assert psychologist_client.get(url).status_code == 403
+
+
+def test_concurrent_correction_gets_a_conflict_and_keeps_input(family, alice, alice_client):
+    contact = ContactFactory(family=family, author=alice, minutes=60, note="eerst")
+    url = reverse("cases:contact_edit", args=[family.pk, contact.pk])
+    stale_version = contact.version
+    first = alice_client.post(url, contact_data(family, minutes="90", version=stale_version))
+    assert first.status_code == 302
+    second = alice_client.post(
+        url, contact_data(family, minutes="30", note="mijn tekst", version=stale_version)
+    )
+    assert second.status_code == 409
+    body = second.content.decode()
+    assert "Iemand anders heeft dit intussen opgeslagen" in body
+    assert "mijn tekst" in body  # what they typed is still in the form
+    contact.refresh_from_db()
+    assert contact.minutes == 90  # the first save was not overwritten
+
+
+def test_contacts_paginated_newest_first(family, alice, alice_client):
+    today = timezone.localdate()
+    for days in range(25):
+        ContactFactory(
+            family=family,
+            author=alice,
+            date=today - datetime.timedelta(days=days),
+            note=f"contact-{days:02d}",
+        )
+    body = alice_client.get(reverse("cases:family_detail", args=[family.pk])).content.decode()
+    assert body.index("contact-00") < body.index("contact-01")
+    assert "contact-24" not in body
+    page2 = alice_client.get(reverse("cases:family_detail", args=[family.pk]), {"page": 2})
+    assert "contact-24" in page2.content.decode()
