@@ -63,6 +63,7 @@ class FamilyForm(forms.ModelForm):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(pk__in=[team.pk for team in teams])
         self.fields["team"].queryset = teams
         if len(teams) == 1:
             self.fields["team"].initial = teams[0]

@@ -23,7 +23,6 @@ from cases.models import (
     Contact,
     Family,
     Member,
-    Membership,
     Role,
     Team,
 )
@@ -67,12 +66,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     families = _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
         "-safety_flag", "display_name"
     )
-    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
-    return render(
-        request,
-        "cases/caseload.html",
-        {"families": families, "team_wide": bool(roles & TEAM_WIDE_ROLES)},
-    )
+    # The heading's "team" wording comes from the navigation's membership data (is_team_wide).
+    return render(request, "cases/caseload.html", {"families": families})
 
 
 def family_list(request: HttpRequest) -> HttpResponse:

@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -12,9 +13,9 @@ from django.views.decorators.http import require_GET
 logger = logging.getLogger(__name__)
 
 
-def _database_ok() -> bool:
+def _database_ok(conn: BaseDatabaseWrapper = connection) -> bool:  # type: ignore[assignment]
     try:
-        with connection.cursor() as cursor:
+        with conn.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except Exception:

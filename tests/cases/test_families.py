@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Family, FamilyStatus, Member
+from tests.factories import ContactFactory, FamilyFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def family_data(team, coach, **overrides):  # type: ignore[no-untyped-def]
+    data = {
+        "case_number": "FK-2026-0100",
+        "display_name": "Gezin Pinas",
+        "area": "Holendrecht",
+        "team": team.pk,
+        "status": FamilyStatus.REFERRED,
+        "referrer": "veilig_thuis",
+        "referrer_detail": "",
+        "referral_date": timezone.localdate().isoformat(),
+        "coach": coach.pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_registers_a_family(team, alice, coordinator_client):
+    response = coordinator_client.post(reverse("cases:family_create"), family_data(team, alice))
+    family = Family.objects.get(case_number="FK-2026-0100")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:family_detail", args=[family.pk])
+    assert family.coach == alice and family.team == team
+
+
+def test_coach_cannot_register_families(team, alice, alice_client):
+    assert alice_client.get(reverse("cases:family_create")).status_code == 403
+    assert (
+        alice_client.post(reverse("cases:family_create"), family_data(team, alice)).status_code
+        == 403
+    )
+    assert not Family.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"display_name": ""}, "Dit veld is verplicht"),
+        ({"referral_date": "2999-01-01"}, "toekomst"),
+        ({"referrer": "other", "referrer_detail": ""}, "Licht toe wie het gezin heeft aangemeld"),
+        ({"status": "lost"}, "Selecteer een geldige keuze"),
+    ],
+)
+def test_family_bad_input_saves_nothing(team, alice, coordinator_client, overrides, message):
+    response = coordinator_client.post(
+        reverse("cases:family_create"), family_data(team, alice, **overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Family.objects.exists()
+
+
+def test_coach_from_another_team_cannot_be_assigned(team, charlie, coordinator_client):
+    response = coordinator_client.post(reverse("cases:family_create"), family_data(team, charlie))
+    assert response.status_code == 200
+    assert not Family.objects.exists()
+
+
+def test_edit_family_and_concurrent_edit_conflict(family, alice, alice_client):
+    url = reverse("cases:family_edit", args=[family.pk])
+    data = family_data(family.team, alice, case_number=family.case_number, version=family.version)
+    assert alice_client.post(url, {**data, "area": "Gaasperdam"}).status_code == 302
+    family.refresh_from_db()
+    assert family.area == "Gaasperdam"
+    stale = alice_client.post(url, {**data, "area": "Bijlmer-Oost"})
+    assert stale.status_code == 409
+    assert "Bijlmer-Oost" in stale.content.decode()
+    family.refresh_from_db()
+    assert family.area == "Gaasperdam"
+
+
+def test_safety_flag_records_who_and_when(family, alice, alice_client):
+    url = reverse("cases:family_safety", args=[family.pk])
+    assert alice_client.get(url).status_code == 405
+    alice_client.post(url, {"safety_flag": "on", "safety_note": "Zorgen over geweld thuis."})
+    family.refresh_from_db()
+    assert family.safety_flag and family.safety_raised_by == alice
+    assert family.safety_raised_at is not None
+    assert "Veiligheidssignaal" in alice_client.get(reverse("cases:caseload")).content.decode()
+
+
+def test_safety_flag_needs_a_note(family, alice_client):
+    alice_client.post(reverse("cases:family_safety", args=[family.pk]), {"safety_flag": "on"})
+    family.refresh_from_db()
+    assert not family.safety_flag
+
+
+def test_member_age_and_authority_rule(family, alice_client):
+    url = reverse("cases:member_create", args=[family.pk])
+    ten_years_ago = timezone.localdate().replace(year=timezone.localdate().year - 10)
+    response = alice_client.post(
+        url,
+        {
+            "name": "Liam",
+            "date_of_birth": ten_years_ago.isoformat(),
+            "role": "child",
+            "has_parental_authority": "on",
+        },
+    )
+    assert "Alleen een volwassene (18+) kan gezag hebben" in response.content.decode()
+    assert not Member.objects.filter(name="Liam").exists()
+    alice_client.post(
+        url, {"name": "Liam", "date_of_birth": ten_years_ago.isoformat(), "role": "child"}
+    )
+    liam = Member.objects.get(name="Liam")
+    assert liam.age == 10
+    page = alice_client.get(reverse("cases:family_detail", args=[family.pk])).content.decode()
+    assert "Liam" in page and "10 jaar" in page
+
+
+def test_member_of_another_family_cannot_be_edited_here(family, alice_client):
+    stranger = MemberFactory(family=FamilyFactory(team=family.team))
+    url = reverse("cases:member_edit", args=[family.pk, stranger.pk])
+    assert alice_client.get(url).status_code == 404
+
+
+def test_caseload_shows_own_families_with_figures(family, alice, bob, alice_client, bob_client):
+    today = timezone.localdate()
+    ContactFactory(family=family, author=alice, date=today, minutes=90)
+    FamilyFactory(team=family.team, coach=bob, display_name="Gezin Bakker")
+    body = alice_client.get(reverse("cases:caseload")).content.decode()
+    assert "Gezin Jansen" in body and "Gezin Bakker" not in body
+    assert "1,5" in body  # hours this month, Dutch decimal comma
+    assert "Gezin Jansen" not in bob_client.get(reverse("cases:caseload")).content.decode()
+
+
+def test_caseload_of_psychologist_is_the_team(family, psychologist_client, charlie):
+    FamilyFactory(team=charlie.memberships.get().team, display_name="Gezin Elders")
+    body = psychologist_client.get(reverse("cases:caseload")).content.decode()
+    assert "Gezin Jansen" in body and "Gezin Elders" not in body
+
+
+def test_caseload_hours_are_not_multiplied_by_involved_users(
+    family, alice, bob, psychologist_client
+):
+    family.involved.add(bob, alice)
+    ContactFactory(family=family, author=alice, date=timezone.localdate(), minutes=60)
+    body = psychologist_client.get(reverse("cases:caseload")).content.decode()
+    assert "1,0" in body and "2,0" not in body
+
+
+def _families_with_contacts(team, coach, n):  # type: ignore[no-untyped-def]
+    for i in range(n):
+        fam = FamilyFactory(team=team, coach=coach)
+        MemberFactory(family=fam)
+        ContactFactory(
+            family=fam, author=coach, date=timezone.localdate() - datetime.timedelta(days=i)
+        )
+
+
+def test_caseload_query_count_is_pinned(team, alice, alice_client, django_assert_num_queries):
+    _families_with_contacts(team, alice, 3)
+    # session, user, memberships (navigation), families with subquery figures
+    with django_assert_num_queries(4):
+        alice_client.get(reverse("cases:caseload"))
+    _families_with_contacts(team, alice, 10)
+    with django_assert_num_queries(4):
+        assert alice_client.get(reverse("cases:caseload")).status_code == 200
+
+
+def test_family_page_queries_do_not_grow(family, alice, alice_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("cases:family_detail", args=[family.pk])
+    ContactFactory(family=family, author=alice)
+    with CaptureQueriesContext(connection) as few:
+        alice_client.get(url)
+    for _ in range(15):
+        member = MemberFactory(family=family)
+        contact = ContactFactory(family=family, author=alice)
+        contact.members_present.add(member)
+    with CaptureQueriesContext(connection) as many:
+        assert alice_client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
