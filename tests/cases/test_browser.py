@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from cases.models import Contact
+from tests.conftest import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coach_logs_a_contact_in_the_browser(browser_page, family, alice):
+    page = browser_page
+    browser_login(page, "alice")
+    page.get_by_role("heading", name="Mijn caseload").wait_for()
+    page.get_by_role("link", name="Gezin Jansen").click()
+    page.get_by_role("link", name="Contact vastleggen").click()
+
+    page.get_by_label("Minuten").fill("45")
+    page.get_by_label("Soort contact").select_option(label="Huisbezoek")
+    page.get_by_label("Noah Jansen").check()
+    page.get_by_label("Opvoeding").check()
+    page.get_by_label("Korte notitie").fill("Samen boodschappenlijst gemaakt.")
+    page.get_by_role("button", name="Opslaan").click()
+
+    page.get_by_text("Contact vastgelegd.").wait_for()
+    row = page.locator("tr", has_text="Samen boodschappenlijst gemaakt.")
+    assert row.count() == 1
+    assert "Huisbezoek" in row.inner_text()
+    contact = Contact.objects.get()
+    assert contact.minutes == 45 and contact.author == alice
+    assert contact.domains == ["parenting"]
+
+
+def test_bad_input_shows_a_dutch_error_in_the_browser(browser_page, family, alice):
+    page = browser_page
+    browser_login(page, "alice")
+    page.goto(f"/families/{family.pk}/contacts/new/")
+    page.get_by_label("Minuten").fill("800")
+    page.get_by_label("Soort contact").select_option(label="Telefonisch")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Maximaal 720 minuten").wait_for()
+    assert not Contact.objects.exists()
