@@ -35,6 +35,12 @@ def _test_settings():  # type: ignore[no-untyped-def]
         },
     )
     override.enable()
+    # Close connections after each request, so the live server's threads do not keep the
+    # test database open when it is dropped.
+    from django.db import connections
+
+    for conn in connections.all():
+        conn.settings_dict["CONN_MAX_AGE"] = 0
     yield
     override.disable()
 
