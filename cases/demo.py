@@ -68,24 +68,8 @@ SURNAMES = [
     "Abdi",
     "Mulder",
 ]
-ADULT_NAMES = [
-    "Naomi",
-    "Dewi",
-    "Ayşe",
-    "Mohammed",
-    "Kwame",
-    "Sandra",
-    "Rachid",
-    "Esther",
-    "Marco",
-    "Linda",
-    "Yusuf",
-    "Shanti",
-    "Patrick",
-    "Fatima",
-    "Ingrid",
-    "Raymond",
-]
+MOTHER_NAMES = ["Naomi", "Dewi", "Ayşe", "Sandra", "Esther", "Linda", "Shanti", "Fatima"]
+FATHER_NAMES = ["Mohammed", "Kwame", "Rachid", "Marco", "Yusuf", "Patrick", "Raymond", "Erwin"]
 CHILD_NAMES = [
     "Noah",
     "Liam",
@@ -163,14 +147,18 @@ def create_teams_and_users() -> DemoTeams:
 def _family_members(rng: random.Random, family: Family, surname: str, today: datetime.date):
     members = []
     parents = rng.choice([1, 2, 2])
+    youngest_parent_age = 48
     for i in range(parents):
-        born = today.replace(year=today.year - rng.randint(26, 48)) - datetime.timedelta(
+        parent_age = rng.randint(30, 48)
+        youngest_parent_age = min(youngest_parent_age, parent_age)
+        born = today.replace(year=today.year - parent_age) - datetime.timedelta(
             days=rng.randint(0, 360)
         )
+        first_names = MOTHER_NAMES if i == 0 else FATHER_NAMES
         members.append(
             Member(
                 family=family,
-                name=f"{rng.choice(ADULT_NAMES)} {surname}",
+                name=f"{rng.choice(first_names)} {surname}",
                 date_of_birth=born,
                 role=FamilyRole.MOTHER if i == 0 else FamilyRole.FATHER,
                 lives_in_household=i == 0 or rng.random() < 0.6,
@@ -178,7 +166,8 @@ def _family_members(rng: random.Random, family: Family, surname: str, today: dat
             )
         )
     for _ in range(rng.randint(2, 5)):
-        born = today.replace(year=today.year - rng.randint(1, 19)) - datetime.timedelta(
+        child_age = rng.randint(1, min(19, youngest_parent_age - 20))
+        born = today.replace(year=today.year - child_age) - datetime.timedelta(
             days=rng.randint(0, 360)
         )
         members.append(
