@@ -16,6 +16,14 @@ $(VENV)/.installed: requirements-dev.lock | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.lock
 	touch $@
 
+# Test tools from the npm registry (axe-core, the Nu HTML checker), pinned in package-lock.json.
+tests/frontend/node_modules/.installed: tests/frontend/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/frontend && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "npm not found: accessibility and HTML checks will be skipped"; \
+	fi
+
 install: $(VENV)/.installed
 
 run: install
@@ -35,7 +43,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: install lint
+test: install tests/frontend/node_modules/.installed lint
 	$(BIN)/python manage.py check
 	$(BIN)/pytest
 

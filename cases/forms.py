@@ -12,6 +12,7 @@ from cases.models import (
     CONTACT_MAX_MINUTES,
     CONTACT_MIN_MINUTES,
     Contact,
+    ContactKind,
     Family,
     FamilyStatus,
     LifeDomain,
@@ -183,7 +184,9 @@ class ContactForm(forms.ModelForm):
         # Only this family's members: a foreign id is rejected as an invalid choice.
         self.fields["members_present"].queryset = family.members.all()
         if not self.instance.pk:
+            # Most contacts are today's home visit: two fewer fields to touch.
             self.fields["date"].initial = timezone.localdate()
+            self.fields["kind"].initial = ContactKind.HOME_VISIT
         else:
             self.fields["version"].initial = self.instance.version
 

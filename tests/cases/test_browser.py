@@ -40,3 +40,27 @@ def test_bad_input_shows_a_dutch_error_in_the_browser(browser_page, family, alic
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_text("Maximaal 720 minuten").wait_for()
     assert not Contact.objects.exists()
+
+
+def test_core_pages_are_accessible_and_valid(browser_page, family, alice):
+    from tests.quality import assert_accessible, assert_valid_html
+
+    page = browser_page
+    pages: dict[str, str] = {}
+    page.goto("/login/")
+    assert_accessible(page)
+    pages["login"] = page.content()
+    browser_login(page, "alice")
+    for path in (
+        "/",
+        "/families/",
+        f"/families/{family.pk}/",
+        f"/families/{family.pk}/contacts/new/",
+        f"/families/{family.pk}/members/new/",
+        f"/families/{family.pk}/edit/",
+        "/password/",
+    ):
+        page.goto(path)
+        assert_accessible(page)
+        pages[path] = page.content()
+    assert_valid_html(pages)
