@@ -97,17 +97,15 @@ def _moment_dates(
 ) -> list[tuple[str, datetime.date]]:
     if start_only:
         return [(MomentKind.START, min(today, family.referral_date + datetime.timedelta(days=14)))]
+    span = (today - family.referral_date).days
+    # Recently referred families still get two moments, spread over their time in care.
+    offsets = [14, 60, 180] if span > 60 else [span // 4, span * 3 // 4]
+    kinds = [MomentKind.START, MomentKind.ANALYSIS_END, MomentKind.INTERIM]
     dates = []
-    for kind, days in (
-        (MomentKind.START, 14),
-        (MomentKind.ANALYSIS_END, 60),
-        (MomentKind.INTERIM, 180),
-    ):
+    for kind, days in zip(kinds, offsets, strict=False):
         day = family.referral_date + datetime.timedelta(days=days)
         if day <= today:
             dates.append((kind, day))
-    if not dates:
-        dates.append((MomentKind.START, today))
     return dates
 
 
