@@ -33,7 +33,7 @@ PLOT_LEFT = 48
 PLOT_RIGHT = 12
 PLOT_TOP = 56
 PLOT_HEIGHT = 200
-LABEL_SPACE = 110
+LABEL_SPACE = 96
 
 
 @dataclass
@@ -234,7 +234,8 @@ def domain_profile_svg(family: Family, *, perspective: str | None = None) -> str
         )
 
     legend = []
-    columns = 2 if len(series) > 3 else len(series)
+    # Labels are long ("Tussenevaluatie 5 september 2026 (gezamenlijk)"): two per row at most.
+    columns = min(2, len(series))
     for i, s in enumerate(series):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         x = PLOT_LEFT + (i % columns) * (plot_width / columns)
@@ -253,12 +254,13 @@ def domain_profile_svg(family: Family, *, perspective: str | None = None) -> str
             )
         )
     legend_height = 10 + ((len(series) + columns - 1) // columns) * 18
-    shift = max(0, legend_height - PLOT_TOP + 8)
+    shift = max(0, legend_height + 16 - PLOT_TOP)
 
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="svg-chart" role="img" '
         'aria-labelledby="{uid}-title {uid}-desc" viewBox="0 0 {w} {h}" width="{w}" '
-        'height="{h}"><title id="{uid}-title">{title}</title><desc id="{uid}-desc">{desc}'
+        'height="{h}" font-family="system-ui, -apple-system, Roboto, sans-serif">'
+        '<title id="{uid}-title">{title}</title><desc id="{uid}-desc">{desc}'
         '</desc><defs>{defs}</defs><g class="legend">{legend}</g>'
         '<g transform="translate(0 {shift})"><g class="grid">{grid}</g>{axis}'
         '<g class="domains">{labels}</g>{groups}</g></svg>',

@@ -194,6 +194,8 @@ class EventForm(forms.ModelForm):
         # Only this family's members: a foreign id is rejected as an invalid choice.
         self.fields["members"].queryset = family.members.all()
         self.fields["year"].required = True
+        # The model fields allow 0 (PositiveSmallIntegerField); the input should not.
+        self.fields["day"].widget.attrs.update(min=1, max=31)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
