@@ -29,21 +29,27 @@ from strengths.services import SCORE_FIELDS
 @require_GET
 def overview(request: HttpRequest, family_id: int) -> HttpResponse:
     family = access_family(request, family_id, obj="analyse")
-    series = domain_profile(family)
+    # ?perspective= shows one perspective over time; by default each moment's preferred one.
+    perspective = request.GET.get("perspective", "")
+    if perspective not in Perspective.values:
+        perspective = ""
+    series = domain_profile(family, perspective=perspective or None)
     moments = list(family.score_moments.prefetch_related("sheets").order_by("date", "pk"))
     for moment in moments:
         scored = {sheet.perspective: sheet for sheet in moment.sheets.all()}
         moment.perspective_links = [  # type: ignore[attr-defined]
             (value, label, value in scored) for value, label in Perspective.choices
         ]
-    members = list(family.members.select_related("analysis"))
+    members = list(family.members.select_related("analysis", "analysis__recorded_by"))
     return render(
         request,
         "strengths/overview.html",
         {
             "family": family,
             "inclusion": inclusion_check(family),
-            "chart": domain_profile_svg(family),
+            "chart": domain_profile_svg(family, perspective=perspective or None),
+            "perspective": perspective,
+            "perspectives": Perspective.choices,
             "series": series,
             "rows": profile_rows(series),
             "moments": moments,

@@ -119,3 +119,53 @@ def test_overview_access(family, alice_client, charlie_client):
     assert charlie_client.get(url).status_code == 404
     assert alice_client.post(url).status_code == 405
     assert "Nog geen scores." in alice_client.get(url).content.decode()
+
+
+def test_overview_per_perspective(family, alice, alice_client):
+    moment = Moment.objects.create(
+        family=family, kind=MomentKind.START, date=datetime.date(2026, 1, 1), created_by=alice
+    )
+    make_sheet(moment, alice, perspective="young_person", severity=5)
+    make_sheet(moment, alice, perspective="joint", severity=2)
+    url = reverse("strengths:overview", args=[family.pk])
+    assert 'data-value="2"' in alice_client.get(url).content.decode()
+    young = alice_client.get(url + "?perspective=young_person").content.decode()
+    assert 'data-value="5"' in young and 'data-value="2"' not in young
+    parent = alice_client.get(url + "?perspective=parent").content.decode()
+    assert "Nog geen scores vanuit dit perspectief." in parent
+    # Nonsense falls back to the default view.
+    assert 'data-value="2"' in alice_client.get(url + "?perspective=x").content.decode()
+
+
+def test_overview_query_count_does_not_grow_with_members(family, alice, alice_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MemberFactory
+    from tests.strengths.test_analyses import make_analysis
+
+    three_moments(family, alice)
+    make_analysis(family.members.first(), alice)
+    url = reverse("strengths:overview", args=[family.pk])
+    alice_client.get(url)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert alice_client.get(url).status_code == 200
+        counts.append(len(queries))
+        for _ in range(4):
+            make_analysis(MemberFactory(family=family), alice)
+    assert counts[0] == counts[1]
+
+
+def test_pages_are_in_the_access_log(family, alice, alice_client, charlie_client):
+    from cases.models import AccessLog
+
+    url = reverse("strengths:overview", args=[family.pk])
+    alice_client.get(url)
+    charlie_client.get(url)
+    entries = AccessLog.objects.filter(family_id_ref=family.pk, object="analyse")
+    assert set(entries.values_list("username", "outcome")) == {
+        ("alice", "allowed"),
+        ("charlie", "denied"),
+    }
