@@ -201,3 +201,28 @@ def test_timeline_list_query_count(family, alice, alice_client, django_assert_ma
     alice_client.get(url)  # warm caches (session, user)
     with django_assert_max_num_queries(12):
         alice_client.get(url)
+
+
+def test_services_refuse_members_of_another_family(family, alice):
+    import datetime
+
+    from strengths import services
+
+    stranger = MemberFactory(family=FamilyFactory(team=family.team))
+    data = {"precision": "year", "year": 2019, "kind": "other", "description": "x"}
+    with pytest.raises(ValueError):
+        services.event_create(family=family, by=alice, data=data, members=[stranger])
+    with pytest.raises(ValueError):
+        services.analysis_create(
+            family=family,
+            member=stranger,
+            by=alice,
+            data={
+                "date": datetime.date(2026, 1, 1),
+                "filled_in_by": "zelf",
+                "strengths": "x",
+                "wishes": "",
+                "worries": "",
+            },
+        )
+    assert not TimelineEvent.objects.exists()
