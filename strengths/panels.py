@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from cases.models import Family
+from strengths.models import inclusion_check
 
 
 def family_panel(request: HttpRequest, family: Family) -> str:
-    """Return this app's HTML for the family page, or "" when it has nothing to show."""
-    return ""
+    """The inclusion check and the members still lacking a krachtenanalyse. Two queries."""
+    members = list(family.members.filter(analysis__isnull=True).only("id", "name", "family_id"))
+    member_count = family.members.count() if not members else len(members)
+    return render_to_string(
+        "strengths/family_panel.html",
+        {
+            "family": family,
+            "inclusion": inclusion_check(family),
+            "missing": members,
+            "member_count": member_count,
+        },
+        request=request,
+    )
