@@ -115,7 +115,7 @@ class Figures:
         return int(self.used_hours * 100 / self.budget_max)
 
 
-def _hours(minutes: int) -> Decimal:
+def hours_from_minutes(minutes: int) -> Decimal:
     return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
 
 
@@ -132,12 +132,12 @@ def figures_from_episode(episode: PhaseEpisode, *, today: datetime.date) -> Figu
         day=(today - episode.started_on).days + 1,
         planned_days=(episode.planned_end - episode.started_on).days,
         days_left=(episode.planned_end - today).days,
-        used_hours=_hours(episode.used_minutes),
+        used_hours=hours_from_minutes(episode.used_minutes),
         budget_min=episode.budget_min + extra,
         budget_max=episode.budget_max + extra,
         extra_hours=extra,
-        hours_per_week_2=_hours(episode.minutes_2w) / 2,
-        hours_per_week_4=_hours(episode.minutes_4w) / 4,
+        hours_per_week_2=hours_from_minutes(episode.minutes_2w) / 2,
+        hours_per_week_4=hours_from_minutes(episode.minutes_4w) / 4,
         band_min=episode.hours_min,
         band_max=episode.hours_max,
     )

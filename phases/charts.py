@@ -26,6 +26,7 @@ def range_bar_svg(
     *, value: Decimal, low: Decimal, high: Decimal, title: str, over: bool, under: bool = False
 ) -> SafeString:
     """A bar of `value` over a shaded band from `low` to `high`; red when over, amber when under."""
+    value, low, high = Decimal(value), Decimal(low), Decimal(high)
     scale = max(high, value, Decimal(1)) * Decimal("1.15")
     colour = "#b02a37" if over else ("#b58105" if under else "#1f6f50")
     text = f"{number_format(value, 1)} / {number_format(low, 1)}–{number_format(high, 1)}"

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.models import AccessAction, Family, FamilyStatus, Membership, Role, Team
 from cases.permissions import access_family, team_role
 from phases import services
-from phases.budget import episodes_with_hours, phase_figures_for
+from phases.budget import episodes_with_hours, hours_from_minutes, phase_figures_for
 from phases.charts import range_bar_svg
 from phases.forms import (
     DecisionForm,
@@ -60,7 +60,7 @@ def episode_rows(episodes: list[PhaseEpisode]) -> list[dict[str, Any]]:
     rows = []
     for episode in episodes:
         extra = episode.extra or 0
-        used = round(episode.used_minutes / 60, 1)
+        used = hours_from_minutes(episode.used_minutes)
         low, high = episode.budget_min + extra, episode.budget_max + extra
         rows.append(
             {
@@ -246,10 +246,10 @@ def transition_decide(request: HttpRequest, family_id: int, transition_id: int) 
                 note=form.cleaned_data["note"],
             )
         except services.PhaseError as error:
-            form.add_error(None, error.message)
+            messages.error(request, str(error.message))
         else:
             messages.success(request, _("Besluit over de faseovergang vastgelegd."))
-            return redirect("phases:family_phases", family_id=family.pk)
+        return redirect("phases:family_phases", family_id=family.pk)
     return _render_page(request, family, decision_form=form)
 
 
