@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Contact, Family, FamilyStatus, Membership, Role
-from phases.budget import figures_from_episode, open_episodes_with_figures
+from phases.budget import WARNING_SHARE, episodes_with_hours, hours_from_minutes
 from phases.models import (
     PhaseEpisode,
     Reminder,
@@ -67,13 +67,14 @@ class Due:
 
 def _phase_dues(today: datetime.date) -> list[Due]:
     ends_soon = phase_setting("ENDS_SOON_DAYS")
-    episodes = open_episodes_with_figures(
-        PhaseEpisode.objects.filter(family__status=FamilyStatus.ACTIVE),
-        today=today,
-    ).annotate(coach_id=F("family__coach_id"), team_id=F("family__team_id"))
+    # Only the budget sums are needed here, not the weekly rates of phase_figures_for.
+    episodes = (
+        episodes_with_hours(PhaseEpisode.objects.open().filter(family__status=FamilyStatus.ACTIVE))
+        .annotate(coach_id=F("family__coach_id"), team_id=F("family__team_id"))
+        .order_by()
+    )
     dues: list[Due] = []
     for episode in episodes:
-        figures = figures_from_episode(episode, today=today)
         common = {
             "family_id": episode.family_id,
             "subject": f"episode:{episode.pk}",
@@ -81,11 +82,13 @@ def _phase_dues(today: datetime.date) -> list[Due]:
             "coach_id": episode.coach_id,
             "team_id": episode.team_id,
         }
-        if figures.overdue:
+        days_left = (episode.planned_end - today).days
+        if days_left < 0:
             dues.append(Due(kind=ReminderKind.PHASE_OVERDUE, with_psychologists=True, **common))
-        elif figures.days_left <= ends_soon:
+        elif days_left <= ends_soon:
             dues.append(Due(kind=ReminderKind.PHASE_ENDS_SOON, **common))
-        if figures.nearly_used:
+        budget = episode.budget_max + (episode.extra or 0)
+        if budget > 0 and hours_from_minutes(episode.used_minutes) >= budget * WARNING_SHARE:
             dues.append(Due(kind=ReminderKind.BUDGET_NEARLY_USED, **common))
     return dues
 
