@@ -32,6 +32,9 @@ from phases.models import (
 
 logger = logging.getLogger(__name__)
 
+# A mail lists this many reminders; the rest are in the app.
+MAIL_MAX_LINES = 25
+
 DEFAULTS = {
     "ENDS_SOON_DAYS": 7,
     "NO_CONTACT_DAYS": 14,
@@ -253,8 +256,10 @@ def _send_mails(reminders: list[Reminder]) -> None:
         recipient = items[0].recipient
         lines = [
             f"- {r.get_kind_display()}: {r.family.display_name} ({r.due_on:%d-%m-%Y})"
-            for r in items
+            for r in items[:MAIL_MAX_LINES]
         ]
+        if len(items) > MAIL_MAX_LINES:
+            lines.append(_("… en nog %(n)s.") % {"n": len(items) - MAIL_MAX_LINES})
         body = "\n".join(
             [
                 _("Beste %(name)s,") % {"name": recipient.first_name or recipient.username},

@@ -292,3 +292,14 @@ def test_demo_database_gets_reminders_once():
     assert any(f.under_band for f in figures)
     assert any(f.overdue for f in figures)
     assert any(not f.overdue for f in figures)
+
+
+def test_long_mail_is_cut_short(team, alice):
+    alice.email = "alice@example.org"
+    alice.save()
+    for _ in range(30):
+        FamilyFactory(team=team, coach=alice, referral_date=PLANNED_END - datetime.timedelta(60))
+    assert reminders_run(today=PLANNED_END) == 30
+    (message,) = mail.outbox
+    assert message.body.count("Geen contact in 14 dagen") == 25
+    assert "… en nog 5." in message.body
