@@ -82,8 +82,18 @@ def test_panel_flags_overdue_and_over_budget(family, alice, alice_client):
     assert "Over de geplande einddatum" in html
 
 
-def test_outsider_gets_404_everywhere(family, charlie_client, in_analysis):
+def test_outsider_gets_404_everywhere(family, alice, charlie_client, in_analysis):
     assert charlie_client.get(url("family_phases", family)).status_code == 404
+    pending = Transition.objects.create(
+        family=family,
+        from_step="analysis",
+        to_step="execution",
+        effective_on=today(),
+        proposed_by=alice,
+    )
+    decide = url("transition_decide", family, pending.pk)
+    assert charlie_client.post(decide, {"decision": "approve"}).status_code == 404
+    assert Transition.objects.get().status == TransitionStatus.PENDING
     for name in ("transition_propose", "step_back", "extra_hours", "trajectory_start"):
         assert charlie_client.post(url(name, family), {}).status_code == 404
 
@@ -96,6 +106,17 @@ def test_read_only_colleague_reads_but_gets_403_on_writes(family, bob_client, in
     for name in ("transition_propose", "step_back", "extra_hours", "trajectory_start"):
         assert bob_client.post(url(name, family), data).status_code == 403
     assert Transition.objects.count() == 0
+    pending = Transition.objects.create(
+        family=family,
+        from_step="analysis",
+        to_step="execution",
+        effective_on=today(),
+        proposed_by=family.coach,
+    )
+    decide = url("transition_decide", family, pending.pk)
+    assert bob_client.post(decide, {"decision": "approve"}).status_code == 403
+    assert Transition.objects.get().status == TransitionStatus.PENDING
+    Transition.objects.all().delete()
     assert ExtraHours.objects.count() == 0
 
 
