@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -195,7 +196,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Recycle a worker child after it grows past ~300 MB (WeasyPrint can hold on to memory).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
 # Periodic jobs; each also has a management command running the same function.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Exactly one beat process may run this schedule (see docker-compose.yml); CELERY_TIMEZONE
+# makes 07:00 Amsterdam time in summer and winter.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "phase-reminders-daily": {
+        "task": "phases.run_reminders",  # same code as `manage.py run_reminders`
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -218,6 +226,15 @@ X_FRAME_OPTIONS = "DENY"
 FAMILIEKRACHT = {
     # Lasting problems on this many of the seven domains make a family multi-stress.
     "INCLUSION_THRESHOLD_DEFAULT": env_int("FK_INCLUSION_THRESHOLD", 6),
+}
+
+# Phase reminders (phases/reminders.py); aftercare check-ins in months after closing.
+PHASES = {
+    "ENDS_SOON_DAYS": 7,
+    "NO_CONTACT_DAYS": env_int("FK_NO_CONTACT_DAYS", 14),
+    "AFTERCARE_CHECKIN_MONTHS": [
+        int(m) for m in env_list("FK_AFTERCARE_CHECKIN_MONTHS", ["3", "6"]) if m.isdigit()
+    ],
 }
 
 LOGGING = {

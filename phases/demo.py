@@ -1,11 +1,202 @@
-"""Demo data for phases, called by `manage.py seed_demo` after the core families exist."""
+"""Demo data for phases, called by `manage.py seed_demo` after the core families exist.
+
+Active families get a phase history ending in an open phase, spread over all four phases;
+some run past their planned end, some are over budget (extra contacts), most have less
+contact than the band asks, one waits for approval and one got extra hours on relapse.
+Closed and aftercare families get a closed history, with an aftercare check-in coming up.
+Only bulk_create is used, so load-test families (`--families N`) are fast.
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
+from decimal import Decimal
 
-from cases.models import Family
+from django.utils import timezone
+
+from cases.models import Contact, ContactKind, Family, FamilyStatus, Membership, Role
+from phases.models import (
+    PHASE_ORDER,
+    ExtraHours,
+    PhaseDefinition,
+    PhaseEpisode,
+    Step,
+    Transition,
+    TransitionStatus,
+    planned_end_for,
+)
+from phases.reminders import add_months
+from phases.services import definitions_for
+
+
+def _episode(family: Family, definition: PhaseDefinition, start: datetime.date) -> PhaseEpisode:
+    return PhaseEpisode(
+        family=family,
+        kind=definition.kind,
+        started_on=start,
+        planned_end=planned_end_for(start, definition.weeks_max),
+        weeks_min=definition.weeks_min,
+        weeks_max=definition.weeks_max,
+        hours_min=definition.hours_min,
+        hours_max=definition.hours_max,
+    )
+
+
+def _history(
+    family: Family,
+    definitions: dict[str, PhaseDefinition],
+    kinds: list[str],
+    current_start: datetime.date,
+) -> list[PhaseEpisode]:
+    """Episodes of `kinds` back to back, the last one starting on `current_start` (open)."""
+    episodes: list[PhaseEpisode] = []
+    start = current_start
+    for kind in reversed(kinds):
+        episode = _episode(family, definitions[kind], start)
+        if episodes:
+            episode.ended_on = episodes[-1].started_on
+        episodes.append(episode)
+        previous = kinds.index(kind) - 1
+        if previous >= 0:
+            start = start - datetime.timedelta(weeks=definitions[kinds[previous]].weeks_max)
+    return list(reversed(episodes))
 
 
 def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
-    """Fill demo data for these families. `bulk` is set for load-test families (--families N)."""
+    """Fill demo phase data for these families (`bulk` for load-test families)."""
+    today = timezone.localdate()
+    now = timezone.now()
+    team_ids = {f.team_id for f in families}
+    definitions = {team_id: definitions_for(team_id) for team_id in team_ids}
+    psychologists = dict(
+        Membership.objects.filter(team_id__in=team_ids, role=Role.PSYCHOLOGIST).values_list(
+            "team_id", "user_id"
+        )
+    )
+    episodes: list[PhaseEpisode] = []
+    transitions: list[Transition] = []
+    contacts: list[Contact] = []
+    extras: list[tuple[int, Family]] = []
+    pending_made = False
+    active_index = 0
+    for family in families:
+        if family.coach_id is None:
+            continue
+        defs = definitions[family.team_id]
+        approver = psychologists.get(family.team_id, family.coach_id)
+        if family.status == FamilyStatus.ACTIVE:
+            i = active_index
+            active_index += 1
+            kind = PHASE_ORDER[i % len(PHASE_ORDER)]
+            planned = defs[kind].weeks_max * 7
+            shape = (i // len(PHASE_ORDER)) % 3
+            if shape == 0:  # past its planned end
+                days_in = planned + 5 + i % 20
+            elif shape == 1:  # ends within the week
+                days_in = max(planned - 3, 1)
+            else:  # well inside the phase
+                days_in = max(planned // 2, 1)
+            current_start = today - datetime.timedelta(days=days_in)
+            kinds = PHASE_ORDER[: PHASE_ORDER.index(kind) + 1]
+            history = _history(family, defs, kinds, current_start)
+            episodes.extend(history)
+            transitions.extend(_applied(family, history, approver, now))
+            if i % 5 == 1:  # over budget: many long visits in the current phase
+                budget_hours = int(defs[kind].weeks_max * defs[kind].hours_max)
+                visits = budget_hours // 2 + 4
+                for n in range(visits):
+                    contacts.append(
+                        Contact(
+                            family=family,
+                            date=current_start + datetime.timedelta(days=n % max(days_in, 1)),
+                            minutes=150,
+                            kind=ContactKind.HOME_VISIT,
+                            domains=["family"],
+                            note="Intensieve begeleiding na een crisis.",
+                            author_id=family.coach_id,
+                        )
+                    )
+            if i == 2 and not bulk:
+                extras.append((len(episodes) - 1, family))
+            target = PHASE_ORDER[PHASE_ORDER.index(kind) + 1] if kind != "closing" else "closed"
+            if not pending_made and not bulk and i >= 1 and kind in ("analysis", "execution"):
+                pending_made = True
+                transitions.append(
+                    Transition(
+                        family=family,
+                        from_step=kind,
+                        to_step=target,
+                        status=TransitionStatus.PENDING,
+                        effective_on=today,
+                        note="Analyse rond; gezinsplan staat, voorstel om door te gaan.",
+                        proposed_by_id=family.coach_id,
+                        proposed_at=now,
+                    )
+                )
+        elif family.status in (FamilyStatus.CLOSED, FamilyStatus.AFTERCARE):
+            months = 3 if family.status == FamilyStatus.CLOSED else 6
+            # Closed so that the next aftercare check-in falls within the coming days.
+            closed_on = add_months(today - datetime.timedelta(days=-3), -months)
+            closing_start = closed_on - datetime.timedelta(weeks=defs["closing"].weeks_max)
+            history = _history(family, defs, PHASE_ORDER, closing_start)
+            history[-1].ended_on = closed_on
+            episodes.extend(history)
+            transitions.extend(_applied(family, history, approver, now))
+            transitions.append(
+                _done(family, "closing", Step.CLOSED, closed_on, family.coach_id, approver, now)
+            )
+            if family.status == FamilyStatus.AFTERCARE:
+                transitions.append(
+                    _done(
+                        family, Step.CLOSED, Step.AFTERCARE, closed_on, family.coach_id, None, now
+                    )
+                )
+    episodes = PhaseEpisode.objects.bulk_create(episodes, batch_size=5000)
+    Transition.objects.bulk_create(transitions, batch_size=5000)
+    Contact.objects.bulk_create(contacts, batch_size=5000)
+    ExtraHours.objects.bulk_create(
+        [
+            ExtraHours(
+                episode=episodes[index],
+                hours=Decimal(8),
+                reason="Terugval na huisuitzetting; tijdelijk meer uren nodig.",
+                added_by_id=family.coach_id,
+                added_at=now,
+            )
+            for index, family in extras
+        ]
+    )
+
+
+def _done(
+    family: Family,
+    from_step: str,
+    to_step: str,
+    on: datetime.date,
+    proposer: int,
+    approver: int | None,
+    now: datetime.datetime,
+) -> Transition:
+    return Transition(
+        family=family,
+        from_step=from_step,
+        to_step=to_step,
+        status=TransitionStatus.APPLIED,
+        effective_on=on,
+        proposed_by_id=proposer,
+        proposed_at=now,
+        decided_by_id=approver,
+        decided_at=now if approver else None,
+    )
+
+
+def _applied(
+    family: Family, history: list[PhaseEpisode], approver: int, now: datetime.datetime
+) -> list[Transition]:
+    made = [_done(family, "", Step.START, history[0].started_on, family.coach_id, approver, now)]
+    for before, after in zip(history, history[1:], strict=False):
+        made.append(
+            _done(family, before.kind, after.kind, after.started_on, family.coach_id, approver, now)
+        )
+    return made

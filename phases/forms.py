@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DateInput, not_in_future
+from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
+
+
+class _DatedForm(forms.Form):
+    """A form with a date that may not lie in the future nor before `not_before`."""
+
+    date_field = "effective_on"
+
+    def __init__(self, *args: Any, not_before: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_before = not_before
+        self.fields[self.date_field].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = cleaned.get(self.date_field)
+        if day is not None:
+            try:
+                not_in_future(day)
+            except forms.ValidationError as error:
+                self.add_error(self.date_field, error)
+            else:
+                if self.not_before is not None and day < self.not_before:
+                    self.add_error(
+                        self.date_field,
+                        _("Deze datum ligt vóór het begin (%(date)s); kies een latere datum.")
+                        % {"date": self.not_before.strftime("%d-%m-%Y")},
+                    )
+        return cleaned
+
+
+class TrajectoryStartForm(_DatedForm):
+    date_field = "started_on"
+    started_on = forms.DateField(label=_("Startdatum"), widget=DateInput())
+
+
+class ProposeForm(_DatedForm):
+    effective_on = forms.DateField(label=_("Ingangsdatum"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class StepBackForm(_DatedForm):
+    effective_on = forms.DateField(label=_("Ingangsdatum"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reden (terugval)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Geef een reden voor de stap terug."))
+        return reason
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Besluit"),
+        choices=[("approve", _("Akkoord")), ("reject", _("Niet akkoord"))],
+    )
+    note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExtraHoursForm(forms.Form):
+    hours = forms.DecimalField(
+        label=_("Extra uren"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=MAX_EXTRA_HOURS,
+        error_messages={
+            "min_value": _("Minimaal 0,5 uur."),
+            "max_value": _("Maximaal %(limit_value)s uur per keer."),
+        },
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "max": str(MAX_EXTRA_HOURS)}),
+    )
+    reason = forms.CharField(
+        label=_("Reden"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Geef een reden voor de extra uren."))
+        return reason
+
+
+class DefinitionForm(forms.ModelForm):
+    class Meta:
+        model = PhaseDefinition
+        fields = ["weeks_min", "weeks_max", "hours_min", "hours_max"]
+        error_messages = {
+            name: {
+                "min_value": _("Minimaal %(limit_value)s."),
+                "max_value": _("Maximaal %(limit_value)s."),
+            }
+            for name in ("weeks_min", "weeks_max", "hours_min", "hours_max")
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("weeks_min") is not None
+            and cleaned.get("weeks_max") is not None
+            and cleaned["weeks_min"] > cleaned["weeks_max"]
+        ):
+            self.add_error("weeks_max", _("Het maximum is kleiner dan het minimum."))
+        if (
+            cleaned.get("hours_min") is not None
+            and cleaned.get("hours_max") is not None
+            and cleaned["hours_min"] > cleaned["hours_max"]
+        ):
+            self.add_error("hours_max", _("Het maximum is kleiner dan het minimum."))
+        return cleaned
+
+
+class TeamPhaseSettingsForm(forms.Form):
+    approval_required = forms.BooleanField(
+        label=_("Een faseovergang vraagt akkoord van de gedragswetenschapper"), required=False
+    )

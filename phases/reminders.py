@@ -1,0 +1,283 @@
+"""The daily reminder job. Celery beat (phases.tasks), `manage.py run_reminders` and the
+benchmark all call `reminders_run`; it runs a fixed number of queries however many families
+there are, and creates each reminder at most once (unique on subject, kind, due date, recipient).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import DateField, F, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Contact, Family, FamilyStatus, Membership, Role
+from phases.budget import WARNING_SHARE, episodes_with_hours, hours_from_minutes
+from phases.models import (
+    PhaseEpisode,
+    Reminder,
+    ReminderKind,
+    Step,
+    Transition,
+    TransitionStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# A mail lists this many reminders; the rest are in the app.
+MAIL_MAX_LINES = 25
+
+DEFAULTS = {
+    "ENDS_SOON_DAYS": 7,
+    "NO_CONTACT_DAYS": 14,
+    "AFTERCARE_CHECKIN_MONTHS": [3, 6],
+    # A check-in shows up this many days before it is due and is still made this long after.
+    "AFTERCARE_LEAD_DAYS": 7,
+    "AFTERCARE_GRACE_DAYS": 30,
+}
+
+
+def phase_setting(name: str):  # type: ignore[no-untyped-def]
+    return getattr(settings, "PHASES", {}).get(name, DEFAULTS[name])
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+@dataclass(frozen=True)
+class Due:
+    family_id: int
+    kind: str
+    subject: str
+    due_on: datetime.date
+    coach_id: int | None
+    team_id: int
+    with_psychologists: bool = False
+
+
+def _phase_dues(today: datetime.date) -> list[Due]:
+    ends_soon = phase_setting("ENDS_SOON_DAYS")
+    # Only the budget sums are needed here, not the weekly rates of phase_figures_for.
+    episodes = (
+        episodes_with_hours(PhaseEpisode.objects.open().filter(family__status=FamilyStatus.ACTIVE))
+        .annotate(coach_id=F("family__coach_id"), team_id=F("family__team_id"))
+        .order_by()
+    )
+    dues: list[Due] = []
+    for episode in episodes:
+        common = {
+            "family_id": episode.family_id,
+            "subject": f"episode:{episode.pk}",
+            "due_on": episode.planned_end,
+            "coach_id": episode.coach_id,
+            "team_id": episode.team_id,
+        }
+        days_left = (episode.planned_end - today).days
+        if days_left < 0:
+            dues.append(Due(kind=ReminderKind.PHASE_OVERDUE, with_psychologists=True, **common))
+        elif days_left <= ends_soon:
+            dues.append(Due(kind=ReminderKind.PHASE_ENDS_SOON, **common))
+        budget = episode.budget_max + (episode.extra or 0)
+        if budget > 0 and hours_from_minutes(episode.used_minutes) >= budget * WARNING_SHARE:
+            dues.append(Due(kind=ReminderKind.BUDGET_NEARLY_USED, **common))
+    return dues
+
+
+def _no_contact_dues(today: datetime.date) -> list[Due]:
+    """Active families whose last contact (or, without any, their start) is too long ago."""
+    days = phase_setting("NO_CONTACT_DAYS")
+    last_contact = (
+        Contact.objects.filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    first_phase = (
+        PhaseEpisode.objects.filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(first=Min("started_on"))
+        .values("first")
+    )
+    families = (
+        Family.objects.filter(status=FamilyStatus.ACTIVE)
+        .annotate(
+            since=Coalesce(
+                Subquery(last_contact, output_field=DateField()),
+                Subquery(first_phase, output_field=DateField()),
+                "referral_date",
+                output_field=DateField(),
+            )
+        )
+        .filter(since__lte=today - datetime.timedelta(days=days))
+        .values_list("pk", "coach_id", "team_id", "since")
+    )
+    return [
+        Due(
+            family_id=pk,
+            kind=ReminderKind.NO_CONTACT,
+            subject=f"family:{pk}",
+            due_on=since + datetime.timedelta(days=days),
+            coach_id=coach_id,
+            team_id=team_id,
+        )
+        for pk, coach_id, team_id, since in families
+    ]
+
+
+def _approval_dues() -> list[Due]:
+    pending = Transition.objects.filter(status=TransitionStatus.PENDING).values_list(
+        "pk", "family_id", "proposed_at", "family__coach_id", "family__team_id"
+    )
+    return [
+        Due(
+            family_id=family_id,
+            kind=ReminderKind.APPROVAL_PENDING,
+            subject=f"transition:{pk}",
+            due_on=timezone.localdate(proposed_at),
+            coach_id=coach_id,
+            team_id=team_id,
+            with_psychologists=True,
+        )
+        for pk, family_id, proposed_at, coach_id, team_id in pending
+    ]
+
+
+def _aftercare_dues(today: datetime.date) -> list[Due]:
+    months = phase_setting("AFTERCARE_CHECKIN_MONTHS")
+    lead = datetime.timedelta(days=phase_setting("AFTERCARE_LEAD_DAYS"))
+    grace = datetime.timedelta(days=phase_setting("AFTERCARE_GRACE_DAYS"))
+    closings = (
+        Transition.objects.filter(
+            to_step=Step.CLOSED,
+            status=TransitionStatus.APPLIED,
+            family__status__in=[FamilyStatus.CLOSED, FamilyStatus.AFTERCARE],
+        )
+        .values("family_id", "family__coach_id", "family__team_id")
+        .annotate(closed_on=Max("effective_on"))
+        .order_by()
+    )
+    dues = []
+    for row in closings:
+        for month in months:
+            due_on = add_months(row["closed_on"], month)
+            if due_on - lead <= today <= due_on + grace:
+                dues.append(
+                    Due(
+                        family_id=row["family_id"],
+                        kind=ReminderKind.AFTERCARE_CHECKIN,
+                        subject=f"family:{row['family_id']}",
+                        due_on=due_on,
+                        coach_id=row["family__coach_id"],
+                        team_id=row["family__team_id"],
+                    )
+                )
+    return dues
+
+
+def reminders_run(*, today: datetime.date | None = None, send_email: bool = True) -> int:
+    """Create today's reminders and mail the new ones; return how many were created."""
+    today = today or timezone.localdate()
+    stamp = timezone.now()
+    with transaction.atomic():
+        dues = [
+            *_phase_dues(today),
+            *_no_contact_dues(today),
+            *_approval_dues(),
+            *_aftercare_dues(today),
+        ]
+        psychologists: dict[int, list[int]] = defaultdict(list)
+        if any(d.with_psychologists for d in dues):
+            for team_id, user_id in Membership.objects.filter(
+                role=Role.PSYCHOLOGIST, user__is_active=True
+            ).values_list("team_id", "user_id"):
+                psychologists[team_id].append(user_id)
+        rows = []
+        for due in dues:
+            recipients = {due.coach_id} if due.coach_id else set()
+            if due.with_psychologists:
+                recipients.update(psychologists[due.team_id])
+            rows.extend(
+                Reminder(
+                    recipient_id=user_id,
+                    family_id=due.family_id,
+                    kind=due.kind,
+                    subject=due.subject,
+                    due_on=due.due_on,
+                    created_at=stamp,
+                )
+                for user_id in sorted(recipients)
+            )
+        if not rows:
+            return 0
+        # Existing reminders are skipped by the unique constraint; what this run made is
+        # found back by its timestamp (one beat runs the job, see docker-compose.yml).
+        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(
+            Reminder.objects.filter(created_at=stamp)
+            .select_related("recipient", "family")
+            .only(
+                "kind",
+                "due_on",
+                "recipient__email",
+                "recipient__first_name",
+                "recipient__username",
+                "family__display_name",
+                "family__case_number",
+            )
+            .order_by("recipient_id", "due_on")
+        )
+    if send_email:
+        _send_mails(created)
+    return len(created)
+
+
+def _send_mails(reminders: list[Reminder]) -> None:
+    """One message per person with their new reminders (no client details beyond the name)."""
+    by_recipient: dict[int, list[Reminder]] = defaultdict(list)
+    for reminder in reminders:
+        if reminder.recipient.email:
+            by_recipient[reminder.recipient_id].append(reminder)
+    for items in by_recipient.values():
+        recipient = items[0].recipient
+        lines = [
+            f"- {r.get_kind_display()}: {r.family.display_name} ({r.due_on:%d-%m-%Y})"
+            for r in items[:MAIL_MAX_LINES]
+        ]
+        if len(items) > MAIL_MAX_LINES:
+            lines.append(_("… en nog %(n)s.") % {"n": len(items) - MAIL_MAX_LINES})
+        body = "\n".join(
+            [
+                _("Beste %(name)s,") % {"name": recipient.first_name or recipient.username},
+                "",
+                _("Er zijn nieuwe herinneringen voor u in FamilieKracht:"),
+                *lines,
+                "",
+                _("U vindt ze onder Herinneringen in FamilieKracht."),
+            ]
+        )
+        try:
+            send_mail(
+                _("FamilieKracht: %(n)s nieuwe herinneringen") % {"n": len(items)},
+                body,
+                None,
+                [recipient.email],
+            )
+        except Exception:
+            # The reminders are saved and shown in the app; a mail server hiccup must not
+            # undo them or make the job run again.
+            logger.exception("reminder mail to user %s failed", recipient.pk)

@@ -1,0 +1,387 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.models import AccessAction, Family, FamilyStatus, Membership, Role, Team
+from cases.permissions import access_family, team_role
+from phases import services
+from phases.budget import episodes_with_hours, hours_from_minutes, phase_figures_for
+from phases.charts import range_bar_svg
+from phases.forms import (
+    DecisionForm,
+    DefinitionForm,
+    ExtraHoursForm,
+    ProposeForm,
+    StepBackForm,
+    TeamPhaseSettingsForm,
+    TrajectoryStartForm,
+)
+from phases.models import (
+    PHASE_ORDER,
+    ExtraHours,
+    PhaseEpisode,
+    Reminder,
+    Step,
+    Transition,
+    TransitionStatus,
+)
+
+REMINDERS_PER_PAGE = 50
+
+
+def may_act(family: Family) -> bool:
+    """The care work (propose, step back, extra hours) is for the family's writers other than
+    the coordinator, whose write access is for intake and administration."""
+    return family.access.can_write and family.access.role != Role.COORDINATOR  # type: ignore[attr-defined]
+
+
+def may_approve(family: Family) -> bool:
+    return family.access.role in services.APPROVER_ROLES  # type: ignore[attr-defined]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def episode_rows(episodes: list[PhaseEpisode]) -> list[dict[str, Any]]:
+    """Per phase: hours used against the budget (with relapse hours), as text and as a bar."""
+    rows = []
+    for episode in episodes:
+        extra = episode.extra or 0
+        used = hours_from_minutes(episode.used_minutes)
+        low, high = episode.budget_min + extra, episode.budget_max + extra
+        rows.append(
+            {
+                "episode": episode,
+                "used": used,
+                "low": low,
+                "high": high,
+                "extra": extra,
+                "over": used > high,
+                "bar": range_bar_svg(
+                    value=used,
+                    low=low,
+                    high=high,
+                    over=used > high,
+                    title=_("Uren %(phase)s tegen het budget")
+                    % {"phase": episode.get_kind_display()},
+                ),
+            }
+        )
+    return rows
+
+
+def rate_bars(figures: Any) -> dict[str, Any]:
+    if figures is None:
+        return {}
+    return {
+        "budget_bar": range_bar_svg(
+            value=figures.used_hours,
+            low=figures.budget_min,
+            high=figures.budget_max,
+            over=figures.over_budget,
+            title=_("Uren gebruikt tegen het budget van deze fase"),
+        ),
+        "rate2_bar": range_bar_svg(
+            value=figures.hours_per_week_2,
+            low=figures.band_min,
+            high=figures.band_max,
+            over=False,
+            under=figures.hours_per_week_2 < figures.band_min,
+            title=_("Uren per week, laatste 2 weken, tegen de band van de fase"),
+        ),
+        "rate4_bar": range_bar_svg(
+            value=figures.hours_per_week_4,
+            low=figures.band_min,
+            high=figures.band_max,
+            over=False,
+            under=figures.under_band,
+            title=_("Uren per week, laatste 4 weken, tegen de band van de fase"),
+        ),
+    }
+
+
+def _render_page(
+    request: HttpRequest, family: Family, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    today = timezone.localdate()
+    episodes = list(
+        episodes_with_hours(family.phase_episodes.all()).prefetch_related(
+            Prefetch("extra_hours", queryset=ExtraHours.objects.select_related("added_by"))
+        )
+    )
+    transitions = list(
+        family.phase_transitions.select_related("proposed_by", "decided_by").order_by(
+            "-proposed_at", "-id"
+        )
+    )
+    open_episode = next((e for e in episodes if e.ended_on is None), None)
+    figures = phase_figures_for([family.pk], today=today).get(family.pk) if open_episode else None
+    step = services.current_step(family, open_episode)
+    target = services.next_step(step)
+    back = services.previous_phase(step)
+    pending = next((t for t in transitions if t.status == TransitionStatus.PENDING), None)
+    not_before = open_episode.started_on if open_episode else None
+    act = may_act(family)
+    context = {
+        "family": family,
+        "episodes": list(reversed(episode_rows(episodes))),
+        "transitions": transitions,
+        "figures": figures,
+        "pending": pending,
+        "step": step,
+        "next_label": Step(target).label if target else None,
+        "back_label": Step(back).label if back else None,
+        "can_start": act and step is None and family.status in _STARTABLE,
+        "can_propose": act and target is not None and pending is None,
+        "can_step_back": act and back is not None,
+        "can_extra": act and open_episode is not None,
+        "can_decide": may_approve(family) and pending is not None,
+        "start_form": forms.get("start_form") or TrajectoryStartForm(),
+        "propose_form": forms.get("propose_form") or ProposeForm(),
+        "step_back_form": forms.get("step_back_form") or StepBackForm(),
+        "extra_form": forms.get("extra_form") or ExtraHoursForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(),
+        "not_before": not_before,
+        **rate_bars(figures),
+    }
+    return render(request, "phases/family_phases.html", context, status=status)
+
+
+_STARTABLE = (FamilyStatus.REFERRED, FamilyStatus.ACTIVE)
+
+
+def _open_start(family: Family) -> datetime.date | None:
+    return (
+        PhaseEpisode.objects.open()
+        .filter(family=family)
+        .values_list("started_on", flat=True)
+        .first()
+    )
+
+
+def family_phases(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, obj="fasen")
+    return _render_page(request, family)
+
+
+def _closing_or_start(family: Family) -> datetime.date | None:
+    started = _open_start(family)
+    if started is not None:
+        return started
+    return services.closing_date(family)
+
+
+@require_POST
+def trajectory_start(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="startfase"
+    )
+    _require(may_act(family))
+    form = TrajectoryStartForm(request.POST, not_before=family.referral_date)
+    if form.is_valid():
+        try:
+            services.trajectory_start(
+                family=family, by=request.user, started_on=form.cleaned_data["started_on"]
+            )
+        except services.PhaseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Startfase begonnen."))
+            return redirect("phases:family_phases", family_id=family.pk)
+    return _render_page(request, family, start_form=form)
+
+
+@require_POST
+def transition_propose(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="faseovergang"
+    )
+    _require(may_act(family))
+    form = ProposeForm(request.POST, not_before=_closing_or_start(family))
+    if form.is_valid():
+        try:
+            transition = services.transition_propose(
+                family=family,
+                by=request.user,
+                role=family.access.role,  # type: ignore[attr-defined]
+                effective_on=form.cleaned_data["effective_on"],
+                note=form.cleaned_data["note"],
+            )
+        except services.PhaseError as error:
+            form.add_error(None, error.message)
+        else:
+            if transition.status == TransitionStatus.PENDING:
+                messages.success(request, _("Faseovergang voorgesteld; die wacht op akkoord."))
+            else:
+                messages.success(request, _("Faseovergang doorgevoerd."))
+            return redirect("phases:family_phases", family_id=family.pk)
+    return _render_page(request, family, propose_form=form)
+
+
+@require_POST
+def transition_decide(request: HttpRequest, family_id: int, transition_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"faseovergang {transition_id}")
+    transition = get_object_or_404(Transition, pk=transition_id, family=family)
+    _require(may_approve(family))
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition_decide(
+                transition=transition,
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except services.PhaseError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Besluit over de faseovergang vastgelegd."))
+        return redirect("phases:family_phases", family_id=family.pk)
+    return _render_page(request, family, decision_form=form)
+
+
+@require_POST
+def phase_step_back(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj="fase terug")
+    _require(may_act(family))
+    form = StepBackForm(request.POST, not_before=_open_start(family))
+    if form.is_valid():
+        try:
+            services.phase_step_back(
+                family=family,
+                by=request.user,
+                effective_on=form.cleaned_data["effective_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.PhaseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Het gezin is een fase teruggezet."))
+            return redirect("phases:family_phases", family_id=family.pk)
+    return _render_page(request, family, step_back_form=form)
+
+
+@require_POST
+def extra_hours_add(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="extra uren"
+    )
+    _require(may_act(family))
+    form = ExtraHoursForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extra_hours_add(
+                family=family,
+                by=request.user,
+                hours=form.cleaned_data["hours"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.PhaseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Extra uren toegevoegd; ze tellen direct mee."))
+            return redirect("phases:family_phases", family_id=family.pk)
+    return _render_page(request, family, extra_form=form)
+
+
+def _coordinator_team(request: HttpRequest) -> Team:
+    """The team whose definitions are edited: ?team=<id>, or the user's first coordinator team."""
+    raw = request.GET.get("team") or request.POST.get("team")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        team_id = int(raw)
+    else:
+        team_id = (
+            Membership.objects.filter(user=request.user, role=Role.COORDINATOR)
+            .order_by("team__name")
+            .values_list("team_id", flat=True)
+            .first()
+        )
+        if team_id is None:
+            raise PermissionDenied
+    if team_role(request.user, team_id) != Role.COORDINATOR:
+        raise PermissionDenied
+    return Team.objects.get(pk=team_id)
+
+
+@require_http_methods(["GET", "POST"])
+def definitions_edit(request: HttpRequest) -> HttpResponse:
+    team = _coordinator_team(request)
+    definitions = services.definitions_for(team)
+    data = request.POST if request.method == "POST" else None
+    forms = [
+        (kind, DefinitionForm(data, instance=definitions[kind], prefix=kind))
+        for kind in PHASE_ORDER
+    ]
+    settings_form = TeamPhaseSettingsForm(
+        data, initial={"approval_required": services.team_settings(team).approval_required}
+    )
+    if (
+        request.method == "POST"
+        and settings_form.is_valid()
+        and all(f.is_valid() for _k, f in forms)
+    ):
+        services.definitions_update(
+            team=team,
+            by=request.user,
+            values={
+                kind: {name: form.cleaned_data[name] for name in DefinitionForm.Meta.fields}
+                for kind, form in forms
+            },
+            approval_required=settings_form.cleaned_data["approval_required"],
+        )
+        messages.success(
+            request, _("Fasedefinities opgeslagen; ze gelden voor fasen die vanaf nu starten.")
+        )
+        return redirect(f"{request.path}?team={team.pk}")
+    teams = Team.objects.filter(
+        memberships__user=request.user, memberships__role=Role.COORDINATOR
+    ).order_by("name")
+    return render(
+        request,
+        "phases/definition_form.html",
+        {
+            "team": team,
+            "teams": teams,
+            "forms": [(definitions[kind], form) for kind, form in forms],
+            "settings_form": settings_form,
+        },
+    )
+
+
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    reminders = (
+        Reminder.objects.filter(recipient=request.user)
+        .select_related("family")
+        .order_by("read_at", "-due_on", "-id")
+    )
+    page = Paginator(reminders, REMINDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "phases/reminder_list.html", {"page": page})
+
+
+@require_POST
+def reminder_read(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    reminder = get_object_or_404(Reminder, pk=reminder_id, recipient=request.user)
+    services.reminders_mark_read(user=request.user, reminder_ids=[reminder.pk])
+    return redirect("phases:reminder_list")
+
+
+@require_POST
+def reminder_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.reminders_mark_read(user=request.user)
+    messages.success(request, _("%(n)s herinneringen gemarkeerd als gelezen.") % {"n": count})
+    return redirect("phases:reminder_list")

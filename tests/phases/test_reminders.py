@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases.models import Family, FamilyStatus, Role
+from phases import services
+from phases.models import Reminder, ReminderKind, Step, Transition, TransitionStatus
+from phases.reminders import add_months, reminders_run
+from tests.factories import ContactFactory, FamilyFactory, member_of
+from tests.phases.helpers import open_phase
+
+pytestmark = pytest.mark.django_db
+
+PLANNED_END = datetime.date(2026, 6, 15)
+
+
+def kinds(**filters):  # type: ignore[no-untyped-def]
+    return sorted(Reminder.objects.filter(**filters).values_list("kind", flat=True))
+
+
+@pytest.fixture
+def phase(family, alice):  # type: ignore[no-untyped-def]
+    episode = open_phase(
+        family,
+        kind="analysis",
+        started_on=PLANNED_END - datetime.timedelta(weeks=6),
+        planned_end=PLANNED_END,
+    )
+    return episode
+
+
+def _contact_recently(family, alice, today):  # type: ignore[no-untyped-def]
+    # Keep the "no contact" reminder out of tests about other kinds.
+    ContactFactory(family=family, author=alice, date=today - datetime.timedelta(days=1), minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("days_from_end", "expected"),
+    [
+        (-8, []),
+        (-7, ["phase_ends_soon"]),
+        (-1, ["phase_ends_soon"]),  # the day before the planned end
+        (0, ["phase_ends_soon"]),  # the day of the planned end
+        (1, ["phase_overdue"]),  # the day after
+    ],
+)
+def test_planned_end_boundaries(family, alice, phase, days_from_end, expected):
+    today = PLANNED_END + datetime.timedelta(days=days_from_end)
+    _contact_recently(family, alice, today)
+    reminders_run(today=today)
+    assert kinds(recipient=alice) == expected
+    assert set(Reminder.objects.values_list("due_on", flat=True)) <= {PLANNED_END}
+
+
+def test_overdue_reaches_coach_and_psychologist_once(family, alice, bob, psychologist, phase):
+    for offset in (1, 2, 30):
+        today = PLANNED_END + datetime.timedelta(days=offset)
+        _contact_recently(family, alice, today)
+        reminders_run(today=today)
+    assert kinds(recipient=alice) == ["phase_overdue"]
+    assert kinds(recipient=psychologist) == ["phase_overdue"]
+    assert kinds(recipient=bob) == []
+
+
+def test_job_is_idempotent(family, alice, psychologist, phase):
+    today = PLANNED_END + datetime.timedelta(days=20)  # overdue and no contact for 14 days
+    first = reminders_run(today=today)
+    assert first == 3  # overdue ×2 (coach, psychologist), no contact ×1
+    assert reminders_run(today=today) == 0
+    assert Reminder.objects.count() == 3
+    out = io.StringIO()
+    call_command("run_reminders", stdout=out)
+    call_command("run_reminders", stdout=out)
+    assert out.getvalue().strip().splitlines()[-1] == "0 herinneringen aangemaakt"
+
+
+def test_command_reports_the_number_first(family, alice, phase):
+    out = io.StringIO()
+    call_command("run_reminders", stdout=out)
+    created = Reminder.objects.count()
+    assert created > 0
+    assert out.getvalue().strip().splitlines()[-1] == f"{created} herinneringen aangemaakt"
+
+
+def test_no_contact_for_14_days(family, alice, phase):
+    today = PLANNED_END - datetime.timedelta(days=20)
+    ContactFactory(family=family, author=alice, date=today - datetime.timedelta(days=13))
+    reminders_run(today=today)
+    assert kinds() == []
+    reminders_run(today=today + datetime.timedelta(days=1))
+    reminder = Reminder.objects.get()
+    assert (reminder.kind, reminder.recipient, reminder.due_on) == (
+        ReminderKind.NO_CONTACT,
+        alice,
+        today + datetime.timedelta(days=1),
+    )
+
+
+def test_no_contact_only_for_active_families(team, alice):
+    FamilyFactory(team=team, coach=alice, status=FamilyStatus.REFERRED)
+    FamilyFactory(team=team, coach=alice, status=FamilyStatus.CLOSED)
+    assert reminders_run(today=timezone.localdate()) == 0
+
+
+def test_ninety_percent_of_the_budget(family, alice, phase):
+    today = PLANNED_END - datetime.timedelta(days=20)
+    # Analysis: 6 weeks × 6 h = 36 h; 32 h is 89%, 32.5 h is 90%.
+    for day in range(16):
+        ContactFactory(
+            family=family, author=alice, date=today - datetime.timedelta(days=day), minutes=120
+        )
+    reminders_run(today=today)
+    assert kinds() == []
+    ContactFactory(family=family, author=alice, date=today, minutes=30)
+    reminders_run(today=today)
+    assert kinds() == ["budget_nearly_used"]
+    # Extra hours on relapse lift the budget: no new warning for the same phase.
+    services.extra_hours_add(family=family, by=alice, hours=Decimal(20), reason="Terugval")
+    assert reminders_run(today=today) == 0
+
+
+def test_transition_awaiting_approval(family, alice, psychologist, phase):
+    today = PLANNED_END - datetime.timedelta(days=20)
+    _contact_recently(family, alice, today)
+    services.transition_propose(
+        family=family, by=alice, role=Role.COACH, effective_on=today, today=today
+    )
+    reminders_run(today=today)
+    assert kinds(recipient=psychologist) == ["approval_pending"]
+    assert kinds(recipient=alice) == ["approval_pending"]
+
+
+def _closed(family, alice, closed_on):  # type: ignore[no-untyped-def]
+    family.status = FamilyStatus.AFTERCARE
+    family.save()
+    Transition.objects.create(
+        family=family,
+        from_step="closing",
+        to_step=Step.CLOSED,
+        status=TransitionStatus.APPLIED,
+        effective_on=closed_on,
+        proposed_by=alice,
+    )
+
+
+def test_aftercare_checkins_at_3_and_6_months(family, alice):
+    closed_on = datetime.date(2026, 1, 31)
+    _closed(family, alice, closed_on)
+    assert reminders_run(today=datetime.date(2026, 4, 22)) == 0  # 8 days before 3 months
+    assert reminders_run(today=datetime.date(2026, 4, 23)) == 1
+    assert Reminder.objects.get().due_on == datetime.date(2026, 4, 30)  # clamped to month end
+    assert reminders_run(today=datetime.date(2026, 4, 30)) == 0
+    assert reminders_run(today=datetime.date(2026, 7, 31)) == 1
+    assert list(Reminder.objects.order_by("due_on").values_list("due_on", flat=True)) == [
+        datetime.date(2026, 4, 30),
+        datetime.date(2026, 7, 31),
+    ]
+
+
+def test_aftercare_months_are_a_setting(family, alice, settings):
+    settings.PHASES = {**settings.PHASES, "AFTERCARE_CHECKIN_MONTHS": [1]}
+    _closed(family, alice, datetime.date(2026, 1, 10))
+    assert reminders_run(today=datetime.date(2026, 2, 10)) == 1
+    assert reminders_run(today=datetime.date(2026, 4, 10)) == 0
+
+
+@pytest.mark.parametrize(
+    ("planned_end", "utc_instant"),
+    [
+        # Last Sunday of March 2026: clocks go 02:00 → 03:00. 23:30 UTC on Saturday is
+        # already Sunday 00:30 in Amsterdam (CET, +1).
+        (datetime.date(2026, 3, 29), datetime.datetime(2026, 3, 28, 23, 30, tzinfo=datetime.UTC)),
+        # Last Sunday of October 2026: 03:00 → 02:00. 22:30 UTC on Saturday is Sunday
+        # 00:30 in Amsterdam (CEST, +2).
+        (
+            datetime.date(2026, 10, 25),
+            datetime.datetime(2026, 10, 24, 22, 30, tzinfo=datetime.UTC),
+        ),
+    ],
+)
+def test_dst_change_uses_the_amsterdam_date(family, alice, planned_end, utc_instant):
+    open_phase(
+        family,
+        kind="closing",
+        started_on=planned_end - datetime.timedelta(weeks=6),
+        planned_end=planned_end,
+    )
+    today = timezone.localdate(utc_instant)
+    assert today == planned_end  # the UTC date would still be the Saturday
+    _contact_recently(family, alice, today)
+    reminders_run(today=today)
+    assert kinds() == ["phase_ends_soon"]
+    # 07:00 Amsterdam the day after, across the change, is the first overdue day.
+    next_morning = timezone.localdate(utc_instant + datetime.timedelta(hours=30))
+    assert next_morning == planned_end + datetime.timedelta(days=1)
+    reminders_run(today=next_morning)
+    assert kinds() == ["phase_ends_soon", "phase_overdue"]
+
+
+def test_mail_once_per_person_and_only_for_new_reminders(family, alice, psychologist, phase):
+    alice.email = "alice@example.org"
+    alice.save()
+    psychologist.email = "psy@example.org"
+    psychologist.save()
+    today = PLANNED_END + datetime.timedelta(days=20)
+    reminders_run(today=today)
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "psy@example.org"]
+    to_alice = next(m for m in mail.outbox if m.to == ["alice@example.org"])
+    assert "Gezin Jansen" in to_alice.body
+    assert "Geen contact in 14 dagen" in to_alice.body
+    reminders_run(today=today)
+    assert len(mail.outbox) == 2
+
+
+def _families_in_every_state(team, coach, n):  # type: ignore[no-untyped-def]
+    today = PLANNED_END
+    for i in range(n):
+        family = FamilyFactory(team=team, coach=coach)
+        open_phase(
+            family,
+            kind="analysis",
+            started_on=today - datetime.timedelta(days=60 + i),
+            planned_end=today - datetime.timedelta(days=i % 3),
+        )
+        if i % 2:
+            ContactFactory(family=family, author=coach, date=today - datetime.timedelta(days=1))
+        if i % 3 == 0:
+            Transition.objects.create(
+                family=family,
+                from_step="analysis",
+                to_step="execution",
+                effective_on=today,
+                proposed_by=coach,
+            )
+        closed = FamilyFactory(team=team, coach=coach, status=FamilyStatus.CLOSED)
+        Transition.objects.create(
+            family=closed,
+            from_step="closing",
+            to_step=Step.CLOSED,
+            status=TransitionStatus.APPLIED,
+            effective_on=add_months(today, -3),
+            proposed_by=coach,
+        )
+
+
+def _queries_for(n, team):  # type: ignore[no-untyped-def]
+    Reminder.objects.all().delete()
+    Transition.objects.all().delete()
+    Family.objects.all().delete()
+    coach = member_of(team, Role.COACH, username=f"coach{n}", email=f"c{n}@example.org")
+    _families_in_every_state(team, coach, n)
+    with CaptureQueriesContext(connection) as context:
+        created = reminders_run(today=PLANNED_END)
+    return len(context.captured_queries), created
+
+
+def test_query_count_does_not_grow_with_families(team, psychologist):
+    few, created_few = _queries_for(3, team)
+    many, created_many = _queries_for(30, team)
+    assert created_many > created_few > 0
+    assert many == few <= 10
+
+
+def test_demo_database_gets_reminders_once():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    first = reminders_run()
+    assert first > 0
+    assert reminders_run() == 0
+    present = set(Reminder.objects.values_list("kind", flat=True))
+    assert {"phase_overdue", "phase_ends_soon", "approval_pending"} <= present
+    # Every active demo family is in exactly one open phase.
+    active = Family.objects.filter(status=FamilyStatus.ACTIVE)
+    from phases.models import PhaseEpisode
+
+    assert PhaseEpisode.objects.open().filter(family__in=active).count() == active.count()
+    assert Transition.objects.filter(status=TransitionStatus.PENDING).count() == 1
+    from phases.budget import phase_figures_for
+
+    figures = phase_figures_for(active, today=timezone.localdate()).values()
+    assert {f.kind for f in figures} == {"start", "analysis", "execution", "closing"}
+    assert any(f.over_budget for f in figures)
+    assert any(f.under_band for f in figures)
+    assert any(f.overdue for f in figures)
+    assert any(not f.overdue for f in figures)
+
+
+def test_long_mail_is_cut_short(team, alice):
+    alice.email = "alice@example.org"
+    alice.save()
+    for _ in range(30):
+        FamilyFactory(team=team, coach=alice, referral_date=PLANNED_END - datetime.timedelta(60))
+    assert reminders_run(today=PLANNED_END) == 30
+    (message,) = mail.outbox
+    assert message.body.count("Geen contact in 14 dagen") == 25
+    assert "… en nog 5." in message.body
