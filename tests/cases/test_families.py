@@ -163,11 +163,11 @@ def _families_with_contacts(team, coach, n):  # type: ignore[no-untyped-def]
 
 def test_caseload_query_count_is_pinned(team, alice, alice_client, django_assert_num_queries):
     _families_with_contacts(team, alice, 3)
-    # session, user, memberships (navigation), families with subquery figures
-    with django_assert_num_queries(4):
+    # session, user, memberships (navigation), unread reminders, families with figures
+    with django_assert_num_queries(5):
         alice_client.get(reverse("cases:caseload"))
     _families_with_contacts(team, alice, 10)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert alice_client.get(reverse("cases:caseload")).status_code == 200
 
 
