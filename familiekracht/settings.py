@@ -198,6 +198,10 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # Periodic jobs; each also has a management command running the same function.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
+# Network members not contacted for this many weeks are listed to contact again
+# (network page, "Contact houden").
+NETWORK_STALE_WEEKS = env_int("NETWORK_STALE_WEEKS", 6)
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Production hardening, active when DEBUG is off.
