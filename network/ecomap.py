@@ -107,23 +107,29 @@ def layout(
     boxes: list[tuple[float, float, float, float]] = [household_box]
     placed: list[Placed | None] = [None] * len(members)
 
-    groups: dict[tuple[str, int], list[int]] = {}
-    for index, (circle, closeness, _label) in enumerate(members):
-        groups.setdefault((circle, closeness), []).append(index)
-
-    for (circle, closeness), indexes in sorted(groups.items(), key=lambda g: g[0][1]):
+    # Within a sector every member gets an angle of its own, rings interleaved
+    # (1, 2, 3, 1, 2, 3, ...), so radial lines do not run through other members' nodes.
+    by_circle: dict[str, list[int]] = {}
+    for index, (circle, _closeness, _label) in enumerate(members):
+        by_circle.setdefault(circle, []).append(index)
+    offsets = [0, -SUBROW_STEP, SUBROW_STEP, 2 * SUBROW_STEP, -2 * SUBROW_STEP]
+    offsets += [SUBROW_STEP * k for k in range(3, 30)]
+    for circle, indexes in by_circle.items():
+        seen: dict[int, int] = {}
+        ranked = []
+        for index in sorted(indexes, key=lambda i: members[i][1]):
+            closeness = members[index][1]
+            ranked.append((seen.get(closeness, 0), closeness, index))
+            seen[closeness] = seen.get(closeness, 0) + 1
+        ranked.sort()
         start, end = sectors.get(circle, sectors[Circle.FAMILY])
         pad = min(0.06, (end - start) / 6)
         lo, hi = start + pad, end - pad
-        base = RING_RADII.get(closeness, RING_RADII[3])
-        # Rows inside the band first (the ring itself, then just in and out), then beyond.
-        offsets = [0, -SUBROW_STEP, SUBROW_STEP, 2 * SUBROW_STEP, -2 * SUBROW_STEP]
-        offsets += [SUBROW_STEP * k for k in range(3, 30)]
-        n = len(indexes)
-        for rank, index in enumerate(indexes):
-            target = lo + (hi - lo) * (rank + 0.5) / n
-            label = members[index][2]
-            spot = _find_spot(target, lo, hi, base, offsets, label, boxes)
+        n = len(ranked)
+        for position, (_rank, closeness, index) in enumerate(ranked):
+            target = lo + (hi - lo) * (position + 0.5) / n
+            base = RING_RADII.get(closeness, RING_RADII[3])
+            spot = _find_spot(target, lo, hi, base, offsets, members[index][2], boxes)
             boxes.append(spot.box())
             placed[index] = spot
     return [p for p in placed if p is not None], sectors
@@ -290,7 +296,8 @@ def network_map_svg(family: Family, members: Sequence[NetworkMember] | None = No
                 '<g><title>{}</title><circle cx="{}" cy="{}" r="{}" fill="{}" stroke="{}" '
                 'stroke-width="{}"/><text x="{}" y="{}" text-anchor="middle" font-size="11" '
                 'font-weight="bold" fill="#212529">{}</text><text x="{}" y="{}" '
-                'text-anchor="middle" font-size="11" fill="#212529">{}</text>{}</g>',
+                'text-anchor="middle" font-size="11" fill="#212529" stroke="#ffffff" '
+                'stroke-width="3" paint-order="stroke">{}</text>{}</g>',
                 f"{number}. {member.name} ({member.relation})",
                 _fmt(spot.x),
                 _fmt(spot.y),
