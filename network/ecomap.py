@@ -315,7 +315,8 @@ def network_map_svg(family: Family, members: Sequence[NetworkMember] | None = No
             )
         )
 
-    size = outer + 200  # room for the sector labels
+    # Room for the sector labels: wide ones left and right, one line above and below.
+    half_w, half_h = outer + 16 + 150, outer + 40
     desc_items = [_member_sentence(i, m) for i, m in enumerate(members, start=1)]
     desc = " ".join([_("Huishouden in het midden."), *desc_items]) if desc_items else ""
     title = _("Netwerkkaart van %(family)s") % {"family": family.display_name}
@@ -327,12 +328,12 @@ def network_map_svg(family: Family, members: Sequence[NetworkMember] | None = No
         'network-map" font-family="system-ui, sans-serif"><title id="{}-title">{}</title>'
         '<desc id="{}-desc">{}</desc><defs>{}</defs><rect x="{}" y="{}" width="{}" '
         'height="{}" fill="#ffffff"/>{}</svg>',
-        _fmt(-size),
-        _fmt(-size + 120),
-        _fmt(2 * size),
-        _fmt(2 * size - 240),
-        _fmt(2 * size),
-        _fmt(2 * size - 240),
+        _fmt(-half_w),
+        _fmt(-half_h),
+        _fmt(2 * half_w),
+        _fmt(2 * half_h),
+        _fmt(2 * half_w),
+        _fmt(2 * half_h),
         uid,
         uid,
         uid,
@@ -340,10 +341,10 @@ def network_map_svg(family: Family, members: Sequence[NetworkMember] | None = No
         uid,
         desc,
         _arrow_defs(uid),
-        _fmt(-size),
-        _fmt(-size + 120),
-        _fmt(2 * size),
-        _fmt(2 * size - 240),
+        _fmt(-half_w),
+        _fmt(-half_h),
+        _fmt(2 * half_w),
+        _fmt(2 * half_h),
         format_html_join("", "{}", ((p,) for p in parts)),
     )
 
@@ -368,10 +369,12 @@ def _risk_marker(spot: Placed) -> SafeString:
 
 def _arrow_defs(uid: str) -> SafeString:
     return format_html(
-        '<marker id="{}-arrow-out" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto"><path d="M0 0 L10 5 L0 10 Z" fill="#1f4e5f"/></marker>'
-        '<marker id="{}-arrow-in" viewBox="0 0 10 10" refX="1" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto"><path d="M10 0 L0 5 L10 10 Z" fill="#1f4e5f"/></marker>',
+        '<marker id="{}-arrow-out" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto">'
+        '<path d="M0 0 L10 5 L0 10 Z" fill="#1f4e5f"/></marker>'
+        '<marker id="{}-arrow-in" viewBox="0 0 10 10" refX="1" refY="5" '
+        'markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto">'
+        '<path d="M10 0 L0 5 L10 10 Z" fill="#1f4e5f"/></marker>',
         uid,
         uid,
     )
