@@ -173,6 +173,16 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
+def map_members(family: Family) -> list[NetworkMember]:
+    """The family's network members in map order (the numbers on the map and in the table
+    `network/map_table.html`), annotated with their last contact."""
+    return list(
+        NetworkMember.objects.filter(family=family)
+        .with_last_contact()
+        .order_by("closeness", "circle", "name", "pk")
+    )
+
+
 def network_map_svg(family: Family, members: Sequence[NetworkMember] | None = None) -> str:
     """The family's network map as a complete, safe `<svg>` string.
 
@@ -180,7 +190,7 @@ def network_map_svg(family: Family, members: Sequence[NetworkMember] | None = No
     table beside the map, whose numbers the map shows); otherwise they are loaded here.
     """
     if members is None:
-        members = list(family.network_members.order_by("closeness", "circle", "name"))
+        members = map_members(family)
     spec = [(m.circle, m.closeness, short_label(m.name)) for m in members]
     placed, sectors = layout(spec)
     uid = f"fk-net-{family.pk}"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import AccessAction, Family, Membership
 from cases.permissions import access_family
 from network import services
-from network.ecomap import network_map_svg
+from network.ecomap import map_members, network_map_svg
 from network.forms import (
     AgreementForm,
     EvaluationForm,
@@ -59,9 +59,7 @@ def _agreements(family: Family) -> Any:
 def _overview(
     request: HttpRequest, family: Family, quick_form: QuickAddForm, status: int = 200
 ) -> HttpResponse:
-    members = list(
-        family.network_members.with_last_contact().order_by("closeness", "circle", "name")
-    )
+    members = map_members(family)
     agreements = list(_agreements(family))
     meetings = list(
         family.network_meetings.annotate(
