@@ -21,6 +21,7 @@ from cases.models import (
     Team,
     age_on,
 )
+from network.models import NetworkMember
 
 
 class DateInput(forms.DateInput):
@@ -154,6 +155,13 @@ class ContactForm(forms.ModelForm):
     """The contact log: few fields, fast to fill in on a tablet."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Network members present (network.NetworkMember.contacts); feeds "last contact".
+    network_members_present = forms.ModelMultipleChoiceField(
+        label=_("Aanwezige netwerkleden"),
+        queryset=NetworkMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     domains = forms.MultipleChoiceField(
         label=_("Levensgebieden"),
         choices=LifeDomain.choices,
@@ -183,6 +191,11 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only this family's members: a foreign id is rejected as an invalid choice.
         self.fields["members_present"].queryset = family.members.all()
+        self.fields["network_members_present"].queryset = family.network_members.all()
+        if self.instance.pk:
+            self.fields["network_members_present"].initial = list(
+                self.instance.network_members_present.all()
+            )
         if not self.instance.pk:
             # Most contacts are today's home visit: two fewer fields to touch.
             self.fields["date"].initial = timezone.localdate()

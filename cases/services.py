@@ -84,6 +84,7 @@ def _contact_snapshot(contact: Contact) -> dict[str, Any]:
         "minutes": contact.minutes,
         "kind": contact.kind,
         "members_present": sorted(m.pk for m in contact.members_present.all()),
+        "network_members_present": sorted(m.pk for m in contact.network_members_present.all()),
         "domains": sorted(contact.domains),
         "note": contact.note,
     }
@@ -98,6 +99,7 @@ def contact_create(
     minutes: int,
     kind: str,
     members_present: Iterable[Member] = (),
+    network_members_present: Iterable[Any] = (),
     domains: Iterable[str] = (),
     note: str = "",
 ) -> Contact:
@@ -111,6 +113,7 @@ def contact_create(
         note=note,
     )
     contact.members_present.set(members_present)
+    contact.network_members_present.set(network_members_present)
     return contact
 
 
@@ -124,6 +127,7 @@ def contact_update(
     minutes: int,
     kind: str,
     members_present: Iterable[Member] = (),
+    network_members_present: Iterable[Any] = (),
     domains: Iterable[str] = (),
     note: str = "",
 ) -> Contact:
@@ -138,6 +142,7 @@ def contact_update(
     contact.note = note
     contact.save(update_fields=["date", "minutes", "kind", "domains", "note", "updated_at"])
     contact.members_present.set(members_present)
+    contact.network_members_present.set(network_members_present)
     after = _contact_snapshot(contact)
     if before != after:
         ContactRevision.objects.create(contact=contact, changed_by=by, before=before, after=after)

@@ -205,6 +205,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# Network members not contacted for this many weeks are listed to contact again
+# (network page, "Contact houden").
+NETWORK_STALE_WEEKS = env_int("NETWORK_STALE_WEEKS", 6)
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Production hardening, active when DEBUG is off.

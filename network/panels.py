@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+from django.db.models import Min
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from cases.models import Family
+from network.models import Agreement
 
 
 def family_panel(request: HttpRequest, family: Family) -> str:
-    """Return this app's HTML for the family page, or "" when it has nothing to show."""
-    return ""
+    """Overdue agreements and the next evaluation; three queries whatever the size."""
+    today = timezone.localdate()
+    member_count = family.network_members.count()
+    overdue = list(
+        Agreement.objects.filter(family=family)
+        .overdue(today)
+        .select_related("family_member", "network_member")
+        .order_by("due_date", "pk")
+    )
+    if not member_count and not overdue:
+        return ""
+    next_evaluation = family.network_meetings.filter(next_evaluation__gte=today).aggregate(
+        first=Min("next_evaluation")
+    )["first"]
+    return render_to_string(
+        "network/panel.html",
+        {
+            "family": family,
+            "member_count": member_count,
+            "overdue": overdue,
+            "next_evaluation": next_evaluation,
+        },
+        request=request,
+    )

@@ -1,0 +1,380 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.models import AccessAction, Family, Membership
+from cases.permissions import access_family
+from network import services
+from network.ecomap import map_members, network_map_svg
+from network.forms import (
+    AgreementForm,
+    EvaluationForm,
+    KrachtgezinForm,
+    MeetingForm,
+    NetworkMemberForm,
+    QuickAddForm,
+    RespiteStayForm,
+)
+from network.involvement import (
+    WeekHours,
+    hours_in_week,
+    stale_members,
+    stale_weeks,
+    week_bounds,
+    week_start,
+    weekly_hours,
+)
+from network.models import (
+    Agreement,
+    AgreementEvaluation,
+    AgreementStatus,
+    Krachtgezin,
+    NetworkMeeting,
+    NetworkMember,
+    RespiteStay,
+)
+
+
+def _agreements(family: Family) -> Any:
+    last_outcome = (
+        AgreementEvaluation.objects.filter(agreement=OuterRef("pk"))
+        .order_by("-evaluation__date", "-pk")
+        .values("outcome")[:1]
+    )
+    return (
+        family.agreements.select_related("family_member", "network_member", "meeting")
+        .annotate(last_outcome=Subquery(last_outcome))
+        .order_by("status", "due_date", "pk")
+    )
+
+
+def _overview(
+    request: HttpRequest, family: Family, quick_form: QuickAddForm, status: int = 200
+) -> HttpResponse:
+    members = map_members(family)
+    agreements = list(_agreements(family))
+    meetings = list(
+        family.network_meetings.annotate(
+            n_network=Count("network_members", distinct=True),
+            n_evaluations=Count("evaluations", distinct=True),
+        ).order_by("-date")
+    )
+    return render(
+        request,
+        "network/network_overview.html",
+        {
+            "family": family,
+            "members": members,
+            "map_svg": network_map_svg(family, members),
+            "quick_form": quick_form,
+            "agreements": agreements,
+            "meetings": meetings,
+            "stale": stale_members(members),
+            "stale_weeks": stale_weeks(),
+            "krachtgezinnen": list(family.krachtgezinnen.all()),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def network_overview(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, obj="netwerk")
+    return _overview(request, family, QuickAddForm())
+
+
+@require_POST
+def member_quick_add(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="netwerklid"
+    )
+    form = QuickAddForm(request.POST)
+    if not form.is_valid():
+        return _overview(request, family, form)
+    member = services.network_member_create(family=family, data=form.cleaned_data)
+    messages.success(
+        request,
+        _("%(name)s toegevoegd. Vul de gegevens aan wanneer u ze weet.") % {"name": member.name},
+    )
+    return redirect("network:overview", family_id=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"netwerklid {member_id}")
+    member = get_object_or_404(NetworkMember, pk=member_id, family=family)
+    form = NetworkMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        services.network_member_update(member=member, data=form.cleaned_data)
+        messages.success(request, _("Netwerklid opgeslagen."))
+        return redirect("network:overview", family_id=family.pk)
+    return render(
+        request,
+        "network/networkmember_form.html",
+        {"form": form, "family": family, "member": member},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="afspraak"
+    )
+    initial = {}
+    if (meeting_id := request.GET.get("meeting", "").strip()) and meeting_id.isdigit():
+        initial["meeting"] = family.network_meetings.filter(pk=meeting_id).first()
+    form = AgreementForm(request.POST or None, family=family, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        agreement = services.agreement_create(family=family, data=form.cleaned_data)
+        messages.success(request, _("Afspraak vastgelegd."))
+        if agreement.meeting_id:
+            return redirect(
+                "network:meeting_detail", family_id=family.pk, meeting_id=agreement.meeting_id
+            )
+        return redirect("network:overview", family_id=family.pk)
+    return render(request, "network/agreement_form.html", {"form": form, "family": family})
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, family_id: int, agreement_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"afspraak {agreement_id}")
+    agreement = get_object_or_404(Agreement, pk=agreement_id, family=family)
+    form = AgreementForm(request.POST or None, instance=agreement, family=family)
+    if request.method == "POST" and form.is_valid():
+        services.agreement_update(agreement=agreement, data=form.cleaned_data)
+        messages.success(request, _("Afspraak opgeslagen."))
+        return redirect("network:overview", family_id=family.pk)
+    return render(
+        request,
+        "network/agreement_form.html",
+        {"form": form, "family": family, "agreement": agreement},
+    )
+
+
+def _meeting_fields(form: MeetingForm) -> tuple[dict[str, Any], Any, Any]:
+    data = {
+        k: v for k, v in form.cleaned_data.items() if k not in ("family_members", "network_members")
+    }
+    return data, form.cleaned_data["family_members"], form.cleaned_data["network_members"]
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="netwerkbijeenkomst"
+    )
+    form = MeetingForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        data, family_members, network_members = _meeting_fields(form)
+        meeting = services.meeting_create(
+            family=family,
+            by=request.user,
+            data=data,
+            family_members=family_members,
+            network_members=network_members,
+        )
+        messages.success(request, _("Bijeenkomst vastgelegd. Leg nu de afspraken vast."))
+        return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
+    return render(request, "network/meeting_form.html", {"form": form, "family": family})
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
+    family = access_family(request, family_id, obj=f"netwerkbijeenkomst {meeting_id}")
+    meeting = get_object_or_404(
+        NetworkMeeting.objects.prefetch_related(
+            "family_members",
+            "network_members",
+            Prefetch(
+                "evaluations__items",
+                queryset=AgreementEvaluation.objects.select_related(
+                    "agreement__family_member", "agreement__network_member"
+                ),
+            ),
+            "evaluations__created_by",
+        ),
+        pk=meeting_id,
+        family=family,
+    )
+    agreements = list(_agreements(family).filter(meeting=meeting))
+    return render(
+        request,
+        "network/meeting_detail.html",
+        {"family": family, "meeting": meeting, "agreements": agreements},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"netwerkbijeenkomst {meeting_id}")
+    meeting = get_object_or_404(NetworkMeeting, pk=meeting_id, family=family)
+    form = MeetingForm(request.POST or None, instance=meeting, family=family)
+    if request.method == "POST" and form.is_valid():
+        data, family_members, network_members = _meeting_fields(form)
+        services.meeting_update(
+            meeting=meeting,
+            data=data,
+            family_members=family_members,
+            network_members=network_members,
+        )
+        messages.success(request, _("Bijeenkomst opgeslagen."))
+        return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
+    return render(
+        request, "network/meeting_form.html", {"form": form, "family": family, "meeting": meeting}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_evaluate(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj=f"evaluatie {meeting_id}"
+    )
+    meeting = get_object_or_404(NetworkMeeting, pk=meeting_id, family=family)
+    # The meeting's own agreements and every other one still running.
+    agreements = [
+        a
+        for a in _agreements(family)
+        if a.meeting_id == meeting.pk or a.status == AgreementStatus.OPEN
+    ]
+    form = EvaluationForm(request.POST or None, agreements=agreements)
+    if request.method == "POST" and form.is_valid():
+        services.evaluation_create(
+            meeting=meeting,
+            by=request.user,
+            date=form.cleaned_data["date"],
+            note=form.cleaned_data["note"],
+            outcomes=form.outcomes(),
+            next_evaluation=form.cleaned_data["next_evaluation"],
+        )
+        messages.success(request, _("Evaluatie vastgelegd."))
+        return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
+    return render(
+        request,
+        "network/evaluation_form.html",
+        {"form": form, "family": family, "meeting": meeting},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def krachtgezin_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="krachtgezin"
+    )
+    form = KrachtgezinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        krachtgezin = services.krachtgezin_create(family=family, data=form.cleaned_data)
+        messages.success(request, _("Krachtgezin vastgelegd."))
+        return redirect(
+            "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
+        )
+    return render(request, "network/krachtgezin_form.html", {"form": form, "family": family})
+
+
+def _krachtgezin_of(family: Family, krachtgezin_id: int) -> Krachtgezin:
+    return get_object_or_404(Krachtgezin, pk=krachtgezin_id, supported_family=family)
+
+
+@require_GET
+def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
+    family = access_family(request, family_id, obj=f"krachtgezin {krachtgezin_id}")
+    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    stays = list(krachtgezin.stays.select_related("child"))
+    return render(
+        request,
+        "network/krachtgezin_detail.html",
+        {
+            "family": family,
+            "krachtgezin": krachtgezin,
+            "stays": stays,
+            "weeks": weekly_hours(stays, krachtgezin.hours_per_week),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"krachtgezin {krachtgezin_id}")
+    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    form = KrachtgezinForm(request.POST or None, instance=krachtgezin)
+    if request.method == "POST" and form.is_valid():
+        services.krachtgezin_update(krachtgezin=krachtgezin, data=form.cleaned_data)
+        messages.success(request, _("Krachtgezin opgeslagen."))
+        return redirect(
+            "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
+        )
+    return render(
+        request,
+        "network/krachtgezin_form.html",
+        {"form": form, "family": family, "krachtgezin": krachtgezin},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stay_create(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="opvang krachtgezin"
+    )
+    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    form = RespiteStayForm(request.POST or None, krachtgezin=krachtgezin)
+    if request.method == "POST" and form.is_valid():
+        stay = services.stay_create(krachtgezin=krachtgezin, data=form.cleaned_data)
+        weeks = weekly_hours(list(krachtgezin.stays.all()), krachtgezin.hours_per_week)
+        messages.success(request, _("Opvang vastgelegd."))
+        if any(w.over and hours_in_week([stay], w.start) > 0 for w in weeks):
+            messages.warning(
+                request,
+                _(
+                    "Let op: in deze week zijn meer uren gebruikt dan het krachtgezin "
+                    "beschikbaar heeft."
+                ),
+            )
+        return redirect(
+            "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
+        )
+    return render(
+        request,
+        "network/stay_form.html",
+        {"form": form, "family": family, "krachtgezin": krachtgezin},
+    )
+
+
+@require_GET
+def krachtgezin_list(request: HttpRequest) -> HttpResponse:
+    """Every Krachtgezin of the user's teams, with this week's hours."""
+    teams = Membership.objects.filter(user=request.user).values("team")
+    today = timezone.localdate()
+    this_week = week_start(today)
+    begin, end = week_bounds(this_week)
+    krachtgezinnen = list(
+        Krachtgezin.objects.filter(team__in=teams)
+        .select_related("team", "supported_family")
+        .prefetch_related(
+            Prefetch(
+                "stays",
+                queryset=RespiteStay.objects.filter(start__lt=end, end__gt=begin),
+                to_attr="stays_this_week",
+            )
+        )
+        .order_by("-active", "name")
+    )
+    rows = [
+        (
+            k,
+            WeekHours(
+                start=this_week,
+                used=hours_in_week(k.stays_this_week, this_week),
+                available=k.hours_per_week,
+            ),
+        )
+        for k in krachtgezinnen
+    ]
+    return render(request, "network/krachtgezin_list.html", {"rows": rows})
