@@ -1,0 +1,38 @@
+"""Background tasks of reports: thin wrappers that take ids and call a service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from reports import services
+
+MAX_RETRIES = 3
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    # Acknowledge after the work, and put the message back if the worker dies mid-render;
+    # the service is idempotent, so running it again is safe.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def render_plan_pdf(self, export_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    try:
+        export = services.plan_pdf_render(export_id=export_id)
+    except Exception as exc:
+        final = self.request.retries >= self.max_retries
+        services.plan_pdf_failed(export_id=export_id, error=repr(exc), final=final)
+        if final:
+            logger.exception("Plan PDF %s failed after %s retries", export_id, self.max_retries)
+            # Mislukt: recorded on the export, with a retry button on the plan page.
+            return None
+        raise  # autoretry_for schedules the next attempt with backoff
+    return export.state if export else None
