@@ -90,7 +90,10 @@ class GoalForm(forms.ModelForm):
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
         }
         error_messages = {
-            "progress": {"max_value": _("De voortgang is een percentage: 0 tot en met 100.")}
+            "progress": {
+                "min_value": _("De voortgang is een percentage: 0 tot en met 100."),
+                "max_value": _("De voortgang is een percentage: 0 tot en met 100."),
+            }
         }
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
