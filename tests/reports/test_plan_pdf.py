@@ -85,7 +85,10 @@ def test_pdf_is_accessible_dutch_and_embeds_the_vendored_font(plan):
 
 
 def test_pdf_includes_network_map_and_domain_profile_when_present(plan, monkeypatch):
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><text x="5" y="20">{}</text></svg>'
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50">'
+        '<text x="5" y="20">{}</text></svg>'
+    )
     monkeypatch.setattr("network.ecomap.network_map_svg", lambda f: svg.format("NETWERKKAART"))
     monkeypatch.setattr(
         "strengths.charts.domain_profile_svg", lambda f: svg.format("DOMEINPROFIEL")
@@ -149,8 +152,8 @@ def test_a_stylesheet_pointing_outside_static_is_refused_while_rendering(plan, s
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not for the pdf")
     (static / "css" / "pdf.css").write_text(
-        'body { background: url("file://%s"); }\n'
-        'h1 { background: url("../../secret.png"); }' % secret
+        f'body {{ background: url("file://{secret}"); }}\n'
+        'h1 { background: url("../../secret.png"); }'
     )
     fetcher = pdf.StaticOnlyFetcher(static_root=static)
     data = pdf.render_plan_pdf(plan, fetcher=fetcher)
