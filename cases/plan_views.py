@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import plan_services as services
@@ -16,12 +17,13 @@ from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal,
 from cases.permissions import access_family
 from cases.plan_forms import ActionForm, GoalForm, PlanForm, VersionForm
 
-PLAN_CONFLICT_MESSAGE = _(
+# Lazy: module constants are translated when shown, in the user's language.
+PLAN_CONFLICT_MESSAGE = gettext_lazy(
     "Iemand anders heeft dit deel van het gezinsplan intussen opgeslagen. Er is niets "
     "overschreven: uw invoer staat hieronder nog. Controleer de huidige gegevens en sla "
     "opnieuw op als u uw versie wilt bewaren."
 )
-PLAN_FROZEN_MESSAGE = _(
+PLAN_FROZEN_MESSAGE = gettext_lazy(
     "Deze versie van het gezinsplan is vastgesteld en kan niet meer veranderen. Begin een "
     "nieuwe versie om iets aan te passen."
 )

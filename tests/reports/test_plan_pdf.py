@@ -53,7 +53,15 @@ def test_pdf_holds_title_family_and_every_goal(plan):
         assert goal.text in " ".join(text.split())
     assert "Naomi Jansen" in text  # members
     assert "Bij ruzie gaan de kinderen naar oma." in text  # safety conditions
-    assert "Pagina 1 van" in text  # page numbers in the footer
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 2
+    for number, page_text in enumerate(pages, start=1):
+        # Footer with page numbers on every page; the header from page 2 on.
+        assert f"Pagina {number} van {len(pages)}" in page_text
+        assert "FamilieKracht · vertrouwelijk" in page_text
+        if number > 1:
+            assert "Gezinsplan · Gezin Jansen" in page_text
     assert "Handtekening" in text  # signature block
     # Network contributions before professional help.
     assert text.index("NETWERKHULP") < text.index("PROHULP")
