@@ -17,6 +17,12 @@ from tests.factories import FamilyFactory, MemberFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    # The user factories hash passwords; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def draft(family, alice):  # type: ignore[no-untyped-def]
     return PlanFactory(family=family, number=1, created_by=alice)
