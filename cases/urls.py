@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases import views
+from cases import plan_views, views
 
 app_name = "cases"
 
@@ -26,4 +26,41 @@ urlpatterns = [
         name="contact_edit",
     ),
     path("families/<int:family_id>/access-log/", views.family_access_log, name="access_log"),
+    # The family plan (cases/plan_views.py).
+    path("families/<int:family_id>/plan/", plan_views.plan_detail, name="plan_detail"),
+    path(
+        "families/<int:family_id>/plan/versions/<int:number>/",
+        plan_views.plan_version,
+        name="plan_version",
+    ),
+    path("families/<int:family_id>/plan/start/", plan_views.plan_start, name="plan_start"),
+    path("families/<int:family_id>/plan/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("families/<int:family_id>/plan/review/", plan_views.plan_review, name="plan_review"),
+    path("families/<int:family_id>/plan/fix/", plan_views.plan_fix, name="plan_fix"),
+    path("families/<int:family_id>/plan/goals/new/", plan_views.goal_create, name="goal_create"),
+    path(
+        "families/<int:family_id>/plan/goals/<int:goal_id>/edit/",
+        plan_views.goal_edit,
+        name="goal_edit",
+    ),
+    path(
+        "families/<int:family_id>/plan/goals/<int:goal_id>/delete/",
+        plan_views.goal_delete,
+        name="goal_delete",
+    ),
+    path(
+        "families/<int:family_id>/plan/actions/new/",
+        plan_views.action_create,
+        name="action_create",
+    ),
+    path(
+        "families/<int:family_id>/plan/actions/<int:action_id>/edit/",
+        plan_views.action_edit,
+        name="action_edit",
+    ),
+    path(
+        "families/<int:family_id>/plan/actions/<int:action_id>/delete/",
+        plan_views.action_delete,
+        name="action_delete",
+    ),
 ]

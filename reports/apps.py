@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import logging
+
 from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self) -> None:
+        # WeasyPrint logs every rendering step at INFO (even on import); keep logs readable.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

@@ -1,11 +1,192 @@
-"""Demo data for reports, called by `manage.py seed_demo` after the core families exist."""
+"""Demo data for reports, called by `manage.py seed_demo` after the core families exist.
+
+Family plans (cases.models.FamilyPlan) for most active base families: goals and actions in
+the family's own words, some with a fixed first version and a newer draft. Fictitious.
+"""
 
 from __future__ import annotations
 
+import datetime
+import random
 from collections.abc import Sequence
 
-from cases.models import Family
+from django.utils import timezone
+
+from cases.models import (
+    ActionSource,
+    ActionStatus,
+    Family,
+    FamilyPlan,
+    FamilyRole,
+    GoalStatus,
+    LifeDomain,
+    PlanAction,
+    PlanGoal,
+    PlanStatus,
+)
+
+QUESTIONS = [
+    "Hoe zorgen we dat de kinderen elke dag naar school gaan en het thuis rustiger wordt?",
+    "Hoe krijgen we onze schulden op orde zonder dat de kinderen er last van hebben?",
+    "Wie kan ons helpen als het mij even te veel wordt?",
+]
+WORRIES = [
+    "Moeder slaapt slecht en heeft weinig energie. De oudste gaat vaak niet naar school.",
+    "Er zijn veel rekeningen open en de huur is twee maanden achter.",
+    "Ruzies tussen de ouders lopen soms hoog op, ook als de kinderen erbij zijn.",
+]
+SAFETY = [
+    "Bij ruzie gaan de kinderen naar oma Ria. Er wordt niet geslagen. "
+    "De coach hoort het binnen 24 uur.",
+    "Moeder belt de coach of de huisarts als zij niet meer voor de kinderen kan zorgen.",
+]
+FALLBACK = [
+    "Als oma niet kan, vangt buurvrouw Gerda de kinderen op. "
+    "Lukt dat niet, dan bellen we de coach.",
+    "Als de afspraken niet lukken, komen we binnen twee weken opnieuw bij elkaar met het netwerk.",
+]
+GOALS = [
+    (
+        LifeDomain.CHILD,
+        "Ik wil elke dag naar school gaan.",
+        "Vier weken achter elkaar geen verzuim.",
+    ),
+    (
+        LifeDomain.PARENT,
+        "Ik wil weer goed slapen en meer energie hebben.",
+        "Vijf nachten per week zes uur slapen.",
+    ),
+    (
+        LifeDomain.PARENTING,
+        "We willen 's avonds een vast ritme voor de kinderen.",
+        "Om half acht naar bed, vijf avonden per week.",
+    ),
+    (
+        LifeDomain.SOCIOECONOMIC,
+        "We willen de schulden op een rij en de huur op tijd betalen.",
+        "Drie maanden de huur op tijd betaald.",
+    ),
+    (
+        LifeDomain.FAMILY,
+        "We willen minder ruzie en het samen oplossen.",
+        "Eén keer per week samen eten zonder ruzie.",
+    ),
+    (
+        LifeDomain.ENVIRONMENT,
+        "Ik wil mensen om me heen die ik kan bellen.",
+        "Drie mensen die ik durf te bellen.",
+    ),
+]
+NETWORK_ACTIONS = [
+    ("oma Ria", "Haalt de kinderen op woensdag uit school en kookt.", "elke woensdag"),
+    ("buurvrouw Gerda", "Past op als moeder naar een afspraak moet.", "als het nodig is"),
+    ("oom Rachid", "Helpt met de post en het overzicht van de rekeningen.", "elke twee weken"),
+]
+PROFESSIONAL_ACTIONS = [
+    (
+        "schuldhulpverlening gemeente",
+        "Maakt een schuldenoverzicht en een betalingsregeling.",
+        "voor 1 maart",
+    ),
+    ("huisarts", "Bespreekt het slapen en verwijst zo nodig door.", "binnen een maand"),
+    ("mentor op school", "Belt moeder op vrijdag over de week.", "elke vrijdag"),
+]
 
 
 def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
     """Fill demo data for these families. `bulk` is set for load-test families (--families N)."""
+    if bulk:
+        return  # Load-test families stay without plans: the seed must stay fast.
+    rng = random.Random(611)  # noqa: S311 - reproducible fictitious data
+    active = [f for f in families if f.status == "active"]
+    # Most active families get a plan; every third of those has a fixed first version.
+    for i, family in enumerate(active):
+        if i % 5 == 4:
+            continue
+        seed_plan(family, rng=rng, fixed_versions=1 if i % 3 == 0 else 0)
+
+
+def seed_plan(family: Family, *, rng: random.Random, fixed_versions: int = 0) -> FamilyPlan:
+    """One family's plan: `fixed_versions` fixed versions, then a draft."""
+    members = list(family.members.all())
+    parents = [m for m in members if m.role != FamilyRole.CHILD] or members
+    children = [m for m in members if m.role == FamilyRole.CHILD] or members
+    now = timezone.now()
+    today = timezone.localdate()
+    plan = None
+    for number in range(1, fixed_versions + 2):
+        fixed = number <= fixed_versions
+        created = now - datetime.timedelta(days=30 * (fixed_versions + 1 - number) + 5)
+        plan = FamilyPlan.objects.create(
+            family=family,
+            number=number,
+            status=PlanStatus.FIXED if fixed else PlanStatus.DRAFT,
+            central_question=rng.choice(QUESTIONS),
+            worries=rng.choice(WORRIES),
+            safety_conditions=rng.choice(SAFETY),
+            safety_set_by=family.coach,
+            if_it_goes_differently=rng.choice(FALLBACK),
+            evaluation_dates=[
+                (today + datetime.timedelta(weeks=w)).isoformat() for w in (6, 12, 24)
+            ],
+            created_by=family.coach,
+            created_at=created,
+            fixed_by=family.coach if fixed else None,
+            fixed_at=created + datetime.timedelta(days=3) if fixed else None,
+            reviewed_by=family.coach if fixed else None,
+            reviewed_at=created + datetime.timedelta(days=2) if fixed else None,
+            agreed_by=parents[0] if fixed else None,
+            agreed_on=(created + datetime.timedelta(days=3)).date() if fixed else None,
+        )
+        goals = []
+        for domain, text, criterion in rng.sample(GOALS, rng.randint(3, 5)):
+            owner = rng.choice(children if domain == LifeDomain.CHILD else parents)
+            progress = rng.choice([0, 10, 25, 40, 60, 80])
+            goals.append(
+                PlanGoal(
+                    plan=plan,
+                    domain=domain,
+                    owner=owner,
+                    text=text,
+                    criterion=criterion,
+                    status=GoalStatus.IN_PROGRESS if progress else GoalStatus.NOT_STARTED,
+                    progress=progress,
+                )
+            )
+        goals = PlanGoal.objects.bulk_create(goals)
+        actions = [
+            PlanAction(
+                plan=plan,
+                goal=goals[0],
+                source=ActionSource.FAMILY,
+                member=parents[0],
+                what="Zet elke avond de schooltassen klaar en zegt de wekker aan.",
+                when="elke avond",
+                status=ActionStatus.IN_PROGRESS,
+            )
+        ]
+        for name, what, when in rng.sample(NETWORK_ACTIONS, 2):
+            actions.append(
+                PlanAction(
+                    plan=plan,
+                    goal=rng.choice(goals),
+                    source=ActionSource.NETWORK,
+                    who_name=name,
+                    what=what,
+                    when=when,
+                )
+            )
+        for name, what, when in rng.sample(PROFESSIONAL_ACTIONS, 2):
+            actions.append(
+                PlanAction(
+                    plan=plan,
+                    goal=rng.choice(goals),
+                    source=ActionSource.PROFESSIONAL,
+                    who_name=name,
+                    what=what,
+                    when=when,
+                )
+            )
+        PlanAction.objects.bulk_create(actions)
+    assert plan is not None
+    return plan

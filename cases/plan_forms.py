@@ -1,0 +1,159 @@
+"""Forms of the family plan: validation only; the views hand cleaned data to plan_services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DateInput, not_in_future
+from cases.models import ActionSource, Family, FamilyPlan, PlanAction, PlanGoal
+
+EVALUATION_SLOTS = 4
+
+
+class PlanForm(forms.ModelForm):
+    """The plan's own sections in one form: question, worries, safety, fallback, dates."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = FamilyPlan
+        fields = [
+            "central_question",
+            "worries",
+            "safety_conditions",
+            "if_it_goes_differently",
+            "agreed_by",
+            "agreed_on",
+        ]
+        widgets = {
+            "central_question": forms.Textarea(attrs={"rows": 2}),
+            "worries": forms.Textarea(attrs={"rows": 3}),
+            "safety_conditions": forms.Textarea(attrs={"rows": 3}),
+            "if_it_goes_differently": forms.Textarea(attrs={"rows": 3}),
+            "agreed_on": DateInput(),
+        }
+        help_texts = {
+            "central_question": _("De vraag van het gezin, in hun eigen woorden."),
+            "safety_conditions": _(
+                "Voorwaarden die een professional stelt; het gezin kan hier niet van afwijken."
+            ),
+            "if_it_goes_differently": _("Wat doen we als het anders loopt dan afgesproken?"),
+        }
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_by"].queryset = family.members.all()
+        dates = self.instance.evaluation_date_values() if self.instance.pk else []
+        for i in range(EVALUATION_SLOTS):
+            name = f"evaluation_{i + 1}"
+            self.fields[name] = forms.DateField(
+                label=_("Evaluatiedatum %(n)s") % {"n": i + 1},
+                required=False,
+                widget=DateInput(),
+                initial=dates[i] if i < len(dates) else None,
+            )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_agreed_on(self):  # type: ignore[no-untyped-def]
+        return not_in_future(self.cleaned_data.get("agreed_on"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("agreed_on") and not cleaned.get("agreed_by"):
+            self.add_error("agreed_by", _("Kies wie namens het gezin akkoord gaf."))
+        if cleaned.get("agreed_by") and not cleaned.get("agreed_on"):
+            self.add_error("agreed_on", _("Vul de datum van het akkoord in."))
+        return cleaned
+
+    def plan_data(self) -> dict[str, Any]:
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        data["evaluation_dates"] = [
+            d
+            for i in range(EVALUATION_SLOTS)
+            if (d := self.cleaned_data.get(f"evaluation_{i + 1}")) is not None
+        ]
+        return data
+
+
+class GoalForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PlanGoal
+        fields = ["domain", "owner", "text", "criterion", "status", "progress"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+        }
+        error_messages = {
+            "progress": {
+                "min_value": _("De voortgang is een percentage: 0 tot en met 100."),
+                "max_value": _("De voortgang is een percentage: 0 tot en met 100."),
+            }
+        }
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this family's members: a foreign id is rejected as an invalid choice.
+        self.fields["owner"].queryset = family.members.all()
+        self.fields["owner"].required = True
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def goal_data(self) -> dict[str, Any]:
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+
+class ActionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PlanAction
+        fields = ["source", "member", "who_name", "what", "when", "goal", "status"]
+        widgets = {"what": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "member": _("Als iemand uit het gezin de actie doet."),
+            "who_name": _(
+                "Naam en rol, bijvoorbeeld ‘oma Ria’ of ‘Anne, schoolmaatschappelijk werk’."
+            ),
+            "when": _("Bijvoorbeeld ‘elke woensdag’ of ‘voor 1 maart’."),
+        }
+
+    def __init__(self, *args: Any, family: Family, plan: FamilyPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = family.members.all()
+        self.fields["goal"].queryset = plan.goals.all()
+        self.fields["goal"].label_from_instance = lambda g: g.text[:80]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        source = cleaned.get("source")
+        member = cleaned.get("member")
+        name = (cleaned.get("who_name") or "").strip()
+        if source == ActionSource.FAMILY:
+            if member is None:
+                self.add_error("member", _("Kies wie uit het gezin deze actie doet."))
+            cleaned["who_name"] = ""
+        elif source in (ActionSource.NETWORK, ActionSource.PROFESSIONAL):
+            if member is not None:
+                self.add_error(
+                    "member", _("Een gezinslid kiest u alleen bij een actie van het gezin.")
+                )
+            if not name:
+                self.add_error("who_name", _("Vul in wie deze actie doet."))
+        return cleaned
+
+    def action_data(self) -> dict[str, Any]:
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+
+class VersionForm(forms.Form):
+    """Carries the version a POST button was rendered with (fix, delete)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,193 @@
+"""Writes to the family plan. Views call these; each is one transaction.
+
+A plan version is a draft until it is fixed ("vaststellen"); a fixed version never changes
+again. Every write to a goal or action locks the plan row first, so a write that races
+with fixing either lands before the freeze or is refused after it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cases.models import Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
+from cases.services import EditConflict, claim_version
+
+__all__ = [
+    "EditConflict",
+    "PlanFrozen",
+    "action_create",
+    "action_delete",
+    "action_update",
+    "goal_create",
+    "goal_delete",
+    "goal_update",
+    "plan_fix",
+    "plan_review",
+    "plan_start_draft",
+    "plan_update",
+]
+
+PLAN_FIELDS = (
+    "central_question",
+    "worries",
+    "safety_conditions",
+    "if_it_goes_differently",
+    "evaluation_dates",
+    "agreed_by",
+    "agreed_on",
+)
+GOAL_FIELDS = ("domain", "owner", "text", "criterion", "status", "progress")
+ACTION_FIELDS = ("goal", "source", "member", "who_name", "what", "when", "status")
+
+
+class PlanFrozen(Exception):
+    """The plan version is fixed (vastgesteld) and can no longer change."""
+
+
+def _lock_draft(plan_id: int) -> FamilyPlan:
+    plan = FamilyPlan.objects.select_for_update().get(pk=plan_id)
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanFrozen
+    return plan
+
+
+def current_draft(family: Family) -> FamilyPlan | None:
+    return family.plans.filter(status=PlanStatus.DRAFT).first()
+
+
+@transaction.atomic
+def plan_start_draft(*, family: Family, by: Any) -> FamilyPlan:
+    """The family's draft: the existing one, or a new one copied from the last version."""
+    # Lock the family row so two people starting a draft at once make one draft.
+    Family.objects.select_for_update().filter(pk=family.pk).first()
+    draft = current_draft(family)
+    if draft is not None:
+        return draft
+    last = family.plans.order_by("-number").first()
+    number = (family.plans.aggregate(n=Max("number"))["n"] or 0) + 1
+    plan = FamilyPlan(family=family, number=number, created_by=by, status=PlanStatus.DRAFT)
+    if last is not None:
+        for field in (*PLAN_FIELDS, "safety_set_by"):
+            setattr(plan, field, getattr(last, field))
+        # A new version needs its own review and agreement.
+        plan.agreed_by = None
+        plan.agreed_on = None
+    plan.save()
+    if last is not None:
+        goal_map: dict[int, PlanGoal] = {}
+        for goal in last.goals.all():
+            old_pk = goal.pk
+            goal.pk = None
+            goal.plan = plan
+            goal.version = 1
+            goal.save()
+            goal_map[old_pk] = goal
+        PlanAction.objects.bulk_create(
+            [
+                PlanAction(
+                    plan=plan,
+                    goal=goal_map.get(action.goal_id) if action.goal_id else None,
+                    created_at=action.created_at,
+                    **{f: getattr(action, f) for f in ACTION_FIELDS if f != "goal"},
+                )
+                for action in last.actions.all()
+            ]
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: FamilyPlan, by: Any, version: int | None, **data: Any) -> FamilyPlan:
+    """Save the plan's own sections (central question to evaluation dates)."""
+    current = _lock_draft(plan.pk)
+    claim_version(FamilyPlan, pk=plan.pk, version=version)
+    dates: Iterable[datetime.date] = data.pop("evaluation_dates", [])
+    data["evaluation_dates"] = sorted({d.isoformat() for d in dates})
+    fields = [*data.keys(), "updated_at"]
+    if data.get("safety_conditions", "") != current.safety_conditions:
+        # Safety conditions are set by a professional: keep who set them last.
+        data["safety_set_by"] = by if data.get("safety_conditions") else None
+        fields.append("safety_set_by")
+    for field, value in data.items():
+        setattr(current, field, value)
+    current.save(update_fields=fields)
+    current.refresh_from_db(fields=["version"])
+    return current
+
+
+@transaction.atomic
+def plan_review(*, plan: FamilyPlan, by: Any) -> FamilyPlan:
+    """Record the professional's review of the draft (who, when)."""
+    current = _lock_draft(plan.pk)
+    current.reviewed_by = by
+    current.reviewed_at = timezone.now()
+    current.save(update_fields=["reviewed_by", "reviewed_at", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def plan_fix(*, plan: FamilyPlan, by: Any, version: int | None) -> FamilyPlan:
+    """Freeze the draft for good (vaststellen); only the version the user saw."""
+    current = _lock_draft(plan.pk)
+    claim_version(FamilyPlan, pk=plan.pk, version=version)
+    current.status = PlanStatus.FIXED
+    current.fixed_by = by
+    current.fixed_at = timezone.now()
+    current.save(update_fields=["status", "fixed_by", "fixed_at", "updated_at"])
+    current.refresh_from_db(fields=["version"])
+    return current
+
+
+@transaction.atomic
+def goal_create(*, plan: FamilyPlan, **data: Any) -> PlanGoal:
+    _lock_draft(plan.pk)
+    return PlanGoal.objects.create(plan=plan, **data)
+
+
+@transaction.atomic
+def goal_update(*, goal: PlanGoal, version: int | None, **data: Any) -> PlanGoal:
+    _lock_draft(goal.plan_id)
+    claim_version(PlanGoal, pk=goal.pk, version=version)
+    for field, value in data.items():
+        setattr(goal, field, value)
+    goal.save(update_fields=list(data.keys()))
+    goal.refresh_from_db(fields=["version"])
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: PlanGoal, version: int | None) -> None:
+    _lock_draft(goal.plan_id)
+    # Claiming the version refuses to delete a goal someone changed in the meantime.
+    claim_version(PlanGoal, pk=goal.pk, version=version)
+    goal.delete()
+
+
+@transaction.atomic
+def action_create(*, plan: FamilyPlan, **data: Any) -> PlanAction:
+    _lock_draft(plan.pk)
+    return PlanAction.objects.create(plan=plan, **data)
+
+
+@transaction.atomic
+def action_update(*, action: PlanAction, version: int | None, **data: Any) -> PlanAction:
+    _lock_draft(action.plan_id)
+    claim_version(PlanAction, pk=action.pk, version=version)
+    for field, value in data.items():
+        setattr(action, field, value)
+    action.save(update_fields=list(data.keys()))
+    action.refresh_from_db(fields=["version"])
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: PlanAction, version: int | None) -> None:
+    _lock_draft(action.plan_id)
+    claim_version(PlanAction, pk=action.pk, version=version)
+    action.delete()

@@ -1,0 +1,349 @@
+"""Pages of the family plan (gezinsplan): access → form → service → redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import plan_services as services
+from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
+from cases.permissions import access_family
+from cases.plan_forms import ActionForm, GoalForm, PlanForm, VersionForm
+
+# Lazy: module constants are translated when shown, in the user's language.
+PLAN_CONFLICT_MESSAGE = gettext_lazy(
+    "Iemand anders heeft dit deel van het gezinsplan intussen opgeslagen. Er is niets "
+    "overschreven: uw invoer staat hieronder nog. Controleer de huidige gegevens en sla "
+    "opnieuw op als u uw versie wilt bewaren."
+)
+PLAN_FROZEN_MESSAGE = gettext_lazy(
+    "Deze versie van het gezinsplan is vastgesteld en kan niet meer veranderen. Begin een "
+    "nieuwe versie om iets aan te passen."
+)
+
+
+def _versions(family: Family) -> QuerySet[FamilyPlan]:
+    return family.plans.select_related("created_by", "fixed_by", "reviewed_by").order_by("-number")
+
+
+def _draft_or_404(family: Family) -> FamilyPlan:
+    draft = services.current_draft(family)
+    if draft is None:
+        raise Http404("No draft plan.")
+    return draft
+
+
+def plan_context(family: Family, plan: FamilyPlan | None) -> dict[str, Any]:
+    """Everything the plan page shows; a fixed number of queries."""
+    from reports.services import recent_exports
+
+    context: dict[str, Any] = {"family": family, "plan": plan, "active_tab": "plan"}
+    if plan is not None:
+        context["goals"] = list(plan.goals.select_related("owner"))
+        context["actions"] = list(plan.actions.in_plan_order().select_related("member", "goal"))
+        context["members"] = list(family.members.all())
+    versions = list(_versions(family))
+    context["versions"] = versions
+    context["has_draft"] = any(v.status == PlanStatus.DRAFT for v in versions)
+    context["exports"] = recent_exports(family)
+    return context
+
+
+def _render_plan(
+    request: HttpRequest, family: Family, plan: FamilyPlan | None, status: int = 200
+) -> HttpResponse:
+    return render(request, "cases/plan_detail.html", plan_context(family, plan), status=status)
+
+
+@require_GET
+def plan_detail(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, obj="gezinsplan")
+    # The newest version: the draft when there is one (it always has the highest number),
+    # otherwise the last fixed version.
+    plan = family.plans.select_related("safety_set_by", "agreed_by", "reviewed_by").first()
+    return _render_plan(request, family, plan)
+
+
+@require_GET
+def plan_version(request: HttpRequest, family_id: int, number: int) -> HttpResponse:
+    family = access_family(request, family_id, obj=f"gezinsplan v{number}")
+    plan = get_object_or_404(
+        FamilyPlan.objects.select_related("safety_set_by", "agreed_by", "reviewed_by"),
+        family=family,
+        number=number,
+    )
+    return _render_plan(request, family, plan)
+
+
+@require_POST
+def plan_start(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan"
+    )
+    plan = services.plan_start_draft(family=family, by=request.user)
+    messages.success(
+        request, _("Versie %(n)s van het gezinsplan is een concept.") % {"n": plan.number}
+    )
+    return redirect("cases:plan_detail", family_id=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj="gezinsplan")
+    plan = _draft_or_404(family)
+    form = PlanForm(request.POST or None, instance=plan, family=family)
+    status = 200
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(
+                plan=plan, by=request.user, version=form.cleaned_data["version"], **form.plan_data()
+            )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+            return redirect("cases:plan_detail", family_id=family.pk)
+        except services.EditConflict:
+            messages.error(request, PLAN_CONFLICT_MESSAGE)
+            current = FamilyPlan.objects.get(pk=plan.pk)
+            data = form.data.copy()
+            data["version"] = str(current.version)
+            form = PlanForm(data, instance=current, family=family)
+            status = 409
+        else:
+            messages.success(request, _("Gezinsplan opgeslagen."))
+            return redirect("cases:plan_detail", family_id=family.pk)
+    return render(
+        request,
+        "cases/plan_form.html",
+        {"form": form, "family": family, "plan": plan, "current": current, "section": "plan"},
+        status=status,
+    )
+
+
+@require_POST
+def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj="gezinsplan beoordeling")
+    plan = _draft_or_404(family)
+    try:
+        services.plan_review(plan=plan, by=request.user)
+    except services.PlanFrozen:
+        messages.error(request, PLAN_FROZEN_MESSAGE)
+    else:
+        messages.success(request, _("Uw beoordeling van het gezinsplan is vastgelegd."))
+    return redirect("cases:plan_detail", family_id=family.pk)
+
+
+@require_POST
+def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj="gezinsplan vaststellen")
+    plan = _draft_or_404(family)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Het formulier was onvolledig; probeer het opnieuw."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    try:
+        plan = services.plan_fix(plan=plan, by=request.user, version=form.cleaned_data["version"])
+    except services.PlanFrozen:
+        messages.error(request, PLAN_FROZEN_MESSAGE)
+    except services.EditConflict:
+        messages.error(
+            request,
+            _(
+                "Iemand anders heeft het gezinsplan intussen gewijzigd. Het is niet "
+                "vastgesteld: bekijk de huidige versie en stel het dan opnieuw vast."
+            ),
+        )
+        return _render_plan(request, family, FamilyPlan.objects.get(pk=plan.pk), status=409)
+    else:
+        messages.success(
+            request, _("Versie %(n)s van het gezinsplan is vastgesteld.") % {"n": plan.number}
+        )
+    return redirect("cases:plan_detail", family_id=family.pk)
+
+
+def _section_form(
+    request: HttpRequest,
+    *,
+    family: Family,
+    plan: FamilyPlan,
+    form: Any,
+    section: str,
+    obj: Any = None,
+    current: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/plan_form.html",
+        {
+            "form": form,
+            "family": family,
+            "plan": plan,
+            "section": section,
+            "object": obj,
+            "current": current,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan doel"
+    )
+    plan = _draft_or_404(family)
+    form = GoalForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_create(plan=plan, **form.goal_data())
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+        else:
+            messages.success(request, _("Doel toegevoegd."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    return _section_form(request, family=family, plan=plan, form=form, section="goal")
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"gezinsplan doel {goal_id}")
+    plan = _draft_or_404(family)
+    goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan)
+    form = GoalForm(request.POST or None, instance=goal, family=family)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(
+                goal=goal, version=form.cleaned_data["version"], **form.goal_data()
+            )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+        except services.EditConflict:
+            messages.error(request, PLAN_CONFLICT_MESSAGE)
+            current = PlanGoal.objects.filter(pk=goal.pk).select_related("owner").first()
+            data = form.data.copy()
+            data["version"] = str(current.version) if current else ""
+            form = GoalForm(data, instance=current or goal, family=family)
+            return _section_form(
+                request,
+                family=family,
+                plan=plan,
+                form=form,
+                section="goal",
+                obj=goal,
+                current=current,
+                status=409,
+            )
+        else:
+            messages.success(request, _("Doel opgeslagen."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    return _section_form(request, family=family, plan=plan, form=form, section="goal", obj=goal)
+
+
+@require_POST
+def goal_delete(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.DELETE, obj=f"gezinsplan doel {goal_id}"
+    )
+    plan = _draft_or_404(family)
+    goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan)
+    return _delete(request, family, plan, services.goal_delete, goal=goal)
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan actie"
+    )
+    plan = _draft_or_404(family)
+    form = ActionForm(request.POST or None, family=family, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_create(plan=plan, **form.action_data())
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+        else:
+            messages.success(request, _("Actie toegevoegd."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    return _section_form(request, family=family, plan=plan, form=form, section="action")
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
+    family = access_family(request, family_id, write=True, obj=f"gezinsplan actie {action_id}")
+    plan = _draft_or_404(family)
+    action = get_object_or_404(PlanAction, pk=action_id, plan=plan)
+    form = ActionForm(request.POST or None, instance=action, family=family, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(
+                action=action, version=form.cleaned_data["version"], **form.action_data()
+            )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+        except services.EditConflict:
+            messages.error(request, PLAN_CONFLICT_MESSAGE)
+            current = PlanAction.objects.filter(pk=action.pk).select_related("member").first()
+            data = form.data.copy()
+            data["version"] = str(current.version) if current else ""
+            form = ActionForm(data, instance=current or action, family=family, plan=plan)
+            return _section_form(
+                request,
+                family=family,
+                plan=plan,
+                form=form,
+                section="action",
+                obj=action,
+                current=current,
+                status=409,
+            )
+        else:
+            messages.success(request, _("Actie opgeslagen."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    return _section_form(request, family=family, plan=plan, form=form, section="action", obj=action)
+
+
+@require_POST
+def action_delete(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
+    family = access_family(
+        request,
+        family_id,
+        write=True,
+        action=AccessAction.DELETE,
+        obj=f"gezinsplan actie {action_id}",
+    )
+    plan = _draft_or_404(family)
+    action = get_object_or_404(PlanAction, pk=action_id, plan=plan)
+    return _delete(request, family, plan, services.action_delete, action=action)
+
+
+def _delete(
+    request: HttpRequest, family: Family, plan: FamilyPlan, delete: Any, **target: Any
+) -> HttpResponse:
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Het formulier was onvolledig; probeer het opnieuw."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    try:
+        delete(version=form.cleaned_data["version"], **target)
+    except services.PlanFrozen:
+        messages.error(request, PLAN_FROZEN_MESSAGE)
+    except services.EditConflict:
+        messages.error(
+            request,
+            _(
+                "Iemand anders heeft dit intussen gewijzigd; er is niets verwijderd. "
+                "Bekijk de huidige gegevens en verwijder het zo nodig opnieuw."
+            ),
+        )
+        return _render_plan(request, family, plan, status=409)
+    else:
+        messages.success(request, _("Verwijderd uit het gezinsplan."))
+    return redirect("cases:plan_detail", family_id=family.pk)

@@ -1,0 +1,126 @@
+"""Writes for reports: requesting and rendering family plan PDFs."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Family, FamilyPlan
+from reports import pdf
+from reports.models import ExportState, PlanPdf
+
+logger = logging.getLogger(__name__)
+
+RECENT_EXPORTS = 5
+
+
+def recent_exports(family: Family) -> list[PlanPdf]:
+    return list(family.plan_pdfs.select_related("requested_by", "family")[:RECENT_EXPORTS])
+
+
+def export_dir() -> Path:
+    # Private: MEDIA_ROOT has no URL route; files leave only through the access gate.
+    return Path(settings.MEDIA_ROOT) / "plans"
+
+
+def export_path(export: PlanPdf) -> Path:
+    """Where an export's file lives; fixed per export, so a second run makes no new file."""
+    return export_dir() / str(export.family_id) / f"{export.pk}.pdf"
+
+
+def _enqueue(export: PlanPdf) -> None:
+    from reports.tasks import render_plan_pdf
+
+    transaction.on_commit(lambda: render_plan_pdf.delay(export.pk))
+
+
+@transaction.atomic
+def plan_pdf_request(*, family: Family, plan: FamilyPlan, by: Any) -> PlanPdf:
+    """Record the request and render it in the background once the request is committed."""
+    export = PlanPdf.objects.create(
+        family=family, plan=plan, plan_number=plan.number, requested_by=by
+    )
+    _enqueue(export)
+    return export
+
+
+@transaction.atomic
+def plan_pdf_retry(*, export: PlanPdf) -> PlanPdf:
+    """Queue a failed export again (the retry button)."""
+    updated = PlanPdf.objects.filter(pk=export.pk, state=ExportState.FAILED).update(
+        state=ExportState.QUEUED, error="", attempts=0
+    )
+    if updated:
+        _enqueue(export)
+    export.refresh_from_db()
+    return export
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
+    """Render one export. Safe to run twice: a finished export is left alone, and the
+    file path is fixed per export, so a repeated run replaces the file instead of adding one.
+
+    Not one transaction on purpose: the "running" state must be visible while rendering.
+    """
+    with transaction.atomic():
+        export = (
+            PlanPdf.objects.select_for_update()
+            .select_related("family")
+            .filter(pk=export_id)
+            .first()
+        )
+        if export is None:
+            logger.warning("Plan PDF %s no longer exists; nothing to render.", export_id)
+            return None
+        if export.state == ExportState.DONE:
+            return export
+        # A redelivered task (worker lost) finds "running" and simply renders again.
+        export.state = ExportState.RUNNING
+        export.attempts += 1
+        export.save(update_fields=["state", "attempts"])
+
+    plan = FamilyPlan.objects.select_related(
+        "family__team", "family__coach", "safety_set_by", "agreed_by", "reviewed_by"
+    ).get(pk=export.plan_id)
+    data = pdf.render_plan_pdf(plan)
+    path = export_path(export)
+    _write_atomically(path, data)
+
+    export.file_path = str(path.relative_to(Path(settings.MEDIA_ROOT)))
+    export.checksum_sha256 = hashlib.sha256(data).hexdigest()
+    export.size = len(data)
+    export.state = ExportState.DONE
+    export.error = ""
+    export.finished_at = timezone.now()
+    export.save(
+        update_fields=["file_path", "checksum_sha256", "size", "state", "error", "finished_at"]
+    )
+    return export
+
+
+def plan_pdf_failed(*, export_id: int, error: str, final: bool) -> None:
+    """Note a failed attempt; after the last retry the export is "mislukt"."""
+    state = ExportState.FAILED if final else ExportState.QUEUED
+    PlanPdf.objects.filter(pk=export_id).exclude(state=ExportState.DONE).update(
+        state=state, error=error[:2000]
+    )

@@ -1,0 +1,40 @@
+"""Background tasks of reports: thin wrappers that take ids and call a service."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from reports import services
+
+MAX_RETRIES = 3
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    # Acknowledge after the work, and put the message back if the worker dies mid-render;
+    # the service is idempotent, so running it again is safe.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def render_plan_pdf(self, export_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    try:
+        export = services.plan_pdf_render(export_id=export_id)
+    except Exception as exc:
+        # Run in-process (no REDIS_URL: `make run`, tests), a retry would block the web
+        # request without any backoff, so that run is one attempt; the page offers a retry.
+        final = self.request.is_eager or self.request.retries >= self.max_retries
+        services.plan_pdf_failed(export_id=export_id, error=repr(exc), final=final)
+        if final:
+            # Mislukt: recorded on the export, with a retry button on the plan page.
+            logger.exception("Plan PDF %s failed (attempt %s)", export_id, self.request.retries + 1)
+            return None
+        raise  # autoretry_for schedules the next attempt, with exponential backoff
+    return export.state if export else None
