@@ -50,6 +50,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return [int(item) for item in raw.split(",") if item.strip()]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be comma-separated integers, got {raw!r}") from exc
+
+
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is only fit for development; `check --deploy` flags it (security.W009).
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-only-key"
@@ -227,18 +237,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Domain settings (DOMAIN.md marks these open: defaults, not constants).
-FAMILIEKRACHT = {
-    # Lasting problems on this many of the seven domains make a family multi-stress.
-    "INCLUSION_THRESHOLD_DEFAULT": env_int("FK_INCLUSION_THRESHOLD", 6),
-}
-
 # Phase reminders (phases/reminders.py); aftercare check-ins in months after closing.
 PHASES = {
     "ENDS_SOON_DAYS": 7,
     "NO_CONTACT_DAYS": env_int("FK_NO_CONTACT_DAYS", 14),
-    "AFTERCARE_CHECKIN_MONTHS": [
-        int(m) for m in env_list("FK_AFTERCARE_CHECKIN_MONTHS", ["3", "6"]) if m.isdigit()
-    ],
+    "AFTERCARE_CHECKIN_MONTHS": env_int_list("FK_AFTERCARE_CHECKIN_MONTHS", [3, 6]),
 }
 
 LOGGING = {
