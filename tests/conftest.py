@@ -21,6 +21,9 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # The suite runs with DEBUG off, where two-factor log-in is required; tests of the
+    # second factor itself (tests/cases/test_security.py) turn it back on.
+    settings.OTP_REQUIRED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
