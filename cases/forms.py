@@ -63,7 +63,8 @@ class FamilyForm(forms.ModelForm):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        # Views pass a list of teams; a choice field needs a queryset.
+        self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
         if len(teams) == 1:
             self.fields["team"].initial = teams[0]
         users = (
