@@ -96,13 +96,17 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _details = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Te veel verkeerde codes. Wacht even en probeer opnieuw."))
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(_next_url(request))
-        form.add_error("token", _("Deze code klopt niet. Controleer de tijd op uw telefoon."))
+        else:
+            form.add_error("token", _("Deze code klopt niet. Controleer de tijd op uw telefoon."))
     secret = b32encode(device.bin_key).decode()
     return render(
         request,

@@ -88,13 +88,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Idle and absolute session limits; before anything that trusts the session user.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, before any view trusts the session's user
+    # (after MessageMiddleware: it tells the user why they must log in again).
     "familiekracht.middleware.SessionLimitMiddleware",
     # Fail closed: a view without @login_not_required needs a logged-in user.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the password, the second factor (OTP_REQUIRED).
     "familiekracht.middleware.TwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "familiekracht.middleware.NoStoreMiddleware",
