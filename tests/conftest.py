@@ -24,6 +24,8 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     # The suite runs with DEBUG off, where two-factor log-in is required; tests of the
     # second factor itself (tests/cases/test_security.py) turn it back on.
     settings.OTP_REQUIRED = False
+    # Real hashing costs ~0.3 s per test user; the hasher is not what these tests test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
