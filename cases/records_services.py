@@ -29,7 +29,6 @@ from cases.models import (
     AccessLog,
     ClientStatement,
     Consent,
-    Contact,
     DestructionRecord,
     Family,
     FamilyStatus,
@@ -54,29 +53,42 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _change_field(model: type[models.Model]) -> str | None:
+    """The field that says when a row last changed: auto_now, else auto_now_add."""
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField)]
+    for attribute in ("auto_now", "auto_now_add"):
+        for field in fields:
+            if getattr(field, attribute):
+                return field.name
+    return None
+
+
 def _with_last_change(families: models.QuerySet[Family]) -> models.QuerySet[Family]:
-    """Annotate `last_change`: the latest change to the family, its contacts or statements.
+    """Annotate `last_change`: the latest change to the family or any record under it.
 
-    Subqueries, not joins, so one row per family whatever the number of contacts.
+    Every model with a foreign key to Family and an auto_now(_add) timestamp counts, so
+    the records of apps added later (phases, network, strengths, plans) restart the
+    retention period too. Subqueries, not joins: one row per family.
     """
-
-    def latest(model: type[models.Model], field: str) -> Subquery:
-        return Subquery(
-            model._default_manager.filter(family=OuterRef("pk"))
+    latest = []
+    for relation in Family._meta.related_objects:
+        if relation.many_to_many:
+            continue
+        model = relation.related_model
+        field = _change_field(model)  # type: ignore[arg-type]
+        if field is None:
+            continue
+        subquery = Subquery(
+            model._default_manager.filter(**{relation.field.name: OuterRef("pk")})  # type: ignore[union-attr]
             .order_by()
-            .values("family")
+            .values(relation.field.name)
             .annotate(last=Max(field))
             .values("last")
         )
-
-    return families.annotate(
-        last_change=Greatest(
-            "updated_at",
-            Coalesce(latest(Contact, "updated_at"), "updated_at"),
-            Coalesce(latest(ClientStatement, "created_at"), "updated_at"),
-            Coalesce(latest(Consent, "created_at"), "updated_at"),
-        )
-    )
+        latest.append(Coalesce(subquery, "updated_at"))
+    if not latest:
+        return families.annotate(last_change=models.F("updated_at"))
+    return families.annotate(last_change=Greatest("updated_at", *latest))
 
 
 def retention_until(family: Family) -> datetime.date:

@@ -291,6 +291,11 @@ def test_destruction_list(team, other_team, coordinator_client):
     old_but_touched = FamilyFactory(team=team, status=FamilyStatus.CLOSED, display_name="Geraakt")
     _age(old_but_touched, 21)
     ContactFactory(family=old_but_touched)  # a recent change restarts the period
+    old_with_statement = FamilyFactory(
+        team=team, status=FamilyStatus.CLOSED, display_name="Met Verklaring"
+    )
+    _age(old_with_statement, 21)
+    ClientStatement.objects.create(family=old_with_statement, given_by="vader", text="Later")
     foreign = FamilyFactory(team=other_team, status=FamilyStatus.CLOSED, display_name="Ander")
     _age(foreign, 21)
 
@@ -299,7 +304,7 @@ def test_destruction_list(team, other_team, coordinator_client):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Oud Dicht" in content
-    for name in ("Recent", "Oud Actief", "Geraakt", "Ander"):
+    for name in ("Recent", "Oud Actief", "Geraakt", "Met Verklaring", "Ander"):
         assert name not in content
 
 
