@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        from cases import audit
+
+        audit.connect()

@@ -162,6 +162,20 @@ class ContactForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Declared here so a negative number gets the same message as too few minutes (the
+    # model field's own minimum is 0, which the message would otherwise name).
+    minutes = forms.IntegerField(
+        label=_("Minuten"),
+        min_value=CONTACT_MIN_MINUTES,
+        max_value=CONTACT_MAX_MINUTES,
+        widget=forms.NumberInput(
+            attrs={"min": CONTACT_MIN_MINUTES, "max": CONTACT_MAX_MINUTES, "step": 5}
+        ),
+        error_messages={
+            "min_value": _("Minimaal %(limit_value)s minuten."),
+            "max_value": _("Maximaal %(limit_value)s minuten (12 uur)."),
+        },
+    )
     domains = forms.MultipleChoiceField(
         label=_("Levensgebieden"),
         choices=LifeDomain.choices,
@@ -176,15 +190,6 @@ class ContactForm(forms.ModelForm):
             "date": DateInput(),
             "members_present": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 3}),
-            "minutes": forms.NumberInput(
-                attrs={"min": CONTACT_MIN_MINUTES, "max": CONTACT_MAX_MINUTES, "step": 5}
-            ),
-        }
-        error_messages = {
-            "minutes": {
-                "min_value": _("Minimaal %(limit_value)s minuten."),
-                "max_value": _("Maximaal %(limit_value)s minuten (12 uur)."),
-            }
         }
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:

@@ -303,6 +303,9 @@ class AccessAction(models.TextChoices):
     DELETE = "delete", _("Verwijderen")
     EXPORT = "export", _("Exporteren/afdrukken")
     SEARCH = "search", _("Zoeken")
+    LOGIN = "login", _("Inloggen")
+    LOGOUT = "logout", _("Uitloggen")
+    LOGIN_FAILED = "login_failed", _("Mislukte inlogpoging")
 
 
 class AccessOutcome(models.TextChoices):
@@ -310,10 +313,28 @@ class AccessOutcome(models.TextChoices):
     DENIED = "denied", _("Geweigerd")
 
 
+class AppendOnlyError(Exception):
+    """An existing access-log row was about to be changed or deleted."""
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    def update(self, **kwargs: object) -> int:
+        # The one update allowed: deleting a user sets `user` to NULL (on_delete=SET_NULL);
+        # the username stays in the row. The PostgreSQL trigger allows the same.
+        if set(kwargs) == {"user"} and kwargs["user"] is None:
+            return super().update(**kwargs)
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The access log is append-only.")
+
+
 class AccessLog(models.Model):
     """NEN 7513 access log: who did what to which family's record, when, with what outcome.
 
     Rows are only ever added; the family is kept as a plain id so the log outlives it.
+    Append-only is enforced here (save/delete, QuerySet.update/delete), in the admin and,
+    on PostgreSQL, by a trigger (migration cases 0003).
     """
 
     at = models.DateTimeField(_("tijdstip (UTC)"), default=timezone.now, db_index=True)
@@ -332,6 +353,8 @@ class AccessLog(models.Model):
     outcome = models.CharField(_("uitkomst"), max_length=16, choices=AccessOutcome.choices)
     path = models.CharField(_("pagina"), max_length=300, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         verbose_name = _("toegangslogregel")
@@ -339,6 +362,18 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.outcome}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The access log is append-only.")
+
+    @property
+    def role_label(self) -> str:
+        return str(dict(Role.choices).get(self.role, self.role))
 
 
 # --- Family plan ---
@@ -555,3 +590,136 @@ class PlanAction(models.Model):
         if self.member_id is not None and self.member is not None:
             return self.member.name
         return self.who_name
+
+
+# --- Records, consent and audit ---
+
+
+class ClientStatement(models.Model):
+    """The family's own statement, added to the file at its request (Jeugdwet).
+
+    Factual errors are corrected in the record itself; opinions are not rewritten, the
+    client adds a statement instead.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="statements")
+    statement_date = models.DateField(_("datum verklaring"), default=timezone.localdate)
+    given_by = models.CharField(
+        _("afgelegd door"),
+        max_length=200,
+        help_text=_("Wie de verklaring aflegt, bijvoorbeeld ‘moeder’ of ‘Noah (15)’."),
+    )
+    text = models.TextField(_("verklaring"), max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-statement_date", "-created_at"]
+        verbose_name = _("eigen verklaring")
+        verbose_name_plural = _("eigen verklaringen")
+
+    def __str__(self) -> str:
+        return f"{self.given_by} {self.statement_date:%d-%m-%Y}"
+
+
+class Consent(models.Model):
+    """Consent to share (part of) the file with an organisation outside the team."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="consents")
+    given_by_member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("toestemming van (gezinslid)"),
+    )
+    given_by_name = models.CharField(
+        _("toestemming van (anders)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Alleen invullen als het geen gezinslid is, bijvoorbeeld een voogd."),
+    )
+    organisation = models.CharField(_("organisatie"), max_length=200)
+    purpose = models.CharField(_("waarvoor"), max_length=500)
+    valid_from = models.DateField(_("geldig vanaf"), default=timezone.localdate)
+    valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "organisation"]
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="consent_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.valid_from:%d-%m-%Y})"
+
+    @property
+    def given_by_label(self) -> str:
+        return self.given_by_member.name if self.given_by_member else self.given_by_name
+
+
+class DestructionReason(models.TextChoices):
+    CLIENT_REQUEST = "client_request", _("Verzoek van de cliënt")
+    RETENTION_EXPIRED = "retention_expired", _("Bewaartermijn verstreken")
+    OTHER = "other", _("Anders (wettelijke grond)")
+
+
+class DestructionRequester(models.TextChoices):
+    CLIENT = "client", _("Cliënt (12 jaar of ouder)")
+    PARENT = "parent", _("Ouder met gezag")
+    GUARDIAN = "guardian", _("Voogd of wettelijk vertegenwoordiger")
+    ORGANISATION = "organisation", _("De organisatie (bewaartermijn)")
+
+
+class DestructionRecord(models.Model):
+    """Register of destroyed files, without personal data.
+
+    The case number is kept only as a keyed hash (pseudonym), so the organisation can
+    answer "was this file destroyed?" for someone who brings the number, and nothing more.
+    """
+
+    case_ref = models.CharField(_("dossierkenmerk (gepseudonimiseerd)"), max_length=64)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
+    case_year = models.PositiveSmallIntegerField(_("jaar van aanmelding"))
+    reason = models.CharField(_("reden"), max_length=32, choices=DestructionReason.choices)
+    requested_by = models.CharField(
+        _("verzocht door"), max_length=32, choices=DestructionRequester.choices
+    )
+    requested_on = models.DateField(_("datum verzoek"))
+    carried_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uitgevoerd door"),
+    )
+    carried_out_at = models.DateTimeField(_("uitgevoerd op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-carried_out_at"]
+        verbose_name = _("vernietigd dossier")
+        verbose_name_plural = _("register vernietigde dossiers")
+
+    def __str__(self) -> str:
+        return f"{self.case_ref[:12]} {self.carried_out_at:%Y-%m-%d}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases import plan_views, views
+from cases import plan_views, records_views, views
 
 app_name = "cases"
 
@@ -62,5 +62,44 @@ urlpatterns = [
         "families/<int:family_id>/plan/actions/<int:action_id>/delete/",
         plan_views.action_delete,
         name="action_delete",
+    ),
+    # Records rules, consent and the access-log export (records_views).
+    path("families/<int:family_id>/records/", records_views.records, name="records"),
+    path(
+        "families/<int:family_id>/records/statements/new/",
+        records_views.statement_create,
+        name="statement_create",
+    ),
+    path(
+        "families/<int:family_id>/records/consents/new/",
+        records_views.consent_create,
+        name="consent_create",
+    ),
+    path("families/<int:family_id>/records/share/", records_views.share_check, name="share_check"),
+    path(
+        "families/<int:family_id>/records/export.json",
+        records_views.export_json,
+        name="records_export_json",
+    ),
+    path(
+        "families/<int:family_id>/records/export.pdf",
+        records_views.export_pdf,
+        name="records_export_pdf",
+    ),
+    path(
+        "families/<int:family_id>/records/destroy/",
+        records_views.family_destroy,
+        name="family_destroy",
+    ),
+    path(
+        "families/<int:family_id>/access-log/export.csv",
+        records_views.access_log_export,
+        name="access_log_export",
+    ),
+    path("records/destruction-list/", records_views.destruction_list, name="destruction_list"),
+    path(
+        "records/destruction-register/",
+        records_views.destruction_register,
+        name="destruction_register",
     ),
 ]

@@ -312,6 +312,8 @@ def family_access_log(request: HttpRequest, family_id: int) -> HttpResponse:
     family = access_family(request, family_id, obj="toegangslog")
     if family.access.role != Role.COORDINATOR:
         raise PermissionDenied
-    entries = AccessLog.objects.filter(family_id_ref=family.pk).order_by("-at")
+    entries = (
+        AccessLog.objects.filter(family_id_ref=family.pk).select_related("user").order_by("-at")
+    )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "cases/accesslog_list.html", {"family": family, "page": page})

@@ -7,11 +7,13 @@ tasks executed in-process when REDIS_URL is unset.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +79,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "cases",
     "phases",
     "network",
@@ -91,10 +97,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits, before any view trusts the session's user
+    # (after MessageMiddleware: it tells the user why they must log in again).
+    "familiekracht.middleware.SessionLimitMiddleware",
     # Fail closed: a view without @login_not_required needs a logged-in user.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # After the password, the second factor (OTP_REQUIRED).
+    "familiekracht.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "familiekracht.middleware.NoStoreMiddleware",
+    # django-axes wants to be last: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "familiekracht.urls"
@@ -139,6 +155,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username/address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:caseload"
@@ -221,11 +242,58 @@ NETWORK_STALE_WEEKS = env_int("NETWORK_STALE_WEEKS", 6)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Log-in protection (ASVS 2.2): 5 failed attempts per username + address lock that
+# combination out for 15 minutes. Each failure and lock-out is also in cases.AccessLog.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy, set TRUSTED_PROXY_COUNT so the client address is read from
+# X-Forwarded-For; otherwise that header is ignored (a client could forge it to dodge
+# the lock-out).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Sessions: 30 minutes idle, 10 hours in all (familiekracht.middleware.SessionLimitMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Two-factor log-in (TOTP). Required for everyone when DEBUG is off; the demo users
+# (cases.demo.DEMO_USERS) may skip it only where OTP_DEMO_EXEMPT allows (a demo machine).
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_DEMO_EXEMPT = env_bool("OTP_DEMO_EXEMPT", DEBUG)
+OTP_TOTP_ISSUER = "FamilieKracht"
+
+# Content Security Policy (django-csp 4): no inline or third-party scripts. Inline styles
+# stay allowed because server-side SVG charts carry style attributes; scripts do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Production hardening, active when DEBUG is off.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Load balancers probe /healthz over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -237,6 +305,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Domain settings (DOMAIN.md marks these open: defaults, not constants).
+FAMILIEKRACHT = {
+    # Jeugdwet: files are kept this many years after the last change (DOMAIN.md).
+    "RETENTION_YEARS": env_int("FK_RETENTION_YEARS", 20),
+}
+
 # Phase reminders (phases/reminders.py); aftercare check-ins in months after closing.
 PHASES = {
     "ENDS_SOON_DAYS": 7,

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from familiekracht import auth_views as fk_auth_views
 from familiekracht import views
 
 urlpatterns = [
@@ -12,7 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(),
+        fk_auth_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -20,6 +21,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("login/verify/", fk_auth_views.otp_verify, name="otp_verify"),
+    path("account/two-factor/", fk_auth_views.otp_setup, name="otp_setup"),
     path("admin/", admin.site.urls),
     # Each app's family pages hang under /families/<id>/<app>/..., behind one gate
     # (cases.permissions.access_family); team-wide pages sit under /<app>/...

@@ -29,6 +29,11 @@ def _test_settings():  # type: ignore[no-untyped-def]
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,
         CSRF_COOKIE_SECURE=False,
+        # The suite runs with DEBUG off, where two-factor log-in is required; tests of the
+        # second factor itself (tests/cases/test_security.py) turn it back on.
+        OTP_REQUIRED=False,
+        # Real hashing costs ~0.3 s per test user; the hasher is not what these tests test.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

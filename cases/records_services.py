@@ -1,0 +1,388 @@
+"""Records rules (DOMAIN.md, Jeugdwet): retention, destruction, the client's own statement,
+consent for sharing, and the export of everything held on a family (inzage/afschrift).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import hmac
+import io
+import json
+import logging
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.models import (
+    AccessLog,
+    ClientStatement,
+    Consent,
+    DestructionRecord,
+    Family,
+    FamilyStatus,
+    Member,
+    Team,
+)
+
+logger = logging.getLogger(__name__)
+
+
+# --- Retention -------------------------------------------------------------------------
+
+
+def retention_years() -> int:
+    return int(settings.FAMILIEKRACHT.get("RETENTION_YEARS", 20))
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _change_field(model: type[models.Model]) -> str | None:
+    """The field that says when a row last changed: auto_now, else auto_now_add."""
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, models.DateTimeField)]
+    for attribute in ("auto_now", "auto_now_add"):
+        for field in fields:
+            if getattr(field, attribute):
+                return field.name
+    return None
+
+
+def _with_last_change(families: models.QuerySet[Family]) -> models.QuerySet[Family]:
+    """Annotate `last_change`: the latest change to the family or any record under it.
+
+    Every model with a foreign key to Family and an auto_now(_add) timestamp counts, so
+    the records of apps added later (phases, network, strengths, plans) restart the
+    retention period too. Subqueries, not joins: one row per family.
+    """
+    latest = []
+    for relation in Family._meta.related_objects:
+        if relation.many_to_many:
+            continue
+        model = relation.related_model
+        field = _change_field(model)  # type: ignore[arg-type]
+        if field is None:
+            continue
+        subquery = Subquery(
+            model._default_manager.filter(**{relation.field.name: OuterRef("pk")})  # type: ignore[union-attr]
+            .order_by()
+            .values(relation.field.name)
+            .annotate(last=Max(field))
+            .values("last")
+        )
+        latest.append(Coalesce(subquery, "updated_at"))
+    if not latest:
+        return families.annotate(last_change=models.F("updated_at"))
+    return families.annotate(last_change=Greatest("updated_at", *latest))
+
+
+def retention_until(family: Family) -> datetime.date:
+    """The date until which the family's file must be kept (last change + retention)."""
+    annotated = _with_last_change(Family.objects.filter(pk=family.pk)).values_list(
+        "last_change", flat=True
+    )
+    last_change = annotated.first() or family.updated_at
+    return _add_years(timezone.localtime(last_change).date(), retention_years())
+
+
+def families_due_for_destruction(teams: Iterable[Team]) -> list[Family]:
+    """Closed families whose retention period is over: the coordinator's destruction list."""
+    cutoff = timezone.now()
+    families = _with_last_change(
+        Family.objects.filter(team__in=list(teams), status=FamilyStatus.CLOSED)
+    ).select_related("team", "coach")
+    due = []
+    for family in families.order_by("last_change"):
+        family.retention_until = _add_years(  # type: ignore[attr-defined]
+            timezone.localtime(family.last_change).date(),  # type: ignore[attr-defined]
+            retention_years(),
+        )
+        if family.retention_until < cutoff.date():  # type: ignore[attr-defined]
+            due.append(family)
+    return due
+
+
+# --- Everything held on a family -------------------------------------------------------
+
+
+def family_records(family: Family) -> list[models.Model]:
+    """The family and every object that hangs from it, in any app.
+
+    Walks the reverse foreign keys (`_meta.related_objects`) from the family outwards, so
+    models added later by other apps (phases, network, strengths, plans) are included
+    without a change here. Many-to-many values are serialised with their owner.
+    """
+    seen: set[tuple[str, Any]] = set()
+    ordered: list[models.Model] = []
+    queue: list[models.Model] = [family]
+    while queue:
+        obj = queue.pop(0)
+        key = (obj._meta.label, obj.pk)
+        if key in seen:
+            continue
+        seen.add(key)
+        ordered.append(obj)
+        for relation in obj._meta.related_objects:
+            if relation.many_to_many or relation.related_model is AccessLog:
+                continue
+            manager = relation.related_model._base_manager  # type: ignore[union-attr]
+            queue.extend(manager.filter(**{relation.field.name: obj}).order_by("pk"))
+    return ordered
+
+
+def _grouped(objects: list[models.Model]) -> dict[str, list[models.Model]]:
+    groups: dict[str, list[models.Model]] = {}
+    for obj in objects:
+        groups.setdefault(obj._meta.label, []).append(obj)
+    return groups
+
+
+def family_export_json(family: Family, *, by: Any) -> str:
+    """Inzage/afschrift as JSON: every record of the family, model by model."""
+    data = {
+        "exported_at": timezone.now(),
+        "exported_by": by.get_username(),
+        "case_number": family.case_number,
+        "records": {
+            label: serializers.serialize("python", objs)
+            for label, objs in _grouped(family_records(family)).items()
+        },
+    }
+    return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def _display(obj: models.Model, field: models.Field) -> str:
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    value = getattr(obj, field.name)
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d-%m-%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "–"
+    return str(value)
+
+
+def _readable_sections(family: Family) -> list[dict[str, Any]]:
+    sections = []
+    for objs in _grouped(family_records(family)).values():
+        meta = objs[0]._meta
+        rows = []
+        for obj in objs:
+            fields = [
+                (str(field.verbose_name), _display(obj, field))
+                for field in meta.concrete_fields
+                if not field.primary_key
+                and field.name not in ("family", "version")
+                and not isinstance(field, models.FileField)
+            ]
+            fields += [
+                (
+                    str(field.verbose_name),
+                    ", ".join(str(o) for o in getattr(obj, field.name).all()) or "–",
+                )
+                for field in meta.many_to_many
+            ]
+            rows.append({"title": str(obj), "fields": fields})
+        sections.append({"title": str(meta.verbose_name_plural).capitalize(), "rows": rows})
+    return sections
+
+
+def family_export_pdf(family: Family, *, by: Any) -> bytes:
+    """Inzage/afschrift as a plain PDF: each kind of record with its fields."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "cases/records_export_pdf.html",
+        {
+            "family": family,
+            "sections": _readable_sections(family),
+            "exported_at": timezone.now(),
+            "exported_by": by,
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+# --- Destruction -----------------------------------------------------------------------
+
+
+def case_pseudonym(case_number: str) -> str:
+    """A keyed hash of the case number: the same number gives the same value, and the
+    number cannot be read back from it without the key."""
+    key = f"destruction-register:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, case_number.encode(), hashlib.sha256).hexdigest()
+
+
+def family_media_paths(family: Family, records: list[models.Model]) -> list[Path]:
+    """Files held for the family: its folder under MEDIA_ROOT and every FileField."""
+    root = Path(settings.MEDIA_ROOT)
+    paths = [root / "families" / str(family.pk)]
+    for obj in records:
+        for field in obj._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                value = getattr(obj, field.name)
+                if value and value.name:
+                    paths.append(root / value.name)
+    return paths
+
+
+def _remove_paths(paths: list[Path]) -> None:
+    root = Path(settings.MEDIA_ROOT).resolve()
+    for path in paths:
+        resolved = path.resolve()
+        # Never leave MEDIA_ROOT, whatever a stored file name says.
+        if root not in resolved.parents:
+            continue
+        if resolved.is_dir():
+            shutil.rmtree(resolved, ignore_errors=True)
+        elif resolved.exists():
+            resolved.unlink()
+
+
+@transaction.atomic
+def family_destroy(
+    *,
+    family: Family,
+    by: Any,
+    reason: str,
+    requested_by: str,
+    requested_on: datetime.date,
+) -> DestructionRecord:
+    """Destroy the family's file: its personal data (the family and everything that
+    cascades from it) and its files. A register entry without personal data remains.
+
+    Raises django.db.models.ProtectedError when another app protects a record; then
+    nothing is removed.
+    """
+    records = family_records(family)
+    paths = family_media_paths(family, records)
+    record = DestructionRecord.objects.create(
+        case_ref=case_pseudonym(family.case_number),
+        team=family.team,
+        case_year=family.referral_date.year,
+        reason=reason,
+        requested_by=requested_by,
+        requested_on=requested_on,
+        carried_out_by=by,
+    )
+    family.delete()
+    # Files go only once the database change is certain.
+    transaction.on_commit(lambda: _remove_paths(paths))
+    return record
+
+
+# --- Statements and consent ------------------------------------------------------------
+
+
+@transaction.atomic
+def statement_add(
+    *, family: Family, by: Any, statement_date: datetime.date, given_by: str, text: str
+) -> ClientStatement:
+    return ClientStatement.objects.create(
+        family=family,
+        recorded_by=by,
+        statement_date=statement_date,
+        given_by=given_by,
+        text=text,
+    )
+
+
+@transaction.atomic
+def consent_add(
+    *,
+    family: Family,
+    by: Any,
+    given_by_member: Member | None,
+    given_by_name: str,
+    organisation: str,
+    purpose: str,
+    valid_from: datetime.date,
+    valid_until: datetime.date | None,
+) -> Consent:
+    return Consent.objects.create(
+        family=family,
+        recorded_by=by,
+        given_by_member=given_by_member,
+        given_by_name=given_by_name,
+        organisation=organisation.strip(),
+        purpose=purpose,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+def consent_covering(family: Family, organisation: str, on_date: datetime.date) -> Consent | None:
+    """The consent that lets the family's file go to `organisation` on `on_date`, if any.
+
+    The organisation is matched on its name, ignoring case and surrounding spaces. Used
+    by every export for someone outside the team (the family plan PDF among them).
+    """
+    return (
+        Consent.objects.filter(
+            family=family,
+            organisation__iexact=organisation.strip(),
+            valid_from__lte=on_date,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on_date))
+        .select_related("given_by_member")
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+# --- Access log overview ---------------------------------------------------------------
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheet programs run cells that start with these as formulas.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def access_log_csv(family: Family) -> str:
+    """Who looked at this file: a readable CSV the coordinator can give to the family."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["Datum en tijd", "Naam", "Gebruikersnaam", "Rol", "Handeling", "Onderdeel"])
+    entries = (
+        AccessLog.objects.filter(family_id_ref=family.pk)
+        .select_related("user")
+        .order_by("at")
+        .iterator()
+    )
+    for entry in entries:
+        name = (entry.user.get_full_name() if entry.user else "") or entry.username
+        writer.writerow(
+            [
+                _csv_safe(timezone.localtime(entry.at).strftime("%d-%m-%Y %H:%M")),
+                _csv_safe(name),
+                _csv_safe(entry.username),
+                _csv_safe(entry.role_label),
+                _csv_safe(
+                    str(entry.get_action_display())
+                    + ("" if entry.outcome == "allowed" else " (geweigerd)")
+                ),
+                _csv_safe(entry.object),
+            ]
+        )
+    return out.getvalue()

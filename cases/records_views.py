@@ -1,0 +1,195 @@
+"""Records rules pages: the family's file (statements, consent, export, destruction) and
+the coordinator's destruction list and register."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import records_services as services
+from cases.models import AccessAction, DestructionRecord, Family, Role, Team
+from cases.permissions import access_family, log_access
+from cases.records_forms import ConsentForm, DestroyForm, ShareForm, StatementForm
+
+
+def _require_coordinator(family: Family) -> None:
+    if family.access.role != Role.COORDINATOR:  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+def _coordinator_teams(user) -> list[Team]:  # type: ignore[no-untyped-def]
+    return list(Team.objects.filter(memberships__user=user, memberships__role=Role.COORDINATOR))
+
+
+@require_GET
+def records(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, obj="dossier en privacy")
+    return render(
+        request,
+        "cases/records_detail.html",
+        {
+            "family": family,
+            "statements": family.statements.select_related("recorded_by"),
+            "consents": family.consents.select_related("given_by_member", "recorded_by"),
+            "retention_until": services.retention_until(family),
+            "retention_years": services.retention_years(),
+            "is_coordinator": family.access.role == Role.COORDINATOR,  # type: ignore[attr-defined]
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def statement_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="eigen verklaring"
+    )
+    form = StatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.statement_add(family=family, by=request.user, **form.cleaned_data)
+        messages.success(request, _("De verklaring is aan het dossier toegevoegd."))
+        return redirect("cases:records", family_id=family.pk)
+    return render(request, "cases/records_statement_form.html", {"form": form, "family": family})
+
+
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="toestemming"
+    )
+    form = ConsentForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        services.consent_add(family=family, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Toestemming vastgelegd."))
+        return redirect("cases:records", family_id=family.pk)
+    return render(request, "cases/records_consent_form.html", {"form": form, "family": family})
+
+
+@require_http_methods(["GET", "POST"])
+def share_check(request: HttpRequest, family_id: int) -> HttpResponse:
+    """Before sending (part of) the file outside the team: is there consent for it?"""
+    family = access_family(request, family_id, obj="delen buiten het team")
+    form = ShareForm(request.POST or None)
+    checked = False
+    consent = None
+    if request.method == "POST" and form.is_valid():
+        checked = True
+        consent = services.consent_covering(
+            family, form.cleaned_data["organisation"], timezone.localdate()
+        )
+    return render(
+        request,
+        "cases/records_share.html",
+        {"form": form, "family": family, "checked": checked, "consent": consent},
+    )
+
+
+@require_GET
+def export_json(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, action=AccessAction.EXPORT, obj="inzage/afschrift (JSON)"
+    )
+    _require_coordinator(family)
+    response = HttpResponse(
+        services.family_export_json(family, by=request.user),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dossier-{family.pk}.json"'
+    return response
+
+
+@require_GET
+def export_pdf(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, action=AccessAction.EXPORT, obj="inzage/afschrift (PDF)"
+    )
+    _require_coordinator(family)
+    response = HttpResponse(
+        services.family_export_pdf(family, by=request.user), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="dossier-{family.pk}.pdf"'
+    return response
+
+
+@require_GET
+def access_log_export(request: HttpRequest, family_id: int) -> HttpResponse:
+    """ "Wie heeft dit dossier ingezien" as CSV, for the family."""
+    family = access_family(request, family_id, action=AccessAction.EXPORT, obj="toegangslog")
+    _require_coordinator(family)
+    response = HttpResponse(
+        "\ufeff" + services.access_log_csv(family), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="ingezien-{family.pk}.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def family_destroy(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request,
+        family_id,
+        write=request.method == "POST",
+        action=AccessAction.DELETE if request.method == "POST" else AccessAction.READ,
+        obj="dossier vernietigen",
+    )
+    _require_coordinator(family)
+    form = DestroyForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_case_number"}
+        try:
+            services.family_destroy(family=family, by=request.user, **data)
+        except ProtectedError:
+            messages.error(
+                request,
+                _("Vernietigen kan niet: een ander onderdeel verwijst nog naar dit dossier."),
+            )
+        else:
+            messages.success(request, _("Het dossier is vernietigd en in het register gezet."))
+            return redirect("cases:destruction_register")
+    counts: dict[str, int] = {}
+    for obj in services.family_records(family):
+        label = str(obj._meta.verbose_name_plural).capitalize()
+        counts[label] = counts.get(label, 0) + 1
+    return render(
+        request,
+        "cases/records_destroy.html",
+        {"form": form, "family": family, "counts": sorted(counts.items())},
+    )
+
+
+@require_GET
+def destruction_list(request: HttpRequest) -> HttpResponse:
+    teams = _coordinator_teams(request.user)
+    if not teams:
+        raise PermissionDenied
+    families = services.families_due_for_destruction(teams)
+    if families:
+        log_access(
+            request,
+            family_id=None,
+            action=AccessAction.SEARCH,
+            outcome="allowed",
+            obj=f"vernietigingslijst ({len(families)} dossiers)",
+        )
+    return render(
+        request,
+        "cases/records_destruction_list.html",
+        {"families": families, "retention_years": services.retention_years()},
+    )
+
+
+@require_GET
+def destruction_register(request: HttpRequest) -> HttpResponse:
+    teams = _coordinator_teams(request.user)
+    if not teams:
+        raise PermissionDenied
+    entries = DestructionRecord.objects.filter(team__in=teams).select_related(
+        "team", "carried_out_by"
+    )
+    return render(request, "cases/records_destruction_register.html", {"entries": entries})

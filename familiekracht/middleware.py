@@ -1,0 +1,120 @@
+"""Project-wide security middleware: session limits, the second factor, no caching.
+
+Order in settings.MIDDLEWARE matters: SessionLimitMiddleware runs after
+AuthenticationMiddleware (it ends the session of `request.user`), TwoFactorMiddleware
+after LoginRequiredMiddleware (anonymous users are sent to the log-in page first).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+LOGIN_AT_KEY = "fk_login_at"
+LAST_SEEN_KEY = "fk_last_seen"
+
+# URL names a password-authenticated but not yet verified user may reach.
+TWO_FACTOR_OPEN_URLS = frozenset({"login", "logout", "otp_verify", "otp_setup", "healthz"})
+
+
+class SessionLimitMiddleware:
+    """End a session after SESSION_IDLE_TIMEOUT idle and SESSION_ABSOLUTE_TIMEOUT in all.
+
+    SESSION_COOKIE_AGE already lets an idle cookie expire in the browser; this checks the
+    same limits on the server, so a copied cookie is no good either.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            login_at = session.get(LOGIN_AT_KEY)
+            last_seen = session.get(LAST_SEEN_KEY)
+            expired = (
+                login_at is not None and now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT
+            ) or (last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT)
+            if expired:
+                logout(request)
+                messages.info(request, _("Uw sessie is verlopen. Log opnieuw in."))
+                return redirect_to_login(request.get_full_path())
+            if login_at is None:
+                session[LOGIN_AT_KEY] = now
+            session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def otp_required_for(user: Any) -> bool:
+    """Whether `user` must pass the second factor under the current settings."""
+    if not settings.OTP_REQUIRED:
+        return False
+    if settings.OTP_DEMO_EXEMPT:
+        from cases.demo import DEMO_USERS
+
+        if user.get_username() in {row[0] for row in DEMO_USERS}:
+            return False
+    return True
+
+
+class TwoFactorMiddleware:
+    """Send a user who logged in with a password only to the TOTP step (or enrolment)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in TWO_FACTOR_OPEN_URLS and not match.namespace:
+            return None
+        if not otp_required_for(user):
+            return None
+        from django_otp import user_has_device
+
+        target = "otp_verify" if user_has_device(user) else "otp_setup"
+        response = redirect(target)
+        response["Location"] += "?next=" + _quote(request.get_full_path())
+        return response
+
+
+def _quote(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response to a logged-in user (client records)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True, max_age=0)
+        return response
