@@ -120,7 +120,9 @@ class NetworkMember(models.Model):
         _("vindt het belangrijk dat het goed gaat met de kinderen"), default=True
     )
     willing_to_contribute = models.BooleanField(_("wil bijdragen"), default=False)
-    contribution = models.TextField(_("wat kan en wil deze persoon geven"), blank=True)
+    contribution = models.TextField(
+        _("wat kan en wil deze persoon geven"), max_length=2000, blank=True
+    )
     special_role = models.CharField(
         _("bijzondere rol"), max_length=20, choices=SpecialRole.choices, blank=True
     )
