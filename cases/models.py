@@ -78,6 +78,24 @@ class Membership(models.Model):
         return f"{self.user} – {self.team} ({self.get_role_display()})"
 
 
+class UserPreference(models.Model):
+    """Per-user settings; for now the interface language (Dutch unless chosen otherwise)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(
+        _("taal"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("voorkeur")
+        verbose_name_plural = _("voorkeuren")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
+
+
 class FamilyStatus(models.TextChoices):
     REFERRED = "referred", _("Aangemeld")
     ACTIVE = "active", _("Actief")

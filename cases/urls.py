@@ -8,6 +8,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("language/", views.language_set, name="language_set"),
     path("families/", views.family_list, name="family_list"),
     path("families/new/", views.family_create, name="family_create"),
     path("families/<int:family_id>/", views.family_detail, name="family_detail"),

@@ -25,6 +25,7 @@ from cases.models import (
     Member,
     Role,
     Team,
+    UserPreference,
 )
 from cases.permissions import access_family, log_access
 
@@ -317,3 +318,23 @@ def family_access_log(request: HttpRequest, family_id: int) -> HttpResponse:
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "cases/accesslog_list.html", {"family": family, "page": page})
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Save the user's interface language and go back to the page they were on."""
+    from django.conf import settings
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from familiekracht.middleware import LANGUAGE_SESSION_KEY
+
+    language = request.POST.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        UserPreference.objects.update_or_create(user=request.user, defaults={"language": language})
+        request.session[LANGUAGE_SESSION_KEY] = language
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return redirect(target)

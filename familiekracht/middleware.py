@@ -118,3 +118,42 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True, max_age=0)
         return response
+
+
+LANGUAGE_SESSION_KEY = "fk_language"
+
+
+def remember_language(request: HttpRequest, user: Any) -> None:
+    """Put the user's chosen language in the session (at log-in and when they change it)."""
+    from cases.models import UserPreference
+
+    language = (
+        UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
+        or settings.LANGUAGE_CODE
+    )
+    request.session[LANGUAGE_SESSION_KEY] = language
+
+
+class UserLanguageMiddleware:
+    """Speak the user's chosen language; Dutch for everyone else.
+
+    The browser's Accept-Language is ignored on purpose: the teams work in Dutch, and a
+    tablet set to English should not switch dates and labels unasked.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        language = settings.LANGUAGE_CODE
+        if request.user.is_authenticated:
+            if LANGUAGE_SESSION_KEY not in request.session:
+                remember_language(request, request.user)
+            language = request.session[LANGUAGE_SESSION_KEY]
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -102,6 +102,8 @@ MIDDLEWARE = [
     # Idle and absolute session limits, before any view trusts the session's user
     # (after MessageMiddleware: it tells the user why they must log in again).
     "familiekracht.middleware.SessionLimitMiddleware",
+    # The user's chosen language (UserPreference), Dutch by default.
+    "familiekracht.middleware.UserLanguageMiddleware",
     # Fail closed: a view without @login_not_required needs a logged-in user.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the password, the second factor (OTP_REQUIRED).
