@@ -64,3 +64,31 @@ def test_core_pages_are_accessible_and_valid(browser_page, family, alice):
         assert_accessible(page)
         pages[path] = page.content()
     assert_valid_html(pages)
+
+
+def test_typed_contact_survives_an_expired_session(browser_page, family, alice):
+    from django.contrib.sessions.models import Session
+
+    page = browser_page
+    browser_login(page, "alice")
+    page.goto(f"/families/{family.pk}/contacts/new/")
+    page.get_by_label("Minuten").fill("50")
+    page.get_by_label("Korte notitie").fill("Lang gesprek over de schulden.")
+    Session.objects.all().delete()  # the session times out while the coach is typing
+    page.get_by_role("button", name="Opslaan").click()
+
+    # Back at the log-in page; after logging in the form returns with what was typed.
+    page.get_by_label("Gebruikersnaam").fill("alice")
+    page.get_by_label("Wachtwoord").fill("secret-pass-123")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Uw eerder getypte invoer is teruggezet").wait_for()
+    assert page.get_by_label("Korte notitie").input_value() == "Lang gesprek over de schulden."
+    assert page.get_by_label("Minuten").input_value() == "50"
+    assert not Contact.objects.exists()
+
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Contact vastgelegd.").wait_for()
+    assert Contact.objects.get().note == "Lang gesprek over de schulden."
+    # Saved: a new contact form starts empty again.
+    page.goto(f"/families/{family.pk}/contacts/new/")
+    assert page.get_by_label("Korte notitie").input_value() == ""
