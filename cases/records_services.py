@@ -24,6 +24,7 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import (
     AccessLog,
@@ -363,7 +364,16 @@ def access_log_csv(family: Family) -> str:
     """Who looked at this file: a readable CSV the coordinator can give to the family."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(["Datum en tijd", "Naam", "Gebruikersnaam", "Rol", "Handeling", "Onderdeel"])
+    writer.writerow(
+        [
+            _("Datum en tijd"),
+            _("Naam"),
+            _("Gebruikersnaam"),
+            _("Rol"),
+            _("Handeling"),
+            _("Onderdeel"),
+        ]
+    )
     entries = (
         AccessLog.objects.filter(family_id_ref=family.pk)
         .select_related("user")
@@ -380,7 +390,7 @@ def access_log_csv(family: Family) -> str:
                 _csv_safe(entry.role_label),
                 _csv_safe(
                     str(entry.get_action_display())
-                    + ("" if entry.outcome == "allowed" else " (geweigerd)")
+                    + ("" if entry.outcome == "allowed" else " " + _("(geweigerd)"))
                 ),
                 _csv_safe(entry.object),
             ]

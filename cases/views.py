@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
@@ -32,7 +33,7 @@ from cases.permissions import access_family, log_access
 CONTACTS_PER_PAGE = 20
 FAMILIES_PER_PAGE = 50
 
-CONFLICT_MESSAGE = _(
+CONFLICT_MESSAGE = gettext_lazy(
     "Iemand anders heeft dit intussen opgeslagen. Er is niets overschreven: uw invoer "
     "staat hieronder nog. Controleer de huidige gegevens en sla opnieuw op als u uw "
     "versie wilt bewaren."

@@ -20,13 +20,17 @@ def test_user_chooses_english_and_it_sticks(alice, alice_client):
     response = alice_client.post(reverse("cases:language_set"), {"language": "en", "next": url})
     assert response.status_code == 302 and response["Location"] == url
     assert UserPreference.objects.get(user=alice).language == "en"
-    assert alice_client.get(url)["Content-Language"] == "en"
+    response = alice_client.get(url)
+    assert response["Content-Language"] == "en"
+    assert "My caseload" in response.content.decode()
+    assert "Mijn caseload" not in response.content.decode()
     # A new session (another device) starts in the chosen language too.
     other = Client()
     other.force_login(alice)
     page = other.get(url)
     assert page["Content-Language"] == "en"
     assert '<html lang="en">' in page.content.decode()
+    assert "My caseload" in page.content.decode()
 
 
 def test_unknown_language_changes_nothing(alice, alice_client):
