@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -309,9 +310,42 @@ class ContactRevision(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+        verbose_name = _("correctie van een contact")
+        verbose_name_plural = _("correcties van contacten")
 
     def __str__(self) -> str:
         return f"{self.contact_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """The changed fields as (label, before, after), readable in the active language."""
+        kinds = dict(ContactKind.choices)
+        domains = dict(LifeDomain.choices)
+
+        def show(field: str, value: object) -> str:
+            if field == "date" and value:
+                return date_format(datetime.date.fromisoformat(str(value)), "j M Y")
+            if field == "kind":
+                return str(kinds.get(str(value), value))
+            if field == "domains":
+                return ", ".join(str(domains.get(code, code)) for code in value or []) or "–"
+            if field in ("members_present", "network_members_present"):
+                return str(len(value or []))
+            return str(value) if value not in (None, "") else "–"
+
+        labels = {
+            "date": _("datum"),
+            "minutes": _("minuten"),
+            "kind": _("soort contact"),
+            "members_present": _("aantal aanwezige gezinsleden"),
+            "network_members_present": _("aantal aanwezige netwerkleden"),
+            "domains": _("levensgebieden"),
+            "note": _("notitie"),
+        }
+        return [
+            (str(labels.get(field, field)), show(field, old), show(field, self.after.get(field)))
+            for field, old in self.before.items()
+            if old != self.after.get(field)
+        ]
 
 
 class AccessAction(models.TextChoices):

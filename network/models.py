@@ -339,6 +339,8 @@ class AgreementEvaluation(models.Model):
 
     class Meta:
         ordering = ["agreement_id"]
+        verbose_name = _("evaluatie van een afspraak")
+        verbose_name_plural = _("evaluaties van afspraken")
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluation", "agreement"], name="agreementevaluation_once"

@@ -136,3 +136,15 @@ def test_contacts_paginated_newest_first(family, alice, alice_client):
     assert "contact-24" not in body
     page2 = alice_client.get(reverse("cases:family_detail", args=[family.pk]), {"page": 2})
     assert "contact-24" in page2.content.decode()
+
+
+def test_corrections_are_listed_readably(family, alice, alice_client):
+    contact = ContactFactory(family=family, author=alice, minutes=60, kind="phone")
+    url = reverse("cases:contact_edit", args=[family.pk, contact.pk])
+    alice_client.post(
+        url, contact_data(family, minutes="90", kind="home_visit", version=contact.version)
+    )
+    body = alice_client.get(url).content.decode()
+    assert "minuten: 60 → 90" in body
+    assert "soort contact: Telefonisch → Huisbezoek" in body
+    assert "home_visit" not in body.split("Eerdere correcties")[1]
