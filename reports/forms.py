@@ -61,13 +61,10 @@ class CaseloadFilterForm(forms.Form):
         self.fields["coach"].choices = [("", _("Alle")), *coaches]
 
 
-class TeamChoiceForm(forms.Form):
-    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False)
-    year = forms.IntegerField(label=_("Jaar"), required=False, min_value=2000, max_value=2100)
+class YearForm(forms.Form):
+    """The team report's year; the team comes from ?team= (reports.views._chosen_team)."""
 
-    def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+    year = forms.IntegerField(label=_("Jaar"), required=False, min_value=2000, max_value=2100)
 
 
 class CaseReviewForm(forms.ModelForm):

@@ -29,7 +29,7 @@ from reports.forms import (
     ExitForm,
     PlanPdfRequestForm,
     SdmForm,
-    TeamChoiceForm,
+    YearForm,
 )
 from reports.models import EXIT_ITEMS, ExportState, PlanPdf
 from reports.questionnaires import EXIT_QUESTIONS, SDM_QUESTIONS
@@ -212,7 +212,7 @@ def _report_for(request: HttpRequest) -> tuple[TeamReport, list[Team]]:
     # The team report and its CSV are the coordinator's (team-role check, not a family gate).
     teams = caseload_teams(request.user, roles={Role.COORDINATOR})
     team = _chosen_team(request, teams)
-    form = TeamChoiceForm(request.GET or None, teams=teams)
+    form = YearForm(request.GET or None)
     year = current_year()
     if form.is_valid() and form.cleaned_data["year"]:
         year = form.cleaned_data["year"]
