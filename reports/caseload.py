@@ -1,10 +1,13 @@
 """The team's caseload for the psychologist and coordinator, built from a few aggregate queries.
 
-`caseload_rows` runs a fixed number of queries however many families the team has: the
-families with their last contact, open reminders and next case review (one query), their
-phase figures (phases.budget.phase_figures_for, one query) and the domain severity at the
-first and latest moment (one query). Filtering and sorting happen in Python over light
-rows; a thousand families take a few milliseconds.
+`caseload_rows` runs one query for every active family of the team: its open phase (a join),
+the contact minutes in that phase and in the last 4 weeks, the last contact, the extra hours,
+open reminders and the next case review (indexed subqueries), read as plain tuples. The flags
+("attention first") are computed from those numbers in Python with the same rules as
+phases.budget.Figures; filtering and sorting happen in Python over these light rows (a
+thousand families take a few milliseconds). Only the rows on the page then get their full
+phase figures (phases.budget.phase_figures_for) and domain trend (`fill_page`), so the page
+costs a fixed number of queries and little per family.
 """
 
 from __future__ import annotations
@@ -12,17 +15,20 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
     CharField,
     Count,
     DateField,
+    DecimalField,
+    FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -31,10 +37,15 @@ from django.db.models.functions import Coalesce, Concat
 
 from cases.models import TEAM_WIDE_ROLES, Contact, Family, FamilyStatus, Team
 from phases.budget import Figures, hours_from_minutes, phase_figures_for
-from phases.models import PHASE_ORDER, Reminder
+from phases.models import PHASE_ORDER, ExtraHours, Reminder
 from phases.reminders import phase_setting
 from reports.reviews import latest_review, report_setting
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore
+
+ZERO = Decimal(0)
+TENTH = Decimal("0.1")
+# A phase is judged on its weekly hours once it is this many days old (phases.budget.Figures).
+BAND_GRACE_DAYS = 14
 
 
 def caseload_teams(user, *, roles: Iterable[str] = TEAM_WIDE_ROLES) -> list[Team]:  # type: ignore[no-untyped-def]
@@ -58,36 +69,49 @@ class Row:
     open_reminders: int
     next_review: datetime.date | None
     minutes_4w: int
+    phase: str | None = None
+    day: int = 0
+    planned_days: int = 0
+    days_late: int = 0
+    used_hours: Decimal = ZERO
+    budget_max: Decimal = ZERO
+    band_min: Decimal = ZERO
+    band_max: Decimal = ZERO
+    hours_per_week_4: Decimal = ZERO
+    no_recent_contact: bool = False
+    review_due: bool = False
+    # Filled for the rows on the page only (fill_page), or for all when sorting by trend.
     figures: Figures | None = None
     # Mean severity (1 acute … 5 good) at the latest moment minus the first; None with one.
     trend: Decimal | None = None
-    no_recent_contact: bool = False
-    review_due: bool = False
-    flags: list[str] = field(default_factory=list)
 
     @property
     def phase_index(self) -> int:
-        return PHASE_ORDER.index(self.figures.kind) if self.figures else len(PHASE_ORDER)
-
-    @property
-    def hours_per_week_4(self) -> Decimal:
-        return (hours_from_minutes(self.minutes_4w) / 4).quantize(Decimal("0.1"))
+        return PHASE_ORDER.index(self.phase) if self.phase else len(PHASE_ORDER)
 
     @property
     def overdue(self) -> bool:
-        return bool(self.figures and self.figures.overdue)
+        return self.days_late > 0
 
     @property
     def over_budget(self) -> bool:
-        return bool(self.figures and self.figures.over_budget)
+        return self.phase is not None and self.used_hours > self.budget_max
 
     @property
     def under_band(self) -> bool:
-        return bool(self.figures and self.figures.under_band)
+        return (
+            self.phase is not None
+            and self.day > BAND_GRACE_DAYS
+            and self.hours_per_week_4 < self.band_min
+        )
 
     @property
     def above_band(self) -> bool:
-        return bool(self.figures and self.hours_per_week_4 > self.figures.band_max)
+        return self.phase is not None and self.hours_per_week_4 > self.band_max
+
+    @property
+    def used_share(self) -> int:
+        return int(self.used_hours * 100 / self.budget_max) if self.budget_max > 0 else 0
 
     @property
     def attention(self) -> tuple[int, int, int, int]:
@@ -103,27 +127,31 @@ class Row:
     def needs_attention(self) -> bool:
         return any(self.attention) or self.review_due
 
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return _flags(self)
+
 
 FLAGS = ("safety", "overdue", "over_budget", "under_band", "above_band", "no_contact", "review_due")
 
 
-def _flags(row: Row) -> list[str]:
-    checks = {
-        "safety": row.safety_flag,
-        "overdue": row.overdue,
-        "over_budget": row.over_budget,
-        "under_band": row.under_band,
-        "above_band": row.above_band,
-        "no_contact": row.no_recent_contact,
-        "review_due": row.review_due,
-    }
-    return [name for name in FLAGS if checks[name]]
+def _flags(row: Row) -> tuple[str, ...]:
+    checks = (
+        row.safety_flag,
+        row.overdue,
+        row.over_budget,
+        row.under_band,
+        row.above_band,
+        row.no_recent_contact,
+        row.review_due,
+    )
+    return tuple(name for name, on in zip(FLAGS, checks, strict=True) if on)
 
 
-def _severity_trends(families) -> dict[int, Decimal]:  # type: ignore[no-untyped-def]
+def _severity_trends(family_ids: list[int]) -> dict[int, Decimal]:
     """{family_id: latest mean severity − first}, each moment in its preferred perspective."""
     sheets = (
-        DomainScore.objects.filter(sheet__moment__family__in=families)
+        DomainScore.objects.filter(sheet__moment__family_id__in=family_ids)
         .values(
             "sheet__moment__family_id",
             "sheet__moment__date",
@@ -147,26 +175,36 @@ def _severity_trends(families) -> dict[int, Decimal]:  # type: ignore[no-untyped
         if len(per_moment) < 2:
             continue
         ordered = [per_moment[k][1] for k in sorted(per_moment)]
-        trends[family_id] = (ordered[-1] - ordered[0]).quantize(Decimal("0.1"))
+        trends[family_id] = (ordered[-1] - ordered[0]).quantize(TENTH)
     return trends
 
 
-def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
-    """Every active family of the team as a light row, unsorted."""
-    families = Family.objects.filter(team=team, status=FamilyStatus.ACTIVE)
-    four_weeks_ago = today - datetime.timedelta(days=27)
-    last_contact = (
-        Contact.objects.filter(family=OuterRef("pk"))
-        .order_by()
-        .values("family")
-        .annotate(last=Max("date"))
-        .values("last")
+def _sum_minutes(**date_filter) -> Coalesce:  # type: ignore[no-untyped-def]
+    return Coalesce(
+        Subquery(
+            Contact.objects.filter(family=OuterRef("pk"), **date_filter)
+            .order_by()
+            .values("family")
+            .annotate(total=Sum("minutes"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        0,
     )
-    minutes_4w = (
-        Contact.objects.filter(family=OuterRef("pk"), date__gte=four_weeks_ago, date__lte=today)
+
+
+def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
+    """Every active family of the team as a light row, unsorted: one query."""
+    four_weeks_ago = today - datetime.timedelta(days=27)
+    # The newest contact straight from the (family, -date) index: one row, not an aggregate.
+    last_contact = (
+        Contact.objects.filter(family=OuterRef("pk")).order_by("-date").values("date")[:1]
+    )
+    extra = (
+        ExtraHours.objects.filter(episode=OuterRef("open_phase__pk"))
         .order_by()
-        .values("family")
-        .annotate(total=Sum("minutes"))
+        .values("episode")
+        .annotate(total=Sum("hours"))
         .values("total")
     )
     # A reminder goes to each recipient; count each reminder once, however many got it.
@@ -179,50 +217,123 @@ def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
         )
         .values("n")
     )
-    data = families.annotate(
-        last_contact=Subquery(last_contact, output_field=DateField()),
-        minutes_4w=Coalesce(Subquery(minutes_4w, output_field=IntegerField()), 0),
-        open_reminders=Coalesce(Subquery(open_reminders, output_field=IntegerField()), 0),
-        next_review=latest_review("next_review_on"),
-    ).values_list(
-        "pk",
-        "display_name",
-        "case_number",
-        "coach_id",
-        "coach__first_name",
-        "coach__last_name",
-        "coach__username",
-        "safety_flag",
-        "last_contact",
-        "open_reminders",
-        "next_review",
-        "minutes_4w",
+    data = (
+        Family.objects.filter(team=team, status=FamilyStatus.ACTIVE)
+        # At most one open phase per family (a unique constraint), so the join adds no rows.
+        .annotate(
+            open_phase=FilteredRelation(
+                "phase_episodes", condition=Q(phase_episodes__ended_on__isnull=True)
+            )
+        )
+        .annotate(
+            last_contact=Subquery(last_contact, output_field=DateField()),
+            minutes_4w=_sum_minutes(date__gte=four_weeks_ago, date__lte=today),
+            # Contacts from the phase's start up to today, as phases.budget counts them.
+            used_minutes=_sum_minutes(date__gte=OuterRef("open_phase__started_on")),
+            extra=Coalesce(
+                Subquery(extra, output_field=DecimalField(max_digits=7, decimal_places=1)),
+                Value(ZERO),
+                output_field=DecimalField(),
+            ),
+            open_reminders=Coalesce(Subquery(open_reminders, output_field=IntegerField()), 0),
+            next_review=latest_review("next_review_on"),
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "display_name",
+            "case_number",
+            "coach_id",
+            "safety_flag",
+            "last_contact",
+            "open_reminders",
+            "next_review",
+            "minutes_4w",
+            "open_phase__kind",
+            "open_phase__started_on",
+            "open_phase__planned_end",
+            "open_phase__weeks_max",
+            "open_phase__hours_min",
+            "open_phase__hours_max",
+            "used_minutes",
+            "extra",
+        )
     )
-    figures = phase_figures_for(families, today=today)
-    trends = _severity_trends(families)
+    # Coach names from one small query instead of three columns on every row.
+    coach_names = {
+        pk: f"{first} {last}".strip() or username
+        for pk, first, last, username in get_user_model()
+        .objects.filter(coached_families__team=team)
+        .distinct()
+        .values_list("pk", "first_name", "last_name", "username")
+    }
     no_contact_days = phase_setting("NO_CONTACT_DAYS")
-    review_lead = datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
+    review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
     rows = []
-    for pk, name, number, coach_id, first, last, username, safety, contact, rem, review, m4 in data:
+    for (
+        pk,
+        name,
+        number,
+        coach_id,
+        safety,
+        contact,
+        reminders,
+        review,
+        minutes_4w,
+        phase,
+        started,
+        planned_end,
+        weeks_max,
+        hours_min,
+        hours_max,
+        used_minutes,
+        extra,
+    ) in data:
         row = Row(
             family_id=pk,
             name=name,
             case_number=number,
             coach_id=coach_id,
-            coach_name=(f"{first} {last}".strip() or username) if coach_id else "",
+            coach_name=coach_names.get(coach_id, "") if coach_id else "",
             safety_flag=safety,
             last_contact=contact,
-            open_reminders=rem,
+            open_reminders=reminders,
             next_review=review,
-            minutes_4w=m4,
-            figures=figures.get(pk),
-            trend=trends.get(pk),
+            minutes_4w=minutes_4w,
+            hours_per_week_4=hours_from_minutes(minutes_4w) / 4,
+            no_recent_contact=contact is None or (today - contact).days >= no_contact_days,
+            review_due=review is not None and review <= review_until,
         )
-        row.no_recent_contact = contact is None or (today - contact).days >= no_contact_days
-        row.review_due = review is not None and review <= today + review_lead
-        row.flags = _flags(row)
+        if phase is not None:
+            row.phase = phase
+            row.day = (today - started).days + 1
+            row.planned_days = (planned_end - started).days
+            row.days_late = max((today - planned_end).days, 0)
+            row.used_hours = hours_from_minutes(used_minutes)
+            row.budget_max = weeks_max * hours_max + extra
+            row.band_min = hours_min
+            row.band_max = hours_max
         rows.append(row)
     return rows
+
+
+def fill_page(rows: Iterable[Row], *, today: datetime.date, with_trend: bool = True) -> None:
+    """Full phase figures and the domain trend for these rows (the page): two queries."""
+    rows = list(rows)
+    ids = [r.family_id for r in rows]
+    figures = phase_figures_for(ids, today=today)
+    trends = _severity_trends(ids) if with_trend else {}
+    for row in rows:
+        row.figures = figures.get(row.family_id)
+        if with_trend:
+            row.trend = trends.get(row.family_id)
+
+
+def fill_trends(rows: list[Row]) -> None:
+    """The domain trend for every row, to sort on it: one query."""
+    trends = _severity_trends([r.family_id for r in rows])
+    for row in rows:
+        row.trend = trends.get(row.family_id)
 
 
 _LAST = datetime.date.max
@@ -231,8 +342,8 @@ SORT_KEYS = {
     "name": lambda r: r.name.lower(),
     "coach": lambda r: r.coach_name.lower() or "\uffff",
     "phase": lambda r: r.phase_index,
-    "day": lambda r: (r.figures.day / max(r.figures.planned_days, 1)) if r.figures else -1,
-    "hours": lambda r: r.figures.used_share if r.figures else -1,
+    "day": lambda r: (r.day / max(r.planned_days, 1)) if r.phase else -1,
+    "hours": lambda r: r.used_share if r.phase else -1,
     "week": lambda r: r.hours_per_week_4,
     "contact": lambda r: r.last_contact or datetime.date.min,
     "safety": lambda r: r.safety_flag,
@@ -256,7 +367,7 @@ def sort_rows(rows: list[Row], sort: str) -> tuple[list[Row], str]:
             rows,
             key=lambda r: (
                 tuple(-a for a in r.attention),
-                -(r.figures.days_late if r.figures else 0),
+                -r.days_late,
                 r.last_contact or datetime.date.min,
                 r.name.lower(),
             ),
@@ -271,9 +382,9 @@ def filter_rows(
     if coach is not None:
         rows = [r for r in rows if r.coach_id == coach]
     if phase == "none":
-        rows = [r for r in rows if r.figures is None]
+        rows = [r for r in rows if r.phase is None]
     elif phase:
-        rows = [r for r in rows if r.figures and r.figures.kind == phase]
+        rows = [r for r in rows if r.phase == phase]
     if flag == "attention":
         rows = [r for r in rows if r.needs_attention]
     elif flag:

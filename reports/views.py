@@ -22,7 +22,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import AccessAction, AccessOutcome, FamilyPlan, Role, Team
 from cases.permissions import access_family, log_access
 from reports import services
-from reports.caseload import caseload_rows, caseload_teams, coach_load, filter_rows, sort_rows
+from reports.caseload import (
+    caseload_rows,
+    caseload_teams,
+    coach_load,
+    fill_page,
+    fill_trends,
+    filter_rows,
+    sort_rows,
+)
 from reports.forms import (
     CaseloadFilterForm,
     CaseReviewForm,
@@ -159,8 +167,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
             outcome=AccessOutcome.ALLOWED,
             obj="caseload filter",
         )
+    by_trend = request.GET.get("sort", "").removeprefix("-") == "trend"
+    if by_trend:
+        fill_trends(shown)
     shown, sort = sort_rows(shown, request.GET.get("sort", ""))
     page = Paginator(shown, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+    # Full phase figures and trends only for the rows shown: a fixed cost per page.
+    fill_page(page.object_list, today=today, with_trend=not by_trend)
     base = {"team": team.pk if len(teams) > 1 else None, **filters}
     columns = [
         (

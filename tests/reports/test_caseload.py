@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.models import AccessAction, AccessLog, FamilyStatus, Role
 from phases.models import Reminder, ReminderKind
-from reports.caseload import caseload_rows, coach_load, sort_rows
+from reports.caseload import caseload_rows, coach_load, fill_page, sort_rows
 from reports.models import CaseReview
 from tests.factories import ContactFactory, FamilyFactory, TeamFactory, member_of
 from tests.phases.helpers import open_phase
@@ -122,17 +122,58 @@ def test_row_figures(team, alice, psychologist):
         read_at=timezone.now(),
     )
     [row] = caseload_rows(team, today=TODAY)
-    assert row.figures.kind == "execution"
-    assert row.figures.day == 31
-    assert row.figures.used_hours == 6
+    assert row.phase == "execution"
+    assert row.day == 31
+    assert row.used_hours == 6
     assert str(row.hours_per_week_4) == "1.0"  # 4 h / 4 weeks
     assert row.last_contact == days_ago(2)
-    assert str(row.trend) == "2.0"
     assert row.open_reminders == 1
     assert row.next_review == review.next_review_on
     assert row.review_due
     assert not row.no_recent_contact
     assert "under_band" in row.flags  # 1 h/week against the band's 4
+    assert row.trend is None and row.figures is None  # only for the rows on the page
+    fill_page([row], today=TODAY)
+    assert row.figures.kind == "execution"
+    assert (row.figures.day, row.figures.used_hours) == (31, 6)
+    assert str(row.trend) == "2.0"
+
+
+def test_flags_agree_with_the_phase_figures(team, alice):
+    """The light rows use the rules of phases.budget.Figures; check them family by family."""
+    cases = [
+        ("start", 5, [(1, 600)]),
+        ("start", 20, [(1, 720), (2, 720)]),
+        ("analysis", 30, [(3, 60)]),
+        ("analysis", 10, []),
+        ("execution", 100, [(1, 720), (3, 720), (5, 600), (40, 120)]),
+        ("closing", 50, [(20, 60)]),
+    ]
+    for i, (kind, started, contacts) in enumerate(cases):
+        family = _family(team, alice, f"G{i}", phase=kind, started=started, contact=None)
+        for day, minutes in contacts:
+            ContactFactory(family=family, author=alice, date=days_ago(day), minutes=minutes)
+    rows = caseload_rows(team, today=TODAY)
+    fill_page(rows, today=TODAY)
+    for row in rows:
+        f = row.figures
+        assert (row.phase, row.day, row.planned_days, row.days_late) == (
+            f.kind,
+            f.day,
+            f.planned_days,
+            f.days_late,
+        ), row.name
+        assert (row.used_hours, row.budget_max, row.hours_per_week_4) == (
+            f.used_hours,
+            f.budget_max,
+            f.hours_per_week_4,
+        ), row.name
+        assert (row.overdue, row.over_budget, row.under_band) == (
+            f.overdue,
+            f.over_budget,
+            f.under_band,
+        ), row.name
+    assert {flag for row in rows for flag in row.flags} >= {"overdue", "over_budget", "under_band"}
 
 
 def test_attention_first(team, alice, bob):
