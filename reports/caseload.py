@@ -21,19 +21,36 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
+    BooleanField,
+    Case,
     CharField,
     Count,
     DateField,
     DecimalField,
+    ExpressionWrapper,
+    F,
     FilteredRelation,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    Greatest,
+    Lower,
+    NullIf,
+    Round,
+    Trim,
+)
 
 from cases.models import TEAM_WIDE_ROLES, Contact, Family, FamilyStatus, Team
 from phases.budget import Figures, hours_from_minutes, phase_figures_for
@@ -193,8 +210,26 @@ def _sum_minutes(**date_filter) -> Coalesce:  # type: ignore[no-untyped-def]
     )
 
 
-def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
-    """Every active family of the team as a light row, unsorted: one query."""
+class DaysBetween(Func):
+    """`later - earlier` in whole days (PostgreSQL subtracts dates to an integer)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
+    """The team's active families with their open phase joined and per-family figures from
+    indexed subqueries (no row per contact)."""
     four_weeks_ago = today - datetime.timedelta(days=27)
     # The newest contact straight from the (family, -date) index: one row, not an aggregate.
     last_contact = (
@@ -217,7 +252,7 @@ def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
         )
         .values("n")
     )
-    data = (
+    return (
         Family.objects.filter(team=team, status=FamilyStatus.ACTIVE)
         # At most one open phase per family (a unique constraint), so the join adds no rows.
         .annotate(
@@ -238,35 +273,43 @@ def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
             open_reminders=Coalesce(Subquery(open_reminders, output_field=IntegerField()), 0),
             next_review=latest_review("next_review_on"),
         )
-        .order_by()
-        .values_list(
-            "pk",
-            "display_name",
-            "case_number",
-            "coach_id",
-            "safety_flag",
-            "last_contact",
-            "open_reminders",
-            "next_review",
-            "minutes_4w",
-            "open_phase__kind",
-            "open_phase__started_on",
-            "open_phase__planned_end",
-            "open_phase__weeks_max",
-            "open_phase__hours_min",
-            "open_phase__hours_max",
-            "used_minutes",
-            "extra",
-        )
     )
-    # Coach names from one small query instead of three columns on every row.
-    coach_names = {
+
+
+COLUMNS = (
+    "pk",
+    "display_name",
+    "case_number",
+    "coach_id",
+    "safety_flag",
+    "last_contact",
+    "open_reminders",
+    "next_review",
+    "minutes_4w",
+    "open_phase__kind",
+    "open_phase__started_on",
+    "open_phase__planned_end",
+    "open_phase__weeks_max",
+    "open_phase__hours_min",
+    "open_phase__hours_max",
+    "used_minutes",
+    "extra",
+)
+
+
+def coach_names(team: Team) -> dict[int, str]:
+    """{user id: name} of the coaches of the team's families: one small query."""
+    return {
         pk: f"{first} {last}".strip() or username
         for pk, first, last, username in get_user_model()
-        .objects.filter(coached_families__team=team)
+        .objects.filter(coached_families__team=team, coached_families__status=FamilyStatus.ACTIVE)
         .distinct()
         .values_list("pk", "first_name", "last_name", "username")
     }
+
+
+def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime.date) -> list[Row]:
+    """Rows from COLUMNS tuples; the flags follow the rules of phases.budget.Figures."""
     no_contact_days = phase_setting("NO_CONTACT_DAYS")
     review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
     rows = []
@@ -288,13 +331,14 @@ def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
         hours_max,
         used_minutes,
         extra,
-    ) in data:
+        *_rest,
+    ) in values:
         row = Row(
             family_id=pk,
             name=name,
             case_number=number,
             coach_id=coach_id,
-            coach_name=coach_names.get(coach_id, "") if coach_id else "",
+            coach_name=names.get(coach_id, "") if coach_id else "",
             safety_flag=safety,
             last_contact=contact,
             open_reminders=reminders,
@@ -317,6 +361,161 @@ def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
     return rows
 
 
+def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
+    """Every active family of the team as a light row, unsorted (coach load, tests)."""
+    values = _base_queryset(team, today=today).order_by().values_list(*COLUMNS)
+    return rows_from(values, names=coach_names(team), today=today)
+
+
+# --- The same rules in SQL, so the page sorts, filters and pages in the database ---
+
+
+def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
+    """Active families with the attention flags and sort keys as annotations.
+
+    The flags mirror Row (and phases.budget.Figures): hours are rounded to a tenth first.
+    """
+    no_contact_since = today - datetime.timedelta(days=phase_setting("NO_CONTACT_DAYS"))
+    review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
+    hours = DecimalField(max_digits=9, decimal_places=2)
+
+    def as_bool(q: Q) -> Coalesce:
+        # A comparison with a missing phase is NULL in SQL; here it means "no".
+        return Coalesce(
+            ExpressionWrapper(q, output_field=BooleanField()),
+            Value(False),
+            output_field=BooleanField(),
+        )
+
+    return (
+        _base_queryset(team, today=today)
+        .annotate(
+            day=DaysBetween(Value(today, output_field=DateField()), F("open_phase__started_on"))
+            + 1,
+            planned_days=DaysBetween(F("open_phase__planned_end"), F("open_phase__started_on")),
+            days_late=DaysBetween(
+                Value(today, output_field=DateField()), F("open_phase__planned_end")
+            ),
+            used_hours=Round(Cast("used_minutes", hours) / 60, precision=1),
+            week_hours=Round(Cast("minutes_4w", hours) / 60, precision=1) / 4,
+            budget=F("open_phase__weeks_max") * F("open_phase__hours_max") + F("extra"),
+        )
+        .annotate(late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)))
+        .annotate(
+            is_overdue=as_bool(Q(open_phase__planned_end__lt=today)),
+            is_over_budget=as_bool(Q(used_hours__gt=F("budget"))),
+            is_under_band=as_bool(
+                Q(day__gt=BAND_GRACE_DAYS, week_hours__lt=F("open_phase__hours_min"))
+            ),
+            is_above_band=as_bool(Q(week_hours__gt=F("open_phase__hours_max"))),
+            is_no_contact=as_bool(
+                Q(last_contact__isnull=True) | Q(last_contact__lte=no_contact_since)
+            ),
+            is_review_due=as_bool(Q(next_review__lte=review_until)),
+        )
+        .annotate(
+            is_budget_issue=as_bool(Q(is_over_budget=True) | Q(is_under_band=True)),
+            needs_attention=as_bool(
+                Q(safety_flag=True)
+                | Q(is_overdue=True)
+                | Q(is_over_budget=True)
+                | Q(is_under_band=True)
+                | Q(is_no_contact=True)
+                | Q(is_review_due=True)
+            ),
+        )
+    )
+
+
+_PHASE_RANK = Case(
+    *[When(open_phase__kind=kind, then=Value(i)) for i, kind in enumerate(PHASE_ORDER)],
+    default=None,
+    output_field=IntegerField(),
+)
+
+# Whitelisted sort keys: ?sort=key or ?sort=-key; each maps to database expressions.
+SQL_SORTS: dict[str, list] = {
+    "name": [Lower("display_name")],
+    # Empty for families without a coach, so they come last (as in SORT_KEYS).
+    "coach": [
+        NullIf(Lower(Trim(Concat("coach__first_name", Value(" "), "coach__last_name"))), Value(""))
+    ],
+    "phase": [_PHASE_RANK],
+    "day": [
+        Case(
+            When(planned_days__gt=0, then=Cast("day", FloatField()) / F("planned_days")),
+            default=None,
+            output_field=FloatField(),
+        )
+    ],
+    "hours": [
+        Case(
+            When(budget__gt=0, then=F("used_hours") / F("budget")),
+            default=None,
+            output_field=FloatField(),
+        )
+    ],
+    "week": [F("minutes_4w")],
+    "contact": [F("last_contact")],
+    "safety": [F("safety_flag")],
+    "reminders": [F("open_reminders")],
+    "review": [F("next_review")],
+}
+ATTENTION_ORDER = [
+    F("safety_flag").desc(),
+    F("is_overdue").desc(),
+    F("is_budget_issue").desc(),
+    F("is_no_contact").desc(),
+    F("late").desc(),
+    F("last_contact").asc(nulls_first=True),
+    Lower("display_name").asc(),
+    F("pk").asc(),
+]
+
+
+def order_queryset(qs: QuerySet[Family], sort: str) -> tuple[QuerySet[Family], str]:
+    """Order by a whitelisted key; anything else is attention first. Name breaks ties."""
+    key = sort.removeprefix("-")
+    if key not in SQL_SORTS:
+        return qs.order_by(*ATTENTION_ORDER), DEFAULT_SORT
+    descending = sort.startswith("-")
+    # Empty values (no phase, no review) come last either way.
+    terms = [
+        e.desc(nulls_last=True)
+        if descending
+        # Never contacted counts as longest ago.
+        else (e.asc(nulls_first=True) if key == "contact" else e.asc(nulls_last=True))
+        for e in SQL_SORTS[key]
+    ]
+    return qs.order_by(*terms, Lower("display_name").asc(), F("pk").asc()), sort
+
+
+SQL_FLAGS = {
+    "safety": Q(safety_flag=True),
+    "overdue": Q(is_overdue=True),
+    "over_budget": Q(is_over_budget=True),
+    "under_band": Q(is_under_band=True),
+    "above_band": Q(is_above_band=True),
+    "no_contact": Q(is_no_contact=True),
+    "review_due": Q(is_review_due=True),
+    "attention": Q(needs_attention=True),
+}
+
+
+def filter_queryset(
+    qs: QuerySet[Family], *, coach: int | None = None, phase: str = "", flag: str = ""
+) -> QuerySet[Family]:
+    if coach is not None:
+        qs = qs.filter(coach_id=coach)
+    if phase == "none":
+        qs = qs.filter(open_phase__kind__isnull=True)
+    elif phase:
+        qs = qs.filter(open_phase__kind=phase)
+    if flag in SQL_FLAGS:
+        qs = qs.filter(SQL_FLAGS[flag])
+    return qs
+
+
 def fill_page(rows: Iterable[Row], *, today: datetime.date, with_trend: bool = True) -> None:
     """Full phase figures and the domain trend for these rows (the page): two queries."""
     rows = list(rows)
@@ -336,20 +535,20 @@ def fill_trends(rows: list[Row]) -> None:
         row.trend = trends.get(row.family_id)
 
 
-_LAST = datetime.date.max
-# Sort keys the page accepts (?sort=key or ?sort=-key); each maps a row to a comparable value.
+# Sort keys (?sort=key or ?sort=-key) over rows; None means "empty": last either way, as in
+# SQL_SORTS. Never contacted counts as longest ago.
 SORT_KEYS = {
     "name": lambda r: r.name.lower(),
-    "coach": lambda r: r.coach_name.lower() or "\uffff",
-    "phase": lambda r: r.phase_index,
-    "day": lambda r: (r.day / max(r.planned_days, 1)) if r.phase else -1,
-    "hours": lambda r: r.used_share if r.phase else -1,
-    "week": lambda r: r.hours_per_week_4,
+    "coach": lambda r: r.coach_name.lower() or None,
+    "phase": lambda r: PHASE_ORDER.index(r.phase) if r.phase else None,
+    "day": lambda r: r.day / r.planned_days if r.phase and r.planned_days > 0 else None,
+    "hours": lambda r: r.used_hours / r.budget_max if r.phase and r.budget_max > 0 else None,
+    "week": lambda r: r.minutes_4w,
     "contact": lambda r: r.last_contact or datetime.date.min,
     "safety": lambda r: r.safety_flag,
-    "trend": lambda r: r.trend if r.trend is not None else Decimal(-99),
+    "trend": lambda r: r.trend,
     "reminders": lambda r: r.open_reminders,
-    "review": lambda r: r.next_review or _LAST,
+    "review": lambda r: r.next_review,
 }
 DEFAULT_SORT = "attention"
 
@@ -358,10 +557,13 @@ def sort_rows(rows: list[Row], sort: str) -> tuple[list[Row], str]:
     """Sort by a whitelisted key (a leading "-" for descending); unknown keys fall back to
     attention first. Returns the rows and the sort actually used."""
     key = sort.removeprefix("-")
+    # Name (then id) as the tie-breaker, so pages do not shuffle between requests.
+    rows = sorted(rows, key=lambda r: (r.name.lower(), r.family_id))
     if key in SORT_KEYS:
-        # Name as the stable tie-breaker, so pages do not shuffle between requests.
-        rows = sorted(rows, key=lambda r: r.name.lower())
-        return sorted(rows, key=SORT_KEYS[key], reverse=sort.startswith("-")), sort
+        value = SORT_KEYS[key]
+        present = [r for r in rows if value(r) is not None]
+        empty = [r for r in rows if value(r) is None]
+        return sorted(present, key=value, reverse=sort.startswith("-")) + empty, sort
     return (
         sorted(
             rows,
@@ -369,7 +571,6 @@ def sort_rows(rows: list[Row], sort: str) -> tuple[list[Row], str]:
                 tuple(-a for a in r.attention),
                 -r.days_late,
                 r.last_contact or datetime.date.min,
-                r.name.lower(),
             ),
         ),
         DEFAULT_SORT,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q, Window
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,12 +24,17 @@ from cases.models import AccessAction, AccessOutcome, FamilyPlan, Role, Team
 from cases.permissions import access_family, log_access
 from reports import services
 from reports.caseload import (
+    COLUMNS,
+    caseload_queryset,
     caseload_rows,
     caseload_teams,
     coach_load,
+    coach_names,
     fill_page,
     fill_trends,
-    filter_rows,
+    filter_queryset,
+    order_queryset,
+    rows_from,
     sort_rows,
 )
 from reports.forms import (
@@ -151,13 +157,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     teams = caseload_teams(request.user)
     team = _chosen_team(request, teams)
     today = timezone.localdate()
-    rows = caseload_rows(team, today=today)
-    coaches = sorted({(r.coach_id, r.coach_name) for r in rows if r.coach_id}, key=lambda c: c[1])
+    names = coach_names(team)
+    coaches = sorted(names.items(), key=lambda item: item[1].lower())
     form = CaseloadFilterForm(request.GET or None, teams=teams, coaches=coaches)
     filters: dict[str, Any] = {"coach": None, "phase": "", "flag": ""}
     if form.is_valid():
         filters = {k: form.cleaned_data[k] for k in filters}
-    shown = filter_rows(rows, **filters)
     if any(filters.values()):
         # Filtering the team's families is a search over client records (NEN 7513).
         log_access(
@@ -167,13 +172,27 @@ def caseload(request: HttpRequest) -> HttpResponse:
             outcome=AccessOutcome.ALLOWED,
             obj="caseload filter",
         )
-    by_trend = request.GET.get("sort", "").removeprefix("-") == "trend"
-    if by_trend:
-        fill_trends(shown)
-    shown, sort = sort_rows(shown, request.GET.get("sort", ""))
-    page = Paginator(shown, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-    # Full phase figures and trends only for the rows shown: a fixed cost per page.
-    fill_page(page.object_list, today=today, with_trend=not by_trend)
+    families = filter_queryset(caseload_queryset(team, today=today), **filters)
+    requested = request.GET.get("sort", "")
+    if requested.removeprefix("-") == "trend":
+        # The domain trend comes from the scores, not SQL: sort the light rows in Python.
+        rows = rows_from(families.order_by().values_list(*COLUMNS), names=names, today=today)
+        fill_trends(rows)
+        rows, sort = sort_rows(rows, requested)
+        page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+        fill_page(page.object_list, today=today, with_trend=False)
+        attention = sum(1 for r in rows if r.needs_attention)
+    else:
+        # Sorted, filtered and paged in the database: only this page's rows reach Python.
+        ordered, sort = order_queryset(families, requested)
+        values = ordered.annotate(
+            attention_total=Window(Count("pk", filter=Q(needs_attention=True)))
+        ).values_list(*COLUMNS, "attention_total")
+        page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+        fetched = list(page.object_list)
+        attention = fetched[0][-1] if fetched else 0
+        page.object_list = rows_from(fetched, names=names, today=today)
+        fill_page(page.object_list, today=today)
     base = {"team": team.pk if len(teams) > 1 else None, **filters}
     columns = [
         (
@@ -193,8 +212,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "form": form,
             "page": page,
-            "total": len(rows),
-            "attention": sum(1 for r in rows if r.needs_attention),
+            "total": page.paginator.count,
+            "filtered": any(filters.values()),
+            "attention": attention,
             "columns": columns,
             "sort": sort,
             "page_query": _query({**base, "sort": request.GET.get("sort", "")}),

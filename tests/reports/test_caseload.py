@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.models import AccessAction, AccessLog, FamilyStatus, Role
 from phases.models import Reminder, ReminderKind
-from reports.caseload import caseload_rows, coach_load, fill_page, sort_rows
+from reports.caseload import caseload_rows, coach_load, fill_page, filter_rows, sort_rows
 from reports.models import CaseReview
 from tests.factories import ContactFactory, FamilyFactory, TeamFactory, member_of
 from tests.phases.helpers import open_phase
@@ -325,14 +325,19 @@ def test_query_count_does_not_depend_on_the_number_of_families(
 ):
     client = _populate(team, alice, n)
     client.get(URL)  # warm the session
-    # session + user (2), teams, families, phase figures, domain scores, navigation
-    # (memberships, unread reminders): 8, the same for 3 and for 30 families.
-    with django_assert_num_queries(8):
+    # session + user, teams, coach names, count, the page's rows, their phase figures and
+    # domain scores, navigation (memberships, unread reminders): the same for 3 and 30.
+    with django_assert_num_queries(10):
+        response = client.get(URL)
+    assert len(response.context["page"].object_list) == n
+    # Sorting on the domain trend reads the light rows and all trends instead of count + page.
+    with django_assert_num_queries(9):
         response = client.get(URL, {"sort": "-trend"})
     assert len(response.context["page"].object_list) == n
     # Filtering adds only the search log row.
-    with django_assert_num_queries(9):
-        client.get(URL, {"flag": "safety"})
+    with django_assert_num_queries(11):
+        response = client.get(URL, {"flag": "safety", "sort": "-week"})
+    assert len(response.context["page"].object_list) == len(range(0, n, 5))
 
 
 def test_coach_load(team, alice, bob, settings):
@@ -381,3 +386,74 @@ def test_navigation_links(psychologist_client, coordinator_client, alice_client,
     assert 'href="/caseload/"' in coord and 'href="/reports/team/"' in coord
     coach = alice_client.get("/families/").content.decode()
     assert 'href="/caseload/"' not in coach and 'href="/reports/team/"' not in coach
+
+
+def test_database_order_and_flags_agree_with_the_rows(psychologist_client, team, alice, bob):
+    """The page sorts and filters in SQL; the same rules in Python must give the same answer."""
+    specs = [
+        ("start", 5, [(1, 600)], False),
+        ("start", 20, [(1, 720), (2, 720)], False),
+        ("analysis", 30, [(3, 60)], True),
+        ("analysis", 10, [], False),
+        ("execution", 100, [(1, 720), (3, 720), (5, 600), (40, 120)], False),
+        ("closing", 50, [(20, 60)], False),
+        ("execution", 16, [(15, 60)], False),
+        (None, 0, [(2, 60)], False),
+    ]
+    for i, (kind, started, contacts, safety) in enumerate(specs):
+        family = _family(
+            team,
+            (alice, bob)[i % 2],
+            f"G{i}",
+            phase=kind,
+            started=started,
+            contact=None,
+            safety_flag=safety,
+        )
+        for day, minutes in contacts:
+            ContactFactory(family=family, author=alice, date=days_ago(day), minutes=minutes)
+        if i == 3:
+            CaseReview.objects.create(
+                family=family, date=days_ago(9), next_review_on=days_ago(1), created_by=alice
+            )
+    rows = caseload_rows(team, today=TODAY)
+
+    def page_names(**params):  # type: ignore[no-untyped-def]
+        response = psychologist_client.get(URL, params)
+        return [r.name for r in response.context["page"].object_list]
+
+    assert page_names() == [r.name for r in sort_rows(rows, "")[0]]
+    for key in (
+        "coach",
+        "phase",
+        "day",
+        "hours",
+        "week",
+        "contact",
+        "safety",
+        "reminders",
+        "review",
+    ):
+        for sort in (key, f"-{key}"):
+            expected = [r.name for r in sort_rows(rows, sort)[0]]
+            assert page_names(sort=sort) == expected, sort
+    for flag in (
+        "safety",
+        "overdue",
+        "over_budget",
+        "under_band",
+        "above_band",
+        "no_contact",
+        "review_due",
+        "attention",
+    ):
+        expected = sorted(r.name for r in filter_rows(rows, flag=flag))
+        assert sorted(page_names(flag=flag)) == expected, flag
+    assert {f for r in rows for f in r.flags} >= {
+        "safety",
+        "overdue",
+        "over_budget",
+        "under_band",
+        "no_contact",
+        "review_due",
+    }
