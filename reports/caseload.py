@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
@@ -63,6 +65,22 @@ ZERO = Decimal(0)
 TENTH = Decimal("0.1")
 # A phase is judged on its weekly hours once it is this many days old (phases.budget.Figures).
 BAND_GRACE_DAYS = 14
+
+
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """Run the caseload queries in a transaction with PostgreSQL's JIT compiler off.
+
+    The page query's estimated cost grows with the number of families (a dozen correlated
+    subqueries per row), and from about a thousand families it passes `jit_above_cost`: the
+    JIT then spends ~60 ms compiling a query that runs in ~20 ms. SET LOCAL ends with the
+    transaction, so nothing else is affected.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def caseload_teams(user, *, roles: Iterable[str] = TEAM_WIDE_ROLES) -> list[Team]:  # type: ignore[no-untyped-def]

@@ -36,6 +36,7 @@ from reports.caseload import (
     order_queryset,
     rows_from,
     sort_rows,
+    without_jit,
 )
 from reports.forms import (
     CaseloadFilterForm,
@@ -172,27 +173,28 @@ def caseload(request: HttpRequest) -> HttpResponse:
             outcome=AccessOutcome.ALLOWED,
             obj="caseload filter",
         )
-    families = filter_queryset(caseload_queryset(team, today=today), **filters)
-    requested = request.GET.get("sort", "")
-    if requested.removeprefix("-") == "trend":
-        # The domain trend comes from the scores, not SQL: sort the light rows in Python.
-        rows = rows_from(families.order_by().values_list(*COLUMNS), names=names, today=today)
-        fill_trends(rows)
-        rows, sort = sort_rows(rows, requested)
-        page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-        fill_page(page.object_list, today=today, with_trend=False)
-        attention = sum(1 for r in rows if r.needs_attention)
-    else:
-        # Sorted, filtered and paged in the database: only this page's rows reach Python.
-        ordered, sort = order_queryset(families, requested)
-        values = ordered.annotate(
-            attention_total=Window(Count("pk", filter=Q(needs_attention=True)))
-        ).values_list(*COLUMNS, "attention_total")
-        page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-        fetched = list(page.object_list)
-        attention = fetched[0][-1] if fetched else 0
-        page.object_list = rows_from(fetched, names=names, today=today)
-        fill_page(page.object_list, today=today)
+    with without_jit():
+        families = filter_queryset(caseload_queryset(team, today=today), **filters)
+        requested = request.GET.get("sort", "")
+        if requested.removeprefix("-") == "trend":
+            # The domain trend comes from the scores, not SQL: sort the light rows in Python.
+            rows = rows_from(families.order_by().values_list(*COLUMNS), names=names, today=today)
+            fill_trends(rows)
+            rows, sort = sort_rows(rows, requested)
+            page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+            fill_page(page.object_list, today=today, with_trend=False)
+            attention = sum(1 for r in rows if r.needs_attention)
+        else:
+            # Sorted, filtered and paged in the database: only this page's rows reach Python.
+            ordered, sort = order_queryset(families, requested)
+            values = ordered.annotate(
+                attention_total=Window(Count("pk", filter=Q(needs_attention=True)))
+            ).values_list(*COLUMNS, "attention_total")
+            page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+            fetched = list(page.object_list)
+            attention = fetched[0][-1] if fetched else 0
+            page.object_list = rows_from(fetched, names=names, today=today)
+            fill_page(page.object_list, today=today)
     base = {"team": team.pk if len(teams) > 1 else None, **filters}
     columns = [
         (
@@ -228,7 +230,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def coach_load_view(request: HttpRequest) -> HttpResponse:
     teams = caseload_teams(request.user)
     team = _chosen_team(request, teams)
-    rows = caseload_rows(team, today=timezone.localdate())
+    with without_jit():
+        rows = caseload_rows(team, today=timezone.localdate())
     return render(
         request,
         "reports/coachload_list.html",
