@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Window
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -183,17 +182,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
             rows, sort = sort_rows(rows, requested)
             page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
             fill_page(page.object_list, today=today, with_trend=False)
-            attention = sum(1 for r in rows if r.needs_attention)
         else:
             # Sorted, filtered and paged in the database: only this page's rows reach Python.
             ordered, sort = order_queryset(families, requested)
-            values = ordered.annotate(
-                attention_total=Window(Count("pk", filter=Q(needs_attention=True)))
-            ).values_list(*COLUMNS, "attention_total")
+            values = ordered.values_list(*COLUMNS)
             page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-            fetched = list(page.object_list)
-            attention = fetched[0][-1] if fetched else 0
-            page.object_list = rows_from(fetched, names=names, today=today)
+            page.object_list = rows_from(page.object_list, names=names, today=today)
             fill_page(page.object_list, today=today)
     base = {"team": team.pk if len(teams) > 1 else None, **filters}
     columns = [
@@ -216,7 +210,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "page": page,
             "total": page.paginator.count,
             "filtered": any(filters.values()),
-            "attention": attention,
+            "attention_link": _query({**base, "flag": "attention"}),
             "columns": columns,
             "sort": sort,
             "page_query": _query({**base, "sort": request.GET.get("sort", "")}),
