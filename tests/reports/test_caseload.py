@@ -458,3 +458,14 @@ def test_database_order_and_flags_agree_with_the_rows(psychologist_client, team,
         "no_contact",
         "review_due",
     }
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_coach_load_query_count_is_fixed(n, team, alice, django_assert_num_queries):
+    client = _populate(team, alice, n)
+    client.get("/caseload/coaches/")
+    # session + user, teams, savepoint + SET LOCAL jit + release, coach names, rows, navigation
+    with django_assert_num_queries(10):
+        response = client.get("/caseload/coaches/")
+    [load] = response.context["loads"]
+    assert load.families == n

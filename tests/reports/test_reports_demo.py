@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -70,3 +71,19 @@ def test_templates_fit_a_strict_csp(path):
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), "inline script"
     assert not re.search(r"\son[a-z]+\s*=", text), "inline event handler"
     assert "style=" not in text
+
+
+def test_family_page_panel(alice_client, alice, family):
+    from reports.models import CaseReview
+
+    body = alice_client.get(f"/families/{family.pk}/").content.decode()
+    assert "Casusbespreking en vragenlijsten" in body and "nog geen" in body
+    CaseReview.objects.create(
+        family=family,
+        date=timezone.localdate(),
+        next_review_on=timezone.localdate() + datetime.timedelta(days=3),
+        created_by=alice,
+    )
+    body = alice_client.get(f"/families/{family.pk}/").content.decode()
+    assert "gepland" in body
+    assert f'href="/families/{family.pk}/reports/"' in body  # the family tab
