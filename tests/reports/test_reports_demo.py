@@ -87,3 +87,31 @@ def test_family_page_panel(alice_client, alice, family):
     body = alice_client.get(f"/families/{family.pk}/").content.decode()
     assert "gepland" in body
     assert f'href="/families/{family.pk}/reports/"' in body  # the family tab
+
+
+def test_pages_are_valid_html():
+    """The caseload, coach load, team report (and print page), the family page's tab and
+    the forms, rendered on the demo data, pass the Nu HTML checker (skipped without it)."""
+    from tests.quality import assert_valid_html
+
+    call_command("seed_demo", verbosity=0)
+    from cases.models import Family
+
+    family = Family.objects.filter(
+        team__name="Amsterdam Zuidoost", status=FamilyStatus.ACTIVE, sdm_responses__isnull=False
+    ).first()
+    psy = _client("psycholoog-zuidoost")
+    coord = _client("coordinator-zuidoost")
+    pages = {
+        "caseload": psy.get("/caseload/").content.decode(),
+        "caseload sorted": psy.get("/caseload/?sort=-trend&flag=attention").content.decode(),
+        "coach load": psy.get("/caseload/coaches/").content.decode(),
+        "team report": coord.get("/reports/team/").content.decode(),
+        "team report print": coord.get("/reports/team/print/").content.decode(),
+        "family reports": psy.get(f"/families/{family.pk}/reports/").content.decode(),
+        "review form": psy.get(f"/families/{family.pk}/reports/reviews/new/").content.decode(),
+        "sdm form": psy.get(f"/families/{family.pk}/reports/sdm/new/").content.decode(),
+        "exit form": psy.get(f"/families/{family.pk}/reports/exit/new/").content.decode(),
+        "sdm errors": psy.post(f"/families/{family.pk}/reports/sdm/new/", {}).content.decode(),
+    }
+    assert_valid_html(pages)
