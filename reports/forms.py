@@ -9,12 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, not_in_future
-from cases.models import Family, Team
+from cases.models import Family, FamilyRole, Team
 from phases.models import PhaseKind
 from reports.models import EXIT_ITEMS, SDM_ITEMS, CaseReview, QuestionnaireMoment
 from reports.questionnaires import EXIT_QUESTIONS, EXIT_SCALE, SDM_QUESTIONS, SDM_SCALE
 
 User = get_user_model()
+
+# DOMAIN.md: from 12 a child shares in consent about its file; from then on it fills in the
+# questionnaires itself as the young person.
+YOUNG_PERSON_MIN_AGE = 12
 
 
 class PlanPdfRequestForm(forms.Form):
@@ -115,8 +119,13 @@ class _QuestionnaireForm(forms.Form):
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # A parent or young person of this family: members of another family are refused.
-        self.members = {m.pk: m for m in family.members.all()}
+        # A parent or young person of this family (members of another family are refused):
+        # children answer from YOUNG_PERSON_MIN_AGE, the age at which they share in consent.
+        self.members = {
+            m.pk: m
+            for m in family.members.all()
+            if m.role != FamilyRole.CHILD or m.age is None or m.age >= YOUNG_PERSON_MIN_AGE
+        }
         self.fields["member"].choices = [("", "---------")] + [
             (pk, m.name) for pk, m in self.members.items()
         ]
@@ -135,6 +144,7 @@ class SdmForm(_QuestionnaireForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.order_fields(["member", "moment", "date", "coach_present"])
         for i in range(1, SDM_ITEMS + 1):
             self.fields[f"item_{i}"] = _scale_field(f"{i}. {SDM_QUESTIONS[i - 1]}", SDM_SCALE)
 

@@ -182,3 +182,24 @@ def test_access_gate(part, family, bob_client, charlie_client, alice_client):
     assert alice_client.put(url(family, part)).status_code == 405
     assert not SdmResponse.objects.exists() and not ExitQuestionnaire.objects.exists()
     assert charlie_client.get(url(family, "")).status_code == 404
+
+
+def test_young_children_do_not_fill_in(alice_client, family):
+    toddler = MemberFactory(
+        family=family,
+        name="Kleine Jansen",
+        role="child",
+        date_of_birth=TODAY.replace(year=TODAY.year - 4),
+    )
+    teen = MemberFactory(
+        family=family, name="Tiener Jansen", role="child", date_of_birth=datetime.date(2008, 1, 1)
+    )
+    body = alice_client.get(url(family, "sdm/new/")).content.decode()
+    assert "Tiener Jansen" in body and "Kleine Jansen" not in body
+    response = alice_client.post(url(family, "sdm/new/"), _sdm_data(family, member=toddler.pk))
+    assert "member" in response.context["form"].errors
+    assert not SdmResponse.objects.exists()
+    assert (
+        alice_client.post(url(family, "sdm/new/"), _sdm_data(family, member=teen.pk)).status_code
+        == 302
+    )
