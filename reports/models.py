@@ -41,7 +41,7 @@ class PlanPdf(models.Model):
     file_path = models.CharField(_("bestand"), max_length=300, blank=True)
     checksum_sha256 = models.CharField(_("controlegetal (SHA-256)"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("grootte (bytes)"), null=True, blank=True)
-    error = models.TextField(_("foutmelding"), blank=True)
+    error = models.TextField(_("foutmelding"), max_length=2000, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
 
     class Meta:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0002_family_plan'),
-        ('reports', '0001_plan_pdf'),
+        ('reports', '0002_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
