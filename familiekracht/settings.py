@@ -320,6 +320,13 @@ PHASES = {
     "AFTERCARE_CHECKIN_MONTHS": env_int_list("FK_AFTERCARE_CHECKIN_MONTHS", [3, 6]),
 }
 
+# Reports (reports/reviews.py): case review reminders show up this many days ahead; a case
+# with more hours per week than this over the last 4 weeks counts as intensive (coach load).
+REPORTS = {
+    "CASE_REVIEW_LEAD_DAYS": env_int("FK_CASE_REVIEW_LEAD_DAYS", 7),
+    "INTENSIVE_HOURS_PER_WEEK": env_int("FK_INTENSIVE_HOURS_PER_WEEK", 8),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

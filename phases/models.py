@@ -268,6 +268,7 @@ class ReminderKind(models.TextChoices):
     BUDGET_NEARLY_USED = "budget_nearly_used", _("90% van het urenbudget gebruikt")
     APPROVAL_PENDING = "approval_pending", _("Faseovergang wacht op akkoord")
     AFTERCARE_CHECKIN = "aftercare_checkin", _("Nazorgcontact gepland")
+    CASE_REVIEW_DUE = "case_review_due", _("Casusbespreking gepland")
 
 
 class Reminder(models.Model):

@@ -193,12 +193,16 @@ def reminders_run(*, today: datetime.date | None = None, send_email: bool = True
     """Create today's reminders and mail the new ones; return how many were created."""
     today = today or timezone.localdate()
     stamp = timezone.now()
+    # Case reviews live in reports, which builds on phases: imported here, not at the top.
+    from reports.reviews import case_review_dues
+
     with transaction.atomic():
         dues = [
             *_phase_dues(today),
             *_no_contact_dues(today),
             *_approval_dues(),
             *_aftercare_dues(today),
+            *case_review_dues(today),
         ]
         psychologists: dict[int, list[int]] = defaultdict(list)
         if any(d.with_psychologists for d in dues):

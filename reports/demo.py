@@ -1,7 +1,9 @@
 """Demo data for reports, called by `manage.py seed_demo` after the core families exist.
 
 Family plans (cases.models.FamilyPlan) for most active base families: goals and actions in
-the family's own words, some with a fixed first version and a newer draft. Fictitious.
+the family's own words, some with a fixed first version and a newer draft. Case reviews
+(some due for a new review) and questionnaires (SDM-Q-9, exit questionnaires at closing)
+for base and load-test families, the latter with bulk_create only. Fictitious.
 """
 
 from __future__ import annotations
@@ -18,12 +20,24 @@ from cases.models import (
     Family,
     FamilyPlan,
     FamilyRole,
+    FamilyStatus,
     GoalStatus,
     LifeDomain,
+    Member,
+    Membership,
     PlanAction,
     PlanGoal,
     PlanStatus,
+    Role,
 )
+from reports.models import (
+    EXIT_ITEMS,
+    CaseReview,
+    ExitQuestionnaire,
+    QuestionnaireMoment,
+    SdmResponse,
+)
+from reports.questionnaires import sdm_score
 
 QUESTIONS = [
     "Hoe zorgen we dat de kinderen elke dag naar school gaan en het thuis rustiger wordt?",
@@ -95,6 +109,7 @@ PROFESSIONAL_ACTIONS = [
 
 def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
     """Fill demo data for these families. `bulk` is set for load-test families (--families N)."""
+    seed_reviews_and_questionnaires(families, bulk=bulk)
     if bulk:
         return  # Load-test families stay without plans: the seed must stay fast.
     rng = random.Random(611)  # noqa: S311 - reproducible fictitious data
@@ -190,3 +205,109 @@ def seed_plan(family: Family, *, rng: random.Random, fixed_versions: int = 0) ->
         PlanAction.objects.bulk_create(actions)
     assert plan is not None
     return plan
+
+
+REVIEW_NOTES = [
+    "Moeder vertelt dat het 's avonds rustiger is. De oudste gaat weer drie dagen naar school.",
+    "De coach maakt zich zorgen over de schulden; het netwerk helpt nog weinig mee.",
+    "Het gezin wil zelf de regie houden over het contact met school. De coach ziet veel uren.",
+]
+REVIEW_DECISIONS = [
+    "Netwerkberaad plannen met oma en de buurvrouw. Coach vraagt schuldhulp aan.",
+    "Analysefase twee weken verlengen; meer tijd voor de krachtenanalyse met de kinderen.",
+    "Uren afbouwen naar vier per week; collega neemt één huisbezoek per maand over.",
+]
+EXIT_COMMENTS = [
+    "Fijn dat er iemand was die naar ons allemaal luisterde.",
+    "Soms ging het te snel, maar we hebben nu mensen om ons heen.",
+    "",
+]
+
+
+def seed_reviews_and_questionnaires(families: Sequence[Family], *, bulk: bool) -> None:
+    """Case reviews for active families (every third due for a new review) and
+    questionnaires: SDM-Q-9 at the start and after the analysis, exit questionnaires for
+    closed families. A fixed number of queries, so 1,000 load-test families stay fast."""
+    rng = random.Random(7 + len(families))  # noqa: S311 - reproducible fictitious data
+    today = timezone.localdate()
+    ids = [f.pk for f in families]
+    first_member = {}
+    for family_id, member_id in (
+        Member.objects.filter(family_id__in=ids)
+        .order_by("-date_of_birth")
+        .values_list("family_id", "pk")
+    ):
+        # Oldest member last in this order: parents come out as the one who fills in.
+        first_member[family_id] = member_id
+    psychologists = dict(
+        Membership.objects.filter(role=Role.PSYCHOLOGIST).values_list("team_id", "user_id")
+    )
+    reviews, sdm, exits = [], [], []
+    for i, family in enumerate(families):
+        author_id = psychologists.get(family.team_id) or family.coach_id
+        if family.status == FamilyStatus.ACTIVE and author_id and (not bulk or i % 3 == 0):
+            held = today - datetime.timedelta(days=rng.randint(20, 60))
+            # Every third review is due again now (within the reminder's lead time or past).
+            next_on = (
+                today - datetime.timedelta(days=rng.randint(0, 5))
+                if i % 3 == 0
+                else today + datetime.timedelta(days=rng.randint(14, 42))
+            )
+            reviews.append(
+                CaseReview(
+                    family=family,
+                    date=held,
+                    notes=rng.choice(REVIEW_NOTES),
+                    decisions=rng.choice(REVIEW_DECISIONS),
+                    next_review_on=max(next_on, held + datetime.timedelta(days=1)),
+                    created_by_id=author_id,
+                )
+            )
+        member_id = first_member.get(family.pk)
+        recorder_id = family.coach_id or author_id
+        if member_id is None or recorder_id is None or (bulk and i % 2):
+            continue
+        moments = [QuestionnaireMoment.START]
+        if i % 2 == 0:
+            moments.append(QuestionnaireMoment.AFTER_ANALYSIS)
+        if family.status in (FamilyStatus.CLOSED, FamilyStatus.AFTERCARE):
+            moments.append(QuestionnaireMoment.CLOSING)
+        for n, moment in enumerate(moments):
+            base = 2 + min(n, 2)
+            items = [min(5, max(0, base + rng.choice([-1, 0, 0, 1]))) for _ in range(9)]
+            sdm.append(
+                SdmResponse(
+                    family=family,
+                    member_id=member_id,
+                    moment=moment,
+                    date=today
+                    - datetime.timedelta(days=30 * (len(moments) - n) + rng.randint(0, 9)),
+                    coach_id=family.coach_id,
+                    score=sdm_score(items),
+                    recorded_by_id=recorder_id,
+                    **{f"item_{k}": v for k, v in enumerate(items, start=1)},
+                )
+            )
+        if family.status in (FamilyStatus.CLOSED, FamilyStatus.AFTERCARE):
+            exits.append(
+                ExitQuestionnaire(
+                    family=family,
+                    member_id=member_id,
+                    date=today - datetime.timedelta(days=rng.randint(5, 60)),
+                    coach_id=family.coach_id,
+                    recorded_by_id=recorder_id,
+                    comments=rng.choice(EXIT_COMMENTS),
+                    **{name: rng.randint(3, 5) for name in EXIT_ITEMS},
+                )
+            )
+    reviews = CaseReview.objects.bulk_create(reviews, batch_size=2000)
+    SdmResponse.objects.bulk_create(sdm, batch_size=2000)
+    ExitQuestionnaire.objects.bulk_create(exits, batch_size=2000)
+    if not bulk:
+        through = CaseReview.participants.through
+        rows = []
+        for review in reviews:
+            family = next(f for f in families if f.pk == review.family_id)
+            users = {review.created_by_id, family.coach_id} - {None}
+            rows.extend(through(casereview_id=review.pk, user_id=u) for u in users)
+        through.objects.bulk_create(rows)

@@ -1,10 +1,24 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Family
+from cases.forms import DateInput, not_in_future
+from cases.models import Family, FamilyRole, Team
+from phases.models import PhaseKind
+from reports.models import EXIT_ITEMS, SDM_ITEMS, CaseReview, QuestionnaireMoment
+from reports.questionnaires import EXIT_QUESTIONS, EXIT_SCALE, SDM_QUESTIONS, SDM_SCALE
+
+User = get_user_model()
+
+# DOMAIN.md: from 12 a child shares in consent about its file; from then on it fills in the
+# questionnaires itself as the young person.
+YOUNG_PERSON_MIN_AGE = 12
 
 
 class PlanPdfRequestForm(forms.Form):
@@ -14,3 +28,142 @@ class PlanPdfRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only a version of this family's plan.
         self.fields["plan"].queryset = family.plans.all()
+
+
+FLAG_CHOICES = [
+    ("", _("Alle")),
+    ("attention", _("Vraagt aandacht")),
+    ("safety", _("Veiligheidssignaal")),
+    ("overdue", _("Fase over de geplande einddatum")),
+    ("over_budget", _("Over het urenbudget")),
+    ("under_band", _("Minder uren dan de fase vraagt")),
+    ("above_band", _("Meer uren dan de fase vraagt")),
+    ("no_contact", _("Geen recent contact")),
+    ("review_due", _("Casusbespreking gepland")),
+]
+
+
+class CaseloadFilterForm(forms.Form):
+    """The caseload's team choice and filters; choices come from rows already loaded."""
+
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False)
+    coach = forms.TypedChoiceField(
+        label=_("Gezinscoach"), coerce=int, required=False, empty_value=None
+    )
+    phase = forms.ChoiceField(
+        label=_("Fase"),
+        required=False,
+        choices=[("", _("Alle")), *PhaseKind.choices, ("none", _("Geen fase"))],
+    )
+    flag = forms.ChoiceField(label=_("Signaal"), required=False, choices=FLAG_CHOICES)
+
+    def __init__(
+        self, *args: Any, teams: list[Team], coaches: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, t.name) for t in teams]
+        self.fields["coach"].choices = [("", _("Alle")), *coaches]
+
+
+class YearForm(forms.Form):
+    """The team report's year; the team comes from ?team= (reports.views._chosen_team)."""
+
+    year = forms.IntegerField(label=_("Jaar"), required=False, min_value=2000, max_value=2100)
+
+
+class CaseReviewForm(forms.ModelForm):
+    class Meta:
+        model = CaseReview
+        fields = ["date", "participants", "notes", "decisions", "next_review_on"]
+        widgets = {
+            "date": DateInput(),
+            "next_review_on": DateInput(),
+            "participants": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only members of the family's team take part in its review.
+        self.fields["participants"].queryset = (
+            User.objects.filter(memberships__team_id=family.team_id)
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["participants"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
+        self.fields["participants"].required = True
+        self.fields["date"].initial = timezone.localdate
+
+    def clean_date(self) -> datetime.date:
+        return not_in_future(self.cleaned_data["date"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date, next_on = data.get("date"), data.get("next_review_on")
+        if date and next_on and next_on <= date:
+            self.add_error("next_review_on", _("De volgende bespreking ligt na deze bespreking."))
+        return data
+
+
+class _QuestionnaireForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Ingevuld door"), coerce=int)
+    date = forms.DateField(
+        label=_("Datum"), widget=DateInput(), validators=[not_in_future], initial=timezone.localdate
+    )
+    coach_present = forms.BooleanField(
+        label=_("De hulpverlener was erbij toen de vragenlijst werd ingevuld"), required=True
+    )
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A parent or young person of this family (members of another family are refused):
+        # children answer from YOUNG_PERSON_MIN_AGE, the age at which they share in consent.
+        self.members = {
+            m.pk: m
+            for m in family.members.all()
+            if m.role != FamilyRole.CHILD or m.age is None or m.age >= YOUNG_PERSON_MIN_AGE
+        }
+        self.fields["member"].choices = [("", "---------")] + [
+            (pk, m.name) for pk, m in self.members.items()
+        ]
+
+
+def _scale_field(label: str, scale: list[tuple[int, Any]]) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=scale, coerce=int, widget=forms.RadioSelect, required=True
+    )
+
+
+class SdmForm(_QuestionnaireForm):
+    """SDM-Q-9: nine items 0–5; a value outside the scale is a form error."""
+
+    moment = forms.ChoiceField(label=_("Moment"), choices=QuestionnaireMoment.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["member", "moment", "date", "coach_present"])
+        for i in range(1, SDM_ITEMS + 1):
+            self.fields[f"item_{i}"] = _scale_field(f"{i}. {SDM_QUESTIONS[i - 1]}", SDM_SCALE)
+
+    @property
+    def item_values(self) -> list[int]:
+        return [self.cleaned_data[f"item_{i}"] for i in range(1, SDM_ITEMS + 1)]
+
+
+class ExitForm(_QuestionnaireForm):
+    comments = forms.CharField(
+        label=_("Wat wilt u nog kwijt? (in eigen woorden)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        comments = self.fields.pop("comments")
+        for name in EXIT_ITEMS:
+            self.fields[name] = _scale_field(str(EXIT_QUESTIONS[name]), EXIT_SCALE)
+        self.fields["comments"] = comments

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Family, FamilyPlan
+from cases.models import Family, FamilyPlan, Member
 
 
 class ExportState(models.TextChoices):
@@ -57,3 +57,163 @@ class PlanPdf(models.Model):
     def filename(self) -> str:
         # Slugified: the case number becomes part of a URL and a file name.
         return f"gezinsplan-{slugify(self.family.case_number)}-v{self.plan_number}.pdf"
+
+
+# --- Case reviews (casusbespreking) ---
+
+
+class CaseReview(models.Model):
+    """A team's case review of one family: who took part, what was said and decided, and
+    when the family is discussed again (a due review raises a reminder: reports.reviews)."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="case_reviews")
+    date = models.DateField(_("datum"))
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="case_reviews",
+        verbose_name=_("deelnemers"),
+    )
+    notes = models.TextField(_("bespreking"), max_length=4000, blank=True)
+    decisions = models.TextField(_("besluiten"), max_length=4000, blank=True)
+    next_review_on = models.DateField(_("volgende bespreking"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("casusbespreking")
+        verbose_name_plural = _("casusbesprekingen")
+        indexes = [models.Index(fields=["family", "-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_review_on__isnull=True)
+                | models.Q(next_review_on__gt=models.F("date")),
+                name="casereview_next_after_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_id} {self.date:%d-%m-%Y}"
+
+
+# --- Questionnaires: SDM-Q-9 and the exit questionnaire ---
+
+
+class QuestionnaireMoment(models.TextChoices):
+    START = "start", _("Start")
+    AFTER_ANALYSIS = "after_analysis", _("Na de analyse")
+    INTERIM = "interim", _("Tussentijds")
+    CLOSING = "closing", _("Afsluiting")
+
+
+SDM_ITEMS = 9
+SDM_ITEM_MIN, SDM_ITEM_MAX = 0, 5
+EXIT_ITEM_MIN, EXIT_ITEM_MAX = 1, 5
+
+
+def _range_check(field: str, low: int, high: int, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": low, f"{field}__lte": high}), name=name
+    )
+
+
+class SdmResponse(models.Model):
+    """One SDM-Q-9 filled in by a parent or young person, with the coach present.
+
+    `score` is sum × 20/9 rounded to one decimal (0–100), set by reports.services;
+    `coach` is the family's coach at the time, so averages per coach stay right after a
+    change of coach.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="sdm_responses")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("ingevuld door")
+    )
+    moment = models.CharField(_("moment"), max_length=16, choices=QuestionnaireMoment.choices)
+    date = models.DateField(_("datum"))
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hulpverlener"),
+    )
+    item_1 = models.PositiveSmallIntegerField()
+    item_2 = models.PositiveSmallIntegerField()
+    item_3 = models.PositiveSmallIntegerField()
+    item_4 = models.PositiveSmallIntegerField()
+    item_5 = models.PositiveSmallIntegerField()
+    item_6 = models.PositiveSmallIntegerField()
+    item_7 = models.PositiveSmallIntegerField()
+    item_8 = models.PositiveSmallIntegerField()
+    item_9 = models.PositiveSmallIntegerField()
+    score = models.DecimalField(_("score (0–100)"), max_digits=4, decimal_places=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("SDM-Q-9-vragenlijst")
+        verbose_name_plural = _("SDM-Q-9-vragenlijsten")
+        indexes = [models.Index(fields=["family", "-date"])]
+        constraints = [
+            *[
+                _range_check(f"item_{i}", SDM_ITEM_MIN, SDM_ITEM_MAX, f"sdm_item_{i}_0_5")
+                for i in range(1, SDM_ITEMS + 1)
+            ],
+            _range_check("score", 0, 100, "sdm_score_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SDM-Q-9 {self.family_id} {self.date:%d-%m-%Y}: {self.score}"
+
+    @property
+    def items(self) -> list[int]:
+        return [getattr(self, f"item_{i}") for i in range(1, SDM_ITEMS + 1)]
+
+
+EXIT_ITEMS = ("result", "coach_rating", "network_role", "own_control")
+
+
+class ExitQuestionnaire(models.Model):
+    """The exit questionnaire at closing: satisfaction on 1–5 plus free text."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="exit_responses")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("ingevuld door")
+    )
+    date = models.DateField(_("datum"))
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hulpverlener"),
+    )
+    result = models.PositiveSmallIntegerField(_("tevredenheid over het resultaat"))
+    coach_rating = models.PositiveSmallIntegerField(_("tevredenheid over de gezinscoach"))
+    network_role = models.PositiveSmallIntegerField(_("rol van het netwerk"))
+    own_control = models.PositiveSmallIntegerField(_("regie bij het gezin"))
+    comments = models.TextField(_("toelichting in eigen woorden"), max_length=4000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("eindvragenlijst")
+        verbose_name_plural = _("eindvragenlijsten")
+        constraints = [
+            _range_check(f, EXIT_ITEM_MIN, EXIT_ITEM_MAX, f"exit_{f}_1_5") for f in EXIT_ITEMS
+        ]
+
+    def __str__(self) -> str:
+        return f"Eindvragenlijst {self.family_id} {self.date:%d-%m-%Y}"

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from cases.models import Family
+from reports.reviews import report_setting
 
 
 def family_panel(request: HttpRequest, family: Family) -> str:
-    """Return this app's HTML for the family page, or "" when it has nothing to show."""
-    return ""
+    """The latest case review (and when the next is due) and the latest SDM-Q-9: two queries."""
+    review = family.case_reviews.only("date", "next_review_on", "decisions").first()
+    sdm = family.sdm_responses.only("date", "score", "moment").first()
+    lead = report_setting("CASE_REVIEW_LEAD_DAYS")
+    due = bool(
+        review
+        and review.next_review_on
+        and (review.next_review_on - timezone.localdate()).days <= lead
+    )
+    return render_to_string(
+        "reports/family_panel.html",
+        {"family": family, "review": review, "sdm": sdm, "review_due": due},
+        request=request,
+    )

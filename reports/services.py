@@ -1,21 +1,34 @@
-"""Writes for reports: requesting and rendering family plan PDFs."""
+"""Writes for reports: family plan PDFs, case reviews and questionnaires."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Family, FamilyPlan
+from cases.models import Family, FamilyPlan, Member
 from reports import pdf
-from reports.models import ExportState, PlanPdf
+from reports.models import (
+    EXIT_ITEMS,
+    CaseReview,
+    ExitQuestionnaire,
+    ExportState,
+    PlanPdf,
+    SdmResponse,
+)
+from reports.questionnaires import sdm_score
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -123,4 +136,60 @@ def plan_pdf_failed(*, export_id: int, error: str, final: bool) -> None:
     state = ExportState.FAILED if final else ExportState.QUEUED
     PlanPdf.objects.filter(pk=export_id).exclude(state=ExportState.DONE).update(
         state=state, error=error[:2000]
+    )
+
+
+@transaction.atomic
+def case_review_create(
+    *, family: Family, by: AbstractBaseUser, data: dict[str, Any], participants: Iterable[Any]
+) -> CaseReview:
+    review = CaseReview.objects.create(family=family, created_by=by, **data)
+    review.participants.set(participants)
+    return review
+
+
+@transaction.atomic
+def sdm_record(
+    *,
+    family: Family,
+    member: Member,
+    moment: str,
+    date: datetime.date,
+    items: list[int],
+    by: AbstractBaseUser,
+) -> SdmResponse:
+    if member.family_id != family.pk:
+        raise ValueError("member of another family")
+    return SdmResponse.objects.create(
+        family=family,
+        member=member,
+        moment=moment,
+        date=date,
+        coach_id=family.coach_id,
+        score=sdm_score(items),
+        recorded_by=by,
+        **{f"item_{i}": value for i, value in enumerate(items, start=1)},
+    )
+
+
+@transaction.atomic
+def exit_record(
+    *,
+    family: Family,
+    member: Member,
+    date: datetime.date,
+    answers: dict[str, int],
+    comments: str,
+    by: AbstractBaseUser,
+) -> ExitQuestionnaire:
+    if member.family_id != family.pk:
+        raise ValueError("member of another family")
+    return ExitQuestionnaire.objects.create(
+        family=family,
+        member=member,
+        date=date,
+        coach_id=family.coach_id,
+        comments=comments,
+        recorded_by=by,
+        **{name: answers[name] for name in EXIT_ITEMS},
     )

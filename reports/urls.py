@@ -6,6 +6,8 @@ from reports import views
 
 app_name = "reports"
 
+F = "families/<int:family_id>/reports/"
+
 urlpatterns = [
     path(
         "families/<int:family_id>/reports/plan-pdf/",
@@ -23,4 +25,13 @@ urlpatterns = [
         views.plan_pdf_download,
         name="plan_pdf_download",
     ),
+    path(F, views.family_reports, name="family_reports"),
+    path(F + "reviews/new/", views.case_review_create, name="case_review_create"),
+    path(F + "sdm/new/", views.sdm_create, name="sdm_create"),
+    path(F + "exit/new/", views.exit_create, name="exit_create"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("caseload/coaches/", views.coach_load_view, name="coach_load"),
+    path("reports/team/", views.team_report_view, name="team_report"),
+    path("reports/team/print/", views.team_report_print, name="team_report_print"),
+    path("reports/team/csv/", views.team_report_csv_view, name="team_report_csv"),
 ]

@@ -1,21 +1,54 @@
-"""Family plan PDFs: request, retry and download, all behind the access gate."""
+"""Family plan PDFs (behind the access gate), the team's caseload, coach load and team report,
+and a family's case reviews and questionnaires."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import AccessAction, FamilyPlan
-from cases.permissions import access_family
+from cases.models import AccessAction, AccessOutcome, FamilyPlan, Role, Team
+from cases.permissions import access_family, log_access
 from reports import services
-from reports.forms import PlanPdfRequestForm
-from reports.models import ExportState, PlanPdf
+from reports.caseload import (
+    COLUMNS,
+    caseload_queryset,
+    caseload_rows,
+    caseload_teams,
+    coach_load,
+    coach_names,
+    fill_page,
+    fill_trends,
+    filter_queryset,
+    order_queryset,
+    rows_from,
+    sort_rows,
+    without_jit,
+)
+from reports.forms import (
+    CaseloadFilterForm,
+    CaseReviewForm,
+    ExitForm,
+    PlanPdfRequestForm,
+    SdmForm,
+    YearForm,
+)
+from reports.models import EXIT_ITEMS, ExportState, PlanPdf
+from reports.questionnaires import EXIT_QUESTIONS, SDM_QUESTIONS
+from reports.reviews import report_setting
+from reports.teamreport import TeamReport, current_year, team_report, team_report_csv
 
 
 @require_POST
@@ -86,3 +119,290 @@ def plan_pdf_download(
     # Personal data: no caching by browsers or proxies.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Caseload, coach load and the team report (team-wide pages) ---
+
+CASELOAD_PER_PAGE = 50
+# Columns of the caseload table: (sort key, heading); the keys are reports.caseload.SORT_KEYS.
+CASELOAD_COLUMNS = [
+    ("name", _l("Gezin")),
+    ("coach", _l("Coach")),
+    ("phase", _l("Fase")),
+    ("day", _l("Dag")),
+    ("hours", _l("Uren / budget")),
+    ("week", _l("Uren per week (4 wk)")),
+    ("contact", _l("Laatste contact")),
+    ("safety", _l("Veiligheid")),
+    ("trend", _l("Verloop ernst")),
+    ("reminders", _l("Open herinneringen")),
+    ("review", _l("Volgende bespreking")),
+]
+
+
+def _chosen_team(request: HttpRequest, teams: list[Team]) -> Team:
+    """The team from ?team= among the user's own team-wide teams; the first by default."""
+    if not teams:
+        raise PermissionDenied
+    wanted = request.GET.get("team", "")
+    return next((t for t in teams if str(t.pk) == wanted), teams[0])
+
+
+def _query(params: dict[str, Any]) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    teams = caseload_teams(request.user)
+    team = _chosen_team(request, teams)
+    today = timezone.localdate()
+    names = coach_names(team)
+    coaches = sorted(names.items(), key=lambda item: item[1].lower())
+    form = CaseloadFilterForm(request.GET or None, teams=teams, coaches=coaches)
+    filters: dict[str, Any] = {"coach": None, "phase": "", "flag": ""}
+    if form.is_valid():
+        filters = {k: form.cleaned_data[k] for k in filters}
+    if any(filters.values()):
+        # Filtering the team's families is a search over client records (NEN 7513).
+        log_access(
+            request,
+            family_id=None,
+            action=AccessAction.SEARCH,
+            outcome=AccessOutcome.ALLOWED,
+            obj="caseload filter",
+        )
+    with without_jit():
+        families = filter_queryset(caseload_queryset(team, today=today), **filters)
+        requested = request.GET.get("sort", "")
+        if requested.removeprefix("-") == "trend":
+            # The domain trend comes from the scores, not SQL: sort the light rows in Python.
+            rows = rows_from(families.order_by().values_list(*COLUMNS), names=names, today=today)
+            fill_trends(rows)
+            rows, sort = sort_rows(rows, requested)
+            page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+            fill_page(page.object_list, today=today, with_trend=False)
+        else:
+            # Sorted, filtered and paged in the database: only this page's rows reach Python.
+            ordered, sort = order_queryset(families, requested)
+            values = ordered.values_list(*COLUMNS)
+            page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+            page.object_list = rows_from(page.object_list, names=names, today=today)
+            fill_page(page.object_list, today=today)
+    base = {"team": team.pk if len(teams) > 1 else None, **filters}
+    columns = [
+        (
+            key,
+            label,
+            sort.removeprefix("-") == key,
+            sort.startswith("-"),
+            _query({**base, "sort": f"-{key}" if sort == key else key}),
+        )
+        for key, label in CASELOAD_COLUMNS
+    ]
+    return render(
+        request,
+        "reports/caseload_list.html",
+        {
+            "team": team,
+            "teams": teams,
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "filtered": any(filters.values()),
+            "attention_link": _query({**base, "flag": "attention"}),
+            "columns": columns,
+            "sort": sort,
+            "page_query": _query({**base, "sort": request.GET.get("sort", "")}),
+            "attention_query": _query(base),
+            "today": today,
+        },
+    )
+
+
+@require_GET
+def coach_load_view(request: HttpRequest) -> HttpResponse:
+    teams = caseload_teams(request.user)
+    team = _chosen_team(request, teams)
+    with without_jit():
+        rows = caseload_rows(team, today=timezone.localdate())
+    return render(
+        request,
+        "reports/coachload_list.html",
+        {
+            "team": team,
+            "teams": teams,
+            "loads": coach_load(rows),
+            "threshold": report_setting("INTENSIVE_HOURS_PER_WEEK"),
+        },
+    )
+
+
+def _report_for(request: HttpRequest) -> tuple[TeamReport, list[Team]]:
+    # The team report and its CSV are the coordinator's (team-role check, not a family gate).
+    teams = caseload_teams(request.user, roles={Role.COORDINATOR})
+    team = _chosen_team(request, teams)
+    form = YearForm(request.GET or None)
+    year = current_year()
+    if form.is_valid() and form.cleaned_data["year"]:
+        year = form.cleaned_data["year"]
+    return team_report(team, year=year), teams
+
+
+def _report_context(report: TeamReport, teams: list[Team]) -> dict[str, Any]:
+    return {
+        "report": report,
+        "teams": teams,
+        "exit_tables": [
+            (_("Kwartaal"), report.exit_per_quarter),
+            (_("Coach"), report.exit_per_coach),
+        ],
+        "query": _query({"team": report.team.pk, "year": report.year}),
+        "generated": timezone.now(),
+    }
+
+
+@require_GET
+def team_report_view(request: HttpRequest) -> HttpResponse:
+    report, teams = _report_for(request)
+    return render(request, "reports/teamreport_detail.html", _report_context(report, teams))
+
+
+@require_GET
+def team_report_print(request: HttpRequest) -> HttpResponse:
+    report, teams = _report_for(request)
+    log_access(
+        request,
+        family_id=None,
+        action=AccessAction.EXPORT,
+        outcome=AccessOutcome.ALLOWED,
+        role=Role.COORDINATOR,
+        obj="teamrapport afdrukken",
+    )
+    return render(request, "reports/teamreport_print.html", _report_context(report, teams))
+
+
+@require_GET
+def team_report_csv_view(request: HttpRequest) -> HttpResponse:
+    report, _teams = _report_for(request)
+    log_access(
+        request,
+        family_id=None,
+        action=AccessAction.EXPORT,
+        outcome=AccessOutcome.ALLOWED,
+        role=Role.COORDINATOR,
+        obj="teamrapport",
+    )
+    response = HttpResponse(team_report_csv(report), content_type="text/csv; charset=utf-8")
+    filename = f"teamrapport-{slugify(report.team.name)}-{report.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Case reviews and questionnaires of one family ---
+
+
+@require_GET
+def family_reports(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(request, family_id, obj="casusbesprekingen en vragenlijsten")
+    return render(
+        request,
+        "reports/family_reports.html",
+        {
+            "family": family,
+            "reviews": family.case_reviews.prefetch_related("participants").select_related(
+                "created_by"
+            ),
+            "sdm_responses": family.sdm_responses.select_related("member", "coach"),
+            "exit_responses": family.exit_responses.select_related("member", "coach"),
+            "sdm_questions": SDM_QUESTIONS,
+            "exit_questions": EXIT_QUESTIONS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_review_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="casusbespreking"
+    )
+    form = CaseReviewForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "participants"}
+        services.case_review_create(
+            family=family,
+            by=request.user,
+            data=data,
+            participants=form.cleaned_data["participants"],
+        )
+        messages.success(request, _("De casusbespreking is vastgelegd."))
+        return redirect("reports:family_reports", family_id=family.pk)
+    return render(
+        request,
+        "reports/form_page.html",
+        {"family": family, "form": form, "title": _("Casusbespreking vastleggen")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sdm_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="SDM-Q-9"
+    )
+    form = SdmForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        response = services.sdm_record(
+            family=family,
+            member=form.members[form.cleaned_data["member"]],
+            moment=form.cleaned_data["moment"],
+            date=form.cleaned_data["date"],
+            items=form.item_values,
+            by=request.user,
+        )
+        messages.success(
+            request, _("De SDM-Q-9 is opgeslagen (score %(score)s).") % {"score": response.score}
+        )
+        return redirect("reports:family_reports", family_id=family.pk)
+    return render(
+        request,
+        "reports/form_page.html",
+        {
+            "family": family,
+            "form": form,
+            "title": _("SDM-Q-9: samen beslissen"),
+            "intro": _(
+                "Laat de ouder of jongere zelf antwoorden; u bent erbij om uit te leggen, niet "
+                "om in te vullen. 0 is helemaal niet mee eens, 5 helemaal mee eens."
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exit_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = access_family(
+        request, family_id, write=True, action=AccessAction.CREATE, obj="eindvragenlijst"
+    )
+    form = ExitForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        services.exit_record(
+            family=family,
+            member=form.members[form.cleaned_data["member"]],
+            date=form.cleaned_data["date"],
+            answers={name: form.cleaned_data[name] for name in EXIT_ITEMS},
+            comments=form.cleaned_data["comments"],
+            by=request.user,
+        )
+        messages.success(request, _("De eindvragenlijst is opgeslagen."))
+        return redirect("reports:family_reports", family_id=family.pk)
+    return render(
+        request,
+        "reports/form_page.html",
+        {
+            "family": family,
+            "form": form,
+            "title": _("Eindvragenlijst bij afsluiting"),
+            "intro": _("1 is heel ontevreden of heel weinig, 5 heel tevreden of heel veel."),
+        },
+    )

@@ -1,0 +1,657 @@
+"""The team's caseload for the psychologist and coordinator, built from a few aggregate queries.
+
+`caseload_rows` runs one query for every active family of the team: its open phase (a join),
+the contact minutes in that phase and in the last 4 weeks, the last contact, the extra hours,
+open reminders and the next case review (indexed subqueries), read as plain tuples. The flags
+("attention first") are computed from those numbers in Python with the same rules as
+phases.budget.Figures; filtering and sorting happen in Python over these light rows (a
+thousand families take a few milliseconds). Only the rows on the page then get their full
+phase figures (phases.budget.phase_figures_for) and domain trend (`fill_page`), so the page
+costs a fixed number of queries and little per family.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Concat,
+    Greatest,
+    Lower,
+    NullIf,
+    Round,
+    Trim,
+)
+
+from cases.models import TEAM_WIDE_ROLES, Contact, Family, FamilyStatus, Team
+from phases.budget import Figures, hours_from_minutes, phase_figures_for
+from phases.models import PHASE_ORDER, ExtraHours, Reminder
+from phases.reminders import phase_setting
+from reports.reviews import latest_review, report_setting
+from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore
+
+ZERO = Decimal(0)
+TENTH = Decimal("0.1")
+# A phase is judged on its weekly hours once it is this many days old (phases.budget.Figures).
+BAND_GRACE_DAYS = 14
+
+
+@contextmanager
+def without_jit() -> Iterator[None]:
+    """Run the caseload queries in a transaction with PostgreSQL's JIT compiler off.
+
+    The page query's estimated cost grows with the number of families (a dozen correlated
+    subqueries per row), and from about a thousand families it passes `jit_above_cost`: the
+    JIT then spends ~60 ms compiling a query that runs in ~20 ms. SET LOCAL ends with the
+    transaction, so nothing else is affected.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def caseload_teams(user, *, roles: Iterable[str] = TEAM_WIDE_ROLES) -> list[Team]:  # type: ignore[no-untyped-def]
+    """Teams in which the user has one of `roles` (psychologist or coordinator), by name."""
+    return list(
+        Team.objects.filter(memberships__user=user, memberships__role__in=list(roles)).order_by(
+            "name", "pk"
+        )
+    )
+
+
+@dataclass(slots=True)
+class Row:
+    family_id: int
+    name: str
+    case_number: str
+    coach_id: int | None
+    coach_name: str
+    safety_flag: bool
+    last_contact: datetime.date | None
+    open_reminders: int
+    next_review: datetime.date | None
+    minutes_4w: int
+    phase: str | None = None
+    day: int = 0
+    planned_days: int = 0
+    days_late: int = 0
+    used_hours: Decimal = ZERO
+    budget_max: Decimal = ZERO
+    band_min: Decimal = ZERO
+    band_max: Decimal = ZERO
+    hours_per_week_4: Decimal = ZERO
+    no_recent_contact: bool = False
+    review_due: bool = False
+    # Filled for the rows on the page only (fill_page), or for all when sorting by trend.
+    figures: Figures | None = None
+    # Mean severity (1 acute … 5 good) at the latest moment minus the first; None with one.
+    trend: Decimal | None = None
+
+    @property
+    def phase_index(self) -> int:
+        return PHASE_ORDER.index(self.phase) if self.phase else len(PHASE_ORDER)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_late > 0
+
+    @property
+    def over_budget(self) -> bool:
+        return self.phase is not None and self.used_hours > self.budget_max
+
+    @property
+    def under_band(self) -> bool:
+        return (
+            self.phase is not None
+            and self.day > BAND_GRACE_DAYS
+            and self.hours_per_week_4 < self.band_min
+        )
+
+    @property
+    def above_band(self) -> bool:
+        return self.phase is not None and self.hours_per_week_4 > self.band_max
+
+    @property
+    def used_share(self) -> int:
+        return int(self.used_hours * 100 / self.budget_max) if self.budget_max > 0 else 0
+
+    @property
+    def attention(self) -> tuple[int, int, int, int]:
+        """Sort key parts, most urgent first (DOMAIN.md: what the psychologist looks for)."""
+        return (
+            int(self.safety_flag),
+            int(self.overdue),
+            int(self.over_budget or self.under_band),
+            int(self.no_recent_contact),
+        )
+
+    @property
+    def needs_attention(self) -> bool:
+        return any(self.attention) or self.review_due
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return _flags(self)
+
+
+FLAGS = ("safety", "overdue", "over_budget", "under_band", "above_band", "no_contact", "review_due")
+
+
+def _flags(row: Row) -> tuple[str, ...]:
+    checks = (
+        row.safety_flag,
+        row.overdue,
+        row.over_budget,
+        row.under_band,
+        row.above_band,
+        row.no_recent_contact,
+        row.review_due,
+    )
+    return tuple(name for name, on in zip(FLAGS, checks, strict=True) if on)
+
+
+def _severity_trends(family_ids: list[int]) -> dict[int, Decimal]:
+    """{family_id: latest mean severity − first}, each moment in its preferred perspective."""
+    sheets = (
+        DomainScore.objects.filter(sheet__moment__family_id__in=family_ids)
+        .values(
+            "sheet__moment__family_id",
+            "sheet__moment__date",
+            "sheet__moment_id",
+            "sheet__perspective",
+        )
+        .annotate(mean=Avg("severity"))
+        .order_by()
+    )
+    rank = {p: i for i, p in enumerate(PERSPECTIVE_PREFERENCE)}
+    # family → moment (date, id) → (perspective rank, mean)
+    moments: dict[int, dict[tuple[datetime.date, int], tuple[int, Decimal]]] = defaultdict(dict)
+    for s in sheets:
+        key = (s["sheet__moment__date"], s["sheet__moment_id"])
+        candidate = (rank.get(s["sheet__perspective"], 99), Decimal(str(s["mean"])))
+        per_family = moments[s["sheet__moment__family_id"]]
+        if key not in per_family or candidate[0] < per_family[key][0]:
+            per_family[key] = candidate
+    trends = {}
+    for family_id, per_moment in moments.items():
+        if len(per_moment) < 2:
+            continue
+        ordered = [per_moment[k][1] for k in sorted(per_moment)]
+        trends[family_id] = (ordered[-1] - ordered[0]).quantize(TENTH)
+    return trends
+
+
+def _sum_minutes(**date_filter) -> Coalesce:  # type: ignore[no-untyped-def]
+    return Coalesce(
+        Subquery(
+            Contact.objects.filter(family=OuterRef("pk"), **date_filter)
+            .order_by()
+            .values("family")
+            .annotate(total=Sum("minutes"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+class DaysBetween(Func):
+    """`later - earlier` in whole days (PostgreSQL subtracts dates to an integer)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
+    """The team's active families with their open phase joined and per-family figures from
+    indexed subqueries (no row per contact)."""
+    four_weeks_ago = today - datetime.timedelta(days=27)
+    # The newest contact straight from the (family, -date) index: one row, not an aggregate.
+    last_contact = (
+        Contact.objects.filter(family=OuterRef("pk")).order_by("-date").values("date")[:1]
+    )
+    extra = (
+        ExtraHours.objects.filter(episode=OuterRef("open_phase__pk"))
+        .order_by()
+        .values("episode")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    # A reminder goes to each recipient; count each reminder once, however many got it.
+    open_reminders = (
+        Reminder.objects.filter(family=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("family")
+        .annotate(
+            n=Count(Concat("kind", Value(":"), "subject", output_field=CharField()), distinct=True)
+        )
+        .values("n")
+    )
+    return (
+        Family.objects.filter(team=team, status=FamilyStatus.ACTIVE)
+        # At most one open phase per family (a unique constraint), so the join adds no rows.
+        .annotate(
+            open_phase=FilteredRelation(
+                "phase_episodes", condition=Q(phase_episodes__ended_on__isnull=True)
+            )
+        )
+        .annotate(
+            last_contact=Subquery(last_contact, output_field=DateField()),
+            minutes_4w=_sum_minutes(date__gte=four_weeks_ago, date__lte=today),
+            # Contacts from the phase's start up to today, as phases.budget counts them.
+            used_minutes=_sum_minutes(date__gte=OuterRef("open_phase__started_on")),
+            extra=Coalesce(
+                Subquery(extra, output_field=DecimalField(max_digits=7, decimal_places=1)),
+                Value(ZERO),
+                output_field=DecimalField(),
+            ),
+            open_reminders=Coalesce(Subquery(open_reminders, output_field=IntegerField()), 0),
+            next_review=latest_review("next_review_on"),
+        )
+    )
+
+
+COLUMNS = (
+    "pk",
+    "display_name",
+    "case_number",
+    "coach_id",
+    "safety_flag",
+    "last_contact",
+    "open_reminders",
+    "next_review",
+    "minutes_4w",
+    "open_phase__kind",
+    "open_phase__started_on",
+    "open_phase__planned_end",
+    "open_phase__weeks_max",
+    "open_phase__hours_min",
+    "open_phase__hours_max",
+    "used_minutes",
+    "extra",
+)
+
+
+def coach_names(team: Team) -> dict[int, str]:
+    """{user id: name} of the coaches of the team's families: one small query."""
+    return {
+        pk: f"{first} {last}".strip() or username
+        for pk, first, last, username in get_user_model()
+        .objects.filter(coached_families__team=team, coached_families__status=FamilyStatus.ACTIVE)
+        .distinct()
+        .values_list("pk", "first_name", "last_name", "username")
+    }
+
+
+def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime.date) -> list[Row]:
+    """Rows from COLUMNS tuples; the flags follow the rules of phases.budget.Figures."""
+    no_contact_days = phase_setting("NO_CONTACT_DAYS")
+    review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
+    rows = []
+    for (
+        pk,
+        name,
+        number,
+        coach_id,
+        safety,
+        contact,
+        reminders,
+        review,
+        minutes_4w,
+        phase,
+        started,
+        planned_end,
+        weeks_max,
+        hours_min,
+        hours_max,
+        used_minutes,
+        extra,
+        *_rest,
+    ) in values:
+        row = Row(
+            family_id=pk,
+            name=name,
+            case_number=number,
+            coach_id=coach_id,
+            coach_name=names.get(coach_id, "") if coach_id else "",
+            safety_flag=safety,
+            last_contact=contact,
+            open_reminders=reminders,
+            next_review=review,
+            minutes_4w=minutes_4w,
+            hours_per_week_4=hours_from_minutes(minutes_4w) / 4,
+            no_recent_contact=contact is None or (today - contact).days >= no_contact_days,
+            review_due=review is not None and review <= review_until,
+        )
+        if phase is not None:
+            row.phase = phase
+            row.day = (today - started).days + 1
+            row.planned_days = (planned_end - started).days
+            row.days_late = max((today - planned_end).days, 0)
+            row.used_hours = hours_from_minutes(used_minutes)
+            row.budget_max = weeks_max * hours_max + extra
+            row.band_min = hours_min
+            row.band_max = hours_max
+        rows.append(row)
+    return rows
+
+
+def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
+    """Every active family of the team as a light row, unsorted (coach load, tests)."""
+    values = _base_queryset(team, today=today).order_by().values_list(*COLUMNS)
+    return rows_from(values, names=coach_names(team), today=today)
+
+
+# --- The same rules in SQL, so the page sorts, filters and pages in the database ---
+
+
+def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
+    """Active families with the attention flags and sort keys as annotations.
+
+    The flags mirror Row (and phases.budget.Figures): hours are rounded to a tenth first.
+    """
+    no_contact_since = today - datetime.timedelta(days=phase_setting("NO_CONTACT_DAYS"))
+    review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
+    hours = DecimalField(max_digits=9, decimal_places=2)
+
+    def as_bool(q: Q) -> Coalesce:
+        # A comparison with a missing phase is NULL in SQL; here it means "no".
+        return Coalesce(
+            ExpressionWrapper(q, output_field=BooleanField()),
+            Value(False),
+            output_field=BooleanField(),
+        )
+
+    return (
+        _base_queryset(team, today=today)
+        .annotate(
+            day=DaysBetween(Value(today, output_field=DateField()), F("open_phase__started_on"))
+            + 1,
+            planned_days=DaysBetween(F("open_phase__planned_end"), F("open_phase__started_on")),
+            days_late=DaysBetween(
+                Value(today, output_field=DateField()), F("open_phase__planned_end")
+            ),
+            used_hours=Round(Cast("used_minutes", hours) / 60, precision=1),
+            week_hours=Round(Cast("minutes_4w", hours) / 60, precision=1) / 4,
+            budget=F("open_phase__weeks_max") * F("open_phase__hours_max") + F("extra"),
+        )
+        .annotate(late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)))
+        .annotate(
+            is_overdue=as_bool(Q(open_phase__planned_end__lt=today)),
+            is_over_budget=as_bool(Q(used_hours__gt=F("budget"))),
+            is_under_band=as_bool(
+                Q(day__gt=BAND_GRACE_DAYS, week_hours__lt=F("open_phase__hours_min"))
+            ),
+            is_above_band=as_bool(Q(week_hours__gt=F("open_phase__hours_max"))),
+            is_no_contact=as_bool(
+                Q(last_contact__isnull=True) | Q(last_contact__lte=no_contact_since)
+            ),
+            is_review_due=as_bool(Q(next_review__lte=review_until)),
+        )
+        .annotate(
+            is_budget_issue=as_bool(Q(is_over_budget=True) | Q(is_under_band=True)),
+            needs_attention=as_bool(
+                Q(safety_flag=True)
+                | Q(is_overdue=True)
+                | Q(is_over_budget=True)
+                | Q(is_under_band=True)
+                | Q(is_no_contact=True)
+                | Q(is_review_due=True)
+            ),
+        )
+    )
+
+
+_PHASE_RANK = Case(
+    *[When(open_phase__kind=kind, then=Value(i)) for i, kind in enumerate(PHASE_ORDER)],
+    default=None,
+    output_field=IntegerField(),
+)
+
+# Whitelisted sort keys: ?sort=key or ?sort=-key; each maps to database expressions.
+SQL_SORTS: dict[str, list] = {
+    "name": [Lower("display_name")],
+    # Empty for families without a coach, so they come last (as in SORT_KEYS).
+    "coach": [
+        NullIf(Lower(Trim(Concat("coach__first_name", Value(" "), "coach__last_name"))), Value(""))
+    ],
+    "phase": [_PHASE_RANK],
+    "day": [
+        Case(
+            When(planned_days__gt=0, then=Cast("day", FloatField()) / F("planned_days")),
+            default=None,
+            output_field=FloatField(),
+        )
+    ],
+    "hours": [
+        Case(
+            When(budget__gt=0, then=F("used_hours") / F("budget")),
+            default=None,
+            output_field=FloatField(),
+        )
+    ],
+    "week": [F("minutes_4w")],
+    "contact": [F("last_contact")],
+    "safety": [F("safety_flag")],
+    "reminders": [F("open_reminders")],
+    "review": [F("next_review")],
+}
+ATTENTION_ORDER = [
+    F("safety_flag").desc(),
+    F("is_overdue").desc(),
+    F("is_budget_issue").desc(),
+    F("is_no_contact").desc(),
+    F("late").desc(),
+    F("last_contact").asc(nulls_first=True),
+    Lower("display_name").asc(),
+    F("pk").asc(),
+]
+
+
+def order_queryset(qs: QuerySet[Family], sort: str) -> tuple[QuerySet[Family], str]:
+    """Order by a whitelisted key; anything else is attention first. Name breaks ties."""
+    key = sort.removeprefix("-")
+    if key not in SQL_SORTS:
+        return qs.order_by(*ATTENTION_ORDER), DEFAULT_SORT
+    descending = sort.startswith("-")
+    # Empty values (no phase, no review) come last either way.
+    terms = [
+        e.desc(nulls_last=True)
+        if descending
+        # Never contacted counts as longest ago.
+        else (e.asc(nulls_first=True) if key == "contact" else e.asc(nulls_last=True))
+        for e in SQL_SORTS[key]
+    ]
+    return qs.order_by(*terms, Lower("display_name").asc(), F("pk").asc()), sort
+
+
+SQL_FLAGS = {
+    "safety": Q(safety_flag=True),
+    "overdue": Q(is_overdue=True),
+    "over_budget": Q(is_over_budget=True),
+    "under_band": Q(is_under_band=True),
+    "above_band": Q(is_above_band=True),
+    "no_contact": Q(is_no_contact=True),
+    "review_due": Q(is_review_due=True),
+    "attention": Q(needs_attention=True),
+}
+
+
+def filter_queryset(
+    qs: QuerySet[Family], *, coach: int | None = None, phase: str = "", flag: str = ""
+) -> QuerySet[Family]:
+    if coach is not None:
+        qs = qs.filter(coach_id=coach)
+    if phase == "none":
+        qs = qs.filter(open_phase__kind__isnull=True)
+    elif phase:
+        qs = qs.filter(open_phase__kind=phase)
+    if flag in SQL_FLAGS:
+        qs = qs.filter(SQL_FLAGS[flag])
+    return qs
+
+
+def fill_page(rows: Iterable[Row], *, today: datetime.date, with_trend: bool = True) -> None:
+    """Full phase figures and the domain trend for these rows (the page): two queries."""
+    rows = list(rows)
+    ids = [r.family_id for r in rows]
+    figures = phase_figures_for(ids, today=today)
+    trends = _severity_trends(ids) if with_trend else {}
+    for row in rows:
+        row.figures = figures.get(row.family_id)
+        if with_trend:
+            row.trend = trends.get(row.family_id)
+
+
+def fill_trends(rows: list[Row]) -> None:
+    """The domain trend for every row, to sort on it: one query."""
+    trends = _severity_trends([r.family_id for r in rows])
+    for row in rows:
+        row.trend = trends.get(row.family_id)
+
+
+# Sort keys (?sort=key or ?sort=-key) over rows; None means "empty": last either way, as in
+# SQL_SORTS. Never contacted counts as longest ago.
+SORT_KEYS = {
+    "name": lambda r: r.name.lower(),
+    "coach": lambda r: r.coach_name.lower() or None,
+    "phase": lambda r: PHASE_ORDER.index(r.phase) if r.phase else None,
+    "day": lambda r: r.day / r.planned_days if r.phase and r.planned_days > 0 else None,
+    "hours": lambda r: r.used_hours / r.budget_max if r.phase and r.budget_max > 0 else None,
+    "week": lambda r: r.minutes_4w,
+    "contact": lambda r: r.last_contact or datetime.date.min,
+    "safety": lambda r: r.safety_flag,
+    "trend": lambda r: r.trend,
+    "reminders": lambda r: r.open_reminders,
+    "review": lambda r: r.next_review,
+}
+DEFAULT_SORT = "attention"
+
+
+def sort_rows(rows: list[Row], sort: str) -> tuple[list[Row], str]:
+    """Sort by a whitelisted key (a leading "-" for descending); unknown keys fall back to
+    attention first. Returns the rows and the sort actually used."""
+    key = sort.removeprefix("-")
+    # Name (then id) as the tie-breaker, so pages do not shuffle between requests.
+    rows = sorted(rows, key=lambda r: (r.name.lower(), r.family_id))
+    if key in SORT_KEYS:
+        value = SORT_KEYS[key]
+        present = [r for r in rows if value(r) is not None]
+        empty = [r for r in rows if value(r) is None]
+        return sorted(present, key=value, reverse=sort.startswith("-")) + empty, sort
+    return (
+        sorted(
+            rows,
+            key=lambda r: (
+                tuple(-a for a in r.attention),
+                -r.days_late,
+                r.last_contact or datetime.date.min,
+            ),
+        ),
+        DEFAULT_SORT,
+    )
+
+
+def filter_rows(
+    rows: list[Row], *, coach: int | None = None, phase: str = "", flag: str = ""
+) -> list[Row]:
+    if coach is not None:
+        rows = [r for r in rows if r.coach_id == coach]
+    if phase == "none":
+        rows = [r for r in rows if r.phase is None]
+    elif phase:
+        rows = [r for r in rows if r.phase == phase]
+    if flag == "attention":
+        rows = [r for r in rows if r.needs_attention]
+    elif flag:
+        rows = [r for r in rows if flag in r.flags]
+    return rows
+
+
+@dataclass(frozen=True)
+class CoachLoad:
+    coach_id: int | None
+    coach_name: str
+    families: int
+    hours_per_week: Decimal
+    intensive: int
+    overdue: int
+    no_contact: int
+
+    @property
+    def intensive_share(self) -> int:
+        return int(self.intensive * 100 / self.families) if self.families else 0
+
+
+def is_intensive(row: Row) -> bool:
+    """Intensive case: over the last 4 weeks more hours per week than the phase band's top,
+    or more than REPORTS["INTENSIVE_HOURS_PER_WEEK"] (DOMAIN.md: coaches "sucked in")."""
+    threshold = Decimal(report_setting("INTENSIVE_HOURS_PER_WEEK"))
+    return row.hours_per_week_4 > threshold or row.above_band
+
+
+def coach_load(rows: list[Row]) -> list[CoachLoad]:
+    """Per coach of these families: families, hours per week (last 4 weeks), intensive cases.
+
+    Most hours per week first, so overload stands at the top."""
+    by_coach: dict[int | None, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_coach[row.coach_id].append(row)
+    loads = [
+        CoachLoad(
+            coach_id=coach_id,
+            coach_name=items[0].coach_name,
+            families=len(items),
+            hours_per_week=(hours_from_minutes(sum(r.minutes_4w for r in items)) / 4).quantize(
+                Decimal("0.1")
+            ),
+            intensive=sum(1 for r in items if is_intensive(r)),
+            overdue=sum(1 for r in items if r.overdue),
+            no_contact=sum(1 for r in items if r.no_recent_contact),
+        )
+        for coach_id, items in by_coach.items()
+    ]
+    return sorted(loads, key=lambda c: (-c.hours_per_week, c.coach_name))

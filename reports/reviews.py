@@ -1,0 +1,59 @@
+"""Case reviews due for the daily reminder job (phases.reminders.reminders_run calls this).
+
+A family's latest review names the next review date; from `CASE_REVIEW_LEAD_DAYS` before
+that date the coach and the team's psychologists get a reminder, once per review (the
+reminder's subject is the review). One query, however many families there are.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import DateField, IntegerField, OuterRef, Subquery
+
+from cases.models import Family, FamilyStatus
+from phases.models import ReminderKind
+from phases.reminders import Due
+from reports.models import CaseReview
+
+DEFAULTS = {
+    # A review shows up this many days before its date.
+    "CASE_REVIEW_LEAD_DAYS": 7,
+    # Hours per week over the last 4 weeks above which a case counts as intensive
+    # (reports.caseload.coach_load), besides hours above the phase band's top.
+    "INTENSIVE_HOURS_PER_WEEK": 8,
+}
+
+
+def report_setting(name: str):  # type: ignore[no-untyped-def]
+    return getattr(settings, "REPORTS", {}).get(name, DEFAULTS[name])
+
+
+def latest_review(field: str) -> Subquery:
+    latest = CaseReview.objects.filter(family=OuterRef("pk")).order_by("-date", "-pk")
+    output = DateField() if field != "pk" else IntegerField()
+    return Subquery(latest.values(field)[:1], output_field=output)
+
+
+def case_review_dues(today: datetime.date) -> list[Due]:
+    lead = datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
+    families = (
+        Family.objects.filter(status=FamilyStatus.ACTIVE)
+        .annotate(next_review=latest_review("next_review_on"), review_id=latest_review("pk"))
+        .filter(next_review__isnull=False, next_review__lte=today + lead)
+        .order_by()
+        .values_list("pk", "coach_id", "team_id", "review_id", "next_review")
+    )
+    return [
+        Due(
+            family_id=pk,
+            kind=ReminderKind.CASE_REVIEW_DUE,
+            subject=f"casereview:{review_id}",
+            due_on=next_review,
+            coach_id=coach_id,
+            team_id=team_id,
+            with_psychologists=True,
+        )
+        for pk, coach_id, team_id, review_id, next_review in families
+    ]

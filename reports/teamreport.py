@@ -1,0 +1,242 @@
+"""The coordinator's team report for one year: a handful of aggregate queries.
+
+Families per phase and status (now), referrals per referrer per quarter, actual against
+planned duration of the phase episodes closed in the year, hours per coach (contacts they
+logged), and the questionnaire averages per quarter and per coach.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Sum
+from django.db.models.functions import ExtractQuarter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Contact, Family, FamilyStatus, Referrer, Team
+from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
+from reports.models import EXIT_ITEMS, ExitQuestionnaire, SdmResponse
+
+QUARTERS = (1, 2, 3, 4)
+ONE = Decimal("0.1")
+
+
+def _dec(value) -> Decimal | None:  # type: ignore[no-untyped-def]
+    return None if value is None else Decimal(str(value)).quantize(ONE)
+
+
+def _user_name(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or username or _("(geen coach)")
+
+
+@dataclass(frozen=True)
+class DurationRow:
+    kind: str
+    label: str
+    episodes: int
+    actual_days: Decimal
+    planned_days: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.actual_days - self.planned_days
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    team: Team
+    year: int
+    by_status: list[tuple[str, int]]
+    by_phase: list[tuple[str, int]]
+    # (referrer label, [count per quarter], total)
+    referrals: list[tuple[str, list[int], int]]
+    durations: list[DurationRow]
+    hours_per_coach: list[tuple[str, Decimal]]
+    # (quarter or coach label, responses, average SDM score)
+    sdm_per_quarter: list[tuple[str, int, Decimal | None]]
+    sdm_per_coach: list[tuple[str, int, Decimal | None]]
+    # (label, responses, {item: average})
+    exit_per_quarter: list[tuple[str, int, dict[str, Decimal | None]]]
+    exit_per_coach: list[tuple[str, int, dict[str, Decimal | None]]]
+
+
+def team_report(team: Team, *, year: int) -> TeamReport:
+    families = Family.objects.filter(team=team)
+    status_counts = dict(
+        families.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    by_status = [(str(label), status_counts.get(value, 0)) for value, label in FamilyStatus.choices]
+
+    phase_counts = dict(
+        PhaseEpisode.objects.open()
+        .filter(family__team=team, family__status=FamilyStatus.ACTIVE)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    by_phase = [(str(label), phase_counts.get(value, 0)) for value, label in PhaseKind.choices]
+
+    referral_counts: dict[str, dict[int, int]] = defaultdict(dict)
+    for referrer, quarter, n in (
+        families.filter(referral_date__year=year)
+        .annotate(quarter=ExtractQuarter("referral_date"))
+        .order_by()
+        .values("referrer", "quarter")
+        .annotate(n=Count("pk"))
+        .values_list("referrer", "quarter", "n")
+    ):
+        referral_counts[referrer][quarter] = n
+    referrals = []
+    for value, label in Referrer.choices:
+        if value in referral_counts:
+            counts = [referral_counts[value].get(q, 0) for q in QUARTERS]
+            referrals.append((str(label), counts, sum(counts)))
+
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for kind, started, ended, planned in (
+        PhaseEpisode.objects.filter(family__team=team, ended_on__year=year)
+        .order_by()
+        .values_list("kind", "started_on", "ended_on", "planned_end")
+    ):
+        spans[kind].append(((ended - started).days, (planned - started).days))
+    labels = dict(PhaseKind.choices)
+    durations = [
+        DurationRow(
+            kind=kind,
+            label=str(labels[kind]),
+            episodes=len(spans[kind]),
+            actual_days=_dec(sum(a for a, _p in spans[kind]) / len(spans[kind])),
+            planned_days=_dec(sum(p for _a, p in spans[kind]) / len(spans[kind])),
+        )
+        for kind in PHASE_ORDER
+        if spans.get(kind)
+    ]
+
+    hours_per_coach = sorted(
+        (
+            (_user_name(first, last, username), (Decimal(minutes) / 60).quantize(ONE))
+            for first, last, username, minutes in Contact.objects.filter(
+                family__team=team, date__year=year
+            )
+            .order_by()
+            .values("author")
+            .annotate(minutes=Sum("minutes"))
+            .values_list("author__first_name", "author__last_name", "author__username", "minutes")
+        ),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+    sdm = SdmResponse.objects.filter(family__team=team, date__year=year).order_by()
+    sdm_q = {
+        q: (n, avg)
+        for q, n, avg in sdm.annotate(quarter=ExtractQuarter("date"))
+        .values("quarter")
+        .annotate(n=Count("pk"), avg=Avg("score"))
+        .values_list("quarter", "n", "avg")
+    }
+    sdm_per_quarter = [(f"Q{q}", *_n_avg(sdm_q.get(q))) for q in QUARTERS]
+    sdm_per_coach = sorted(
+        (_user_name(first, last, username), n, _dec(avg))
+        for first, last, username, n, avg in sdm.values("coach")
+        .annotate(n=Count("pk"), avg=Avg("score"))
+        .values_list("coach__first_name", "coach__last_name", "coach__username", "n", "avg")
+    )
+
+    exits = ExitQuestionnaire.objects.filter(family__team=team, date__year=year).order_by()
+    averages = {f"avg_{name}": Avg(name) for name in EXIT_ITEMS}
+    exit_q = {
+        row["quarter"]: row
+        for row in exits.annotate(quarter=ExtractQuarter("date"))
+        .values("quarter")
+        .annotate(n=Count("pk"), **averages)
+    }
+    exit_per_quarter = [(f"Q{q}", *_exit_figures(exit_q.get(q))) for q in QUARTERS]
+    exit_per_coach = sorted(
+        (
+            _user_name(row["coach__first_name"], row["coach__last_name"], row["coach__username"]),
+            *_exit_figures(row),
+        )
+        for row in exits.values(
+            "coach", "coach__first_name", "coach__last_name", "coach__username"
+        ).annotate(n=Count("pk"), **averages)
+    )
+    return TeamReport(
+        team=team,
+        year=year,
+        by_status=by_status,
+        by_phase=by_phase,
+        referrals=referrals,
+        durations=durations,
+        hours_per_coach=hours_per_coach,
+        sdm_per_quarter=sdm_per_quarter,
+        sdm_per_coach=sdm_per_coach,
+        exit_per_quarter=exit_per_quarter,
+        exit_per_coach=exit_per_coach,
+    )
+
+
+def _n_avg(pair) -> tuple[int, Decimal | None]:  # type: ignore[no-untyped-def]
+    if pair is None:
+        return 0, None
+    return pair[0], _dec(pair[1])
+
+
+def _exit_figures(row) -> tuple[int, dict[str, Decimal | None]]:  # type: ignore[no-untyped-def]
+    if row is None:
+        return 0, dict.fromkeys(EXIT_ITEMS)
+    return row["n"], {name: _dec(row[f"avg_{name}"]) for name in EXIT_ITEMS}
+
+
+def _fmt(value: object) -> str:
+    """Numbers with a decimal comma, as Dutch spreadsheets read them with ';' separators."""
+    if value is None:
+        return ""
+    return str(value).replace(".", ",")
+
+
+def team_report_csv(report: TeamReport) -> str:
+    """One table: section; label; column; value. Reads in a spreadsheet or a script."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("onderdeel"), _("omschrijving"), _("kolom"), _("waarde")])
+    for label, n in report.by_status:
+        writer.writerow([_("gezinnen per status"), label, _("aantal"), n])
+    for label, n in report.by_phase:
+        writer.writerow([_("actieve gezinnen per fase"), label, _("aantal"), n])
+    for label, counts, total in report.referrals:
+        for q, n in zip(QUARTERS, counts, strict=True):
+            writer.writerow([_("aanmeldingen per verwijzer"), label, f"Q{q} {report.year}", n])
+        writer.writerow([_("aanmeldingen per verwijzer"), label, _("totaal"), total])
+    for row in report.durations:
+        section = _("duur per fase (dagen)")
+        writer.writerow([section, row.label, _("afgesloten fasen"), row.episodes])
+        writer.writerow([section, row.label, _("werkelijk, gemiddeld"), _fmt(row.actual_days)])
+        writer.writerow([section, row.label, _("gepland, gemiddeld"), _fmt(row.planned_days)])
+    for name, hours in report.hours_per_coach:
+        writer.writerow([_("uren per coach"), name, _("uren"), _fmt(hours)])
+    for section, rows in (
+        (_("SDM-Q-9 per kwartaal"), report.sdm_per_quarter),
+        (_("SDM-Q-9 per coach"), report.sdm_per_coach),
+    ):
+        for label, n, avg in rows:
+            writer.writerow([section, label, _("aantal"), n])
+            writer.writerow([section, label, _("gemiddelde score"), _fmt(avg)])
+    for section, exit_rows in (
+        (_("eindvragenlijst per kwartaal"), report.exit_per_quarter),
+        (_("eindvragenlijst per coach"), report.exit_per_coach),
+    ):
+        for label, n, avgs in exit_rows:
+            writer.writerow([section, label, _("aantal"), n])
+            for name, avg in avgs.items():
+                writer.writerow([section, label, name, _fmt(avg)])
+    return out.getvalue()
+
+
+def current_year() -> int:
+    return timezone.localdate().year
