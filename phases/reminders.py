@@ -16,7 +16,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import DateField, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Contact, Family, FamilyStatus, Membership, Role
@@ -251,37 +252,51 @@ def reminders_run(*, today: datetime.date | None = None, send_email: bool = True
 
 
 def _send_mails(reminders: list[Reminder]) -> None:
-    """One message per person with their new reminders (no client details beyond the name)."""
+    """One message per person with their new reminders, in the language they chose.
+
+    E-mail is not a safe channel for client data, so a mail names families by case number
+    only; the details are in the app, behind the log-in.
+    """
+    from cases.models import UserPreference
+
     by_recipient: dict[int, list[Reminder]] = defaultdict(list)
     for reminder in reminders:
         if reminder.recipient.email:
             by_recipient[reminder.recipient_id].append(reminder)
-    for items in by_recipient.values():
-        recipient = items[0].recipient
-        lines = [
-            f"- {r.get_kind_display()}: {r.family.display_name} ({r.due_on:%d-%m-%Y})"
-            for r in items[:MAIL_MAX_LINES]
+    languages = dict(
+        UserPreference.objects.filter(user_id__in=by_recipient).values_list("user_id", "language")
+    )
+    for user_id, items in by_recipient.items():
+        with translation.override(languages.get(user_id, settings.LANGUAGE_CODE)):
+            _send_mail_to(items)
+
+
+def _send_mail_to(items: list[Reminder]) -> None:
+    recipient = items[0].recipient
+    lines = [
+        f"- {r.get_kind_display()}: {r.family.case_number} ({date_format(r.due_on, 'j M Y')})"
+        for r in items[:MAIL_MAX_LINES]
+    ]
+    if len(items) > MAIL_MAX_LINES:
+        lines.append(_("… en nog %(n)s.") % {"n": len(items) - MAIL_MAX_LINES})
+    body = "\n".join(
+        [
+            _("Beste %(name)s,") % {"name": recipient.first_name or recipient.username},
+            "",
+            _("Er zijn nieuwe herinneringen voor u in FamilieKracht:"),
+            *lines,
+            "",
+            _("U vindt ze onder Herinneringen in FamilieKracht."),
         ]
-        if len(items) > MAIL_MAX_LINES:
-            lines.append(_("… en nog %(n)s.") % {"n": len(items) - MAIL_MAX_LINES})
-        body = "\n".join(
-            [
-                _("Beste %(name)s,") % {"name": recipient.first_name or recipient.username},
-                "",
-                _("Er zijn nieuwe herinneringen voor u in FamilieKracht:"),
-                *lines,
-                "",
-                _("U vindt ze onder Herinneringen in FamilieKracht."),
-            ]
+    )
+    try:
+        send_mail(
+            _("FamilieKracht: %(n)s nieuwe herinneringen") % {"n": len(items)},
+            body,
+            None,
+            [recipient.email],
         )
-        try:
-            send_mail(
-                _("FamilieKracht: %(n)s nieuwe herinneringen") % {"n": len(items)},
-                body,
-                None,
-                [recipient.email],
-            )
-        except Exception:
-            # The reminders are saved and shown in the app; a mail server hiccup must not
-            # undo them or make the job run again.
-            logger.exception("reminder mail to user %s failed", recipient.pk)
+    except Exception:
+        # The reminders are saved and shown in the app; a mail server hiccup must not
+        # undo them or make the job run again.
+        logger.exception("reminder mail to user %s failed", recipient.pk)
