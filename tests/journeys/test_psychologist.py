@@ -11,7 +11,7 @@ from django.utils import timezone
 from phases.models import PhaseEpisode, Transition, TransitionStatus
 from phases.services import trajectory_start, transition_propose
 from tests.factories import FamilyFactory
-from tests.journeys.helpers import PageChecks, login
+from tests.journeys.helpers import PageChecks, login, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,5 +79,17 @@ def test_psychologist_journey(browser_page, family, alice, psychologist, team):
     assert transition.decision_note == "Akkoord; analyse met het hele gezin."
     episode = PhaseEpisode.objects.get(family=family, ended_on__isnull=True)
     assert (episode.kind, episode.started_on) == ("analysis", transition.effective_on)
+
+    # Log out with the keyboard: the user menu opens with Enter, its items follow with Tab.
+    menu = page.get_by_role("button", name=psychologist.get_full_name())
+    tab_to(page, menu)
+    page.keyboard.press("Enter")
+    logout = page.get_by_role("button", name="Uitloggen")
+    logout.wait_for()
+    tab_to(page, logout)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/login/")
+    page.goto("/")
+    page.wait_for_url("**/login/?next=/")
 
     checks.assert_clean()
