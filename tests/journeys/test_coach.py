@@ -193,4 +193,12 @@ def test_coach_journey(browser_page, family, alice):
     assert added.hours == Decimal("6") and added.added_by == alice
     assert added.episode.family == family and added.episode.ended_on is None
 
+    # Back on the overview, every panel shows the day's work.
+    page.get_by_role("link", name="Overzicht", exact=True).click()
+    page.get_by_role("heading", name="Gezin Jansen").wait_for()
+    checks.check("family overview at the end")
+    main = page.get_by_role("main").inner_text()
+    assert "1 netwerklid" in main and "Samen boodschappenlijst gemaakt." in main
+    assert "incl. 6,0 extra uur bij terugval" in main
+
     checks.assert_clean()

@@ -91,5 +91,6 @@ def test_psychologist_journey(browser_page, family, alice, psychologist, team):
     page.wait_for_url("**/login/")
     page.goto("/")
     page.wait_for_url("**/login/?next=/")
+    checks.check("login after log-out")
 
     checks.assert_clean()
