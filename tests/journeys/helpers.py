@@ -78,11 +78,11 @@ class PageChecks:
         assert_valid_html(self.html)
 
 
-def login(page: Any, checks: PageChecks, username: str) -> None:
+def login(page: Any, checks: PageChecks, username: str, password: str = PASSWORD) -> None:
     page.goto("/login/")
     checks.check(f"login ({username})")
     page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("navigation", name="Hoofdnavigatie").wait_for()
 
