@@ -84,7 +84,7 @@ def login(page: Any, checks: PageChecks, username: str, password: str = PASSWORD
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("navigation", name="Hoofdnavigatie").wait_for()
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def is_focused(locator: Any) -> bool:

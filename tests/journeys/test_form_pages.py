@@ -85,6 +85,7 @@ def _visit(page, checks: PageChecks, pages: dict[str, str]) -> None:  # type: ig
     for name, url in pages.items():
         response = page.goto(url)
         assert response is not None and response.status == 200, f"{name}: {url}"
+        assert page.url.endswith(url), f"{name}: {url} led to {page.url}"
         checks.check(name)
         if name.endswith(" new") or name == "password":
             with page.expect_navigation():
