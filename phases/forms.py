@@ -12,7 +12,19 @@ from cases.forms import DateInput, not_in_future
 from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
 
 
-class _DatedForm(forms.Form):
+class _PageForm(forms.Form):
+    """One of several forms on the family's phase page: its element ids carry `id_prefix`,
+    so two forms with a field of the same name do not share an id (or a label target)."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class _DatedForm(_PageForm):
     """A form with a date that may not lie in the future nor before `not_before`."""
 
     date_field = "effective_on"
@@ -46,6 +58,7 @@ class TrajectoryStartForm(_DatedForm):
 
 
 class ProposeForm(_DatedForm):
+    id_prefix = "propose"
     effective_on = forms.DateField(label=_("Ingangsdatum"), widget=DateInput())
     note = forms.CharField(
         label=_("Toelichting"),
@@ -56,6 +69,7 @@ class ProposeForm(_DatedForm):
 
 
 class StepBackForm(_DatedForm):
+    id_prefix = "step_back"
     effective_on = forms.DateField(label=_("Ingangsdatum"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reden (terugval)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -68,7 +82,9 @@ class StepBackForm(_DatedForm):
         return reason
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_PageForm):
+    id_prefix = "decision"
+
     decision = forms.ChoiceField(
         label=_("Besluit"),
         choices=[("approve", _("Akkoord")), ("reject", _("Niet akkoord"))],
@@ -81,7 +97,9 @@ class DecisionForm(forms.Form):
     )
 
 
-class ExtraHoursForm(forms.Form):
+class ExtraHoursForm(_PageForm):
+    id_prefix = "extra"
+
     hours = forms.DecimalField(
         label=_("Extra uren"),
         max_digits=5,

@@ -181,6 +181,11 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
         finally:
             context.close()
             browser.close()
+            # The test's own queries between browser steps ran under Playwright's event loop,
+            # on a connection the test database teardown does not see: close it here.
+            from django.db import connections
+
+            connections.close_all()
 
 
 def browser_login(page, username: str, password: str = "secret-pass-123") -> None:  # type: ignore[no-untyped-def]

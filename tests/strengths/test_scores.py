@@ -50,7 +50,7 @@ def test_scoring_page_shows_dutch_anchors_and_current_values(moment, alice, alic
     for anchor in ("0 – niet zichtbaar", "1 – aanwezig, niet benut", "3 – duidelijk ingezet"):
         assert anchor in page
     assert '<option value="3" selected>3 – deels beheersbaar</option>' in page
-    assert page.count('class="card mb-3 domain-score"') == 7
+    assert page.count('class="card card-body mb-3 domain-score"') == 7
 
 
 @pytest.mark.parametrize(
