@@ -3,7 +3,7 @@
 The demo data (`seed_demo --families N`) is loaded into the throw-away benchmark database,
 topped up until the Zuidoost team has at least 100, then at least 1,000 active families (and
 ANALYZEd). The page is requested in-process with Django's test client as the team
-psychologist: one warm-up, then the median of 11 requests. Targets (issue 7): under 300 ms at
+psychologist: one warm-up, then the median of 11 requests. Targets: under 300 ms at
 1,000 active families and at most 1.5 × the time at 100; the query count is the same at both
 sizes.
 """

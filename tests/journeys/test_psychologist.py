@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from phases.models import PhaseEpisode, Transition, TransitionStatus
@@ -36,17 +36,15 @@ def test_psychologist_journey(browser_page, family, alice, psychologist, team):
     checks.check("team caseload")
     for name in ("Gezin Jansen", "Gezin Bakker"):
         assert page.get_by_role("row", name=name).count() == 1
-    # The dedicated caseload dashboard comes from another branch; visit it once it exists.
-    try:
-        dashboard = reverse("reports:caseload")
-    except NoReverseMatch:
-        dashboard = None  # not merged yet: the landing page above is the caseload for now
-    if dashboard is not None:
-        page.goto(dashboard)
-        assert page.get_by_text("Gezin Jansen").count() >= 1
-        checks.check("caseload dashboard")
+    # The caseload review: the family waiting for approval is flagged in its row.
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    page.get_by_role("heading", name="Caseload").first.wait_for()
+    row = page.get_by_role("row").filter(has_text="Gezin Jansen")
+    assert row.count() == 1
+    assert "Startfase" in row.inner_text()
+    checks.check("caseload review")
+    page.goto(reverse("cases:caseload"))
 
-    # Search the team's families, then open the one waiting for approval.
     page.get_by_role("link", name="Alle gezinnen").click()
     checks.check("family list")
     page.get_by_label("Zoeken").fill("Jansen")
