@@ -26,7 +26,7 @@ Report = Callable[[str, float, str, str], None]
 
 def _demo_plan():  # type: ignore[no-untyped-def]
     from cases import demo
-    from cases.models import Membership, Role
+    from cases.models import Family, Membership, Role
     from reports.demo import seed_plan
 
     made = demo.create_teams_and_users()
@@ -35,7 +35,11 @@ def _demo_plan():  # type: ignore[no-untyped-def]
         m.user for m in Membership.objects.filter(team=team, role=Role.COACH).select_related("user")
     ]
     rng = random.Random(6)  # noqa: S311
-    family = demo.create_families(team=team, coaches=coaches, count=1, start_number=900, rng=rng)[0]
+    # After the families already in the benchmark database, so case numbers stay unique.
+    start = Family.objects.filter(team=team).count() + 1
+    family = demo.create_families(team=team, coaches=coaches, count=1, start_number=start, rng=rng)[
+        0
+    ]
     return seed_plan(family, rng=rng, fixed_versions=1)
 
 
