@@ -29,6 +29,7 @@ install: $(VENV)/.installed
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py run_reminders
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "REDIS_URL is set: starting a Celery worker (with the beat schedule) beside the server"; \
 		trap 'kill 0' EXIT INT TERM; \

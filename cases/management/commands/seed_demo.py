@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from cases import demo
+from cases import demo, services
 from cases.models import Family, Membership, Role
 
 
@@ -70,6 +70,15 @@ class Command(BaseCommand):
                 count=12,
                 start_number=1,
                 rng=rng,
+            )
+            # One family per team with a safety flag (meldcode), raised by its coach.
+            flagged = families[3]
+            services.family_set_safety(
+                family=flagged,
+                by=flagged.coach,
+                flag=True,
+                note="Signalen van huiselijk geweld; afwegingskader meldcode doorlopen, "
+                "veiligheidsplan met moeder gemaakt.",
             )
             # Give the psychologist an involved role on a few families, as in practice.
             psych = Membership.objects.filter(team=team, role=Role.PSYCHOLOGIST).first()
