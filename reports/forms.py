@@ -30,6 +30,23 @@ class PlanPdfRequestForm(forms.Form):
         self.fields["plan"].queryset = family.plans.all()
 
 
+class PlanShareForm(PlanPdfRequestForm):
+    """The plan as PDF for an organisation outside the team: to whom, and is there consent?"""
+
+    organisation = forms.CharField(
+        label=_("Ontvanger (organisatie)"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld ‘Veilig Thuis’ of ‘Huisartsenpraktijk Zuidoost’."),
+    )
+    share_without_consent = forms.BooleanField(
+        label=_(
+            "Er is geen vastgelegde toestemming; ik deel het plan toch, omdat de wet dat "
+            "toestaat (bijvoorbeeld de meldcode) of de toestemming nog wordt vastgelegd."
+        ),
+        required=False,
+    )
+
+
 FLAG_CHOICES = [
     ("", _("Alle")),
     ("attention", _("Vraagt aandacht")),

@@ -43,6 +43,16 @@ class PlanPdf(models.Model):
     size = models.PositiveIntegerField(_("grootte (bytes)"), null=True, blank=True)
     error = models.TextField(_("foutmelding"), max_length=2000, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    # Set when the plan goes to someone outside the team (DOMAIN.md: sharing needs consent).
+    recipient = models.CharField(_("ontvanger buiten het team"), max_length=200, blank=True)
+    consent = models.ForeignKey(
+        "cases.Consent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("toestemming"),
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Family, FamilyPlan, Member
+from cases.models import Consent, Family, FamilyPlan, Member
 from reports import pdf
 from reports.models import (
     EXIT_ITEMS,
@@ -56,10 +56,26 @@ def _enqueue(export: PlanPdf) -> None:
 
 
 @transaction.atomic
-def plan_pdf_request(*, family: Family, plan: FamilyPlan, by: Any) -> PlanPdf:
-    """Record the request and render it in the background once the request is committed."""
+def plan_pdf_request(
+    *,
+    family: Family,
+    plan: FamilyPlan,
+    by: Any,
+    recipient: str = "",
+    consent: Consent | None = None,
+) -> PlanPdf:
+    """Record the request and render it in the background once the request is committed.
+
+    `recipient` names an organisation outside the team the plan is made for, with the
+    consent that covers it (None when the requester confirmed sharing without one).
+    """
     export = PlanPdf.objects.create(
-        family=family, plan=plan, plan_number=plan.number, requested_by=by
+        family=family,
+        plan=plan,
+        plan_number=plan.number,
+        requested_by=by,
+        recipient=recipient,
+        consent=consent,
     )
     _enqueue(export)
     return export

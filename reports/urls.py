@@ -15,6 +15,11 @@ urlpatterns = [
         name="plan_pdf_request",
     ),
     path(
+        "families/<int:family_id>/reports/plan-pdf/share/",
+        views.plan_pdf_share,
+        name="plan_pdf_share",
+    ),
+    path(
         "families/<int:family_id>/reports/plan-pdf/<int:export_id>/retry/",
         views.plan_pdf_retry,
         name="plan_pdf_retry",

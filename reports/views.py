@@ -42,6 +42,7 @@ from reports.forms import (
     CaseReviewForm,
     ExitForm,
     PlanPdfRequestForm,
+    PlanShareForm,
     SdmForm,
     YearForm,
 )
@@ -405,4 +406,52 @@ def exit_create(request: HttpRequest, family_id: int) -> HttpResponse:
             "title": _("Eindvragenlijst bij afsluiting"),
             "intro": _("1 is heel ontevreden of heel weinig, 5 heel tevreden of heel veel."),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The plan as PDF for someone outside the team: asks for the recipient and checks consent.
+
+    Without recorded consent for that organisation nothing is made until the requester
+    confirms why the plan may go anyway; the export then records that it had no consent.
+    """
+    from cases.records_services import consent_covering
+
+    recipient = request.POST.get("organisation", "").strip()[:100]
+    family = access_family(
+        request,
+        family_id,
+        write=request.method == "POST",
+        action=AccessAction.EXPORT if request.method == "POST" else AccessAction.READ,
+        obj=f"gezinsplan pdf aan {recipient}" if recipient else "gezinsplan delen",
+    )
+    if not family.access.can_write:
+        raise PermissionDenied
+    plan = family.plans.order_by("-number").first()
+    if plan is None:
+        messages.error(request, _("Er is nog geen gezinsplan om te delen."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    form = PlanShareForm(request.POST or None, family=family, initial={"plan": plan.pk})
+    consent = None
+    missing_consent = False
+    if request.method == "POST" and form.is_valid():
+        organisation = form.cleaned_data["organisation"].strip()
+        consent = consent_covering(family, organisation, timezone.localdate())
+        missing_consent = consent is None
+        if consent is not None or form.cleaned_data["share_without_consent"]:
+            chosen: FamilyPlan = form.cleaned_data["plan"]
+            services.plan_pdf_request(
+                family=family, plan=chosen, by=request.user, recipient=organisation, consent=consent
+            )
+            messages.success(
+                request,
+                _("De PDF van versie %(n)s voor %(org)s wordt gemaakt.")
+                % {"n": chosen.number, "org": organisation},
+            )
+            return redirect("cases:plan_detail", family_id=family.pk)
+    return render(
+        request,
+        "reports/plan_share.html",
+        {"family": family, "form": form, "plan": plan, "missing_consent": missing_consent},
     )

@@ -1,0 +1,109 @@
+"""The plan as PDF for someone outside the team: recipient asked, consent checked."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import AccessLog, Consent
+from reports.models import PlanPdf
+from tests.cases.plan_factories import PlanFactory
+from tests.factories import FamilyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def share_url(family):  # type: ignore[no-untyped-def]
+    return reverse("reports:plan_pdf_share", args=[family.pk])
+
+
+def consent_for(family, organisation, **fields):  # type: ignore[no-untyped-def]
+    return Consent.objects.create(
+        family=family,
+        given_by_member=family.members.first(),
+        organisation=organisation,
+        purpose="Afstemming over de schoolgang",
+        valid_from=fields.pop("valid_from", timezone.localdate() - datetime.timedelta(days=30)),
+        **fields,
+    )
+
+
+def test_share_page_asks_for_the_recipient(plan, alice_client):
+    response = alice_client.get(share_url(plan.family))
+    assert response.status_code == 200
+    assert "Ontvanger (organisatie)" in response.content.decode()
+
+
+def test_covered_by_consent_makes_the_pdf_for_the_recipient(
+    plan, alice_client, django_capture_on_commit_callbacks
+):
+    consent = consent_for(plan.family, "Veilig Thuis")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(
+            share_url(plan.family), {"plan": plan.pk, "organisation": " veilig thuis "}
+        )
+    assert response.status_code == 302
+    export = PlanPdf.objects.get()
+    assert export.recipient == "veilig thuis"
+    assert export.consent == consent
+    assert AccessLog.objects.filter(
+        action="export", object="gezinsplan pdf aan veilig thuis", outcome="allowed"
+    ).exists()
+
+
+def test_without_consent_warns_and_makes_nothing(plan, alice_client):
+    consent_for(
+        plan.family, "Veilig Thuis", valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    response = alice_client.post(
+        share_url(plan.family), {"plan": plan.pk, "organisation": "Veilig Thuis"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Er is geen geldige toestemming vastgelegd om te delen met Veilig Thuis" in body
+    assert not PlanPdf.objects.exists()
+
+
+def test_confirmed_without_consent_is_made_and_marked(plan, alice_client):
+    response = alice_client.post(
+        share_url(plan.family),
+        {"plan": plan.pk, "organisation": "Jeugdarts", "share_without_consent": "on"},
+    )
+    assert response.status_code == 302
+    export = PlanPdf.objects.get()
+    assert export.recipient == "Jeugdarts" and export.consent is None
+    page = alice_client.get(reverse("cases:plan_detail", args=[plan.family.pk]))
+    assert "zonder vastgelegde toestemming" in page.content.decode()
+
+
+def test_plan_of_another_family_is_refused(plan, alice_client, team):
+    other_plan = PlanFactory(family=FamilyFactory(team=team))
+    consent_for(plan.family, "Veilig Thuis")
+    response = alice_client.post(
+        share_url(plan.family), {"plan": other_plan.pk, "organisation": "Veilig Thuis"}
+    )
+    assert response.status_code == 200
+    assert not PlanPdf.objects.exists()
+
+
+def test_recipient_is_required(plan, alice_client):
+    response = alice_client.post(share_url(plan.family), {"plan": plan.pk, "organisation": ""})
+    assert response.status_code == 200
+    assert "Dit veld is verplicht" in response.content.decode()
+    assert not PlanPdf.objects.exists()
+
+
+def test_access_gate(plan, bob_client, charlie_client):
+    url = share_url(plan.family)
+    assert charlie_client.get(url).status_code == 404
+    assert charlie_client.post(url, {"organisation": "X"}).status_code == 404
+    assert bob_client.get(url).status_code == 403
+    assert bob_client.post(url, {"plan": plan.pk, "organisation": "X"}).status_code == 403
+    assert not PlanPdf.objects.exists()
+
+
+def test_wrong_method(plan, alice_client):
+    assert alice_client.put(share_url(plan.family)).status_code == 405
