@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import AccessAction, AccessOutcome, FamilyPlan, Role, Team
@@ -127,17 +127,17 @@ def plan_pdf_download(
 CASELOAD_PER_PAGE = 50
 # Columns of the caseload table: (sort key, heading); the keys are reports.caseload.SORT_KEYS.
 CASELOAD_COLUMNS = [
-    ("name", _l("Gezin")),
-    ("coach", _l("Coach")),
-    ("phase", _l("Fase")),
-    ("day", _l("Dag")),
-    ("hours", _l("Uren / budget")),
-    ("week", _l("Uren per week (4 wk)")),
-    ("contact", _l("Laatste contact")),
-    ("safety", _l("Veiligheid")),
-    ("trend", _l("Verloop ernst")),
-    ("reminders", _l("Open herinneringen")),
-    ("review", _l("Volgende bespreking")),
+    ("name", gettext_lazy("Gezin")),
+    ("coach", gettext_lazy("Coach")),
+    ("phase", gettext_lazy("Fase")),
+    ("day", gettext_lazy("Dag")),
+    ("hours", gettext_lazy("Uren / budget")),
+    ("week", gettext_lazy("Uren per week (4 wk)")),
+    ("contact", gettext_lazy("Laatste contact")),
+    ("safety", gettext_lazy("Veiligheid")),
+    ("trend", gettext_lazy("Verloop ernst")),
+    ("reminders", gettext_lazy("Open herinneringen")),
+    ("review", gettext_lazy("Volgende bespreking")),
 ]
 
 

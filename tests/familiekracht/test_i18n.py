@@ -193,6 +193,77 @@ def test_an_english_user_sees_english_everywhere(alice, alice_client, rich_famil
             assert text not in html, f"{name}: Dutch {text!r} still shown"
 
 
+def _assert_language(html: str, shown: list[str], hidden: list[str], page: str) -> None:
+    for text in shown:
+        assert text in html, f"{page}: {text!r} missing"
+    for text in hidden:
+        assert text not in html, f"{page}: Dutch {text!r} still shown"
+
+
+def test_an_english_psychologist_sees_the_caseload_in_english(
+    psychologist, psychologist_client, rich_family
+):
+    UserPreference.objects.create(user=psychologist, language="en")
+    response = psychologist_client.get(reverse("reports:caseload"))
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+    _assert_language(
+        response.content.decode(),
+        shown=[
+            "1 active family",
+            "Hours / budget",
+            "Hours per week (4 wks)",
+            "Severity trend",
+            "Open reminders",
+            "Next review",
+            "Workload per coach",
+            "Case review planned",
+        ],
+        hidden=[
+            "actief gezin",
+            "Uren / budget",
+            "Uren per week",
+            "Verloop ernst",
+            "Open herinneringen",
+            "Volgende bespreking",
+            "Belasting per coach",
+            "Casusbespreking gepland",
+        ],
+        page="caseload",
+    )
+
+
+def test_an_english_coordinator_sees_the_team_report_in_english(
+    coordinator, coordinator_client, rich_family
+):
+    UserPreference.objects.create(user=coordinator, language="en")
+    response = coordinator_client.get(reverse("reports:team_report"), {"year": 2025})
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+    _assert_language(
+        response.content.decode(),
+        shown=[
+            "Team report Amsterdam Zuidoost, 2025",
+            "Export (CSV)",
+            "Print version",
+            "Families per status and per phase (now)",
+            "Shared decision making (SDM-Q-9, 0–100)",
+            "Exit questionnaire (averages, 1–5)",
+            "No questionnaires yet.",
+        ],
+        hidden=[
+            "Teamrapport",
+            "Exporteren",
+            "Afdrukversie",
+            "Gezinnen per status",
+            "Samen beslissen",
+            "Eindvragenlijst",
+            "Nog geen vragenlijsten.",
+        ],
+        page="team report",
+    )
+
+
 def test_english_form_errors_and_messages(alice, alice_client, family):
     UserPreference.objects.create(user=alice, language="en")
     url = reverse("cases:contact_create", args=[family.pk])
