@@ -297,6 +297,18 @@ class Contact(models.Model):
         return [str(labels.get(code, code)) for code in self.domains]
 
 
+def last_contact_date() -> models.Subquery:
+    """Per family (OuterRef "pk"), the date of its latest contact: for annotating families."""
+    latest = (
+        Contact.objects.filter(family=models.OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(last=models.Max("date"))
+        .values("last")
+    )
+    return models.Subquery(latest, output_field=models.DateField())
+
+
 class ContactRevision(models.Model):
     """Every correction of a contact: who, when, before and after (records rules)."""
 

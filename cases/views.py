@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +27,7 @@ from cases.models import (
     Role,
     Team,
     UserPreference,
+    last_contact_date,
 )
 from cases.permissions import access_family, log_access
 
@@ -50,15 +51,8 @@ def _with_contact_figures(families):  # type: ignore[no-untyped-def]
         .annotate(total=Sum("minutes"))
         .values("total")
     )
-    last_contact = (
-        Contact.objects.filter(family=OuterRef("pk"))
-        .order_by()
-        .values("family")
-        .annotate(last=Max("date"))
-        .values("last")
-    )
     return families.select_related("coach", "team").annotate(
-        last_contact=Subquery(last_contact),
+        last_contact=last_contact_date(),
         minutes_this_month=Coalesce(Subquery(month_minutes), 0),
     )
 

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cases.models import Contact, Family, FamilyStatus, Membership, Role
+from cases.models import Family, FamilyStatus, Membership, Role, last_contact_date
 from phases.budget import WARNING_SHARE, episodes_with_hours, hours_from_minutes
 from phases.models import (
     PhaseEpisode,
@@ -100,13 +100,6 @@ def _phase_dues(today: datetime.date) -> list[Due]:
 def _no_contact_dues(today: datetime.date) -> list[Due]:
     """Active families whose last contact (or, without any, their start) is too long ago."""
     days = phase_setting("NO_CONTACT_DAYS")
-    last_contact = (
-        Contact.objects.filter(family=OuterRef("pk"))
-        .order_by()
-        .values("family")
-        .annotate(last=Max("date"))
-        .values("last")
-    )
     first_phase = (
         PhaseEpisode.objects.filter(family=OuterRef("pk"))
         .order_by()
@@ -118,7 +111,7 @@ def _no_contact_dues(today: datetime.date) -> list[Due]:
         Family.objects.filter(status=FamilyStatus.ACTIVE)
         .annotate(
             since=Coalesce(
-                Subquery(last_contact, output_field=DateField()),
+                last_contact_date(),
                 Subquery(first_phase, output_field=DateField()),
                 "referral_date",
                 output_field=DateField(),
