@@ -17,7 +17,8 @@
   function collect(form) {
     var data = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.type === "hidden" || el.type === "password" || el.type === "submit") return;
+      // The version field goes along, so a restored edit still meets the conflict check.
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "password" || el.type === "submit") return;
       if (el.type === "checkbox" || el.type === "radio") {
         if (el.checked) (data[el.name] = data[el.name] || []).push(el.value);
       } else {
@@ -36,7 +37,7 @@
 
   function restore(form, data) {
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || !(el.name in data) || el.type === "hidden" || el.type === "password") return;
+      if (!el.name || !(el.name in data) || el.name === "csrfmiddlewaretoken" || el.type === "password") return;
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = data[el.name].indexOf(el.value) !== -1;
       } else {
@@ -66,10 +67,20 @@
     } catch (e) {
       stored = null;
     }
-    // Restore only into a form without server-side errors or values of its own.
-    if (stored && !form.querySelector(".is-invalid") && isEmpty(form)) {
+    // A sent but unconfirmed draft comes back over what the server shows; one that was
+    // only typed comes back into an empty form. Never over a page with errors: those show
+    // the user's own input already (and a conflict page carries the newer version).
+    var pageHasErrors = form.querySelector(".is-invalid") || document.querySelector(".alert-danger");
+    if (stored && !pageHasErrors && (stored.pending || isEmpty(form))) {
       restore(form, stored.data);
       var note = form.querySelector("[data-draft-note]");
+      if (!note && document.body.getAttribute("data-draft-restored")) {
+        note = document.createElement("p");
+        note.className = "alert alert-info";
+        note.setAttribute("role", "status");
+        note.textContent = document.body.getAttribute("data-draft-restored");
+        form.insertBefore(note, form.firstChild);
+      }
       if (note) note.hidden = false;
     }
     form.addEventListener("input", function () {

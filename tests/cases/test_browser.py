@@ -92,3 +92,29 @@ def test_typed_contact_survives_an_expired_session(browser_page, family, alice):
     # Saved: a new contact form starts empty again.
     page.goto(f"/families/{family.pk}/contacts/new/")
     assert page.get_by_label("Korte notitie").input_value() == ""
+
+
+def test_edited_plan_survives_an_expired_session(browser_page, family, alice):
+    from django.contrib.sessions.models import Session
+
+    from cases.models import FamilyPlan
+    from tests.cases.plan_factories import PlanFactory
+
+    plan = PlanFactory(family=family, number=1, created_by=alice, central_question="Oude vraag")
+    page = browser_page
+    browser_login(page, "alice")
+    page.goto(f"/families/{family.pk}/plan/edit/")
+    page.get_by_label("Centrale vraag").fill("Hoe krijgen we weer rust in huis?")
+    Session.objects.all().delete()
+    page.get_by_role("button", name="Opslaan").click()
+
+    page.get_by_label("Gebruikersnaam").fill("alice")
+    page.get_by_label("Wachtwoord").fill("secret-pass-123")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Uw eerder getypte invoer is teruggezet").wait_for()
+    assert page.get_by_label("Centrale vraag").input_value() == "Hoe krijgen we weer rust in huis?"
+    assert FamilyPlan.objects.get(pk=plan.pk).central_question == "Oude vraag"
+    page.get_by_role("button", name="Opslaan").click()
+    page.locator(".alert-success").wait_for()
+    saved = FamilyPlan.objects.get(pk=plan.pk)
+    assert saved.central_question == "Hoe krijgen we weer rust in huis?"
