@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from cases.models import Contact, ContactKind, Family, FamilyStatus, Membership, Role
@@ -153,6 +154,7 @@ def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
                     )
                 )
     episodes = PhaseEpisode.objects.bulk_create(episodes, batch_size=5000)
+    _align_with_trajectory(families, episodes)
     Transition.objects.bulk_create(transitions, batch_size=5000)
     Contact.objects.bulk_create(contacts, batch_size=5000)
     ExtraHours.objects.bulk_create(
@@ -200,3 +202,36 @@ def _applied(
             _done(family, before.kind, after.kind, after.started_on, family.coach_id, approver, now)
         )
     return made
+
+
+def _align_with_trajectory(families: Sequence[Family], episodes: list[PhaseEpisode]) -> None:
+    """Make the core demo data agree with the phase history just made.
+
+    A family is referred a week before its first phase, has no contacts before that, and
+    a closed family none after it closed. A fixed number of queries, however many families.
+    """
+    first_start: dict[int, datetime.date] = {}
+    for episode in episodes:
+        known = first_start.get(episode.family_id)
+        if known is None or episode.started_on < known:
+            first_start[episode.family_id] = episode.started_on
+    referred = [f for f in families if f.pk in first_start]
+    for family in referred:
+        family.referral_date = first_start[family.pk] - datetime.timedelta(days=7)
+    Family.objects.bulk_update(referred, ["referral_date"], batch_size=1000)
+
+    ids = list(first_start)
+    Contact.objects.filter(family_id__in=ids).annotate(
+        first_start=Subquery(
+            PhaseEpisode.objects.filter(family=OuterRef("family"))
+            .order_by("started_on")
+            .values("started_on")[:1]
+        )
+    ).filter(date__lt=F("first_start")).delete()
+    Contact.objects.filter(family_id__in=ids, family__status=FamilyStatus.CLOSED).annotate(
+        closed_on=Subquery(
+            PhaseEpisode.objects.filter(family=OuterRef("family"), ended_on__isnull=False)
+            .order_by("-ended_on")
+            .values("ended_on")[:1]
+        )
+    ).filter(date__gt=F("closed_on")).delete()

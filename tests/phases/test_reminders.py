@@ -313,6 +313,24 @@ def test_demo_database_gets_reminders_once():
     assert any(not f.overdue for f in figures)
 
 
+def test_demo_history_agrees_with_referrals_and_contacts():
+    from django.db.models import Max, Min
+
+    from cases.models import Contact
+    from phases.models import PhaseEpisode
+
+    call_command("seed_demo", stdout=io.StringIO())
+    for family in Family.objects.filter(phase_episodes__isnull=False).distinct():
+        first = PhaseEpisode.objects.filter(family=family).aggregate(d=Min("started_on"))["d"]
+        assert family.referral_date == first - datetime.timedelta(days=7)
+        contacts = Contact.objects.filter(family=family).aggregate(lo=Min("date"), hi=Max("date"))
+        if contacts["lo"] is not None:
+            assert contacts["lo"] >= first, family
+        if family.status == FamilyStatus.CLOSED and contacts["hi"] is not None:
+            closed = PhaseEpisode.objects.filter(family=family).aggregate(d=Max("ended_on"))["d"]
+            assert contacts["hi"] <= closed, family
+
+
 def test_long_mail_is_cut_short(team, alice):
     alice.email = "alice@example.org"
     alice.save()
