@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, not_in_future
-from cases.models import Family, FamilyRole
+from cases.models import Family, FamilyRole, PlanGoal
 from network.models import (
     Agreement,
     AgreementWho,
@@ -94,6 +94,7 @@ class AgreementForm(forms.ModelForm):
             "frequency",
             "status",
             "meeting",
+            "goal",
         ]
         widgets = {
             "who_kind": forms.RadioSelect,
@@ -108,6 +109,14 @@ class AgreementForm(forms.ModelForm):
         self.fields["family_member"].queryset = family.members.all()
         self.fields["network_member"].queryset = family.network_members.all()
         self.fields["meeting"].queryset = family.network_meetings.all()
+        # Goals of the plan's latest version (a goal of another family is an invalid choice);
+        # an agreement already tied to a goal of an older version keeps it.
+        latest = family.plans.order_by("-number").first()
+        goals = PlanGoal.objects.filter(plan=latest) if latest else PlanGoal.objects.none()
+        if self.instance.goal_id:
+            goals = goals | PlanGoal.objects.filter(pk=self.instance.goal_id, plan__family=family)
+        self.fields["goal"].queryset = goals.order_by("pk")
+        self.fields["goal"].label_from_instance = lambda goal: goal.text[:80]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -233,10 +233,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
 
 
 class Agreement(models.Model):
-    """An afspraak: who does what, when or how often.
-
-    A link to a goal of the family plan is added by the plan app once that exists.
-    """
+    """An afspraak: who does what, when or how often; optionally for a goal of the plan."""
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="agreements")
     who_kind = models.CharField(_("wie"), max_length=16, choices=AgreementWho.choices)
@@ -272,6 +269,14 @@ class Agreement(models.Model):
         blank=True,
         related_name="agreements",
         verbose_name=_("gemaakt tijdens"),
+    )
+    goal = models.ForeignKey(
+        "cases.PlanGoal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("voor doel in het gezinsplan"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -50,7 +50,7 @@ def _agreements(family: Family) -> Any:
         .values("outcome")[:1]
     )
     return (
-        family.agreements.select_related("family_member", "network_member", "meeting")
+        family.agreements.select_related("family_member", "network_member", "meeting", "goal")
         .annotate(last_outcome=Subquery(last_outcome))
         .order_by("status", "due_date", "pk")
     )

@@ -179,3 +179,24 @@ def test_no_panel_without_network(family, rf, alice):
     request = rf.get("/")
     request.user = alice
     assert family_panel(request, family) == ""
+
+
+def test_agreement_serves_a_goal_of_the_latest_plan(family, alice, alice_client, team):
+    from tests.cases.plan_factories import GoalFactory, PlanFactory
+
+    old = PlanFactory(family=family, number=1, created_by=alice, status="fixed")
+    GoalFactory(plan=old, text="Oud doel")
+    latest = PlanFactory(family=family, number=2, created_by=alice)
+    goal = GoalFactory(plan=latest, text="Noah gaat elke dag naar school")
+    foreign = GoalFactory(plan=PlanFactory(family=FamilyFactory(team=team), created_by=alice))
+    url = reverse("network:agreement_create", args=[family.pk])
+    form_page = alice_client.get(url).content.decode()
+    assert "Noah gaat elke dag naar school" in form_page and "Oud doel" not in form_page
+
+    refused = alice_client.post(url, agreement_data(goal=foreign.pk))
+    assert refused.status_code == 200 and not Agreement.objects.exists()
+
+    assert alice_client.post(url, agreement_data(goal=goal.pk)).status_code == 302
+    assert Agreement.objects.get().goal == goal
+    page = alice_client.get(reverse("network:overview", args=[family.pk])).content.decode()
+    assert "Voor het doel: Noah gaat elke dag naar school" in page
