@@ -13,7 +13,6 @@ import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from cases.models import Contact, ContactKind, Family, FamilyStatus, Membership, Role
@@ -207,31 +206,41 @@ def _applied(
 def _align_with_trajectory(families: Sequence[Family], episodes: list[PhaseEpisode]) -> None:
     """Make the core demo data agree with the phase history just made.
 
-    A family is referred a week before its first phase, has no contacts before that, and
-    a closed family none after it closed. A fixed number of queries, however many families.
+    A family is referred a week before its first phase; its contacts fall within its
+    trajectory (a contact dated before the first phase, or after a closed family closed,
+    is moved inside it, so the coach's hours are kept).
     """
+    today = timezone.localdate()
     first_start: dict[int, datetime.date] = {}
+    closed_on: dict[int, datetime.date] = {}
     for episode in episodes:
         known = first_start.get(episode.family_id)
         if known is None or episode.started_on < known:
             first_start[episode.family_id] = episode.started_on
+        if episode.ended_on and episode.ended_on > closed_on.get(
+            episode.family_id, episode.ended_on
+        ):
+            closed_on[episode.family_id] = episode.ended_on
+        elif episode.ended_on:
+            closed_on.setdefault(episode.family_id, episode.ended_on)
     referred = [f for f in families if f.pk in first_start]
     for family in referred:
         family.referral_date = first_start[family.pk] - datetime.timedelta(days=7)
     Family.objects.bulk_update(referred, ["referral_date"], batch_size=1000)
 
-    ids = list(first_start)
-    Contact.objects.filter(family_id__in=ids).annotate(
-        first_start=Subquery(
-            PhaseEpisode.objects.filter(family=OuterRef("family"))
-            .order_by("started_on")
-            .values("started_on")[:1]
-        )
-    ).filter(date__lt=F("first_start")).delete()
-    Contact.objects.filter(family_id__in=ids, family__status=FamilyStatus.CLOSED).annotate(
-        closed_on=Subquery(
-            PhaseEpisode.objects.filter(family=OuterRef("family"), ended_on__isnull=False)
-            .order_by("-ended_on")
-            .values("ended_on")[:1]
-        )
-    ).filter(date__gt=F("closed_on")).delete()
+    closed = {f.pk for f in referred if f.status == FamilyStatus.CLOSED}
+    moved = []
+    for contact in Contact.objects.filter(family_id__in=list(first_start)).only(
+        "id", "family_id", "date"
+    ):
+        begin = first_start[contact.family_id]
+        end = closed_on[contact.family_id] if contact.family_id in closed else today
+        span = max((end - begin).days, 1)
+        if contact.date < begin:
+            contact.date = begin + datetime.timedelta(days=(begin - contact.date).days % span)
+        elif contact.date > end:
+            contact.date = end - datetime.timedelta(days=(contact.date - end).days % span)
+        else:
+            continue
+        moved.append(contact)
+    Contact.objects.bulk_update(moved, ["date"], batch_size=2000)

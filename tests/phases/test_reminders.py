@@ -314,6 +314,7 @@ def test_demo_database_gets_reminders_once():
 
 
 def test_demo_history_agrees_with_referrals_and_contacts():
+    # Contacts are moved inside the trajectory, not dropped: every coach keeps contacts.
     from django.db.models import Max, Min
 
     from cases.models import Contact
@@ -329,6 +330,7 @@ def test_demo_history_agrees_with_referrals_and_contacts():
         if family.status == FamilyStatus.CLOSED and contacts["hi"] is not None:
             closed = PhaseEpisode.objects.filter(family=family).aggregate(d=Max("ended_on"))["d"]
             assert contacts["hi"] <= closed, family
+    assert Contact.objects.filter(author__username="coach-zuidoost").count() > 20
 
 
 def test_long_mail_is_cut_short(team, alice):
