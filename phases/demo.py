@@ -206,9 +206,9 @@ def _applied(
 def _align_with_trajectory(families: Sequence[Family], episodes: list[PhaseEpisode]) -> None:
     """Make the core demo data agree with the phase history just made.
 
-    A family is referred a week before its first phase; its contacts fall within its
-    trajectory (a contact dated before the first phase, or after a closed family closed,
-    is moved inside it, so the coach's hours are kept).
+    A family is referred a week before its first phase, and its contacts fall within its
+    trajectory: those dated before it (or after a closed family closed) are moved inside
+    at about one a week, the rest are dropped. Batched queries, however many families.
     """
     today = timezone.localdate()
     first_start: dict[int, datetime.date] = {}
@@ -229,18 +229,26 @@ def _align_with_trajectory(families: Sequence[Family], episodes: list[PhaseEpiso
     Family.objects.bulk_update(referred, ["referral_date"], batch_size=1000)
 
     closed = {f.pk for f in referred if f.status == FamilyStatus.CLOSED}
-    moved = []
-    for contact in Contact.objects.filter(family_id__in=list(first_start)).only(
+    moved: list[Contact] = []
+    outside: list[int] = []
+    kept: dict[int, int] = {}
+    contacts = Contact.objects.filter(family_id__in=list(first_start)).only(
         "id", "family_id", "date"
-    ):
+    )
+    for contact in contacts.order_by("-date"):
         begin = first_start[contact.family_id]
         end = closed_on[contact.family_id] if contact.family_id in closed else today
         span = max((end - begin).days, 1)
-        if contact.date < begin:
-            contact.date = begin + datetime.timedelta(days=(begin - contact.date).days % span)
-        elif contact.date > end:
-            contact.date = end - datetime.timedelta(days=(contact.date - end).days % span)
-        else:
+        if begin <= contact.date <= end:
             continue
-        moved.append(contact)
+        # Moved inside the trajectory at about one contact a week; the rest goes.
+        if kept.get(contact.family_id, 0) < max(2, span // 7):
+            kept[contact.family_id] = kept.get(contact.family_id, 0) + 1
+            shift = abs((contact.date - (begin if contact.date < begin else end)).days)
+            contact.date = begin + datetime.timedelta(days=shift % span)
+            moved.append(contact)
+        else:
+            outside.append(contact.pk)
     Contact.objects.bulk_update(moved, ["date"], batch_size=2000)
+    for offset in range(0, len(outside), 2000):
+        Contact.objects.filter(pk__in=outside[offset : offset + 2000]).delete()

@@ -314,7 +314,7 @@ def test_demo_database_gets_reminders_once():
 
 
 def test_demo_history_agrees_with_referrals_and_contacts():
-    # Contacts are moved inside the trajectory, not dropped: every coach keeps contacts.
+    # Only contacts outside the trajectory go: every coach keeps contacts.
     from django.db.models import Max, Min
 
     from cases.models import Contact
