@@ -15,7 +15,14 @@ from cases.models import AccessAction, AccessLog, AccessOutcome
 
 
 def _path(request: HttpRequest | None) -> str:
-    return request.path[:300] if request is not None else ""
+    return _fit(request.path, "path") if request is not None else ""
+
+
+def _fit(text: object, field: str) -> str:
+    """`text` as it fits in AccessLog.<field>: without NUL (PostgreSQL refuses it), cut to
+    the column's length, so an attempted log-in can never fail on its own log row."""
+    max_length = AccessLog._meta.get_field(field).max_length  # type: ignore[union-attr]
+    return str(text).replace("\x00", "")[:max_length]
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -45,7 +52,7 @@ def on_login_failed(
 ) -> None:
     # `credentials` arrives with the password already masked by Django.
     AccessLog.objects.create(
-        username=str(credentials.get("username", ""))[:150],
+        username=_fit(credentials.get("username", ""), "username"),
         action=AccessAction.LOGIN_FAILED,
         outcome=AccessOutcome.DENIED,
         path=_path(request),
@@ -53,10 +60,10 @@ def on_login_failed(
 
 
 def on_locked_out(
-    sender: Any, request: HttpRequest | None, username: str | None, ip_address: str, **kwargs: Any
+    sender: Any, request: HttpRequest, username: str | None, ip_address: str, **kwargs: Any
 ) -> None:
     AccessLog.objects.create(
-        username=(username or "")[:150],
+        username=_fit(username or "", "username"),
         action=AccessAction.LOGIN_FAILED,
         outcome=AccessOutcome.DENIED,
         object="geblokkeerd na te veel mislukte pogingen",

@@ -252,6 +252,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Cut to a username's length before axes stores it (familiekracht.login).
+AXES_USERNAME_CALLABLE = "familiekracht.login.axes_username"
 # Behind a reverse proxy, set TRUSTED_PROXY_COUNT so the client address is read from
 # X-Forwarded-For; otherwise that header is ignored (a client could forge it to dodge
 # the lock-out).
