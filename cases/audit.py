@@ -12,6 +12,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.http import HttpRequest
 
 from cases.models import AccessAction, AccessLog, AccessOutcome
+from familiekracht.login import ADDRESS, USERNAME, lock_kind
 
 
 def _path(request: HttpRequest | None) -> str:
@@ -59,14 +60,23 @@ def on_login_failed(
     )
 
 
+# Which lock refused the log-in (familiekracht.login.lock_kind), in the row's `object`.
+LOCKED_OUT = {
+    USERNAME: "geblokkeerd: te veel mislukte pogingen met deze gebruikersnaam vanaf dit adres",
+    ADDRESS: "geblokkeerd: te veel mislukte pogingen vanaf dit adres",
+}
+
+
 def on_locked_out(
     sender: Any, request: HttpRequest, username: str | None, ip_address: str, **kwargs: Any
 ) -> None:
+    # axes sends this, always with the request, for the attempt that reaches a limit and for
+    # each refused attempt after it.
     AccessLog.objects.create(
         username=_fit(username or "", "username"),
         action=AccessAction.LOGIN_FAILED,
         outcome=AccessOutcome.DENIED,
-        object="geblokkeerd na te veel mislukte pogingen",
+        object=LOCKED_OUT[lock_kind(request, username)],
         path=_path(request),
     )
 

@@ -1,4 +1,4 @@
-"""Log-in input that must not break the page."""
+"""Lock-out by address (username spraying) and log-in input that must not break the page."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import audit
 from cases.models import AccessLog
+from familiekracht.login import ADDRESS, USERNAME
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,71 @@ def _spray(count: int, address: str = OFFICE, **extra: str) -> list[int]:
         _login(Client(), f"user{i}", "wrong-password", address, **extra).status_code
         for i in range(count)
     ]
+
+
+# --- Lock by address ------------------------------------------------------------------
+
+
+def test_spraying_usernames_from_one_address_locks_the_address(alice):
+    # The tenth failure from the address, over any usernames, locks it (default limit 10).
+    assert _spray(12) == [200] * 9 + [429] * 3
+    # The real user's right password from that address is refused with the lock-out page ...
+    client = Client()
+    response = _login(client, "alice", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert "Inloggen vanaf dit adres is 15 minuten geblokkeerd" in response.content.decode()
+    # ... and works from another address.
+    assert _login(Client(), "alice", PASSWORD, ELSEWHERE).status_code == 302
+
+
+def test_address_lock_and_username_lock_are_in_the_access_log(alice, bob):
+    _spray(10)
+    _login(Client(), "alice", PASSWORD)
+    locked = AccessLog.objects.filter(action="login_failed", outcome="denied").exclude(object="")
+    # The tenth spray attempt and alice's refused log-in, each with the attempted username.
+    assert list(locked.order_by("at", "pk").values_list("username", "object")) == [
+        ("user9", audit.LOCKED_OUT[ADDRESS]),
+        ("alice", audit.LOCKED_OUT[ADDRESS]),
+    ]
+    for _ in range(5):
+        _login(Client(), "bob", "wrong-password", ELSEWHERE)
+    assert locked.get(username="bob").object == audit.LOCKED_OUT[USERNAME]
+
+
+def test_one_persons_typos_do_not_lock_the_office(alice, bob):
+    for _ in range(5):
+        _login(Client(), "alice", "wrong-password")
+    response = _login(Client(), "alice", PASSWORD)
+    assert response.status_code == 429
+    assert "met deze gebruikersnaam vanaf dit adres" in response.content.decode()
+    # Five failures are below the address limit: a colleague at the same address logs in.
+    assert _login(Client(), "bob", PASSWORD).status_code == 302
+
+
+def test_a_successful_log_in_does_not_clear_the_address_count(alice):
+    _spray(9)
+    # One valid account must not reset the address's failures for other usernames.
+    assert _login(Client(), "alice", PASSWORD).status_code == 302
+    assert _spray(1) == [429]
+
+
+def test_address_limit_is_a_setting(alice, settings):
+    settings.LOCKOUT_ADDRESS_FAILURE_LIMIT = 3
+    assert _spray(3) == [200, 200, 429]
+    assert _login(Client(), "alice", PASSWORD).status_code == 429
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_address_lock(alice):
+    # Without TRUSTED_PROXY_COUNT the header is ignored: only REMOTE_ADDR counts.
+    statuses = [
+        _login(
+            Client(), f"user{i}", "wrong-password", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}"
+        ).status_code
+        for i in range(10)
+    ]
+    assert statuses[-1] == 429
+    assert _login(Client(), "alice", PASSWORD).status_code == 429
 
 
 # --- Overlong and NUL input -------------------------------------------------------------
