@@ -12,10 +12,18 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.http import HttpRequest
 
 from cases.models import AccessAction, AccessLog, AccessOutcome
+from familiekracht.login import ADDRESS, USERNAME, lock_kind
 
 
 def _path(request: HttpRequest | None) -> str:
-    return request.path[:300] if request is not None else ""
+    return _fit(request.path, "path") if request is not None else ""
+
+
+def _fit(text: object, field: str) -> str:
+    """`text` as it fits in AccessLog.<field>: without NUL (PostgreSQL refuses it), cut to
+    the column's length, so an attempted log-in can never fail on its own log row."""
+    max_length = AccessLog._meta.get_field(field).max_length  # type: ignore[union-attr]
+    return str(text).replace("\x00", "")[:max_length]
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -45,21 +53,30 @@ def on_login_failed(
 ) -> None:
     # `credentials` arrives with the password already masked by Django.
     AccessLog.objects.create(
-        username=str(credentials.get("username", ""))[:150],
+        username=_fit(credentials.get("username", ""), "username"),
         action=AccessAction.LOGIN_FAILED,
         outcome=AccessOutcome.DENIED,
         path=_path(request),
     )
 
 
+# Which lock refused the log-in (familiekracht.login.lock_kind), in the row's `object`.
+LOCKED_OUT = {
+    USERNAME: "geblokkeerd: te veel mislukte pogingen met deze gebruikersnaam vanaf dit adres",
+    ADDRESS: "geblokkeerd: te veel mislukte pogingen vanaf dit adres",
+}
+
+
 def on_locked_out(
-    sender: Any, request: HttpRequest | None, username: str | None, ip_address: str, **kwargs: Any
+    sender: Any, request: HttpRequest, username: str | None, ip_address: str, **kwargs: Any
 ) -> None:
+    # axes sends this, always with the request, for the attempt that reaches a limit and for
+    # each refused attempt after it.
     AccessLog.objects.create(
-        username=(username or "")[:150],
+        username=_fit(username or "", "username"),
         action=AccessAction.LOGIN_FAILED,
         outcome=AccessOutcome.DENIED,
-        object="geblokkeerd na te veel mislukte pogingen",
+        object=LOCKED_OUT[lock_kind(request, username)],
         path=_path(request),
     )
 

@@ -4,11 +4,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     ADULT_AGE,
+    CASE_NUMBER_TAKEN,
     CONTACT_MAX_MINUTES,
     CONTACT_MIN_MINUTES,
     Contact,
@@ -81,6 +84,17 @@ class FamilyForm(forms.ModelForm):
         self.fields["involved"].label_from_instance = _user_label
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def clean_case_number(self) -> str:
+        case_number: str = self.cleaned_data["case_number"]
+        # The same test as the database's constraint (family_case_number_unique_ci), so the
+        # sentence appears on the field instead of an error page or a form-wide message.
+        taken = Family.objects.alias(ci=Lower("case_number")).filter(ci=Lower(Value(case_number)))
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(CASE_NUMBER_TAKEN)
+        return case_number
 
     def clean_referral_date(self):  # type: ignore[no-untyped-def]
         return not_in_future(self.cleaned_data.get("referral_date"))

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -132,8 +133,12 @@ class FamilyQuerySet(models.QuerySet["Family"]):
         return self.filter(Q(coach=user) | Q(pk__in=involved) | Q(team__in=team_wide))
 
 
+CASE_NUMBER_TAKEN = _("Dit dossiernummer bestaat al.")
+
+
 class Family(models.Model):
-    case_number = models.CharField(_("dossiernummer"), max_length=32, unique=True)
+    # Unique regardless of case: see Meta.constraints.
+    case_number = models.CharField(_("dossiernummer"), max_length=32)
     display_name = models.CharField(_("naam gezin"), max_length=120)
     area = models.CharField(_("wijk"), max_length=120, blank=True)
     team = models.ForeignKey(
@@ -182,6 +187,15 @@ class Family(models.Model):
         verbose_name = _("gezin")
         verbose_name_plural = _("gezinnen")
         indexes = [models.Index(fields=["team", "status"])]
+        constraints = [
+            # "ZO-2026-001" and "zo-2026-001" are one file to the team, so one number.
+            # FamilyForm.clean_case_number gives the same sentence on the field.
+            models.UniqueConstraint(
+                Lower("case_number"),
+                name="family_case_number_unique_ci",
+                violation_error_message=CASE_NUMBER_TAKEN,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.case_number})"

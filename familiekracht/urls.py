@@ -6,10 +6,11 @@ from django.urls import include, path
 
 from familiekracht import auth_views as fk_auth_views
 from familiekracht import views
+from familiekracht.login import LoginForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",

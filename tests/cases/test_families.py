@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,6 +81,43 @@ def test_edit_family_and_concurrent_edit_conflict(family, alice, alice_client):
     assert "Bijlmer-Oost" in stale.content.decode()
     family.refresh_from_db()
     assert family.area == "Gaasperdam"
+
+
+DUPLICATE_CASE_NUMBER = "Dit dossiernummer bestaat al."
+
+
+def test_case_number_differing_only_in_case_is_refused(team, alice, coordinator_client):
+    url = reverse("cases:family_create")
+    first = coordinator_client.post(url, family_data(team, alice, case_number="ZO-2026-001"))
+    assert first.status_code == 302
+    response = coordinator_client.post(url, family_data(team, alice, case_number="zo-2026-001"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["case_number"] == [DUPLICATE_CASE_NUMBER]
+    assert list(Family.objects.values_list("case_number", flat=True)) == ["ZO-2026-001"]
+
+
+def test_edit_refuses_another_familys_case_number_in_other_case(family, alice, alice_client):
+    FamilyFactory(team=family.team, case_number="ZO-2026-001")
+    url = reverse("cases:family_edit", args=[family.pk])
+    data = family_data(family.team, alice, version=family.version)
+    response = alice_client.post(url, {**data, "case_number": "zo-2026-001"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["case_number"] == [DUPLICATE_CASE_NUMBER]
+    old_number = family.case_number
+    family.refresh_from_db()
+    assert family.case_number == old_number
+    # The family's own number in other case is no clash with itself.
+    response = alice_client.post(url, {**data, "case_number": old_number.lower()})
+    assert response.status_code == 302
+    family.refresh_from_db()
+    assert family.case_number == old_number.lower()
+
+
+def test_database_refuses_case_numbers_differing_only_in_case(team):
+    FamilyFactory(team=team, case_number="ZO-2026-001")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FamilyFactory(team=team, case_number="zo-2026-001")
+    assert Family.objects.count() == 1
 
 
 def test_safety_flag_records_who_and_when(family, alice, alice_client):
