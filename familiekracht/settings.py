@@ -244,19 +244,19 @@ NETWORK_STALE_WEEKS = env_int("NETWORK_STALE_WEEKS", 6)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Log-in protection (ASVS 2.2), django-axes tuned in familiekracht.login: 5 failed attempts
+# Log-in protection (ASVS 2.2), django-axes tuned in cases.login: 5 failed attempts
 # per username + address lock that combination out for 15 minutes; 10 from one address,
 # over any usernames, lock the address (username spraying). The address limit is higher so
 # one office behind a NAT is not locked by one person's typos. Each failure and lock-out is
 # also in cases.AccessLog.
 LOCKOUT_USERNAME_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 LOCKOUT_ADDRESS_FAILURE_LIMIT = env_int("LOCKOUT_ADDRESS_FAILURE_LIMIT", 10)
-AXES_FAILURE_LIMIT = "familiekracht.login.failure_limit"  # picks one of the two above
+AXES_FAILURE_LIMIT = "cases.login.failure_limit"  # picks one of the two above
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "familiekracht.login.LockoutHandler"
-AXES_USERNAME_CALLABLE = "familiekracht.login.axes_username"
-AXES_LOCKOUT_CALLABLE = "familiekracht.login.locked_out"
+AXES_HANDLER = "cases.login.LockoutHandler"
+AXES_USERNAME_CALLABLE = "cases.login.axes_username"
+AXES_LOCKOUT_CALLABLE = "cases.login.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind a reverse proxy, set TRUSTED_PROXY_COUNT so the client address is read from

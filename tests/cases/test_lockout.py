@@ -9,8 +9,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import audit
+from cases.login import ADDRESS, USERNAME
 from cases.models import AccessLog
-from familiekracht.login import ADDRESS, USERNAME
 
 pytestmark = pytest.mark.django_db
 
