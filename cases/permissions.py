@@ -6,6 +6,7 @@ may read and who may change a family, and writes the NEN 7513 access-log record.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -119,4 +120,44 @@ def team_role(user, team_id: int) -> str | None:  # type: ignore[no-untyped-def]
         return None
     return (
         Membership.objects.filter(user=user, team_id=team_id).values_list("role", flat=True).first()
+    )
+
+
+def log_families_shown(
+    request: HttpRequest,
+    families: Iterable[tuple[int, int]],
+    *,
+    action: str,
+    obj: str,
+) -> None:
+    """Log one row per family a list or search page showed by name (NEN 7513).
+
+    `families` holds a (family id, team id) pair per family on the page; a family shown
+    twice gets one row. `obj` is a fixed label naming the page ("lijst: mijn gezinnen",
+    "zoekresultaat"), never the search term or other user text. The family's own access-log
+    page and CSV then answer "who saw this family's name". One query for the user's roles
+    and one insert, whatever the number of families, so list pages keep a fixed query count.
+    """
+    user = request.user
+    shown = list(dict.fromkeys(families))
+    if not shown or not user.is_authenticated:
+        return
+    roles = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
+    username = user.get_username()
+    path = request.path[:300]
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user=user,
+                username=username,
+                # Empty only when the user has left the family's team (an old reminder).
+                role=roles.get(team_id, ""),
+                family_id_ref=family_id,
+                action=action,
+                object=obj[:200],
+                outcome=AccessOutcome.ALLOWED,
+                path=path,
+            )
+            for family_id, team_id in shown
+        ]
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import records_services as services
 from cases.models import AccessAction, DestructionRecord, Family, Role, Team
-from cases.permissions import access_family, log_access
+from cases.permissions import access_family, log_families_shown
 from cases.records_forms import ConsentForm, DestroyForm, ShareForm, StatementForm
 
 
@@ -169,14 +169,13 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
     if not teams:
         raise PermissionDenied
     families = services.families_due_for_destruction(teams)
-    if families:
-        log_access(
-            request,
-            family_id=None,
-            action=AccessAction.SEARCH,
-            outcome="allowed",
-            obj=f"vernietigingslijst ({len(families)} dossiers)",
-        )
+    # Every family the list names is in its own access log (NEN 7513).
+    log_families_shown(
+        request,
+        [(f.pk, f.team_id) for f in families],
+        action=AccessAction.READ,
+        obj="lijst: te vernietigen dossiers",
+    )
     return render(
         request,
         "cases/records_destruction_list.html",

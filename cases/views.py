@@ -29,7 +29,7 @@ from cases.models import (
     UserPreference,
     last_contact_date,
 )
-from cases.permissions import access_family, log_access
+from cases.permissions import access_family, log_access, log_families_shown, team_role
 
 CONTACTS_PER_PAGE = 20
 FAMILIES_PER_PAGE = 50
@@ -59,16 +59,38 @@ def _with_contact_figures(families):  # type: ignore[no-untyped-def]
 
 def caseload(request: HttpRequest) -> HttpResponse:
     """The landing page: the user's own families, or the team's for psychologist and coordinator."""
-    families = _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
-        "-safety_flag", "display_name"
+    families = list(
+        _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
+            "-safety_flag", "display_name"
+        )
+    )
+    # Every family whose name the page shows is in its access log (NEN 7513).
+    log_families_shown(
+        request,
+        [(f.pk, f.team_id) for f in families],
+        action=AccessAction.READ,
+        obj="lijst: mijn gezinnen",
     )
     # The heading's "team" wording comes from the navigation's membership data (is_team_wide).
     return render(request, "cases/caseload.html", {"families": families})
 
 
+@require_http_methods(["GET", "POST"])
 def family_list(request: HttpRequest) -> HttpResponse:
-    form = FamilyFilterForm(request.GET or None)
+    """The families of the user's teams; the search is a POST, filters and paging a GET.
+
+    The search term is free text about clients, so it travels in the POST body only and the
+    results are rendered in the POST response: no URL, browser history or server log holds
+    it. A ?q= on a GET (an old bookmark) is ignored and searches nothing.
+    """
+    if request.method == "POST":
+        params = request.POST
+    else:
+        params = request.GET.copy()
+        params.pop("q", None)
+    form = FamilyFilterForm(params or None)
     families = _with_contact_figures(Family.objects.visible_to(request.user))
+    query = ""
     if form.is_valid():
         if query := form.cleaned_data["q"]:
             families = families.filter(
@@ -76,23 +98,30 @@ def family_list(request: HttpRequest) -> HttpResponse:
                 | Q(case_number__icontains=query)
                 | Q(area__icontains=query)
             )
-            # A search over client records is itself logged (NEN 7513).
-            log_access(
-                request,
-                family_id=None,
-                action=AccessAction.SEARCH,
-                outcome=AccessOutcome.ALLOWED,
-                obj=f"zoekterm ({len(query)} tekens)",
-            )
         if status := form.cleaned_data["status"]:
             families = families.filter(status=status)
     page = Paginator(families.order_by("display_name"), FAMILIES_PER_PAGE).get_page(
-        request.GET.get("page")
+        params.get("page")
+    )
+    page.object_list = list(page.object_list)
+    # A search over client records is logged as such (NEN 7513): one row per family shown,
+    # never the term itself.
+    log_families_shown(
+        request,
+        [(f.pk, f.team_id) for f in page.object_list],
+        action=AccessAction.SEARCH if query else AccessAction.READ,
+        obj="zoekresultaat" if query else "lijst: alle gezinnen",
     )
     return render(
         request,
         "cases/family_list.html",
-        {"form": form, "page": page, "can_create": bool(_intake_teams(request.user))},
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "status": form.cleaned_data["status"] if form.is_valid() else "",
+            "can_create": bool(_intake_teams(request.user)),
+        },
     )
 
 
@@ -115,6 +144,7 @@ def family_create(request: HttpRequest) -> HttpResponse:
             family_id=family.pk,
             action=AccessAction.CREATE,
             outcome=AccessOutcome.ALLOWED,
+            role=team_role(request.user, family.team_id) or "",
             obj="gezin",
         )
         messages.success(request, _("Gezin aangemeld."))

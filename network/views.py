@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import AccessAction, Family, Membership
-from cases.permissions import access_family
+from cases.permissions import access_family, log_families_shown
 from network import services
 from network.ecomap import map_members, network_map_svg
 from network.forms import (
@@ -377,4 +377,11 @@ def krachtgezin_list(request: HttpRequest) -> HttpResponse:
         )
         for k in krachtgezinnen
     ]
+    # The page names the family each Krachtgezin supports: that family's access log has it.
+    log_families_shown(
+        request,
+        [(k.supported_family_id, k.supported_family.team_id) for k in krachtgezinnen],
+        action=AccessAction.READ,
+        obj="lijst: krachtgezinnen",
+    )
     return render(request, "network/krachtgezin_list.html", {"rows": rows})

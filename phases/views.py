@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import AccessAction, Family, FamilyStatus, Membership, Role, Team
-from cases.permissions import access_family, team_role
+from cases.permissions import access_family, log_families_shown, team_role
 from phases import services
 from phases.budget import episodes_with_hours, hours_from_minutes, phase_figures_for
 from phases.charts import range_bar_svg
@@ -370,6 +370,14 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         .order_by("read_at", "-due_on", "-id")
     )
     page = Paginator(reminders, REMINDERS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # Each reminder names its family: that family's access log has it (NEN 7513).
+    log_families_shown(
+        request,
+        [(r.family_id, r.family.team_id) for r in page.object_list],
+        action=AccessAction.READ,
+        obj="lijst: herinneringen",
+    )
     return render(request, "phases/reminder_list.html", {"page": page})
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import AccessAction, AccessOutcome, FamilyPlan, Role, Team
-from cases.permissions import access_family, log_access
+from cases.permissions import access_family, log_access, log_families_shown
 from reports import services
 from reports.caseload import (
     COLUMNS,
@@ -164,15 +164,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {"coach": None, "phase": "", "flag": ""}
     if form.is_valid():
         filters = {k: form.cleaned_data[k] for k in filters}
-    if any(filters.values()):
-        # Filtering the team's families is a search over client records (NEN 7513).
-        log_access(
-            request,
-            family_id=None,
-            action=AccessAction.SEARCH,
-            outcome=AccessOutcome.ALLOWED,
-            obj="caseload filter",
-        )
     with without_jit():
         families = filter_queryset(caseload_queryset(team, today=today), **filters)
         requested = request.GET.get("sort", "")
@@ -190,6 +181,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
             page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
             page.object_list = rows_from(page.object_list, names=names, today=today)
             fill_page(page.object_list, today=today)
+    # Every family whose name the page shows is in its access log (NEN 7513); filtering the
+    # team's families is a search over client records.
+    log_families_shown(
+        request,
+        [(row.family_id, team.pk) for row in page.object_list],
+        action=AccessAction.SEARCH if any(filters.values()) else AccessAction.READ,
+        obj="zoekresultaat: caseload van het team"
+        if any(filters.values())
+        else "lijst: caseload van het team",
+    )
     base = {"team": team.pk if len(teams) > 1 else None, **filters}
     columns = [
         (

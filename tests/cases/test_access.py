@@ -116,6 +116,9 @@ def test_visible_to_lists_only_own_team(family, charlie_client, bob_client):
 
 
 def test_search_is_logged(family, bob_client):
-    response = bob_client.get(reverse("cases:family_list"), {"q": "Jansen"})
+    # The search is a POST (the term stays out of URLs); each family found gets a row.
+    response = bob_client.post(reverse("cases:family_list"), {"q": "Jansen"})
     assert b"Gezin Jansen" in response.content
-    assert AccessLog.objects.filter(action="search", username="bob").exists()
+    assert AccessLog.objects.filter(
+        action="search", username="bob", family_id_ref=family.pk, role="coach"
+    ).exists()

@@ -161,6 +161,10 @@ def test_family_search_with_odd_input_is_no_error(family, bob_client):
         response = bob_client.get(reverse("cases:family_list"), {"q": q, "page": "abc"})
         assert response.status_code == 200
         assert SCRIPT not in response.content.decode()
+        # The search itself is a POST; the term is shown back escaped, never as markup.
+        response = bob_client.post(reverse("cases:family_list"), {"q": q, "page": "abc"})
+        assert response.status_code == 200
+        assert SCRIPT not in response.content.decode()
 
 
 def test_script_in_text_fields_is_shown_as_text(family, alice, alice_client, coordinator_client):
