@@ -801,3 +801,32 @@ class DestructionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_ref[:12]} {self.carried_out_at:%Y-%m-%d}"
+
+
+# --- Stored files ---
+# Every file kept for a family (plan PDFs now; exports and documents later) is written
+# through cases.storage, which registers it here, so destruction can find every one of them
+# whatever app wrote it and wherever the storage keeps it.
+
+
+class StoredFileKind(models.TextChoices):
+    PLAN_PDF = "plan_pdf", _("Gezinsplan als PDF")
+    EXPORT = "export", _("Export")
+    DOCUMENT = "document", _("Document")
+
+
+class StoredFile(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="stored_files")
+    # The name in the default storage (relative, e.g. "plans/12/34.pdf"), not a local path,
+    # so another storage backend (an S3 bucket) works the same way.
+    name = models.CharField(_("bestandsnaam"), max_length=300, unique=True)
+    kind = models.CharField(_("soort"), max_length=16, choices=StoredFileKind.choices)
+    created_at = models.DateTimeField(_("opgeslagen op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["family", "name"]
+        verbose_name = _("opgeslagen bestand")
+        verbose_name_plural = _("opgeslagen bestanden")
+
+    def __str__(self) -> str:
+        return self.name

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import storage
 from cases.models import (
     AccessLog,
     ClientStatement,
@@ -236,9 +237,11 @@ def case_pseudonym(case_number: str) -> str:
 
 
 def family_media_paths(family: Family, records: list[models.Model]) -> list[Path]:
-    """Files held for the family: its folder under MEDIA_ROOT and every FileField."""
+    """Files and folders held for the family outside the register (cases.storage): the
+    folders files were written to before it (MEDIA_ROOT/families/<id>, MEDIA_ROOT/plans/<id>)
+    and every FileField."""
     root = Path(settings.MEDIA_ROOT)
-    paths = [root / "families" / str(family.pk)]
+    paths = [root / "families" / str(family.pk), root / "plans" / str(family.pk)]
     for obj in records:
         for field in obj._meta.concrete_fields:
             if isinstance(field, models.FileField):
@@ -259,6 +262,12 @@ def _remove_paths(paths: list[Path]) -> None:
             shutil.rmtree(resolved, ignore_errors=True)
         elif resolved.exists():
             resolved.unlink()
+        storage.prune_empty_folders(resolved)
+
+
+def _remove_files(names: list[str], paths: list[Path]) -> None:
+    storage.stored_files_delete(names)
+    _remove_paths(paths)
 
 
 @transaction.atomic
@@ -271,12 +280,17 @@ def family_destroy(
     requested_on: datetime.date,
 ) -> DestructionRecord:
     """Destroy the family's file: its personal data (the family and everything that
-    cascades from it) and its files. A register entry without personal data remains.
+    cascades from it) and its files, every one in the register of stored files
+    (cases.storage) plus the older folders. A register entry without personal data remains.
 
     Raises django.db.models.ProtectedError when another app protects a record; then
     nothing is removed.
     """
+    # The lock cases.storage.family_file_save takes too: no file of the family can be
+    # written (and missed) while it is destroyed.
+    family = Family.objects.select_for_update().get(pk=family.pk)
     records = family_records(family)
+    names = storage.family_file_names(family)
     paths = family_media_paths(family, records)
     record = DestructionRecord.objects.create(
         case_ref=case_pseudonym(family.case_number),
@@ -289,7 +303,7 @@ def family_destroy(
     )
     family.delete()
     # Files go only once the database change is certain.
-    transaction.on_commit(lambda: _remove_paths(paths))
+    transaction.on_commit(lambda: _remove_files(names, paths))
     return record
 
 

@@ -140,7 +140,7 @@ class SdmResponse(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="sdm_responses")
     member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("ingevuld door")
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("ingevuld door")
     )
     moment = models.CharField(_("moment"), max_length=16, choices=QuestionnaireMoment.choices)
     date = models.DateField(_("datum"))
@@ -196,7 +196,7 @@ class ExitQuestionnaire(models.Model):
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="exit_responses")
     member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("ingevuld door")
+        Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("ingevuld door")
     )
     date = models.DateField(_("datum"))
     coach = models.ForeignKey(

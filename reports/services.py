@@ -5,17 +5,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Consent, Family, FamilyPlan, Member
+from cases.models import Consent, Family, FamilyPlan, Member, StoredFileKind
+from cases.storage import family_file_save
 from reports import pdf
 from reports.models import (
     EXIT_ITEMS,
@@ -39,14 +36,12 @@ def recent_exports(family: Family) -> list[PlanPdf]:
     return list(family.plan_pdfs.select_related("requested_by", "family")[:RECENT_EXPORTS])
 
 
-def export_dir() -> Path:
-    # Private: MEDIA_ROOT has no URL route; files leave only through the access gate.
-    return Path(settings.MEDIA_ROOT) / "plans"
+def export_name(export: PlanPdf) -> str:
+    """The export's name in the storage; fixed per export, so a second run makes no new file.
 
-
-def export_path(export: PlanPdf) -> Path:
-    """Where an export's file lives; fixed per export, so a second run makes no new file."""
-    return export_dir() / str(export.family_id) / f"{export.pk}.pdf"
+    Private: the storage has no URL route; files leave only through the access gate.
+    """
+    return f"plans/{export.family_id}/{export.pk}.pdf"
 
 
 def _enqueue(export: PlanPdf) -> None:
@@ -93,18 +88,6 @@ def plan_pdf_retry(*, export: PlanPdf) -> PlanPdf:
     return export
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
     """Render one export. Safe to run twice: a finished export is left alone, and the
     file path is fixed per export, so a repeated run replaces the file instead of adding one.
@@ -132,10 +115,10 @@ def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
         "family__team", "family__coach", "safety_set_by", "agreed_by", "reviewed_by"
     ).get(pk=export.plan_id)
     data = pdf.render_plan_pdf(plan)
-    path = export_path(export)
-    _write_atomically(path, data)
-
-    export.file_path = str(path.relative_to(Path(settings.MEDIA_ROOT)))
+    # Through the family's register of stored files, so destruction removes it too.
+    export.file_path = family_file_save(
+        family=export.family, name=export_name(export), content=data, kind=StoredFileKind.PLAN_PDF
+    )
     export.checksum_sha256 = hashlib.sha256(data).hexdigest()
     export.size = len(data)
     export.state = ExportState.DONE

@@ -3,13 +3,12 @@ and a family's case reviews and questionnaires."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -107,12 +106,16 @@ def plan_pdf_download(
     )
     if filename != export.filename:
         raise Http404("No such file.")
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-    path = (media_root / export.file_path).resolve()
-    if not path.is_relative_to(media_root / "plans") or not path.is_file():
+    # Only the export's own file, whatever the row says; read through the storage, the
+    # same one cases.storage wrote it to.
+    if export.file_path != services.export_name(export):
         raise Http404("No such file.")
+    try:
+        handle = default_storage.open(export.file_path, "rb")
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
     response = FileResponse(
-        path.open("rb"),
+        handle,
         as_attachment=True,
         filename=export.filename,
         content_type="application/pdf",

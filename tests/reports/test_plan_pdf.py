@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from cases.models import AccessAction, AccessLog, AccessOutcome
+from cases.models import AccessAction, AccessLog, AccessOutcome, StoredFile
 from reports import pdf, services
 from reports.models import ExportState, PlanPdf
 from reports.tasks import render_plan_pdf
@@ -34,6 +36,10 @@ def request_pdf(client, family, plan, capture):  # type: ignore[no-untyped-def]
 
 def download_url(export: PlanPdf) -> str:
     return reverse("reports:plan_pdf_download", args=[export.family_id, export.pk, export.filename])
+
+
+def files_on_disk() -> list[Path]:
+    return sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
 
 
 def read(response) -> bytes:  # type: ignore[no-untyped-def]
@@ -182,8 +188,10 @@ def test_button_renders_and_stores_the_pdf(
     assert export.state == ExportState.DONE
     assert export.requested_by == coordinator
     assert export.plan_number == plan.number
-    path = Path(services.export_dir()) / str(family.pk) / f"{export.pk}.pdf"
-    data = path.read_bytes()
+    assert export.file_path == f"plans/{family.pk}/{export.pk}.pdf"
+    # Written through the family's register of stored files (cases.storage).
+    assert StoredFile.objects.get(name=export.file_path).family == family
+    data = (Path(settings.MEDIA_ROOT) / export.file_path).read_bytes()
     assert export.checksum_sha256 == hashlib.sha256(data).hexdigest()
     assert export.size == len(data)
     body = response.content.decode()
@@ -213,8 +221,8 @@ def test_task_is_idempotent(family, plan, alice, django_capture_on_commit_callba
     export.refresh_from_db()
     assert export.attempts == 1
     assert export.checksum_sha256 == first_checksum and export.finished_at == first_finished
-    files = list(services.export_dir().rglob("*"))
-    assert [f for f in files if f.is_file()] == [services.export_path(export)]
+    assert files_on_disk() == [Path(settings.MEDIA_ROOT) / services.export_name(export)]
+    assert StoredFile.objects.count() == 1
 
 
 def test_redelivered_running_task_makes_one_file(family, plan, alice):
@@ -226,7 +234,8 @@ def test_redelivered_running_task_makes_one_file(family, plan, alice):
     render_plan_pdf.delay(export.pk)
     export.refresh_from_db()
     assert export.state == ExportState.DONE
-    assert len([f for f in services.export_dir().rglob("*") if f.is_file()]) == 1
+    assert len(files_on_disk()) == 1
+    assert StoredFile.objects.get().name == export.file_path
 
 
 def test_task_declares_reliability_options():
@@ -255,7 +264,8 @@ def test_failure_in_process_shows_mislukt_and_retry_works(
     assert "schijf vol" in export.error
     body = response.content.decode()
     assert "Mislukt" in body and "Opnieuw proberen" in body
-    assert not services.export_path(export).exists()
+    assert not files_on_disk()
+    assert not StoredFile.objects.exists()
 
     monkeypatch.undo()
     retry = reverse("reports:plan_pdf_retry", args=[family.pk, export.pk])
@@ -377,3 +387,14 @@ def test_media_is_not_served_publicly(export, alice_client, settings):
     assert not settings.MEDIA_URL or settings.MEDIA_URL in ("/", "")
     response = alice_client.get("/media/" + export.file_path)
     assert response.status_code == 404
+
+
+def test_download_serves_only_the_exports_own_file_from_the_storage(export, alice_client):
+    # A row pointing elsewhere (another file, a path out of the storage) serves nothing.
+    for elsewhere in ("plans/0/1.pdf", "../../etc/passwd", "families/1/brief.pdf"):
+        PlanPdf.objects.filter(pk=export.pk).update(file_path=elsewhere)
+        assert alice_client.get(download_url(export)).status_code == 404
+    # The export's own name, but the file is gone from the storage: 404, not an error.
+    PlanPdf.objects.filter(pk=export.pk).update(file_path=services.export_name(export))
+    default_storage.delete(services.export_name(export))
+    assert alice_client.get(download_url(export)).status_code == 404

@@ -9,6 +9,7 @@ import time
 import pypdf
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.files.storage import default_storage
 
 import reports.tasks  # noqa: F401 - registers the task with the app before the worker starts
 from familiekracht.celery import app
@@ -36,6 +37,7 @@ def test_real_worker_renders_one_plan(family, plan, alice):
             time.sleep(0.2)
     export = PlanPdf.objects.get(pk=export.pk)
     assert export.state == ExportState.DONE, (export.state, export.error)
-    data = services.export_path(export).read_bytes()
+    with default_storage.open(services.export_name(export)) as handle:
+        data = handle.read()
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert "Gezinsplan" in text and "Gezin Jansen" in text
