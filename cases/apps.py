@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self) -> None:
-        from cases import audit
+        from cases import audit, checks
 
         audit.connect()
+        checks.register_checks()

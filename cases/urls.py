@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases import plan_views, records_views, views
+from cases import account_views, plan_views, records_views, views
 
 app_name = "cases"
 
@@ -102,5 +102,17 @@ urlpatterns = [
         "records/destruction-register/",
         records_views.destruction_register,
         name="destruction_register",
+    ),
+    # Team members' log-in: enrolment codes and two-factor reset (cases/account_views.py).
+    path("team/accounts/", account_views.account_list, name="account_list"),
+    path(
+        "team/accounts/<int:user_id>/enrolment-code/",
+        account_views.enrolment_code_create,
+        name="account_enrolment_code",
+    ),
+    path(
+        "team/accounts/<int:user_id>/two-factor-reset/",
+        account_views.two_factor_reset,
+        name="account_two_factor_reset",
     ),
 ]

@@ -281,6 +281,13 @@ OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
 OTP_DEMO_EXEMPT = env_bool("OTP_DEMO_EXEMPT", DEBUG)
 OTP_TOTP_ISSUER = "FamilieKracht"
 
+# Two-factor enrolment (cases/account_services.py): a first enrolment under OTP_REQUIRED needs
+# a one-time code from the coordinator, valid this many hours and voided after this many
+# wrong tries; each enrolment gives this many single-use recovery codes.
+ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72)
+ENROLMENT_CODE_MAX_ATTEMPTS = env_int("ENROLMENT_CODE_MAX_ATTEMPTS", 5)
+RECOVERY_CODE_COUNT = env_int("RECOVERY_CODE_COUNT", 10)
+
 # Content Security Policy (django-csp 4): no inline or third-party scripts. Inline styles
 # stay allowed because server-side SVG charts carry style attributes; scripts do not.
 CONTENT_SECURITY_POLICY = {

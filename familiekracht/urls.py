@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("login/verify/", fk_auth_views.otp_verify, name="otp_verify"),
     path("account/two-factor/", fk_auth_views.otp_setup, name="otp_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        fk_auth_views.otp_recovery_codes,
+        name="otp_recovery_codes",
+    ),
     path("admin/", admin.site.urls),
     # Each app's family pages hang under /families/<id>/<app>/..., behind one gate
     # (cases.permissions.access_family); team-wide pages sit under /<app>/...

@@ -8,6 +8,7 @@ import secrets
 import subprocess
 import sys
 import time
+from base64 import b32decode
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,9 @@ def _reset_throttle(device: TOTPDevice) -> None:
 
 
 def test_two_factor_enrolment_and_verification(alice, settings):
+    from cases.account_services import enrolment_code_issue
+    from familiekracht.auth_views import PENDING_SESSION_KEY
+
     settings.OTP_REQUIRED = True
     settings.OTP_DEMO_EXEMPT = False
     client = Client()
@@ -156,25 +160,41 @@ def test_two_factor_enrolment_and_verification(alice, settings):
     page = client.get(reverse("otp_setup"))
     assert page.status_code == 200
     assert b"<svg" in page.content
-    device = TOTPDevice.objects.get(user=alice)
-    assert not device.confirmed
+    # Nothing usable exists before the code is confirmed (the secret waits in the session).
+    assert not TOTPDevice.objects.filter(user=alice).exists()
     secret = re.search(rb'font-monospace fs-5" translate="no">([A-Z2-7 ]+)<', page.content)
     assert secret is not None
     assert len(secret.group(1).replace(b" ", b"")) >= 32
+    key = b32decode(secret.group(1).replace(b" ", b""))
+    # In production a first enrolment also needs the coordinator's enrolment code.
+    enrolment_code = enrolment_code_issue(user=alice, by=None)
 
-    response = client.post(reverse("otp_setup"), {"token": "000000"})
+    response = client.post(
+        reverse("otp_setup"), {"token": "000000", "enrolment_code": enrolment_code}
+    )
     assert response.status_code == 200
     assert "klopt niet" in response.content.decode()
-    response = client.post(reverse("otp_setup"), {"token": "abcdef"})
+    response = client.post(
+        reverse("otp_setup"), {"token": "abcdef", "enrolment_code": enrolment_code}
+    )
     assert "6 cijfers" in response.content.decode()
-    device.refresh_from_db()
-    assert not device.confirmed
-    assert device.throttling_failure_count == 1  # wrong codes slow further tries down
-    _reset_throttle(device)
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+    # Wrong codes slow further tries down: even the right code waits.
+    assert client.session[PENDING_SESSION_KEY]["failures"] == 1
+    response = client.post(
+        reverse("otp_setup"), {"token": _key_token(key), "enrolment_code": enrolment_code}
+    )
+    assert "Te veel verkeerde codes" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+    _reset_pending_throttle(client)
 
-    response = client.post(reverse("otp_setup"), {"token": _token(device)})
-    assert response.status_code == 302
-    device.refresh_from_db()
+    response = client.post(
+        reverse("otp_setup"), {"token": _key_token(key), "enrolment_code": enrolment_code}
+    )
+    # Enrolled: the page shows the recovery codes once.
+    assert response.status_code == 200
+    assert "Herstelcodes" in response.content.decode()
+    device = TOTPDevice.objects.get(user=alice)
     assert device.confirmed
     assert client.get(reverse("cases:caseload")).status_code == 200
 
@@ -193,6 +213,19 @@ def test_two_factor_enrolment_and_verification(alice, settings):
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:family_list")
     assert later.get(reverse("cases:family_list")).status_code == 200
+
+
+def _key_token(key: bytes) -> str:
+    return f"{totp(key):06d}"
+
+
+def _reset_pending_throttle(client: Client) -> None:
+    # Instead of waiting out the delay after a wrong code during enrolment.
+    from familiekracht.auth_views import PENDING_SESSION_KEY
+
+    session = client.session
+    session[PENDING_SESSION_KEY] = {**session[PENDING_SESSION_KEY], "failed_at": 0.0}
+    session.save()
 
 
 def test_verify_refuses_an_outside_next_url(alice, settings):
