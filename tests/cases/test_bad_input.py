@@ -203,3 +203,58 @@ def test_every_text_field_has_a_maximum_length():
         if isinstance(field, models.CharField | models.TextField) and not field.max_length
     ]
     assert not unbounded, unbounded
+
+
+# --- Every integer input has bounds that fit the database ---------------------------------
+
+BIGINT_MAX = 9_223_372_036_854_775_807
+APPS = ("cases", "phases", "network", "strengths", "reports")
+
+
+def _form_classes():  # type: ignore[no-untyped-def]
+    """Every Form and ModelForm defined in a forms module of our apps (found, not listed)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+
+    found = []
+    for app in APPS:
+        package = importlib.import_module(app)
+        for info in pkgutil.iter_modules(package.__path__):
+            if not info.name.endswith("forms"):
+                continue
+            module = importlib.import_module(f"{app}.{info.name}")
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                    found.append(cls)
+    return found
+
+
+FORM_CLASSES = _form_classes()
+
+
+def test_the_form_walk_finds_the_forms():
+    names = {cls.__name__ for cls in FORM_CLASSES}
+    assert {"ContactForm", "EventForm", "KrachtgezinForm", "DefinitionForm", "YearForm"} <= names
+
+
+@pytest.mark.parametrize(
+    "form_class", FORM_CLASSES, ids=lambda cls: f"{cls.__module__}.{cls.__name__}"
+)
+def test_every_integer_field_is_bounded(form_class):
+    from django import forms
+
+    # The class's fields: declared ones and those a ModelForm makes from its model.
+    unbounded = [
+        name
+        for name, field in form_class.base_fields.items()
+        if isinstance(field, forms.IntegerField)  # DecimalField is one too
+        and not (
+            field.max_value is not None
+            and field.min_value is not None
+            and -BIGINT_MAX - 1 <= field.min_value <= field.max_value <= BIGINT_MAX
+        )
+    ]
+    assert not unbounded, unbounded
