@@ -20,6 +20,15 @@ from cases.models import (
     Membership,
 )
 
+# Family ids are BigAutoField keys, and AccessLog.family_id_ref is a BigIntegerField: an id
+# from a URL outside 1..BIGINT_MAX names no family and cannot be stored in the log.
+BIGINT_MAX = 9_223_372_036_854_775_807
+OUT_OF_RANGE_LABEL = "gezin-id buiten bereik"
+
+
+def family_id_in_range(family_id: int) -> bool:
+    return 1 <= family_id <= BIGINT_MAX
+
 
 @dataclass(frozen=True)
 class FamilyAccess:
@@ -36,7 +45,15 @@ def log_access(
     role: str = "",
     obj: str = "",
 ) -> None:
+    """Write one access-log row.
+
+    `obj` is a fixed label with ids only (e.g. "contact 12"), never text a user typed: the
+    log outlives the family's file (destruction keeps it) and is shown to the family.
+    """
     user = request.user if request.user.is_authenticated else None
+    if family_id is not None and not family_id_in_range(family_id):
+        # Logged as the attempt it is, without the id the column cannot hold.
+        family_id, obj = None, OUT_OF_RANGE_LABEL
     AccessLog.objects.create(
         user=user,
         username=user.get_username() if user else "",
@@ -77,10 +94,14 @@ def access_family(
     Outsiders (another team, or no such family) get 404 so they cannot learn that a
     family exists; a team member without write access who tries to change gets 403.
     `action` defaults to read, or change when `write` is set; `obj` names the part
-    of the record (e.g. "contact 12") for the log.
+    of the record (e.g. "contact 12") for the log: a fixed label with ids, never typed text.
     """
     action = action or (AccessAction.CHANGE if write else AccessAction.READ)
-    family = Family.objects.select_related("team", "coach").filter(pk=family_id).first()
+    family = (
+        Family.objects.select_related("team", "coach").filter(pk=family_id).first()
+        if family_id_in_range(family_id)
+        else None
+    )
     access = family_access_for(request.user, family) if family is not None else None
     if family is None or access is None:
         log_access(

@@ -301,7 +301,8 @@ def _coordinator_team(request: HttpRequest) -> Team:
     """The team whose definitions are edited: ?team=<id>, or the user's first coordinator team."""
     raw = request.GET.get("team") or request.POST.get("team")
     if raw:
-        if not raw.isdigit():
+        # isdecimal, not isdigit: int() refuses digits such as "²".
+        if not raw.isdecimal():
             raise Http404
         team_id = int(raw)
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases.models import Contact, Family, Member
+from cases.models import AccessLog, Contact, Family, Member
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +258,121 @@ def test_every_integer_field_is_bounded(form_class):
         )
     ]
     assert not unbounded, unbounded
+
+
+# --- Ids in URLs beyond what the database holds: 404, and the attempt is logged -----------
+
+URL_APPS = ("cases", "phases", "network", "strengths", "reports")
+OUT_OF_RANGE = (0, BIGINT_MAX + 1, 10**30)
+STR_ARGUMENTS = {"perspective": "joint", "filename": "gezinsplan.pdf"}
+
+
+def _url_patterns():  # type: ignore[no-untyped-def]
+    """name -> URL pattern, for every URL of our apps that takes an id."""
+    from django.urls import URLResolver, get_resolver
+
+    found = {}
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace in URL_APPS:
+            for pattern in entry.url_patterns:
+                if _ids(pattern.pattern):
+                    found[f"{entry.namespace}:{pattern.name}"] = pattern.pattern
+    return found
+
+
+def _ids(pattern) -> set[str]:  # type: ignore[no-untyped-def]
+    return {k for k, c in pattern.converters.items() if c.regex == "[0-9]+"}
+
+
+def _url(name: str, **ids: int) -> str:
+    """The URL `name` with the given ids, 1 for any other id and a harmless word for text."""
+    pattern = URL_PATTERNS[name]
+    kwargs = {
+        k: ids.get(k, 1) if k in _ids(pattern) else STR_ARGUMENTS[k] for k in pattern.converters
+    }
+    return reverse(name, kwargs=kwargs)
+
+
+URL_PATTERNS = _url_patterns()
+FAMILY_URLS = [name for name, pattern in URL_PATTERNS.items() if "family_id" in _ids(pattern)]
+OTHER_ID_URLS = [name for name, pattern in URL_PATTERNS.items() if _ids(pattern) - {"family_id"}]
+
+
+def test_the_url_walk_finds_the_family_pages():
+    assert {"cases:family_detail", "cases:contact_edit", "reports:plan_pdf_share"} <= set(
+        FAMILY_URLS
+    )
+    assert len(FAMILY_URLS) > 40
+
+
+def test_family_id_out_of_range_is_404_and_logged_as_denied(alice_client):
+    response = alice_client.get("/families/9223372036854775808/")
+    assert response.status_code == 404
+    row = AccessLog.objects.get(action="read")
+    assert (row.outcome, row.family_id_ref, row.object) == (
+        "denied",
+        None,
+        "gezin-id buiten bereik",
+    )
+    response = alice_client.get("/families/0/")
+    assert response.status_code == 404
+    assert (
+        AccessLog.objects.filter(
+            outcome="denied", family_id_ref=None, object="gezin-id buiten bereik"
+        ).count()
+        == 2
+    )
+
+
+@pytest.mark.parametrize("name", FAMILY_URLS)
+def test_every_family_page_with_an_id_out_of_range_is_404(name, coordinator_client):
+    for value in OUT_OF_RANGE:
+        for method in ("get", "post"):
+            url = _url(name, family_id=value)
+            before = AccessLog.objects.count()
+            response = getattr(coordinator_client, method)(url)
+            assert response.status_code in (404, 405), (url, method, response.status_code)
+            if response.status_code == 404:
+                row = AccessLog.objects.order_by("-pk").first()
+                assert AccessLog.objects.count() == before + 1, (url, method)
+                assert (row.outcome, row.family_id_ref) == ("denied", None), (url, method)
+
+
+@pytest.mark.parametrize("name", OTHER_ID_URLS)
+def test_every_other_id_out_of_range_is_404(name, family, coordinator_client):
+    ids = _ids(URL_PATTERNS[name]) - {"family_id"}
+    for value in OUT_OF_RANGE:
+        for method in ("get", "post"):
+            url = _url(name, family_id=family.pk, **dict.fromkeys(ids, value))
+            response = getattr(coordinator_client, method)(url)
+            assert response.status_code in (404, 405), (url, method, response.status_code)
+
+
+def test_ids_out_of_range_in_form_choices_are_a_form_error(family, alice_client):
+    response = alice_client.post(
+        reverse("cases:contact_create", args=[family.pk]),
+        contact_data(members_present=[str(10**20)]),
+    )
+    assert response.status_code == 200
+    assert "Selecteer een geldige keuze" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        ("strengths:analysis_create", "member"),
+        ("network:agreement_create", "meeting"),
+    ],
+)
+@pytest.mark.parametrize("value", [str(10**30), "\u00b2", "0"])
+def test_ids_in_query_strings_are_no_error(family, alice_client, query, value):
+    name, parameter = query
+    response = alice_client.get(reverse(name, args=[family.pk]), {parameter: value})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", [str(10**30), "\u00b2"])
+def test_team_in_the_phase_definitions_query_is_no_error(coordinator_client, value):
+    response = coordinator_client.get(reverse("phases:definitions"), {"team": value})
+    assert response.status_code in (403, 404)
