@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+NUL_MESSAGE = "De invoer bevat een ongeldig teken (NUL). Verwijder het en probeer het opnieuw."
 
 
 def contact_data(**overrides):  # type: ignore[no-untyped-def]
@@ -157,10 +158,14 @@ def test_safety_note_too_long_is_refused(family, alice_client):
 
 
 def test_family_search_with_odd_input_is_no_error(family, bob_client):
-    for q in ("x" * 500, "%' OR 1=1 --", SCRIPT, "\x00"):
+    for q in ("x" * 500, "%' OR 1=1 --", SCRIPT):
         response = bob_client.get(reverse("cases:family_list"), {"q": q, "page": "abc"})
         assert response.status_code == 200
         assert SCRIPT not in response.content.decode()
+    # A NUL byte is refused with a message (familiekracht.middleware.RefuseNulMiddleware).
+    response = bob_client.get(reverse("cases:family_list"), {"q": "\x00", "page": "abc"})
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.content.decode()
 
 
 def test_script_in_text_fields_is_shown_as_text(family, alice, alice_client, coordinator_client):
@@ -376,3 +381,63 @@ def test_ids_in_query_strings_are_no_error(family, alice_client, query, value):
 def test_team_in_the_phase_definitions_query_is_no_error(coordinator_client, value):
     response = coordinator_client.get(reverse("phases:definitions"), {"team": value})
     assert response.status_code in (403, 404)
+
+
+# --- NUL bytes are refused everywhere, before any view or log runs -------------------------
+
+
+def test_nul_in_a_query_string_is_400_with_a_dutch_message(family, alice_client):
+    before = AccessLog.objects.count()
+    response = alice_client.get(reverse("cases:family_detail", args=[family.pk]), {"page": "\x00"})
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert AccessLog.objects.count() == before
+
+
+def test_nul_in_a_posted_form_is_400_and_saves_nothing(family, alice_client):
+    response = alice_client.post(
+        reverse("cases:contact_create", args=[family.pk]), contact_data(note="eerst\x00dan")
+    )
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.content.decode()
+    assert not Contact.objects.exists()
+    assert not AccessLog.objects.exclude(action="login").exists()
+
+
+def test_nul_in_a_field_name_or_the_path_is_400(family, alice_client):
+    response = alice_client.post(
+        reverse("cases:contact_create", args=[family.pk]), {"no\x00te": "x"}
+    )
+    assert response.status_code == 400
+    response = alice_client.get(f"/families/{family.pk}/reports/plan-pdf/1/a%00.pdf")
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.content.decode()
+    assert not AccessLog.objects.exclude(action="login").exists()
+
+
+def test_nul_in_json_or_other_bodies_is_400(family, alice_client):
+    url = reverse("cases:contact_create", args=[family.pk])
+    for body, content_type in (
+        ('{"note": "a\\u0000b"}', "application/json"),
+        ("a\x00b", "text/plain"),
+    ):
+        response = alice_client.post(url, body, content_type=content_type)
+        assert response.status_code == 400, content_type
+        assert NUL_MESSAGE in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_nul_at_log_in_is_400_before_anything_is_logged(client):
+    response = client.post(reverse("login"), {"username": "ali\x00ce", "password": "x"})
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.content.decode()
+    assert not AccessLog.objects.exists()
+
+
+def test_nul_in_a_cookie_is_400(client):
+    # Cookie values are unquoted as Python's http.cookies does: "\\000" becomes NUL.
+    response = client.get(reverse("login"), HTTP_COOKIE='sessionid="\\000abcdefghijkl"')
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.content.decode()
+    assert response.cookies["sessionid"].value == ""  # the bad cookie is removed

@@ -178,3 +178,15 @@ def test_real_share_logs_the_export_by_id_and_keeps_the_recipient_with_the_famil
     assert row.object == f"gezinsplan-PDF {export.pk} gedeeld buiten het team"
     assert not AccessLog.objects.filter(object__icontains="veilig thuis").exists()
     assert "Veilig Thuis" not in access_log_csv(coordinator_client, plan.family)
+
+
+def test_nul_byte_in_the_share_form_is_refused_before_anything_is_logged(plan, alice_client):
+    before = AccessLog.objects.count()
+    response = alice_client.post(
+        share_url(plan.family),
+        {"plan": plan.pk, "organisation": "Veilig\x00Thuis", "share_without_consent": "on"},
+    )
+    assert response.status_code == 400
+    assert "De invoer bevat een ongeldig teken (NUL)." in response.content.decode()
+    assert not PlanPdf.objects.exists()
+    assert AccessLog.objects.count() == before
