@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from cases.models import (
     TEAM_WIDE_ROLES,
@@ -62,8 +63,17 @@ def log_access(
         action=action,
         object=obj[:200],
         outcome=outcome,
-        path=request.path[:300],
+        path=_logged_path(request),
     )
+
+
+def _logged_path(request: HttpRequest) -> str:
+    """The page, with any text from the URL (e.g. a PDF's file name) left out: ids only."""
+    match = request.resolver_match
+    if match is None or all(isinstance(value, int) for value in match.kwargs.values()):
+        return request.path[:300]
+    kwargs = {k: v if isinstance(v, int) else "-" for k, v in match.kwargs.items()}
+    return reverse(match.view_name, args=match.args, kwargs=kwargs)[:300]
 
 
 def family_access_for(user, family: Family) -> FamilyAccess | None:  # type: ignore[no-untyped-def]

@@ -190,3 +190,44 @@ def test_nul_byte_in_the_share_form_is_refused_before_anything_is_logged(plan, a
     assert "De invoer bevat een ongeldig teken (NUL)." in response.content.decode()
     assert not PlanPdf.objects.exists()
     assert AccessLog.objects.count() == before
+
+
+def test_text_typed_into_a_pdf_url_is_not_kept_in_the_log(plan, charlie_client, alice_client):
+    family = plan.family
+    for client in (charlie_client, alice_client):
+        url = f"/families/{family.pk}/reports/plan-pdf/1/Veilig%20Thuis%20afschrift.pdf"
+        assert client.get(url).status_code == 404
+    rows = AccessLog.objects.filter(family_id_ref=family.pk)
+    assert rows.count() == 2
+    assert not rows.filter(path__icontains="veilig").exists()
+    assert set(rows.values_list("path", flat=True)) == {
+        f"/families/{family.pk}/reports/plan-pdf/1/-"
+    }
+
+
+def test_the_shared_plan_leaves_nothing_typed_behind_after_destruction(
+    plan, alice_client, coordinator_client, django_capture_on_commit_callbacks
+):
+    from cases.models import DestructionRecord
+
+    family = plan.family
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(
+            share_url(family),
+            {"plan": plan.pk, "organisation": TYPED, "share_without_consent": "on"},
+        )
+    assert PlanPdf.objects.filter(recipient=TYPED).exists()
+    response = coordinator_client.post(
+        reverse("cases:family_destroy", args=[family.pk]),
+        {
+            "reason": "client_request",
+            "requested_by": "parent",
+            "requested_on": timezone.localdate().isoformat(),
+            "confirm_case_number": family.case_number,
+        },
+    )
+    assert response.status_code == 302
+    assert not PlanPdf.objects.exists()
+    kept = [str(v) for row in AccessLog.objects.values() for v in row.values()]
+    kept += [str(v) for row in DestructionRecord.objects.values() for v in row.values()]
+    assert not any("veilig thuis" in value.lower() for value in kept)
