@@ -21,14 +21,15 @@ from cases.models import (
     Membership,
 )
 
-# Family ids are BigAutoField keys, and AccessLog.family_id_ref is a BigIntegerField: an id
-# from a URL outside 1..BIGINT_MAX names no family and cannot be stored in the log.
+# Keys are BigAutoField ids, and AccessLog.family_id_ref is a BigIntegerField: an id from a
+# URL outside 1..BIGINT_MAX names no record and cannot be stored in the log.
 BIGINT_MAX = 9_223_372_036_854_775_807
 OUT_OF_RANGE_LABEL = "gezin-id buiten bereik"
 
 
-def family_id_in_range(family_id: int) -> bool:
-    return 1 <= family_id <= BIGINT_MAX
+def id_in_range(value: int) -> bool:
+    """Whether `value` can be a database id (SQLite cannot even compare a larger one)."""
+    return 1 <= value <= BIGINT_MAX
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def log_access(
     log outlives the family's file (destruction keeps it) and is shown to the family.
     """
     user = request.user if request.user.is_authenticated else None
-    if family_id is not None and not family_id_in_range(family_id):
+    if family_id is not None and not id_in_range(family_id):
         # Logged as the attempt it is, without the id the column cannot hold.
         family_id, obj = None, OUT_OF_RANGE_LABEL
     AccessLog.objects.create(
@@ -109,7 +110,7 @@ def access_family(
     action = action or (AccessAction.CHANGE if write else AccessAction.READ)
     family = (
         Family.objects.select_related("team", "coach").filter(pk=family_id).first()
-        if family_id_in_range(family_id)
+        if id_in_range(family_id)
         else None
     )
     access = family_access_for(request.user, family) if family is not None else None

