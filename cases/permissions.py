@@ -74,7 +74,7 @@ def _logged_path(request: HttpRequest) -> str:
     if match is None or all(isinstance(value, int) for value in match.kwargs.values()):
         return request.path[:300]
     kwargs = {k: v if isinstance(v, int) else "-" for k, v in match.kwargs.items()}
-    return reverse(match.view_name, args=match.args, kwargs=kwargs)[:300]
+    return reverse(match.view_name, kwargs=kwargs)[:300]
 
 
 def family_access_for(user, family: Family) -> FamilyAccess | None:  # type: ignore[no-untyped-def]
