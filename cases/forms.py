@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,8 +42,39 @@ def not_in_future(value):  # type: ignore[no-untyped-def]
     return value
 
 
+# Every number a form accepts has bounds that fit its column, so out-of-range input is a
+# form error, never an OverflowError or a database error (tests/cases/test_bad_input.py
+# walks every form and checks this).
+VERSION_MAX = 2_147_483_647  # the version counters are PositiveIntegerField columns
+
+
+def version_field(*, required: bool = False) -> forms.IntegerField:
+    """The hidden version a form started from (optimistic locking)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput, required=required, min_value=0, max_value=VERSION_MAX
+    )
+
+
+def bounded_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:  # type: ignore[type-arg]
+    """A ModelForm's `Meta.formfield_callback`: a number input gets its model field's bounds.
+
+    The model field's MinValueValidator/MaxValueValidator (for integers Django adds the
+    column's range to these) become the form field's min_value/max_value: the browser
+    shows them, and the form refuses a number outside them before anything else runs.
+    """
+    if isinstance(db_field, models.IntegerField | models.DecimalField) and not db_field.choices:
+        validators = db_field.validators
+        lows = [v.limit_value for v in validators if isinstance(v, MinValueValidator)]
+        highs = [v.limit_value for v in validators if isinstance(v, MaxValueValidator)]
+        if lows:
+            kwargs.setdefault("min_value", max(lows))
+        if highs:
+            kwargs.setdefault("max_value", min(highs))
+    return db_field.formfield(**kwargs)
+
+
 class FamilyForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     class Meta:
         model = Family
@@ -168,7 +201,7 @@ class MemberForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     """The contact log: few fields, fast to fill in on a tablet."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     # Network members present (network.NetworkMember.contacts); feeds "last contact".
     network_members_present = forms.ModelMultipleChoiceField(
         label=_("Aanwezige netwerkleden"),

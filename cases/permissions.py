@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from cases.models import (
     TEAM_WIDE_ROLES,
@@ -20,6 +21,16 @@ from cases.models import (
     Family,
     Membership,
 )
+
+# Keys are BigAutoField ids, and AccessLog.family_id_ref is a BigIntegerField: an id from a
+# URL outside 1..BIGINT_MAX names no record and cannot be stored in the log.
+BIGINT_MAX = 9_223_372_036_854_775_807
+OUT_OF_RANGE_LABEL = "gezin-id buiten bereik"
+
+
+def id_in_range(value: int) -> bool:
+    """Whether `value` can be a database id (SQLite cannot even compare a larger one)."""
+    return 1 <= value <= BIGINT_MAX
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,15 @@ def log_access(
     role: str = "",
     obj: str = "",
 ) -> None:
+    """Write one access-log row.
+
+    `obj` is a fixed label with ids only (e.g. "contact 12"), never text a user typed: the
+    log outlives the family's file (destruction keeps it) and is shown to the family.
+    """
     user = request.user if request.user.is_authenticated else None
+    if family_id is not None and not id_in_range(family_id):
+        # Logged as the attempt it is, without the id the column cannot hold.
+        family_id, obj = None, OUT_OF_RANGE_LABEL
     AccessLog.objects.create(
         user=user,
         username=user.get_username() if user else "",
@@ -46,8 +65,17 @@ def log_access(
         action=action,
         object=obj[:200],
         outcome=outcome,
-        path=request.path[:300],
+        path=_logged_path(request),
     )
+
+
+def _logged_path(request: HttpRequest) -> str:
+    """The page, with any text from the URL (e.g. a PDF's file name) left out: ids only."""
+    match = request.resolver_match
+    if match is None or all(isinstance(value, int) for value in match.kwargs.values()):
+        return request.path[:300]
+    kwargs = {k: v if isinstance(v, int) else "-" for k, v in match.kwargs.items()}
+    return reverse(match.view_name, kwargs=kwargs)[:300]
 
 
 def family_access_for(user, family: Family) -> FamilyAccess | None:  # type: ignore[no-untyped-def]
@@ -78,10 +106,14 @@ def access_family(
     Outsiders (another team, or no such family) get 404 so they cannot learn that a
     family exists; a team member without write access who tries to change gets 403.
     `action` defaults to read, or change when `write` is set; `obj` names the part
-    of the record (e.g. "contact 12") for the log.
+    of the record (e.g. "contact 12") for the log: a fixed label with ids, never typed text.
     """
     action = action or (AccessAction.CHANGE if write else AccessAction.READ)
-    family = Family.objects.select_related("team", "coach").filter(pk=family_id).first()
+    family = (
+        Family.objects.select_related("team", "coach").filter(pk=family_id).first()
+        if id_in_range(family_id)
+        else None
+    )
     access = family_access_for(request.user, family) if family is not None else None
     if family is None or access is None:
         log_access(

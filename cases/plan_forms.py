@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, not_in_future
+from cases.forms import DateInput, bounded_formfield, not_in_future, version_field
 from cases.models import ActionSource, Family, FamilyPlan, PlanAction, PlanGoal
 
 EVALUATION_SLOTS = 4
@@ -16,7 +16,7 @@ EVALUATION_SLOTS = 4
 class PlanForm(forms.ModelForm):
     """The plan's own sections in one form: question, worries, safety, fallback, dates."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     class Meta:
         model = FamilyPlan
@@ -80,11 +80,12 @@ class PlanForm(forms.ModelForm):
 
 
 class GoalForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     class Meta:
         model = PlanGoal
         fields = ["domain", "owner", "text", "criterion", "status", "progress"]
+        formfield_callback = bounded_formfield
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
@@ -109,7 +110,7 @@ class GoalForm(forms.ModelForm):
 
 
 class ActionForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     class Meta:
         model = PlanAction
@@ -156,4 +157,4 @@ class ActionForm(forms.ModelForm):
 class VersionForm(forms.Form):
     """Carries the version a POST button was rendered with (fix, delete)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field(required=True)

@@ -157,3 +157,65 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# Content types whose body Django parses into request.POST (checked there, decoded).
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _any_nul(values: Any) -> bool:
+    """A NUL in any key or value of a QueryDict (GET or POST)."""
+    return any("\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values)
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request with a NUL character in its path, query, form, cookies or body.
+
+    PostgreSQL cannot store NUL in text, so without this such input ends in a 500 wherever it
+    reaches the database, the access log (cases.permissions.log_access stores the path)
+    included. Runs before any view, so nothing is logged or saved. Uploaded file contents
+    are left alone (a PDF holds NUL bytes); their field names and file names are checked.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            from django.template.loader import render_to_string
+            from django.utils import translation
+
+            session = getattr(request, "session", None)
+            if session is not None and "\x00" in (session.session_key or ""):
+                # SessionMiddleware would still look this key up on the way out; an empty
+                # session instead makes it delete the bad cookie.
+                request.session = session.__class__()
+
+            # Rendered without the request, in the default language: the session and user
+            # are not loaded yet (a NUL in the session cookie would break that lookup too).
+            with translation.override(settings.LANGUAGE_CODE):
+                message = _(
+                    "De invoer bevat een ongeldig teken (NUL). "
+                    "Verwijder het en probeer het opnieuw."
+                )
+                page = render_to_string("400.html", {"message": message})
+            return HttpResponse(page, status=400, content_type="text/html; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or _any_nul(request.GET):
+            return True
+        if any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items()):
+            return True
+        if request.content_type in FORM_CONTENT_TYPES:
+            if _any_nul(request.POST):
+                return True
+            return any(
+                "\x00" in key or "\x00" in (upload.name or "")
+                for key, uploads in request.FILES.lists()
+                for upload in uploads
+            )
+        # Any other body (JSON, text): a raw NUL, or JSON's escaped form of one.
+        body = request.body
+        return b"\x00" in body or b"\\u0000" in body

@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A NUL character anywhere in the input gets a 400 page before any view, session lookup
+    # or access-log row (PostgreSQL cannot store NUL in text: it would be a 500).
+    "familiekracht.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits, before any view trusts the session's user
     # (after MessageMiddleware: it tells the user why they must log in again).

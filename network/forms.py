@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, not_in_future
+from cases.forms import DateInput, bounded_formfield, not_in_future
 from cases.models import Family, FamilyRole, PlanGoal
 from network.models import (
     Agreement,
@@ -232,6 +232,7 @@ class EvaluationForm(forms.Form):
 class KrachtgezinForm(forms.ModelForm):
     class Meta:
         model = Krachtgezin
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "contact_person",

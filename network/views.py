@@ -130,7 +130,8 @@ def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
         request, family_id, write=True, action=AccessAction.CREATE, obj="afspraak"
     )
     initial = {}
-    if (meeting_id := request.GET.get("meeting", "").strip()) and meeting_id.isdigit():
+    # isdecimal, not isdigit: int() refuses digits such as "²".
+    if (meeting_id := request.GET.get("meeting", "").strip()) and meeting_id.isdecimal():
         initial["meeting"] = family.network_meetings.filter(pk=meeting_id).first()
     form = AgreementForm(request.POST or None, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():

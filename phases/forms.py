@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, not_in_future
+from cases.forms import DateInput, bounded_formfield, not_in_future
 from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
 
 
@@ -127,6 +127,7 @@ class DefinitionForm(forms.ModelForm):
     class Meta:
         model = PhaseDefinition
         fields = ["weeks_min", "weeks_max", "hours_min", "hours_max"]
+        formfield_callback = bounded_formfield
         error_messages = {
             name: {
                 "min_value": _("Minimaal %(limit_value)s."),

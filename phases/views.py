@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import AccessAction, Family, FamilyStatus, Membership, Role, Team
-from cases.permissions import access_family, log_families_shown, team_role
+from cases.permissions import access_family, id_in_range, log_families_shown, team_role
 from phases import services
 from phases.budget import episodes_with_hours, hours_from_minutes, phase_figures_for
 from phases.charts import range_bar_svg
@@ -301,7 +301,8 @@ def _coordinator_team(request: HttpRequest) -> Team:
     """The team whose definitions are edited: ?team=<id>, or the user's first coordinator team."""
     raw = request.GET.get("team") or request.POST.get("team")
     if raw:
-        if not raw.isdigit():
+        # isdecimal, not isdigit: int() refuses digits such as "²".
+        if not raw.isdecimal() or not id_in_range(int(raw)):
             raise Http404
         team_id = int(raw)
     else:

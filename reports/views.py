@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -53,8 +54,10 @@ from reports.teamreport import TeamReport, current_year, team_report, team_repor
 
 @require_POST
 def plan_pdf_request(request: HttpRequest, family_id: int) -> HttpResponse:
+    # A request only queues the PDF (an invalid one not even that); the export is logged
+    # when the file is downloaded (plan_pdf_download).
     family = access_family(
-        request, family_id, write=True, action=AccessAction.EXPORT, obj="gezinsplan pdf"
+        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan-PDF"
     )
     form = PlanPdfRequestForm(request.POST, family=family)
     if not form.is_valid():
@@ -413,6 +416,9 @@ def exit_create(request: HttpRequest, family_id: int) -> HttpResponse:
     )
 
 
+SHARE_LABEL = "gezinsplan delen"
+
+
 @require_http_methods(["GET", "POST"])
 def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
     """The plan as PDF for someone outside the team: asks for the recipient and checks consent.
@@ -422,16 +428,16 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
     """
     from cases.records_services import consent_covering
 
-    recipient = request.POST.get("organisation", "").strip()[:100]
+    # The gate logs the page or the attempt, as it decided. What was typed is validated by
+    # the form below and kept on the export, with the family's data, never in the access log;
+    # the export itself is logged only once it is really made.
     family = access_family(
         request,
         family_id,
-        write=request.method == "POST",
-        action=AccessAction.EXPORT if request.method == "POST" else AccessAction.READ,
-        obj=f"gezinsplan pdf aan {recipient}" if recipient else "gezinsplan delen",
+        write=True,
+        action=AccessAction.CREATE if request.method == "POST" else AccessAction.READ,
+        obj=SHARE_LABEL,
     )
-    if not family.access.can_write:
-        raise PermissionDenied
     plan = family.plans.order_by("-number").first()
     if plan is None:
         messages.error(request, _("Er is nog geen gezinsplan om te delen."))
@@ -445,9 +451,24 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
         missing_consent = consent is None
         if consent is not None or form.cleaned_data["share_without_consent"]:
             chosen: FamilyPlan = form.cleaned_data["plan"]
-            services.plan_pdf_request(
-                family=family, plan=chosen, by=request.user, recipient=organisation, consent=consent
-            )
+            # Only now is anything exported; the log row names the export, not its
+            # recipient, and is written with it (no export without its row).
+            with transaction.atomic():
+                export = services.plan_pdf_request(
+                    family=family,
+                    plan=chosen,
+                    by=request.user,
+                    recipient=organisation,
+                    consent=consent,
+                )
+                log_access(
+                    request,
+                    family_id=family.pk,
+                    action=AccessAction.EXPORT,
+                    outcome=AccessOutcome.ALLOWED,
+                    role=family.access.role,
+                    obj=f"gezinsplan-PDF {export.pk} gedeeld buiten het team",
+                )
             messages.success(
                 request,
                 _("De PDF van versie %(n)s voor %(org)s wordt gemaakt.")

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, not_in_future
+from cases.forms import DateInput, not_in_future, version_field
 from cases.models import Family, LifeDomain
 from strengths.models import (
+    EVENT_MAX_YEAR,
     EVENT_MIN_YEAR,
     SEVERITY_CHOICES,
     STRENGTH_CHOICES,
@@ -54,7 +55,7 @@ class MomentForm(forms.ModelForm):
 class SheetForm(forms.Form):
     """The hidden version the scoring page started from (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
 
 def _share_field(label: str) -> forms.IntegerField:
@@ -122,7 +123,7 @@ class DomainScoreForm(forms.Form):
 
 
 class AnalysisForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     class Meta:
         model = MemberAnalysis
@@ -166,7 +167,29 @@ class AnalysisForm(forms.ModelForm):
 
 
 class EventForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
+    # Declared with bounds: a huge day or year would overflow datetime.date in clean().
+    # The upper year is the database's check (strengths_event_year_range); a year up to
+    # it that lies ahead is refused in clean() with the same sentence.
+    year = forms.IntegerField(
+        label=_("Jaar"),
+        min_value=EVENT_MIN_YEAR,
+        max_value=EVENT_MAX_YEAR,
+        error_messages={
+            "min_value": _("Vul een jaar vanaf %(limit_value)s in."),
+            "max_value": _("Een datum in de toekomst kan niet."),
+        },
+    )
+    day = forms.IntegerField(
+        label=_("Dag"),
+        required=False,
+        min_value=1,
+        max_value=31,
+        error_messages={
+            "min_value": _("Vul een dag van 1 tot en met 31 in."),
+            "max_value": _("Vul een dag van 1 tot en met 31 in."),
+        },
+    )
     month = forms.TypedChoiceField(
         label=_("Maand"),
         coerce=int,
@@ -182,8 +205,6 @@ class EventForm(forms.ModelForm):
             "precision": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 3}),
             "members": forms.CheckboxSelectMultiple,
-            "year": forms.NumberInput(attrs={"min": EVENT_MIN_YEAR, "max": 2200}),
-            "day": forms.NumberInput(attrs={"min": 1, "max": 31}),
         }
         help_texts = {
             "precision": _("Weet het gezin alleen het jaar, of de maand en het jaar? Kies dat."),
@@ -193,9 +214,6 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only this family's members: a foreign id is rejected as an invalid choice.
         self.fields["members"].queryset = family.members.all()
-        self.fields["year"].required = True
-        # The model fields allow 0 (PositiveSmallIntegerField); the input should not.
-        self.fields["day"].widget.attrs.update(min=1, max=31)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -204,9 +222,6 @@ class EventForm(forms.ModelForm):
         precision = cleaned.get("precision")
         year, month, day = cleaned.get("year"), cleaned.get("month"), cleaned.get("day")
         if precision is None or any(f in self.errors for f in ("year", "month", "day")):
-            return cleaned
-        if year is not None and year < EVENT_MIN_YEAR:
-            self.add_error("year", _("Vul een jaar vanaf %(min)s in.") % {"min": EVENT_MIN_YEAR})
             return cleaned
         if precision in (DatePrecision.MONTH, DatePrecision.DAY) and month is None:
             self.add_error("month", _("Kies de maand, of zet de nauwkeurigheid op ‘jaar’."))

@@ -240,6 +240,7 @@ class EventKind(models.TextChoices):
 
 
 EVENT_MIN_YEAR = 1900
+EVENT_MAX_YEAR = 2200
 
 
 class TimelineEvent(models.Model):
@@ -280,7 +281,7 @@ class TimelineEvent(models.Model):
         indexes = [models.Index(fields=["family", "year", "month", "day"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=EVENT_MIN_YEAR) & Q(year__lte=2200),
+                condition=Q(year__gte=EVENT_MIN_YEAR) & Q(year__lte=EVENT_MAX_YEAR),
                 name="strengths_event_year_range",
             ),
             models.CheckConstraint(

@@ -164,7 +164,8 @@ def analysis_create(request: HttpRequest, family_id: int) -> HttpResponse:
         request, family_id, write=True, action=AccessAction.CREATE, obj="krachtenanalyse"
     )
     initial = {}
-    if (member_id := request.GET.get("member", "")).isdigit():
+    # isdecimal, not isdigit: int() refuses digits such as "²".
+    if (member_id := request.GET.get("member", "")).isdecimal():
         initial["member"] = int(member_id)
     form = AnalysisForm(request.POST or None, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():

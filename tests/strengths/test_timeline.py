@@ -121,6 +121,31 @@ def test_bad_input_saves_nothing(family, alice_client, overrides, message):
     assert not TimelineEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"day": str(10**20)}, "Vul een dag van 1 tot en met 31 in."),
+        ({"day": "0"}, "Vul een dag van 1 tot en met 31 in."),
+        ({"year": str(10**20)}, "Een datum in de toekomst kan niet."),
+        ({"year": str(10**20), "precision": "year"}, "Een datum in de toekomst kan niet."),
+        ({"year": "-1"}, "Vul een jaar vanaf 1900 in."),
+        ({"month": str(10**20)}, "Selecteer een geldige keuze"),
+    ],
+)
+def test_huge_numbers_are_a_form_error(family, alice, alice_client, overrides, message):
+    response = alice_client.post(create_url(family), event_data(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not TimelineEvent.objects.exists()
+    event = make_event(family, alice, 2019, 3, 12)
+    edit = reverse("strengths:event_edit", args=[family.pk, event.pk])
+    response = alice_client.post(edit, event_data(version=event.version, **overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    event.refresh_from_db()
+    assert (event.year, event.month, event.day) == (2019, 3, 12)
+
+
 def test_future_is_refused_even_as_a_year(family, alice_client):
     next_year = str(timezone.localdate().year + 1)
     response = alice_client.post(create_url(family), event_data(precision="year", year=next_year))
