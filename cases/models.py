@@ -831,6 +831,7 @@ class StoredFile(models.Model):
     def __str__(self) -> str:
         return self.name
 
+
 # --- Log-in: enrolment and recovery codes ---
 # A first two-factor enrolment needs a one-time code from the coordinator (or an admin),
 # so a password alone never reaches it; recovery codes stand in for a lost phone. Both
