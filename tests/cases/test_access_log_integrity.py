@@ -269,8 +269,7 @@ def test_the_migration_chains_rows_written_before_it(db):
     migration.chain_existing_rows(state.apps, editor)
     assert integrity.access_log_verify().ok
     if connection.vendor == "postgresql":  # the migration switched the trigger back on
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE cases_accesslog SET object = 'x'")
+        _refused("UPDATE cases_accesslog SET object = 'x'", because=TRIGGER)
 
 
 # --- The database: roles and triggers (PostgreSQL) ---------------------------------------
@@ -297,8 +296,21 @@ def _as(role: str) -> Iterator[None]:
             cursor.execute("RESET ROLE")
 
 
-def _refused(sql: str, params: list[object] | None = None) -> None:
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+DENIED = "permission denied"
+NOT_OWNER = "must be owner"
+TRIGGER = "append-only"
+
+
+def _refused(sql: str, params: list[object] | None = None, *, because: str) -> None:
+    with (
+        pytest.raises(DatabaseError, match=because),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # Run the deferred foreign-key checks of this test's inserts first: PostgreSQL
+        # refuses TRUNCATE and ALTER TABLE while they are pending, which would hide the
+        # reason under test.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(sql, params)
 
 
@@ -307,17 +319,24 @@ def test_the_app_role_cannot_empty_or_change_the_log(rows, app_role, alice):
     integrity.access_log_verify_run()
     first = rows[0].pk
     with _as(app_role):
-        _refused("TRUNCATE cases_accesslog")
-        _refused("DELETE FROM cases_accesslog WHERE id = %s", [first])
-        _refused("UPDATE cases_accesslog SET object = 'x' WHERE id = %s", [first])
-        _refused("UPDATE cases_accesslog SET row_hash = %s WHERE id = %s", ["0" * 64, first])
-        _refused("ALTER TABLE cases_accesslog DISABLE TRIGGER ALL")
-        _refused("ALTER TABLE cases_accesslog DISABLE TRIGGER cases_accesslog_no_truncate")
-        _refused("DROP TABLE cases_accesslog")
-        _refused("SELECT setval('cases_accesslog_id_seq', 1)")
-        _refused("TRUNCATE cases_accesslogcheckpoint")
-        _refused("DELETE FROM cases_accesslogcheckpoint")
-        _refused("UPDATE cases_accesslogcheckpoint SET last_id = 1")
+        _refused("TRUNCATE cases_accesslog", because=DENIED)
+        _refused("DELETE FROM cases_accesslog WHERE id = %s", [first], because=DENIED)
+        _refused("UPDATE cases_accesslog SET object = 'x' WHERE id = %s", [first], because=DENIED)
+        _refused(
+            "UPDATE cases_accesslog SET row_hash = %s WHERE id = %s",
+            ["0" * 64, first],
+            because=DENIED,
+        )
+        _refused("ALTER TABLE cases_accesslog DISABLE TRIGGER ALL", because=NOT_OWNER)
+        _refused(
+            "ALTER TABLE cases_accesslog DISABLE TRIGGER cases_accesslog_no_truncate",
+            because=NOT_OWNER,
+        )
+        _refused("DROP TABLE cases_accesslog", because=NOT_OWNER)
+        _refused("SELECT setval('cases_accesslog_id_seq', 1)", because=DENIED)
+        _refused("TRUNCATE cases_accesslogcheckpoint", because=DENIED)
+        _refused("DELETE FROM cases_accesslogcheckpoint", because=DENIED)
+        _refused("UPDATE cases_accesslogcheckpoint SET last_id = 1", because=DENIED)
         # What the application does: read, add (chained), and on_delete=SET_NULL.
         assert AccessLog.objects.count() == 6
         AccessLog.objects.create(username="bob", action="read", outcome="allowed")
@@ -338,14 +357,14 @@ def test_the_app_role_keeps_normal_rights_on_other_tables(app_role, family):
         cursor.execute("UPDATE cases_family SET area = 'Osdorp' WHERE id = %s", [family.pk])
         cursor.execute("SELECT count(*) FROM django_migrations")
         assert cursor.fetchone()[0] > 0
-        _refused("DELETE FROM django_migrations")
-        _refused("TRUNCATE cases_contact")
+        _refused("DELETE FROM django_migrations", because=DENIED)
+        _refused("TRUNCATE cases_contact", because=DENIED)
 
 
 @postgresql_only
 def test_the_owner_cannot_truncate_either(rows):
-    _refused("TRUNCATE cases_accesslog")
-    _refused("TRUNCATE cases_accesslogcheckpoint")
+    _refused("TRUNCATE cases_accesslog", because=TRIGGER)
+    _refused("TRUNCATE cases_accesslogcheckpoint", because=TRIGGER)
     assert AccessLog.objects.count() == 6
 
 
@@ -356,8 +375,13 @@ def test_the_trigger_lets_only_user_id_become_null(rows):
     _refused(
         "UPDATE cases_accesslog SET user_id = NULL, row_hash = %s WHERE id = %s",
         ["0" * 64, first.pk],
+        because=TRIGGER,
     )
-    _refused("UPDATE cases_accesslog SET user_id = NULL, path = '/' WHERE id = %s", [first.pk])
+    _refused(
+        "UPDATE cases_accesslog SET user_id = NULL, path = '/' WHERE id = %s",
+        [first.pk],
+        because=TRIGGER,
+    )
     with connection.cursor() as cursor:
         cursor.execute("UPDATE cases_accesslog SET user_id = NULL WHERE id = %s", [first.pk])
     assert AccessLog.objects.get(pk=first.pk).user_id is None

@@ -342,7 +342,10 @@ def test_query_count_does_not_depend_on_the_number_of_families(
         counts[name] = len(context.captured_queries)
     # Fixed differences between the variants, and a ceiling for the whole request.
     assert counts["trend"] == counts["default"] - 1
-    assert counts["filtered"] == counts["default"] + 1
+    # A filtered view is a search, logged: the insert, the chain's last hash and (PostgreSQL)
+    # the writer lock (cases.log_chain).
+    log_write = 3 if connection.vendor == "postgresql" else 2
+    assert counts["filtered"] == counts["default"] + log_write
     with django_assert_max_num_queries(16):
         psychologist_client.get(URL)
 
