@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "phases.run_reminders",  # same code as `manage.py run_reminders`
         "schedule": crontab(hour=7, minute=0),
     },
+    # Walks the access log's hash chain; alerts coordinators and superusers on a break.
+    "access-log-verify-daily": {
+        "task": "cases.verify_access_log",  # same code as `manage.py verify_access_log`
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Network members not contacted for this many weeks are listed to contact again
@@ -246,6 +251,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 NETWORK_STALE_WEEKS = env_int("NETWORK_STALE_WEEKS", 6)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Access log (NEN 7513) hash chain (cases/log_chain.py): the HMAC key of every row's hash.
+# Kept out of the database, so whoever can write rows cannot forge the chain. Set it before
+# the first migrate and never change it: rows chained with another key fail verification.
+# Unset (development), SECRET_KEY is used; `check --deploy` warns about that (cases.W001).
+ACCESS_LOG_CHAIN_KEY = os.environ.get("FK_ACCESS_LOG_KEY", "")
 
 # Log-in protection (ASVS 2.2), django-axes tuned in cases.login: 5 failed attempts
 # per username + address lock that combination out for 15 minutes; 10 from one address,

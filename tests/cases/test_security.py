@@ -284,6 +284,7 @@ def test_check_deploy_passes_with_production_settings():
         **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")},
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "FK_ACCESS_LOG_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "example.org",
     }
     result = subprocess.run(

@@ -353,8 +353,12 @@ def test_query_count_does_not_depend_on_the_number_of_families(
         counts[name] = len(context.captured_queries)
     # Fixed differences between the variants, and a ceiling for the whole request.
     assert counts["trend"] == counts["default"] - 1
+    # Both views log the families they show in one bulk insert (cases.permissions
+    # .log_families_shown), so a filter adds no query.
     assert counts["filtered"] == counts["default"]
-    with django_assert_max_num_queries(18):
+    # The ceiling includes the logged rows: the insert, the chain's last hash and (PostgreSQL)
+    # the writer lock (cases.log_chain).
+    with django_assert_max_num_queries(20):
         psychologist_client.get(URL)
 
     _add_families(team, alice, 27, start=3)  # 30 families now

@@ -224,7 +224,8 @@ def test_timeline_list_query_count(family, alice, alice_client, django_assert_ma
         make_event(family, alice, year).members.set(members)
     url = reverse("strengths:timeline", args=[family.pk])
     alice_client.get(url)  # warm caches (session, user)
-    with django_assert_max_num_queries(12):
+    # 12, and 2 for chaining the access-log row: its last hash and the writer lock.
+    with django_assert_max_num_queries(14):
         alice_client.get(url)
 
 
