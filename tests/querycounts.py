@@ -1,0 +1,11 @@
+"""Query counts that several pinned pages share."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def chain_queries() -> int:
+    """What the access log's hash chain adds to a request that writes log rows: reading the
+    last row's hash, and on PostgreSQL the writer lock (cases.log_chain)."""
+    return 2 if connection.vendor == "postgresql" else 1
