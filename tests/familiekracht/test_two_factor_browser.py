@@ -47,6 +47,8 @@ def test_enrolment_with_a_code_from_the_coordinator(browser_page, settings, team
         _code(device.bin_key)
     )
     page.get_by_role("button", name="Bevestigen").click()
+    # In the user menu, beside the user's own two-factor settings.
+    page.locator(".navbar .dropdown-toggle").click()
     page.get_by_role("link", name="Teamleden en inloggen").click()
     checks.check("team accounts")
     page.get_by_role("button", name="Inschrijfcode maken voor nieuw").click()
