@@ -13,7 +13,7 @@ such a model is registered in the admin.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -91,8 +91,9 @@ def touches_family_records(objs: Sequence[models.Model] | models.QuerySet[Any]) 
     return False
 
 
-def _non_empty(rows: Iterable[models.Model] | models.QuerySet[Any]) -> bool:
-    # SET_NULL schedules lazy querysets that may match nothing (Collector lazy_sub_objs).
+def _non_empty(rows: Any) -> bool:
+    # SET_NULL schedules lazy querysets that may match nothing (Collector lazy_sub_objs);
+    # other updates come as lists of instances.
     return rows.exists() if isinstance(rows, models.QuerySet) else bool(list(rows))
 
 
