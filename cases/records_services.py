@@ -301,10 +301,26 @@ def family_destroy(
         requested_on=requested_on,
         carried_out_by=by,
     )
+    _admin_history_delete(records)
     family.delete()
     # Files go only once the database change is certain.
     transaction.on_commit(lambda: _remove_files(names, paths))
     return record
+
+
+def _admin_history_delete(records: list[models.Model]) -> None:
+    """Remove the Django admin's change history of the family's records: its rows keep each
+    object's name (e.g. a family's or member's name). The admin no longer holds family
+    records (cases.admin), so only rows from before that remain to be found."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    ids: dict[type[models.Model], list[str]] = {}
+    for obj in records:
+        ids.setdefault(type(obj), []).append(str(obj.pk))
+    content_types = ContentType.objects.get_for_models(*ids)
+    for model, pks in ids.items():
+        LogEntry.objects.filter(content_type=content_types[model], object_id__in=pks).delete()
 
 
 # --- Statements and consent ------------------------------------------------------------

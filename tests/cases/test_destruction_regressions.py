@@ -95,3 +95,32 @@ def test_plan_pdfs_on_disk_are_gone_after_destruction(
     # No folder of the destroyed family is left behind, not even an empty one.
     assert not (media / "plans" / str(family.pk)).exists()
     assert {p for p in media.rglob("*") if p.is_file()} == other_files
+
+
+def test_admin_history_of_the_family_goes_with_it(
+    family, alice, coordinator, coordinator_client, django_capture_on_commit_callbacks
+):
+    # Rows from when family records were still in the admin keep the member's name.
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    member = family.members.get(name="Naomi Jansen")
+    for obj in (family, member):
+        LogEntry.objects.create(
+            user=coordinator,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            action_flag=CHANGE,
+        )
+    team_entry = LogEntry.objects.create(
+        user=coordinator,
+        content_type=ContentType.objects.get_for_model(family.team),
+        object_id=str(family.team.pk),
+        object_repr=str(family.team),
+        action_flag=CHANGE,
+    )
+    response = destroy(coordinator_client, family, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert list(LogEntry.objects.all()) == [team_entry]
+    assert not LogEntry.objects.filter(object_repr__contains="Jansen").exists()
