@@ -106,6 +106,8 @@ FAMILY_SECTIONS = [
 ]
 # What other apps show on the family plan page.
 FAMILY_PLAN_SLOTS = ["reports.sections.plan_pdfs"]
+# Fields other apps add to the contact form, saved by the contact services.
+CONTACT_FORM_EXTENSIONS = ["network.contact_form.network_members_present"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,18 +1,25 @@
 """The family file is composed from the lists in settings, not from names inside `cases`.
 
 FAMILY_SECTIONS gives the tabs, the overview's panels and the apps' navigation entries;
-FAMILY_PLAN_SLOTS what other apps show on the plan page.
+FAMILY_PLAN_SLOTS what other apps show on the plan page; CONTACT_FORM_EXTENSIONS the fields
+other apps add to the contact form.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from cases import services
+from cases.forms import ContactForm
+from cases.models import Contact, ContactKind
 from cases.sections import Section, family_sections
+from network.models import NetworkMember
 from tests.cases.plan_factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +90,48 @@ def test_the_plan_pages_pdf_part_comes_from_a_plan_slot(alice_client, alice, fam
     page = alice_client.get(url).content.decode()
     assert reverse("reports:plan_pdf_request", args=[family.pk]) not in page
     assert "Gezinsplan als PDF" not in page
+
+
+def test_network_adds_its_field_to_the_contact_form(family):
+    assert "network_members_present" in ContactForm(family=family).fields
+
+
+def test_without_the_extension_the_contact_form_has_no_network_field(
+    alice_client, family, settings
+):
+    settings.CONTACT_FORM_EXTENSIONS = []
+    assert "network_members_present" not in ContactForm(family=family).fields
+    response = alice_client.post(
+        reverse("cases:contact_create", args=[family.pk]),
+        {"date": timezone.localdate().isoformat(), "minutes": 60, "kind": ContactKind.PHONE},
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert "network_members_present" not in services._contact_snapshot(contact)
+
+
+def test_the_contact_service_saves_the_extensions_values(family, alice):
+    oma = NetworkMember.objects.create(family=family, name="Oma Ria")
+    contact = services.contact_create(
+        family=family,
+        author=alice,
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        minutes=30,
+        kind=ContactKind.PHONE,
+        network_members_present=[oma],
+    )
+    assert list(contact.network_members_present.all()) == [oma]
+
+
+def test_the_contact_service_refuses_a_field_no_extension_owns(family, alice, settings):
+    settings.CONTACT_FORM_EXTENSIONS = []
+    with pytest.raises(TypeError, match="network_members_present"):
+        services.contact_create(
+            family=family,
+            author=alice,
+            date=timezone.localdate(),
+            minutes=30,
+            kind=ContactKind.PHONE,
+            network_members_present=[],
+        )
+    assert not Contact.objects.exists()
