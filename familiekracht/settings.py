@@ -108,6 +108,14 @@ FAMILY_SECTIONS = [
 FAMILY_PLAN_SLOTS = ["reports.sections.plan_pdfs"]
 # Fields other apps add to the contact form, saved by the contact services.
 CONTACT_FORM_EXTENSIONS = ["network.contact_form.network_members_present"]
+# What the daily reminder job (phases.reminders.reminders_run) reminds of, in this order.
+REMINDER_SOURCES = [
+    "phases.reminders.phase_dues",
+    "phases.reminders.no_contact_dues",
+    "phases.reminders.approval_dues",
+    "phases.reminders.aftercare_dues",
+    "reports.reviews.case_review_dues",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
