@@ -345,7 +345,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     from django.conf import settings
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    from familiekracht.middleware import LANGUAGE_SESSION_KEY
+    from cases.preferences import LANGUAGE_SESSION_KEY
 
     language = request.POST.get("language", "")
     if language in dict(settings.LANGUAGES):
