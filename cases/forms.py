@@ -26,7 +26,7 @@ from cases.models import (
     Team,
     age_on,
 )
-from network.models import NetworkMember
+from cases.sections import contact_form_extensions
 
 
 class DateInput(forms.DateInput):
@@ -202,13 +202,6 @@ class ContactForm(forms.ModelForm):
     """The contact log: few fields, fast to fill in on a tablet."""
 
     version = version_field()
-    # Network members present (network.NetworkMember.contacts); feeds "last contact".
-    network_members_present = forms.ModelMultipleChoiceField(
-        label=_("Aanwezige netwerkleden"),
-        queryset=NetworkMember.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     # Declared here so a negative number gets the same message as too few minutes (the
     # model field's own minimum is 0, which the message would otherwise name).
     minutes = forms.IntegerField(
@@ -243,11 +236,9 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only this family's members: a foreign id is rejected as an invalid choice.
         self.fields["members_present"].queryset = family.members.all()
-        self.fields["network_members_present"].queryset = family.network_members.all()
-        if self.instance.pk:
-            self.fields["network_members_present"].initial = list(
-                self.instance.network_members_present.all()
-            )
+        # Other apps' fields (the network members present): settings.CONTACT_FORM_EXTENSIONS.
+        for extension in contact_form_extensions():
+            extension.add_fields(self, family=family, contact=self.instance)
         if not self.instance.pk:
             # Most contacts are today's home visit: two fewer fields to touch.
             self.fields["date"].initial = timezone.localdate()

@@ -16,6 +16,7 @@ from cases import plan_services as services
 from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
 from cases.permissions import access_family
 from cases.plan_forms import ActionForm, GoalForm, PlanForm, VersionForm
+from cases.sections import plan_slots
 
 # Lazy: module constants are translated when shown, in the user's language.
 PLAN_CONFLICT_MESSAGE = gettext_lazy(
@@ -42,8 +43,6 @@ def _draft_or_404(family: Family) -> FamilyPlan:
 
 def plan_context(family: Family, plan: FamilyPlan | None) -> dict[str, Any]:
     """Everything the plan page shows; a fixed number of queries."""
-    from reports.services import recent_exports
-
     context: dict[str, Any] = {"family": family, "plan": plan, "active_tab": "plan"}
     if plan is not None:
         context["goals"] = list(plan.goals.select_related("owner"))
@@ -52,7 +51,11 @@ def plan_context(family: Family, plan: FamilyPlan | None) -> dict[str, Any]:
     versions = list(_versions(family))
     context["versions"] = versions
     context["has_draft"] = any(v.status == PlanStatus.DRAFT for v in versions)
-    context["exports"] = recent_exports(family)
+    # What other apps show on the plan page (reports: the plan's PDFs), FAMILY_PLAN_SLOTS.
+    slots = plan_slots()
+    for slot in slots:
+        context.update(slot.context(family, plan))
+    context["plan_slots"] = slots
     return context
 
 

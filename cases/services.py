@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.models import Contact, ContactRevision, Family, Member
+from cases.sections import contact_form_extensions
 
 
 class EditConflict(Exception):
@@ -79,15 +80,30 @@ def member_save(*, member: Member) -> Member:
 
 
 def _contact_snapshot(contact: Contact) -> dict[str, Any]:
-    return {
+    snapshot: dict[str, Any] = {
         "date": contact.date.isoformat(),
         "minutes": contact.minutes,
         "kind": contact.kind,
         "members_present": sorted(m.pk for m in contact.members_present.all()),
-        "network_members_present": sorted(m.pk for m in contact.network_members_present.all()),
-        "domains": sorted(contact.domains),
-        "note": contact.note,
     }
+    # Other apps' fields of the contact (the network members present), shown in this place.
+    for extension in contact_form_extensions():
+        snapshot.update(extension.snapshot(contact))
+    snapshot.update(domains=sorted(contact.domains), note=contact.note)
+    return snapshot
+
+
+def _check_extension_values(values: dict[str, Any]) -> None:
+    """A name no extension owns is a caller's mistake, as an unknown keyword would be."""
+    known = {name for ext in contact_form_extensions() for name in ext.field_names()}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise TypeError(f"unexpected contact fields: {', '.join(unknown)}")
+
+
+def _save_extensions(contact: Contact, values: dict[str, Any]) -> None:
+    for extension in contact_form_extensions():
+        extension.save(contact=contact, values=values)
 
 
 @transaction.atomic
@@ -99,10 +115,13 @@ def contact_create(
     minutes: int,
     kind: str,
     members_present: Iterable[Member] = (),
-    network_members_present: Iterable[Any] = (),
     domains: Iterable[str] = (),
     note: str = "",
+    **extension_values: Any,
 ) -> Contact:
+    """Log a contact; `extension_values` are the fields of CONTACT_FORM_EXTENSIONS (such as
+    network.contact_form's `network_members_present`)."""
+    _check_extension_values(extension_values)
     contact = Contact.objects.create(
         family=family,
         author=author,
@@ -113,7 +132,7 @@ def contact_create(
         note=note,
     )
     contact.members_present.set(members_present)
-    contact.network_members_present.set(network_members_present)
+    _save_extensions(contact, extension_values)
     return contact
 
 
@@ -127,11 +146,12 @@ def contact_update(
     minutes: int,
     kind: str,
     members_present: Iterable[Member] = (),
-    network_members_present: Iterable[Any] = (),
     domains: Iterable[str] = (),
     note: str = "",
+    **extension_values: Any,
 ) -> Contact:
     """Correct a contact; the before and after are kept as a revision."""
+    _check_extension_values(extension_values)
     claim_version(Contact, pk=contact.pk, version=version)
     # From the database: a bound ModelForm may already have changed `contact` in memory.
     before = _contact_snapshot(Contact.objects.get(pk=contact.pk))
@@ -142,7 +162,7 @@ def contact_update(
     contact.note = note
     contact.save(update_fields=["date", "minutes", "kind", "domains", "note", "updated_at"])
     contact.members_present.set(members_present)
-    contact.network_members_present.set(network_members_present)
+    _save_extensions(contact, extension_values)
     after = _contact_snapshot(contact)
     if before != after:
         ContactRevision.objects.create(contact=contact, changed_by=by, before=before, after=after)

@@ -183,16 +183,10 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
 
 
 def _app_panels(request: HttpRequest, family: Family) -> str:
-    """The other apps' sections of the family page, in the method's order."""
-    from network.panels import family_panel as network_panel
-    from phases.panels import family_panel as phases_panel
-    from reports.panels import family_panel as reports_panel
-    from strengths.panels import family_panel as strengths_panel
+    """The sections' panels on the family page, in the order of settings.FAMILY_SECTIONS."""
+    from cases.sections import family_sections
 
-    parts = [
-        panel(request, family)
-        for panel in (phases_panel, strengths_panel, network_panel, reports_panel)
-    ]
+    parts = [section.panel(request, family) for section in family_sections() if section.panel]
     # Each panel renders through a template, so its output is already escaped.
     return mark_safe(format_html_join("\n", "{}", ((mark_safe(p),) for p in parts if p)))  # noqa: S308
 
@@ -351,7 +345,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     from django.conf import settings
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    from familiekracht.middleware import LANGUAGE_SESSION_KEY
+    from cases.preferences import LANGUAGE_SESSION_KEY
 
     language = request.POST.get("language", "")
     if language in dict(settings.LANGUAGES):

@@ -20,6 +20,8 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from cases.preferences import LANGUAGE_SESSION_KEY, remember_language
+
 LOGIN_AT_KEY = "fk_login_at"
 LAST_SEEN_KEY = "fk_last_seen"
 
@@ -118,20 +120,6 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True, max_age=0)
         return response
-
-
-LANGUAGE_SESSION_KEY = "fk_language"
-
-
-def remember_language(request: HttpRequest, user: Any) -> None:
-    """Put the user's chosen language in the session (at log-in and when they change it)."""
-    from cases.models import UserPreference
-
-    language = (
-        UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
-        or settings.LANGUAGE_CODE
-    )
-    request.session[LANGUAGE_SESSION_KEY] = language
 
 
 class UserLanguageMiddleware:

@@ -90,6 +90,33 @@ INSTALLED_APPS = [
     "reports",
 ]
 
+# The family file, composed here at the top (cases/sections.py): each app describes its own
+# parts, these lists put them together, and `cases` imports none of the apps above it.
+# Sections, in the method's order: the tabs of every family page, the panels of the
+# overview and the apps' entries in the main navigation.
+FAMILY_SECTIONS = [
+    "cases.sections.overview",
+    "cases.sections.plan",
+    "phases.sections.phases",
+    "strengths.sections.analysis",
+    "strengths.sections.timeline",
+    "network.sections.network",
+    "reports.sections.reports",
+    "cases.sections.records",
+]
+# What other apps show on the family plan page.
+FAMILY_PLAN_SLOTS = ["reports.sections.plan_pdfs"]
+# Fields other apps add to the contact form, saved by the contact services.
+CONTACT_FORM_EXTENSIONS = ["network.contact_form.network_members_present"]
+# What the daily reminder job (phases.reminders.reminders_run) reminds of, in this order.
+REMINDER_SOURCES = [
+    "phases.reminders.phase_dues",
+    "phases.reminders.no_contact_dues",
+    "phases.reminders.approval_dues",
+    "phases.reminders.aftercare_dues",
+    "reports.reviews.case_review_dues",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -9,6 +9,7 @@ import calendar
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db.models import DateField, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cases.models import Family, FamilyStatus, Membership, Role, last_contact_date
@@ -69,7 +71,7 @@ class Due:
     with_psychologists: bool = False
 
 
-def _phase_dues(today: datetime.date) -> list[Due]:
+def phase_dues(today: datetime.date) -> list[Due]:
     ends_soon = phase_setting("ENDS_SOON_DAYS")
     # Only the budget sums are needed here, not the weekly rates of phase_figures_for.
     episodes = (
@@ -97,7 +99,7 @@ def _phase_dues(today: datetime.date) -> list[Due]:
     return dues
 
 
-def _no_contact_dues(today: datetime.date) -> list[Due]:
+def no_contact_dues(today: datetime.date) -> list[Due]:
     """Active families whose last contact (or, without any, their start) is too long ago."""
     days = phase_setting("NO_CONTACT_DAYS")
     first_phase = (
@@ -133,7 +135,8 @@ def _no_contact_dues(today: datetime.date) -> list[Due]:
     ]
 
 
-def _approval_dues() -> list[Due]:
+def approval_dues(today: datetime.date) -> list[Due]:
+    """Transitions waiting for approval, due since they were proposed (`today` unused)."""
     pending = Transition.objects.filter(status=TransitionStatus.PENDING).values_list(
         "pk", "family_id", "proposed_at", "family__coach_id", "family__team_id"
     )
@@ -151,7 +154,7 @@ def _approval_dues() -> list[Due]:
     ]
 
 
-def _aftercare_dues(today: datetime.date) -> list[Due]:
+def aftercare_dues(today: datetime.date) -> list[Due]:
     months = phase_setting("AFTERCARE_CHECKIN_MONTHS")
     lead = datetime.timedelta(days=phase_setting("AFTERCARE_LEAD_DAYS"))
     grace = datetime.timedelta(days=phase_setting("AFTERCARE_GRACE_DAYS"))
@@ -183,21 +186,18 @@ def _aftercare_dues(today: datetime.date) -> list[Due]:
     return dues
 
 
+def reminder_sources() -> list[Callable[[datetime.date], Iterable[Due]]]:
+    """What the job reminds of, settings.REMINDER_SOURCES: phases' own and other apps' (the
+    case reviews of reports, which builds on phases, so phases does not import it)."""
+    return [import_string(path) for path in settings.REMINDER_SOURCES]
+
+
 def reminders_run(*, today: datetime.date | None = None, send_email: bool = True) -> int:
     """Create today's reminders and mail the new ones; return how many were created."""
     today = today or timezone.localdate()
     stamp = timezone.now()
-    # Case reviews live in reports, which builds on phases: imported here, not at the top.
-    from reports.reviews import case_review_dues
-
     with transaction.atomic():
-        dues = [
-            *_phase_dues(today),
-            *_no_contact_dues(today),
-            *_approval_dues(),
-            *_aftercare_dues(today),
-            *case_review_dues(today),
-        ]
+        dues = [due for source in reminder_sources() for due in source(today)]
         psychologists: dict[int, list[int]] = defaultdict(list)
         if any(d.with_psychologists for d in dues):
             for team_id, user_id in Membership.objects.filter(

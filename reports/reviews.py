@@ -1,4 +1,4 @@
-"""Case reviews due for the daily reminder job (phases.reminders.reminders_run calls this).
+"""Case reviews due for the daily reminder job (a source in settings.REMINDER_SOURCES).
 
 A family's latest review names the next review date; from `CASE_REVIEW_LEAD_DAYS` before
 that date the coach and the team's psychologists get a reminder, once per review (the

@@ -1,4 +1,4 @@
-"""The strengths panel on the family page (cases.views.family_detail renders it)."""
+"""The strengths panel on the family page (its section, in sections.py, names it)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,16 @@
+"""The network's part of the family file (listed in settings.FAMILY_SECTIONS)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.sections import Section
+from network.panels import family_panel
+
+network = Section(
+    key="network",
+    label=_("Netwerk"),
+    url_name="network:overview",
+    panel=family_panel,
+    nav_template="network/nav_items.html",
+)
