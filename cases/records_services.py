@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 
 def retention_years() -> int:
-    return int(settings.FAMILIEKRACHT.get("RETENTION_YEARS", 20))
+    return int(settings.FAMILIEKRACHT["RETENTION_YEARS"])
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:

@@ -342,10 +342,15 @@ FAMILIEKRACHT = {
 }
 
 # Phase reminders (phases/reminders.py); aftercare check-ins in months after closing.
+# These dicts are the only place the defaults are written: code reads settings.PHASES[...]
+# and settings.REPORTS[...] without a fallback of its own.
 PHASES = {
     "ENDS_SOON_DAYS": 7,
     "NO_CONTACT_DAYS": env_int("FK_NO_CONTACT_DAYS", 14),
     "AFTERCARE_CHECKIN_MONTHS": env_int_list("FK_AFTERCARE_CHECKIN_MONTHS", [3, 6]),
+    # A check-in shows up this many days before it is due and is still made this long after.
+    "AFTERCARE_LEAD_DAYS": 7,
+    "AFTERCARE_GRACE_DAYS": 30,
 }
 
 # Reports (reports/reviews.py): case review reminders show up this many days ahead; a case

@@ -370,7 +370,7 @@ def test_query_count_does_not_depend_on_the_number_of_families(
 
 
 def test_coach_load(team, alice, bob, settings):
-    settings.REPORTS = {"INTENSIVE_HOURS_PER_WEEK": 3}
+    settings.REPORTS = {**settings.REPORTS, "INTENSIVE_HOURS_PER_WEEK": 3}
     # alice: 16 h + 4 h in the last 4 weeks → 5 h/week; one intensive case (4 h/week > 3).
     _family(team, alice, "A1", phase="execution", contact=1, minutes=16 * 60 // 2)
     a1 = caseload_rows(team, today=TODAY)[0]
@@ -384,13 +384,13 @@ def test_coach_load(team, alice, bob, settings):
         (alice.get_full_name(), 2, "5.0", 1),
         (bob.get_full_name(), 1, "0.5", 0),
     ]
-    settings.REPORTS = {"INTENSIVE_HOURS_PER_WEEK": 0.9}
+    settings.REPORTS = {**settings.REPORTS, "INTENSIVE_HOURS_PER_WEEK": 0.9}
     loads = coach_load(caseload_rows(team, today=TODAY))
     assert [c.intensive for c in loads] == [2, 0]
 
 
 def test_start_phase_band_top_makes_a_case_intensive(team, alice, settings):
-    settings.REPORTS = {"INTENSIVE_HOURS_PER_WEEK": 100}
+    settings.REPORTS = {**settings.REPORTS, "INTENSIVE_HOURS_PER_WEEK": 100}
     # Start phase band 5–10 h/week: 44 h in the last 4 weeks is 11 h/week, over the top.
     family = _family(team, alice, "Intensief", phase="start", started=27, contact=1, minutes=720)
     for d in range(2, 5):
