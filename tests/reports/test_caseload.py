@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -500,3 +501,26 @@ def test_coach_load_query_count_is_fixed(
         response = psychologist_client.get("/caseload/coaches/")
     [load] = response.context["loads"]
     assert load.families == 30
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite computes decimals as floats: 20.05 rounds to 20.0 there",
+)
+def test_the_row_the_filter_and_the_family_page_give_one_answer_on_a_rounding_edge(
+    psychologist_client, team, alice
+):
+    """1203 minutes are 20.05 hours: rounded to a tenth that is 20.1, over the start phase's
+    20 h. The flag comes from one place (the SQL annotations), so the light row, the page's
+    flag filter and the family's phase figures all say "over budget"."""
+    family = _family(team, alice, "Rand", phase="start", started=5, contact=None)
+    ContactFactory(family=family, author=alice, date=days_ago(1), minutes=600)
+    ContactFactory(family=family, author=alice, date=days_ago(2), minutes=603)
+    [row] = caseload_rows(team, today=TODAY)
+    fill_page([row], today=TODAY)
+    assert row.figures.used_hours == row.used_hours == Decimal("20.1")
+    assert row.figures.budget_max == row.budget_max == 20
+    assert row.over_budget and row.figures.over_budget
+    assert "over_budget" in row.flags
+    response = psychologist_client.get(URL, {"flag": "over_budget"})
+    assert [r.name for r in response.context["page"].object_list] == ["Rand"]
