@@ -25,12 +25,14 @@ def two_factor_in_production(app_configs: Any = None, **kwargs: Any) -> list[Err
                 id="cases.E001",
             )
         )
-    if settings.OTP_DEMO_EXEMPT:
+    # The list is what the middleware reads; the flag is what fills it.
+    if settings.OTP_DEMO_EXEMPT or settings.OTP_EXEMPT_USERNAMES:
         errors.append(
             Error(
-                "The demo users may log in without a second factor (OTP_DEMO_EXEMPT) "
-                "while DEBUG is off.",
-                hint="Set OTP_DEMO_EXEMPT=0; the demo users are for development only.",
+                "The demo users may log in without a second factor (OTP_DEMO_EXEMPT, "
+                "OTP_EXEMPT_USERNAMES) while DEBUG is off.",
+                hint="Set OTP_DEMO_EXEMPT=0 and leave OTP_EXEMPT_USERNAMES empty; the demo "
+                "users are for development only.",
                 id="cases.E002",
             )
         )

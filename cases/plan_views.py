@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import plan_services as services
+from cases.conflicts import edit_conflict_response
 from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
 from cases.permissions import access_family
 from cases.plan_forms import ActionForm, GoalForm, PlanForm, VersionForm
@@ -102,8 +103,7 @@ def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     family = access_family(request, family_id, write=True, obj="gezinsplan")
     plan = _draft_or_404(family)
     form = PlanForm(request.POST or None, instance=plan, family=family)
-    status = 200
-    current = None
+    context = {"family": family, "plan": plan, "section": "plan"}
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(
@@ -113,21 +113,18 @@ def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
             messages.error(request, PLAN_FROZEN_MESSAGE)
             return redirect("cases:plan_detail", family_id=family.pk)
         except services.EditConflict:
-            messages.error(request, PLAN_CONFLICT_MESSAGE)
-            current = FamilyPlan.objects.get(pk=plan.pk)
-            data = form.data.copy()
-            data["version"] = str(current.version)
-            form = PlanForm(data, instance=current, family=family)
-            status = 409
-        else:
-            messages.success(request, _("Gezinsplan opgeslagen."))
-            return redirect("cases:plan_detail", family_id=family.pk)
-    return render(
-        request,
-        "cases/plan_form.html",
-        {"form": form, "family": family, "plan": plan, "current": current, "section": "plan"},
-        status=status,
-    )
+            return edit_conflict_response(
+                request,
+                form=form,
+                current=FamilyPlan.objects.get(pk=plan.pk),
+                form_kwargs={"family": family},
+                template="cases/plan_form.html",
+                context=context,
+                message=PLAN_CONFLICT_MESSAGE,
+            )
+        messages.success(request, _("Gezinsplan opgeslagen."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    return render(request, "cases/plan_form.html", {**context, "form": form, "current": None})
 
 
 @require_POST
@@ -179,8 +176,6 @@ def _section_form(
     form: Any,
     section: str,
     obj: Any = None,
-    current: Any = None,
-    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -191,9 +186,8 @@ def _section_form(
             "plan": plan,
             "section": section,
             "object": obj,
-            "current": current,
+            "current": None,
         },
-        status=status,
     )
 
 
@@ -229,20 +223,14 @@ def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpRespons
         except services.PlanFrozen:
             messages.error(request, PLAN_FROZEN_MESSAGE)
         except services.EditConflict:
-            messages.error(request, PLAN_CONFLICT_MESSAGE)
-            current = PlanGoal.objects.filter(pk=goal.pk).select_related("owner").first()
-            data = form.data.copy()
-            data["version"] = str(current.version) if current else ""
-            form = GoalForm(data, instance=current or goal, family=family)
-            return _section_form(
+            return edit_conflict_response(
                 request,
-                family=family,
-                plan=plan,
                 form=form,
-                section="goal",
-                obj=goal,
-                current=current,
-                status=409,
+                current=PlanGoal.objects.filter(pk=goal.pk).select_related("owner").first(),
+                form_kwargs={"family": family},
+                template="cases/plan_form.html",
+                context={"family": family, "plan": plan, "section": "goal", "object": goal},
+                message=PLAN_CONFLICT_MESSAGE,
             )
         else:
             messages.success(request, _("Doel opgeslagen."))
@@ -292,20 +280,14 @@ def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpRes
         except services.PlanFrozen:
             messages.error(request, PLAN_FROZEN_MESSAGE)
         except services.EditConflict:
-            messages.error(request, PLAN_CONFLICT_MESSAGE)
-            current = PlanAction.objects.filter(pk=action.pk).select_related("member").first()
-            data = form.data.copy()
-            data["version"] = str(current.version) if current else ""
-            form = ActionForm(data, instance=current or action, family=family, plan=plan)
-            return _section_form(
+            return edit_conflict_response(
                 request,
-                family=family,
-                plan=plan,
                 form=form,
-                section="action",
-                obj=action,
-                current=current,
-                status=409,
+                current=PlanAction.objects.filter(pk=action.pk).select_related("member").first(),
+                form_kwargs={"family": family, "plan": plan},
+                template="cases/plan_form.html",
+                context={"family": family, "plan": plan, "section": "action", "object": action},
+                message=PLAN_CONFLICT_MESSAGE,
             )
         else:
             messages.success(request, _("Actie opgeslagen."))

@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 
 def retention_years() -> int:
-    return int(settings.FAMILIEKRACHT.get("RETENTION_YEARS", 20))
+    return int(settings.FAMILIEKRACHT["RETENTION_YEARS"])
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -211,8 +211,10 @@ def _readable_sections(family: Family) -> list[dict[str, Any]]:
 
 
 def family_export_pdf(family: Family, *, by: Any) -> bytes:
-    """Inzage/afschrift as a plain PDF: each kind of record with its fields."""
-    from weasyprint import HTML
+    """Inzage/afschrift as a plain PDF: each kind of record with its fields, through the one
+    renderer (only the project's static files can be fetched)."""
+    # Imported here: WeasyPrint is heavy and only this export needs it.
+    from cases.pdf import render_pdf
 
     html = render_to_string(
         "cases/records_export_pdf.html",
@@ -223,7 +225,7 @@ def family_export_pdf(family: Family, *, by: Any) -> bytes:
             "exported_by": by,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf(html)
 
 
 # --- Destruction -----------------------------------------------------------------------

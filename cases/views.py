@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
+from cases.conflicts import edit_conflict_response
 from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, SafetyForm
 from cases.models import (
     TEAM_WIDE_ROLES,
@@ -33,12 +33,6 @@ from cases.permissions import access_family, log_access, log_families_shown, tea
 
 CONTACTS_PER_PAGE = 20
 FAMILIES_PER_PAGE = 50
-
-CONFLICT_MESSAGE = gettext_lazy(
-    "Iemand anders heeft dit intussen opgeslagen. Er is niets overschreven: uw invoer "
-    "staat hieronder nog. Controleer de huidige gegevens en sla opnieuw op als u uw "
-    "versie wilt bewaren."
-)
 
 
 def _with_contact_figures(families):  # type: ignore[no-untyped-def]
@@ -209,16 +203,13 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except services.EditConflict:
-            messages.error(request, CONFLICT_MESSAGE)
-            current = Family.objects.get(pk=family.pk)
-            data = form.data.copy()
-            data["version"] = str(current.version)
-            form = FamilyForm(data, instance=current, teams=[family.team])
-            return render(
+            return edit_conflict_response(
                 request,
-                "cases/family_form.html",
-                {"form": form, "family": family, "current": current},
-                status=409,
+                form=form,
+                current=Family.objects.get(pk=family.pk),
+                form_kwargs={"teams": [family.team]},
+                template="cases/family_form.html",
+                context={"family": family},
             )
         messages.success(request, _("Gegevens van het gezin opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
@@ -295,8 +286,11 @@ def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpR
     if contact.author_id != request.user.pk:
         raise PermissionDenied
     form = ContactForm(request.POST or None, instance=contact, family=family)
-    status = 200
-    current = None
+    context = {
+        "family": family,
+        "contact": contact,
+        "revisions": contact.revisions.select_related("changed_by"),
+    }
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -304,28 +298,17 @@ def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpR
                 contact=contact, by=request.user, version=form.cleaned_data["version"], **data
             )
         except services.EditConflict:
-            messages.error(request, CONFLICT_MESSAGE)
-            current = Contact.objects.get(pk=contact.pk)
-            data = form.data.copy()
-            data["version"] = str(current.version)
-            form = ContactForm(data, instance=current, family=family)
-            status = 409
-        else:
-            messages.success(request, _("Contact gecorrigeerd."))
-            return redirect("cases:family_detail", family_id=family.pk)
-    revisions = contact.revisions.select_related("changed_by")
-    return render(
-        request,
-        "cases/contact_form.html",
-        {
-            "form": form,
-            "family": family,
-            "contact": contact,
-            "revisions": revisions,
-            "current": current,
-        },
-        status=status,
-    )
+            return edit_conflict_response(
+                request,
+                form=form,
+                current=Contact.objects.get(pk=contact.pk),
+                form_kwargs={"family": family},
+                template="cases/contact_form.html",
+                context=context,
+            )
+        messages.success(request, _("Contact gecorrigeerd."))
+        return redirect("cases:family_detail", family_id=family.pk)
+    return render(request, "cases/contact_form.html", {**context, "form": form, "current": None})
 
 
 def family_access_log(request: HttpRequest, family_id: int) -> HttpResponse:

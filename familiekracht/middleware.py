@@ -62,12 +62,7 @@ def otp_required_for(user: Any) -> bool:
     """Whether `user` must pass the second factor under the current settings."""
     if not settings.OTP_REQUIRED:
         return False
-    if settings.OTP_DEMO_EXEMPT:
-        from cases.demo import DEMO_USERS
-
-        if user.get_username() in {row[0] for row in DEMO_USERS}:
-            return False
-    return True
+    return user.get_username() not in settings.OTP_EXEMPT_USERNAMES
 
 
 class TwoFactorMiddleware:

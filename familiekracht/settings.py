@@ -317,10 +317,25 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Two-factor log-in (TOTP). Required for everyone when DEBUG is off; the demo users
-# (cases.demo.DEMO_USERS) may skip it only where OTP_DEMO_EXEMPT allows (a demo machine).
+# (OTP_EXEMPT_USERNAMES below) may skip it only where OTP_DEMO_EXEMPT allows (a demo machine).
 OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
 OTP_DEMO_EXEMPT = env_bool("OTP_DEMO_EXEMPT", DEBUG)
 OTP_TOTP_ISSUER = "FamilieKracht"
+
+# Who may log in without the second factor (familiekracht.middleware.otp_required_for): the
+# demo users' usernames when OTP_DEMO_EXEMPT is on, else no one. A list here, not an import
+# of the demo data, so the middleware depends on settings only; the demo data's tests check
+# that these names are its users. `check --deploy` refuses a non-empty list (cases.E002).
+DEMO_USERNAMES = [
+    "coach-zuidoost",
+    "coach2-zuidoost",
+    "psycholoog-zuidoost",
+    "coordinator-zuidoost",
+    "coach-denhaag",
+    "psycholoog-denhaag",
+    "coordinator-denhaag",
+]
+OTP_EXEMPT_USERNAMES = DEMO_USERNAMES if OTP_DEMO_EXEMPT else []
 
 # Two-factor enrolment (cases/account_services.py): a first enrolment under OTP_REQUIRED needs
 # a one-time code from the coordinator, valid this many hours and voided after this many
@@ -369,10 +384,15 @@ FAMILIEKRACHT = {
 }
 
 # Phase reminders (phases/reminders.py); aftercare check-ins in months after closing.
+# These dicts are the only place the defaults are written: code reads settings.PHASES[...]
+# and settings.REPORTS[...] without a fallback of its own.
 PHASES = {
     "ENDS_SOON_DAYS": 7,
     "NO_CONTACT_DAYS": env_int("FK_NO_CONTACT_DAYS", 14),
     "AFTERCARE_CHECKIN_MONTHS": env_int_list("FK_AFTERCARE_CHECKIN_MONTHS", [3, 6]),
+    # A check-in shows up this many days before it is due and is still made this long after.
+    "AFTERCARE_LEAD_DAYS": 7,
+    "AFTERCARE_GRACE_DAYS": 30,
 }
 
 # Reports (reports/reviews.py): case review reminders show up this many days ahead; a case

@@ -13,7 +13,7 @@ from network.models import NetworkMember, Quality, RespiteStay
 
 
 def stale_weeks() -> int:
-    return int(getattr(settings, "NETWORK_STALE_WEEKS", 6))
+    return int(settings.NETWORK_STALE_WEEKS)
 
 
 def stale_members(

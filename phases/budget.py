@@ -2,6 +2,11 @@
 
 `phase_figures_for` is the one entry point for many families at once (family page, reminder
 job, caseload dashboards); `episodes_with_hours` annotates a family's phase history.
+
+The flags (over budget, 90% used, under or above the weekly band, past the planned end) are
+written once, as SQL annotations in `with_phase_flags`: the family's phase figures and the
+team caseload (reports.caseload) both annotate with it and read the results, so the two can
+never disagree and a list can filter and sort on a flag in the database.
 """
 
 from __future__ import annotations
@@ -9,11 +14,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
+    BooleanField,
     DateField,
     DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -22,14 +31,69 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 
 from cases.models import Contact, Family
 from phases.models import ExtraHours, PhaseEpisode
 
 # Share of the budget at which the coach is warned (DOMAIN.md: "90% of the budget used").
 WARNING_SHARE = Decimal("0.9")
+# A phase is judged on its weekly hours once it is this many days old, so a fresh phase is
+# not flagged for the weeks before it began.
+BAND_GRACE_DAYS = 14
 _FAR_FUTURE = datetime.date(9999, 12, 31)
+
+
+class DaysBetween(Func):
+    """`later - earlier` in whole days (PostgreSQL subtracts dates to an integer)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def as_bool(q: Q) -> Coalesce:
+    """A condition as a boolean column; a comparison with a missing phase is NULL in SQL,
+    and here it means "no"."""
+    return Coalesce(
+        ExpressionWrapper(q, output_field=BooleanField()),
+        Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def with_phase_flags(qs: QuerySet, *, today: datetime.date, phase: str = "") -> QuerySet:
+    """Annotate the phase's hours and its flags: the one place these rules are written.
+
+    `qs` already has `used_minutes` (contacts in the phase), `minutes_4w` (the last 4 weeks)
+    and `extra` (relapse hours) annotated; `phase` is the path to the episode's fields ("" on
+    PhaseEpisode, "open_phase__" on Family). Hours are rounded to a tenth first, half up, as
+    `hours_from_minutes` does for the figures shown next to the flags.
+    """
+    hours = DecimalField(max_digits=9, decimal_places=2)
+    field = lambda name: f"{phase}{name}"  # noqa: E731
+    today_value = Value(today, output_field=DateField())
+    return qs.annotate(
+        day=DaysBetween(today_value, F(field("started_on"))) + 1,
+        used_hours=Round(Cast("used_minutes", hours) / 60, precision=1),
+        week_hours=Round(Cast("minutes_4w", hours) / 60, precision=1) / 4,
+        budget=F(field("weeks_max")) * F(field("hours_max")) + F("extra"),
+    ).annotate(
+        is_overdue=as_bool(Q(**{field("planned_end__lt"): today})),
+        is_over_budget=as_bool(Q(used_hours__gt=F("budget"))),
+        is_nearly_used=as_bool(Q(budget__gt=0, used_hours__gte=F("budget") * Value(WARNING_SHARE))),
+        is_under_band=as_bool(Q(day__gt=BAND_GRACE_DAYS, week_hours__lt=F(field("hours_min")))),
+        is_above_band=as_bool(Q(week_hours__gt=F(field("hours_max")))),
+    )
 
 
 def _minutes_between(start, end):  # type: ignore[no-untyped-def]
@@ -85,24 +149,11 @@ class Figures:
     hours_per_week_4: Decimal  # over the last 4 weeks
     band_min: Decimal
     band_max: Decimal
-
-    @property
-    def over_budget(self) -> bool:
-        return self.used_hours > self.budget_max
-
-    @property
-    def nearly_used(self) -> bool:
-        return self.budget_max > 0 and self.used_hours >= self.budget_max * WARNING_SHARE
-
-    @property
-    def under_band(self) -> bool:
-        """Too little contact: the last 4 weeks below the phase's weekly band (once the phase
-        is two weeks old, so a fresh phase is not flagged for the weeks before it)."""
-        return self.day > 14 and self.hours_per_week_4 < self.band_min
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_left < 0
+    # The flags, as annotated by `with_phase_flags`.
+    over_budget: bool
+    nearly_used: bool
+    under_band: bool
+    overdue: bool
 
     @property
     def days_late(self) -> int:
@@ -116,7 +167,8 @@ class Figures:
 
 
 def hours_from_minutes(minutes: int) -> Decimal:
-    return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+    # Half up, as SQL's ROUND does in `with_phase_flags`: 20.05 hours is 20.1 in both.
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def figures_from_episode(episode: PhaseEpisode, *, today: datetime.date) -> Figures:
@@ -140,6 +192,10 @@ def figures_from_episode(episode: PhaseEpisode, *, today: datetime.date) -> Figu
         hours_per_week_4=hours_from_minutes(episode.minutes_4w) / 4,
         band_min=episode.hours_min,
         band_max=episode.hours_max,
+        over_budget=episode.is_over_budget,
+        nearly_used=episode.is_nearly_used,
+        under_band=episode.is_under_band,
+        overdue=episode.is_overdue,
     )
 
 
@@ -148,10 +204,11 @@ def open_episodes_with_figures(
 ) -> QuerySet[PhaseEpisode]:
     """Open episodes annotated with everything `figures_from_episode` needs: one query."""
     tomorrow = today + datetime.timedelta(days=1)
-    return episodes_with_hours(episodes.open()).annotate(
+    episodes = episodes_with_hours(episodes.open()).annotate(
         minutes_2w=_minutes_between(Value(today - datetime.timedelta(days=13)), Value(tomorrow)),
         minutes_4w=_minutes_between(Value(today - datetime.timedelta(days=27)), Value(tomorrow)),
     )
+    return with_phase_flags(episodes, today=today)
 
 
 def phase_figures_for(

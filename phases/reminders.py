@@ -38,18 +38,10 @@ logger = logging.getLogger(__name__)
 # A mail lists this many reminders; the rest are in the app.
 MAIL_MAX_LINES = 25
 
-DEFAULTS = {
-    "ENDS_SOON_DAYS": 7,
-    "NO_CONTACT_DAYS": 14,
-    "AFTERCARE_CHECKIN_MONTHS": [3, 6],
-    # A check-in shows up this many days before it is due and is still made this long after.
-    "AFTERCARE_LEAD_DAYS": 7,
-    "AFTERCARE_GRACE_DAYS": 30,
-}
-
 
 def phase_setting(name: str):  # type: ignore[no-untyped-def]
-    return getattr(settings, "PHASES", {}).get(name, DEFAULTS[name])
+    """settings.PHASES[name]; the defaults live in settings only."""
+    return settings.PHASES[name]
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -3,9 +3,10 @@
 `caseload_rows` runs one query for every active family of the team: its open phase (a join),
 the contact minutes in that phase and in the last 4 weeks, the last contact, the extra hours,
 open reminders and the next case review (indexed subqueries), read as plain tuples. The flags
-("attention first") are computed from those numbers in Python with the same rules as
-phases.budget.Figures; filtering and sorting happen in Python over these light rows (a
-thousand families take a few milliseconds). Only the rows on the page then get their full
+("attention first") are SQL annotations (`caseload_queryset`, with the phase rules of
+phases.budget.with_phase_flags): the rows read them, the page filters and sorts on them, and
+nothing recomputes them in Python. Sorting by trend happens in Python over these light rows
+(a thousand families take a few milliseconds). Only the rows on the page then get their full
 phase figures (phases.budget.phase_figures_for) and domain trend (`fill_page`), so the page
 costs a fixed number of queries and little per family.
 """
@@ -23,17 +24,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
     CharField,
     Count,
     DateField,
     DecimalField,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -50,12 +48,18 @@ from django.db.models.functions import (
     Greatest,
     Lower,
     NullIf,
-    Round,
     Trim,
 )
 
 from cases.models import TEAM_WIDE_ROLES, Contact, Family, FamilyStatus, Team
-from phases.budget import Figures, hours_from_minutes, phase_figures_for
+from phases.budget import (
+    DaysBetween,
+    Figures,
+    as_bool,
+    hours_from_minutes,
+    phase_figures_for,
+    with_phase_flags,
+)
 from phases.models import PHASE_ORDER, ExtraHours, Reminder
 from phases.reminders import phase_setting
 from reports.reviews import latest_review, report_setting
@@ -63,8 +67,6 @@ from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
-# A phase is judged on its weekly hours once it is this many days old (phases.budget.Figures).
-BAND_GRACE_DAYS = 14
 
 
 @contextmanager
@@ -113,8 +115,15 @@ class Row:
     band_min: Decimal = ZERO
     band_max: Decimal = ZERO
     hours_per_week_4: Decimal = ZERO
+    # The flags, read from the annotations of caseload_queryset (never computed here).
+    overdue: bool = False
+    over_budget: bool = False
+    under_band: bool = False
+    above_band: bool = False
     no_recent_contact: bool = False
     review_due: bool = False
+    budget_issue: bool = False
+    needs_attention: bool = False
     # Filled for the rows on the page only (fill_page), or for all when sorting by trend.
     figures: Figures | None = None
     # Mean severity (1 acute … 5 good) at the latest moment minus the first; None with one.
@@ -125,42 +134,19 @@ class Row:
         return PHASE_ORDER.index(self.phase) if self.phase else len(PHASE_ORDER)
 
     @property
-    def overdue(self) -> bool:
-        return self.days_late > 0
-
-    @property
-    def over_budget(self) -> bool:
-        return self.phase is not None and self.used_hours > self.budget_max
-
-    @property
-    def under_band(self) -> bool:
-        return (
-            self.phase is not None
-            and self.day > BAND_GRACE_DAYS
-            and self.hours_per_week_4 < self.band_min
-        )
-
-    @property
-    def above_band(self) -> bool:
-        return self.phase is not None and self.hours_per_week_4 > self.band_max
-
-    @property
     def used_share(self) -> int:
         return int(self.used_hours * 100 / self.budget_max) if self.budget_max > 0 else 0
 
     @property
     def attention(self) -> tuple[int, int, int, int]:
-        """Sort key parts, most urgent first (DOMAIN.md: what the psychologist looks for)."""
+        """Sort key parts, most urgent first (DOMAIN.md: what the psychologist looks for);
+        the same columns as ATTENTION_ORDER."""
         return (
             int(self.safety_flag),
             int(self.overdue),
-            int(self.over_budget or self.under_band),
+            int(self.budget_issue),
             int(self.no_recent_contact),
         )
-
-    @property
-    def needs_attention(self) -> bool:
-        return any(self.attention) or self.review_due
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -226,23 +212,6 @@ def _sum_minutes(**date_filter) -> Coalesce:  # type: ignore[no-untyped-def]
         ),
         0,
     )
-
-
-class DaysBetween(Func):
-    """`later - earlier` in whole days (PostgreSQL subtracts dates to an integer)."""
-
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
 
 
 def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
@@ -312,6 +281,15 @@ COLUMNS = (
     "open_phase__hours_max",
     "used_minutes",
     "extra",
+    # The flags (caseload_queryset), in the order rows_from reads them.
+    "is_overdue",
+    "is_over_budget",
+    "is_under_band",
+    "is_above_band",
+    "is_no_contact",
+    "is_review_due",
+    "is_budget_issue",
+    "needs_attention",
 )
 
 
@@ -327,9 +305,7 @@ def coach_names(team: Team) -> dict[int, str]:
 
 
 def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime.date) -> list[Row]:
-    """Rows from COLUMNS tuples; the flags follow the rules of phases.budget.Figures."""
-    no_contact_days = phase_setting("NO_CONTACT_DAYS")
-    review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
+    """Rows from COLUMNS tuples of caseload_queryset; the flags are its annotations."""
     rows = []
     for (
         pk,
@@ -349,6 +325,14 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         hours_max,
         used_minutes,
         extra,
+        overdue,
+        over_budget,
+        under_band,
+        above_band,
+        no_contact,
+        review_due,
+        budget_issue,
+        attention,
         *_rest,
     ) in values:
         row = Row(
@@ -363,8 +347,14 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             next_review=review,
             minutes_4w=minutes_4w,
             hours_per_week_4=hours_from_minutes(minutes_4w) / 4,
-            no_recent_contact=contact is None or (today - contact).days >= no_contact_days,
-            review_due=review is not None and review <= review_until,
+            overdue=overdue,
+            over_budget=over_budget,
+            under_band=under_band,
+            above_band=above_band,
+            no_recent_contact=no_contact,
+            review_due=review_due,
+            budget_issue=budget_issue,
+            needs_attention=attention,
         )
         if phase is not None:
             row.phase = phase
@@ -381,51 +371,31 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
 
 def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
     """Every active family of the team as a light row, unsorted (coach load, tests)."""
-    values = _base_queryset(team, today=today).order_by().values_list(*COLUMNS)
+    values = caseload_queryset(team, today=today).order_by().values_list(*COLUMNS)
     return rows_from(values, names=coach_names(team), today=today)
 
 
-# --- The same rules in SQL, so the page sorts, filters and pages in the database ---
+# --- The flags and sort keys in SQL: the one source of the flags ---
 
 
 def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
     """Active families with the attention flags and sort keys as annotations.
 
-    The flags mirror Row (and phases.budget.Figures): hours are rounded to a tenth first.
+    The phase flags come from phases.budget.with_phase_flags (the same rules as the family's
+    phase figures); contact and review flags from the settings. Rows read these columns.
     """
     no_contact_since = today - datetime.timedelta(days=phase_setting("NO_CONTACT_DAYS"))
     review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
-    hours = DecimalField(max_digits=9, decimal_places=2)
-
-    def as_bool(q: Q) -> Coalesce:
-        # A comparison with a missing phase is NULL in SQL; here it means "no".
-        return Coalesce(
-            ExpressionWrapper(q, output_field=BooleanField()),
-            Value(False),
-            output_field=BooleanField(),
-        )
-
     return (
-        _base_queryset(team, today=today)
+        with_phase_flags(_base_queryset(team, today=today), today=today, phase="open_phase__")
         .annotate(
-            day=DaysBetween(Value(today, output_field=DateField()), F("open_phase__started_on"))
-            + 1,
             planned_days=DaysBetween(F("open_phase__planned_end"), F("open_phase__started_on")),
             days_late=DaysBetween(
                 Value(today, output_field=DateField()), F("open_phase__planned_end")
             ),
-            used_hours=Round(Cast("used_minutes", hours) / 60, precision=1),
-            week_hours=Round(Cast("minutes_4w", hours) / 60, precision=1) / 4,
-            budget=F("open_phase__weeks_max") * F("open_phase__hours_max") + F("extra"),
         )
         .annotate(late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)))
         .annotate(
-            is_overdue=as_bool(Q(open_phase__planned_end__lt=today)),
-            is_over_budget=as_bool(Q(used_hours__gt=F("budget"))),
-            is_under_band=as_bool(
-                Q(day__gt=BAND_GRACE_DAYS, week_hours__lt=F("open_phase__hours_min"))
-            ),
-            is_above_band=as_bool(Q(week_hours__gt=F("open_phase__hours_max"))),
             is_no_contact=as_bool(
                 Q(last_contact__isnull=True) | Q(last_contact__lte=no_contact_since)
             ),

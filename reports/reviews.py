@@ -17,17 +17,10 @@ from phases.models import ReminderKind
 from phases.reminders import Due
 from reports.models import CaseReview
 
-DEFAULTS = {
-    # A review shows up this many days before its date.
-    "CASE_REVIEW_LEAD_DAYS": 7,
-    # Hours per week over the last 4 weeks above which a case counts as intensive
-    # (reports.caseload.coach_load), besides hours above the phase band's top.
-    "INTENSIVE_HOURS_PER_WEEK": 8,
-}
-
 
 def report_setting(name: str):  # type: ignore[no-untyped-def]
-    return getattr(settings, "REPORTS", {}).get(name, DEFAULTS[name])
+    """settings.REPORTS[name]; the defaults live in settings only."""
+    return settings.REPORTS[name]
 
 
 def latest_review(field: str) -> Subquery:

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.conflicts import conflict_data, conflict_response, edit_conflict_response
 from cases.models import AccessAction, LifeDomain, Member
 from cases.permissions import access_family
-from cases.views import CONFLICT_MESSAGE
 from strengths import services
 from strengths.charts import domain_profile, domain_profile_svg, profile_rows
 from strengths.forms import AnalysisForm, DomainScoreForm, EventForm, MomentForm, SheetForm
@@ -108,8 +108,13 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
     )
     data = request.POST if request.method == "POST" else None
     sheet_form, forms = _score_forms(data, sheet)
-    status = 200
-    current = None
+    context = {
+        "family": family,
+        "moment": moment,
+        "perspective": Perspective(perspective),
+        "perspectives": Perspective.choices,
+        "sheet": sheet,
+    }
     if request.method == "POST":
         # All seven or nothing: one invalid domain keeps every score unsaved. Every form
         # is validated (no short-circuit) so all errors show at once.
@@ -124,37 +129,28 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
                     scores={f.domain: f.cleaned_data for f in forms},
                 )
             except services.EditConflict:
-                messages.error(request, CONFLICT_MESSAGE)
+                # Seven forms and a sheet form, so the re-binding is done here; the
+                # message and the 409 are the shared ones.
                 current = (
                     ScoreSheet.objects.filter(moment=moment, perspective=perspective)
                     .select_related("updated_by")
                     .first()
                 )
-                post = request.POST.copy()
-                post["version"] = str(current.version) if current else ""
-                sheet_form, forms = _score_forms(post, current)
+                sheet_form, forms = _score_forms(conflict_data(request.POST, current), current)
                 for form in forms:
                     form.is_valid()
-                status = 409
-            else:
-                messages.success(request, _("Scores opgeslagen."))
-                return redirect("strengths:overview", family_id=family.pk)
-        else:
-            messages.error(request, _("Er is niets opgeslagen: verbeter de gemarkeerde velden."))
+                return conflict_response(
+                    request,
+                    "strengths/scores_form.html",
+                    {**context, "sheet_form": sheet_form, "forms": forms, "current": current},
+                )
+            messages.success(request, _("Scores opgeslagen."))
+            return redirect("strengths:overview", family_id=family.pk)
+        messages.error(request, _("Er is niets opgeslagen: verbeter de gemarkeerde velden."))
     return render(
         request,
         "strengths/scores_form.html",
-        {
-            "family": family,
-            "moment": moment,
-            "perspective": Perspective(perspective),
-            "perspectives": Perspective.choices,
-            "sheet": sheet,
-            "sheet_form": sheet_form,
-            "forms": forms,
-            "current": current,
-        },
-        status=status,
+        {**context, "sheet_form": sheet_form, "forms": forms, "current": None},
     )
 
 
@@ -189,8 +185,7 @@ def analysis_edit(request: HttpRequest, family_id: int, analysis_id: int) -> Htt
         family=family,
     )
     form = AnalysisForm(request.POST or None, instance=analysis, family=family)
-    status = 200
-    current = None
+    context = {"family": family, "analysis": analysis}
     if request.method == "POST" and form.is_valid():
         try:
             services.analysis_update(
@@ -200,20 +195,18 @@ def analysis_edit(request: HttpRequest, family_id: int, analysis_id: int) -> Htt
                 data=form.cleaned_data,
             )
         except services.EditConflict:
-            messages.error(request, CONFLICT_MESSAGE)
-            current = MemberAnalysis.objects.select_related("member").get(pk=analysis.pk)
-            data = form.data.copy()
-            data["version"] = str(current.version)
-            form = AnalysisForm(data, instance=current, family=family)
-            status = 409
-        else:
-            messages.success(request, _("Krachtenanalyse opgeslagen."))
-            return redirect("strengths:overview", family_id=family.pk)
+            return edit_conflict_response(
+                request,
+                form=form,
+                current=MemberAnalysis.objects.select_related("member").get(pk=analysis.pk),
+                form_kwargs={"family": family},
+                template="strengths/analysis_form.html",
+                context=context,
+            )
+        messages.success(request, _("Krachtenanalyse opgeslagen."))
+        return redirect("strengths:overview", family_id=family.pk)
     return render(
-        request,
-        "strengths/analysis_form.html",
-        {"form": form, "family": family, "analysis": analysis, "current": current},
-        status=status,
+        request, "strengths/analysis_form.html", {**context, "form": form, "current": None}
     )
 
 
@@ -249,8 +242,7 @@ def event_edit(request: HttpRequest, family_id: int, event_id: int) -> HttpRespo
     family = access_family(request, family_id, write=True, obj=f"gebeurtenis {event_id}")
     event = get_object_or_404(TimelineEvent, pk=event_id, family=family)
     form = EventForm(request.POST or None, instance=event, family=family)
-    status = 200
-    current = None
+    context = {"family": family, "event": event}
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(
@@ -260,18 +252,14 @@ def event_edit(request: HttpRequest, family_id: int, event_id: int) -> HttpRespo
                 members=form.cleaned_data["members"],
             )
         except services.EditConflict:
-            messages.error(request, CONFLICT_MESSAGE)
-            current = TimelineEvent.objects.get(pk=event.pk)
-            data = form.data.copy()
-            data["version"] = str(current.version)
-            form = EventForm(data, instance=current, family=family)
-            status = 409
-        else:
-            messages.success(request, _("Gebeurtenis opgeslagen."))
-            return redirect("strengths:timeline", family_id=family.pk)
-    return render(
-        request,
-        "strengths/event_form.html",
-        {"form": form, "family": family, "event": event, "current": current},
-        status=status,
-    )
+            return edit_conflict_response(
+                request,
+                form=form,
+                current=TimelineEvent.objects.get(pk=event.pk),
+                form_kwargs={"family": family},
+                template="strengths/event_form.html",
+                context=context,
+            )
+        messages.success(request, _("Gebeurtenis opgeslagen."))
+        return redirect("strengths:timeline", family_id=family.pk)
+    return render(request, "strengths/event_form.html", {**context, "form": form, "current": None})

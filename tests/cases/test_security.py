@@ -248,9 +248,9 @@ def test_demo_users_skip_two_factor_only_when_allowed(settings, team):
     client = Client()
     client.force_login(demo_user)
     settings.OTP_REQUIRED = True
-    settings.OTP_DEMO_EXEMPT = True
+    settings.OTP_EXEMPT_USERNAMES = ["coach-zuidoost"]
     assert client.get(reverse("cases:caseload")).status_code == 200
-    settings.OTP_DEMO_EXEMPT = False
+    settings.OTP_EXEMPT_USERNAMES = []
     assert client.get(reverse("cases:caseload")).status_code == 302
 
 
@@ -277,6 +277,15 @@ def test_two_factor_is_required_in_production_settings():
     assert _settings_in_subprocess({**production_env, "DEBUG": "1"}, expression) == (
         "(False, True)"
     )
+
+
+def test_only_a_demo_machine_exempts_the_demo_usernames():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTP_")}
+    expression = "'coach-zuidoost' in s.OTP_EXEMPT_USERNAMES, len(s.OTP_EXEMPT_USERNAMES)"
+    assert _settings_in_subprocess({**env, "DEBUG": "1"}, expression) == "(True, 7)"
+    assert _settings_in_subprocess({**env, "DEBUG": "0"}, expression) == "(False, 0)"
+    demo_off = {**env, "DEBUG": "1", "OTP_DEMO_EXEMPT": "0"}
+    assert _settings_in_subprocess(demo_off, expression) == "(False, 0)"
 
 
 def test_check_deploy_passes_with_production_settings():

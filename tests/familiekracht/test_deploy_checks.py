@@ -29,6 +29,14 @@ def test_deploy_check_refuses_production_without_two_factor(
     assert all(isinstance(p, Error) for p in problems)
 
 
+def test_deploy_check_refuses_an_exempt_username_list_in_production():
+    with override_settings(
+        DEBUG=False, OTP_REQUIRED=True, OTP_DEMO_EXEMPT=False, OTP_EXEMPT_USERNAMES=["x"]
+    ):
+        problems = two_factor_in_production()
+    assert [p.id for p in problems] == ["cases.E002"]
+
+
 def test_deploy_check_leaves_development_alone():
     with override_settings(DEBUG=True, OTP_REQUIRED=False, OTP_DEMO_EXEMPT=True):
         assert two_factor_in_production() == []

@@ -136,7 +136,7 @@ def test_lead_time_boundary(family, alice, psychologist, days_ahead, expected):
 
 
 def test_lead_time_is_a_setting(family, psychologist, settings):
-    settings.REPORTS = {"CASE_REVIEW_LEAD_DAYS": 20}
+    settings.REPORTS = {**settings.REPORTS, "CASE_REVIEW_LEAD_DAYS": 20}
     _review(family, psychologist, next_on=TODAY + datetime.timedelta(days=15))
     reminders_run(today=TODAY, send_email=False)
     assert Reminder.objects.filter(kind=ReminderKind.CASE_REVIEW_DUE).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -370,7 +371,7 @@ def test_query_count_does_not_depend_on_the_number_of_families(
 
 
 def test_coach_load(team, alice, bob, settings):
-    settings.REPORTS = {"INTENSIVE_HOURS_PER_WEEK": 3}
+    settings.REPORTS = {**settings.REPORTS, "INTENSIVE_HOURS_PER_WEEK": 3}
     # alice: 16 h + 4 h in the last 4 weeks → 5 h/week; one intensive case (4 h/week > 3).
     _family(team, alice, "A1", phase="execution", contact=1, minutes=16 * 60 // 2)
     a1 = caseload_rows(team, today=TODAY)[0]
@@ -384,13 +385,13 @@ def test_coach_load(team, alice, bob, settings):
         (alice.get_full_name(), 2, "5.0", 1),
         (bob.get_full_name(), 1, "0.5", 0),
     ]
-    settings.REPORTS = {"INTENSIVE_HOURS_PER_WEEK": 0.9}
+    settings.REPORTS = {**settings.REPORTS, "INTENSIVE_HOURS_PER_WEEK": 0.9}
     loads = coach_load(caseload_rows(team, today=TODAY))
     assert [c.intensive for c in loads] == [2, 0]
 
 
 def test_start_phase_band_top_makes_a_case_intensive(team, alice, settings):
-    settings.REPORTS = {"INTENSIVE_HOURS_PER_WEEK": 100}
+    settings.REPORTS = {**settings.REPORTS, "INTENSIVE_HOURS_PER_WEEK": 100}
     # Start phase band 5–10 h/week: 44 h in the last 4 weeks is 11 h/week, over the top.
     family = _family(team, alice, "Intensief", phase="start", started=27, contact=1, minutes=720)
     for d in range(2, 5):
@@ -500,3 +501,26 @@ def test_coach_load_query_count_is_fixed(
         response = psychologist_client.get("/caseload/coaches/")
     [load] = response.context["loads"]
     assert load.families == 30
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite computes decimals as floats: 20.05 rounds to 20.0 there",
+)
+def test_the_row_the_filter_and_the_family_page_give_one_answer_on_a_rounding_edge(
+    psychologist_client, team, alice
+):
+    """1203 minutes are 20.05 hours: rounded to a tenth that is 20.1, over the start phase's
+    20 h. The flag comes from one place (the SQL annotations), so the light row, the page's
+    flag filter and the family's phase figures all say "over budget"."""
+    family = _family(team, alice, "Rand", phase="start", started=5, contact=None)
+    ContactFactory(family=family, author=alice, date=days_ago(1), minutes=600)
+    ContactFactory(family=family, author=alice, date=days_ago(2), minutes=603)
+    [row] = caseload_rows(team, today=TODAY)
+    fill_page([row], today=TODAY)
+    assert row.figures.used_hours == row.used_hours == Decimal("20.1")
+    assert row.figures.budget_max == row.budget_max == 20
+    assert row.over_budget and row.figures.over_budget
+    assert "over_budget" in row.flags
+    response = psychologist_client.get(URL, {"flag": "over_budget"})
+    assert [r.name for r in response.context["page"].object_list] == ["Rand"]
