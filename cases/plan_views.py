@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import plan_services as services
 from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
-from cases.permissions import access_family
+from cases.permissions import FamilyAccess, Need, access_family
 from cases.plan_forms import ActionForm, GoalForm, PlanForm, VersionForm
 
 # Lazy: module constants are translated when shown, in the user's language.
@@ -40,11 +40,17 @@ def _draft_or_404(family: Family) -> FamilyPlan:
     return draft
 
 
-def plan_context(family: Family, plan: FamilyPlan | None) -> dict[str, Any]:
+def plan_context(access: FamilyAccess, plan: FamilyPlan | None) -> dict[str, Any]:
     """Everything the plan page shows; a fixed number of queries."""
+    family = access.family
     from reports.services import recent_exports
 
-    context: dict[str, Any] = {"family": family, "plan": plan, "active_tab": "plan"}
+    context: dict[str, Any] = {
+        "family": family,
+        "access": access,
+        "plan": plan,
+        "active_tab": "plan",
+    }
     if plan is not None:
         context["goals"] = list(plan.goals.select_related("owner"))
         context["actions"] = list(plan.actions.in_plan_order().select_related("member", "goal"))
@@ -57,36 +63,39 @@ def plan_context(family: Family, plan: FamilyPlan | None) -> dict[str, Any]:
 
 
 def _render_plan(
-    request: HttpRequest, family: Family, plan: FamilyPlan | None, status: int = 200
+    request: HttpRequest, access: FamilyAccess, plan: FamilyPlan | None, status: int = 200
 ) -> HttpResponse:
-    return render(request, "cases/plan_detail.html", plan_context(family, plan), status=status)
+    return render(request, "cases/plan_detail.html", plan_context(access, plan), status=status)
 
 
 @require_GET
 def plan_detail(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="gezinsplan")
+    access = access_family(request, family_id, obj="gezinsplan")
+    family = access.family
     # The newest version: the draft when there is one (it always has the highest number),
     # otherwise the last fixed version.
     plan = family.plans.select_related("safety_set_by", "agreed_by", "reviewed_by").first()
-    return _render_plan(request, family, plan)
+    return _render_plan(request, access, plan)
 
 
 @require_GET
 def plan_version(request: HttpRequest, family_id: int, number: int) -> HttpResponse:
-    family = access_family(request, family_id, obj=f"gezinsplan v{number}")
+    access = access_family(request, family_id, obj=f"gezinsplan v{number}")
+    family = access.family
     plan = get_object_or_404(
         FamilyPlan.objects.select_related("safety_set_by", "agreed_by", "reviewed_by"),
         family=family,
         number=number,
     )
-    return _render_plan(request, family, plan)
+    return _render_plan(request, access, plan)
 
 
 @require_POST
 def plan_start(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinsplan"
     )
+    family = access.family
     plan = services.plan_start_draft(family=family, by=request.user)
     messages.success(
         request, _("Versie %(n)s van het gezinsplan is een concept.") % {"n": plan.number}
@@ -96,7 +105,8 @@ def plan_start(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="gezinsplan")
+    access = access_family(request, family_id, need=Need.WRITE, obj="gezinsplan")
+    family = access.family
     plan = _draft_or_404(family)
     form = PlanForm(request.POST or None, instance=plan, family=family)
     status = 200
@@ -122,14 +132,22 @@ def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     return render(
         request,
         "cases/plan_form.html",
-        {"form": form, "family": family, "plan": plan, "current": current, "section": "plan"},
+        {
+            "form": form,
+            "family": family,
+            "access": access,
+            "plan": plan,
+            "current": current,
+            "section": "plan",
+        },
         status=status,
     )
 
 
 @require_POST
 def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="gezinsplan beoordeling")
+    access = access_family(request, family_id, need=Need.WRITE, obj="gezinsplan beoordeling")
+    family = access.family
     plan = _draft_or_404(family)
     try:
         services.plan_review(plan=plan, by=request.user)
@@ -142,7 +160,8 @@ def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="gezinsplan vaststellen")
+    access = access_family(request, family_id, need=Need.WRITE, obj="gezinsplan vaststellen")
+    family = access.family
     plan = _draft_or_404(family)
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -160,7 +179,7 @@ def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
                 "vastgesteld: bekijk de huidige versie en stel het dan opnieuw vast."
             ),
         )
-        return _render_plan(request, family, FamilyPlan.objects.get(pk=plan.pk), status=409)
+        return _render_plan(request, access, FamilyPlan.objects.get(pk=plan.pk), status=409)
     else:
         messages.success(
             request, _("Versie %(n)s van het gezinsplan is vastgesteld.") % {"n": plan.number}
@@ -171,7 +190,7 @@ def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
 def _section_form(
     request: HttpRequest,
     *,
-    family: Family,
+    access: FamilyAccess,
     plan: FamilyPlan,
     form: Any,
     section: str,
@@ -179,12 +198,14 @@ def _section_form(
     current: Any = None,
     status: int = 200,
 ) -> HttpResponse:
+    family = access.family
     return render(
         request,
         "cases/plan_form.html",
         {
             "form": form,
             "family": family,
+            "access": access,
             "plan": plan,
             "section": section,
             "object": obj,
@@ -196,9 +217,10 @@ def _section_form(
 
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan doel"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinsplan doel"
     )
+    family = access.family
     plan = _draft_or_404(family)
     form = GoalForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
@@ -209,12 +231,13 @@ def goal_create(request: HttpRequest, family_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Doel toegevoegd."))
         return redirect("cases:plan_detail", family_id=family.pk)
-    return _section_form(request, family=family, plan=plan, form=form, section="goal")
+    return _section_form(request, access=access, plan=plan, form=form, section="goal")
 
 
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"gezinsplan doel {goal_id}")
+    access = access_family(request, family_id, need=Need.WRITE, obj=f"gezinsplan doel {goal_id}")
+    family = access.family
     plan = _draft_or_404(family)
     goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan)
     form = GoalForm(request.POST or None, instance=goal, family=family)
@@ -233,7 +256,7 @@ def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpRespons
             form = GoalForm(data, instance=current or goal, family=family)
             return _section_form(
                 request,
-                family=family,
+                access=access,
                 plan=plan,
                 form=form,
                 section="goal",
@@ -244,24 +267,30 @@ def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpRespons
         else:
             messages.success(request, _("Doel opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
-    return _section_form(request, family=family, plan=plan, form=form, section="goal", obj=goal)
+    return _section_form(request, access=access, plan=plan, form=form, section="goal", obj=goal)
 
 
 @require_POST
 def goal_delete(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.DELETE, obj=f"gezinsplan doel {goal_id}"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.DELETE,
+        obj=f"gezinsplan doel {goal_id}",
     )
+    family = access.family
     plan = _draft_or_404(family)
     goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan)
-    return _delete(request, family, plan, services.goal_delete, goal=goal)
+    return _delete(request, access, plan, services.goal_delete, goal=goal)
 
 
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan actie"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinsplan actie"
     )
+    family = access.family
     plan = _draft_or_404(family)
     form = ActionForm(request.POST or None, family=family, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -272,12 +301,13 @@ def action_create(request: HttpRequest, family_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Actie toegevoegd."))
         return redirect("cases:plan_detail", family_id=family.pk)
-    return _section_form(request, family=family, plan=plan, form=form, section="action")
+    return _section_form(request, access=access, plan=plan, form=form, section="action")
 
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"gezinsplan actie {action_id}")
+    access = access_family(request, family_id, need=Need.WRITE, obj=f"gezinsplan actie {action_id}")
+    family = access.family
     plan = _draft_or_404(family)
     action = get_object_or_404(PlanAction, pk=action_id, plan=plan)
     form = ActionForm(request.POST or None, instance=action, family=family, plan=plan)
@@ -296,7 +326,7 @@ def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpRes
             form = ActionForm(data, instance=current or action, family=family, plan=plan)
             return _section_form(
                 request,
-                family=family,
+                access=access,
                 plan=plan,
                 form=form,
                 section="action",
@@ -307,26 +337,28 @@ def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpRes
         else:
             messages.success(request, _("Actie opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
-    return _section_form(request, family=family, plan=plan, form=form, section="action", obj=action)
+    return _section_form(request, access=access, plan=plan, form=form, section="action", obj=action)
 
 
 @require_POST
 def action_delete(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
-    family = access_family(
+    access = access_family(
         request,
         family_id,
-        write=True,
+        need=Need.WRITE,
         action=AccessAction.DELETE,
         obj=f"gezinsplan actie {action_id}",
     )
+    family = access.family
     plan = _draft_or_404(family)
     action = get_object_or_404(PlanAction, pk=action_id, plan=plan)
-    return _delete(request, family, plan, services.action_delete, action=action)
+    return _delete(request, access, plan, services.action_delete, action=action)
 
 
 def _delete(
-    request: HttpRequest, family: Family, plan: FamilyPlan, delete: Any, **target: Any
+    request: HttpRequest, access: FamilyAccess, plan: FamilyPlan, delete: Any, **target: Any
 ) -> HttpResponse:
+    family = access.family
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Het formulier was onvolledig; probeer het opnieuw."))
@@ -343,7 +375,7 @@ def _delete(
                 "Bekijk de huidige gegevens en verwijder het zo nodig opnieuw."
             ),
         )
-        return _render_plan(request, family, plan, status=409)
+        return _render_plan(request, access, plan, status=409)
     else:
         messages.success(request, _("Verwijderd uit het gezinsplan."))
     return redirect("cases:plan_detail", family_id=family.pk)

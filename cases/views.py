@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -24,12 +23,20 @@ from cases.models import (
     Contact,
     Family,
     Member,
-    Role,
     Team,
     UserPreference,
     last_contact_date,
 )
-from cases.permissions import access_family, log_access, log_families_shown, team_role
+from cases.permissions import (
+    FamilyAccess,
+    Need,
+    access_family,
+    access_team,
+    id_in_range,
+    log_access,
+    log_families_shown,
+    team_role,
+)
 
 CONTACTS_PER_PAGE = 20
 FAMILIES_PER_PAGE = 50
@@ -132,9 +139,9 @@ def _intake_teams(user):  # type: ignore[no-untyped-def]
 
 @require_http_methods(["GET", "POST"])
 def family_create(request: HttpRequest) -> HttpResponse:
-    teams = _intake_teams(request.user)
-    if not teams:
-        raise PermissionDenied
+    teams = list(
+        access_team(request, roles=TEAM_WIDE_ROLES, action=AccessAction.CREATE, obj="gezin").teams
+    )
     form = FamilyForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version")}
@@ -153,7 +160,8 @@ def family_create(request: HttpRequest) -> HttpResponse:
 
 
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id)
+    access = access_family(request, family_id)
+    family = access.family
     members = list(family.members.all())
     contacts = (
         family.contacts.select_related("author")
@@ -162,12 +170,13 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     )
     page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     totals = family.contacts.aggregate(minutes=Sum("minutes"), count=Count("id"))
-    panels = _app_panels(request, family)
+    panels = _app_panels(request, access)
     return render(
         request,
         "cases/family_detail.html",
         {
             "family": family,
+            "access": access,
             "members": members,
             "page": page,
             "total_hours": round((totals["minutes"] or 0) / 60, 1),
@@ -177,12 +186,12 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
                 initial={"safety_flag": family.safety_flag, "safety_note": family.safety_note}
             ),
             "panels": panels,
-            "is_coordinator": family.access.role == Role.COORDINATOR,
+            "is_coordinator": access.is_coordinator,
         },
     )
 
 
-def _app_panels(request: HttpRequest, family: Family) -> str:
+def _app_panels(request: HttpRequest, access: FamilyAccess) -> str:
     """The other apps' sections of the family page, in the method's order."""
     from network.panels import family_panel as network_panel
     from phases.panels import family_panel as phases_panel
@@ -190,7 +199,7 @@ def _app_panels(request: HttpRequest, family: Family) -> str:
     from strengths.panels import family_panel as strengths_panel
 
     parts = [
-        panel(request, family)
+        panel(request, access)
         for panel in (phases_panel, strengths_panel, network_panel, reports_panel)
     ]
     # Each panel renders through a template, so its output is already escaped.
@@ -199,9 +208,14 @@ def _app_panels(request: HttpRequest, family: Family) -> str:
 
 @require_http_methods(["GET", "POST"])
 def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=request.method == "POST", obj="gezin")
-    if not family.access.can_write:
-        raise PermissionDenied
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CHANGE if request.method == "POST" else AccessAction.READ,
+        obj="gezin",
+    )
+    family = access.family
     form = FamilyForm(request.POST or None, instance=family, teams=[family.team])
     if request.method == "POST" and form.is_valid():
         data = {
@@ -223,7 +237,7 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
             return render(
                 request,
                 "cases/family_form.html",
-                {"form": form, "family": family, "current": current},
+                {"form": form, "family": family, "access": access, "current": current},
                 status=409,
             )
         messages.success(request, _("Gegevens van het gezin opgeslagen."))
@@ -233,7 +247,8 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 def family_safety(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="veiligheidssignaal")
+    access = access_family(request, family_id, need=Need.WRITE, obj="veiligheidssignaal")
+    family = access.family
     form = SafetyForm(request.POST)
     if form.is_valid():
         services.family_set_safety(
@@ -252,9 +267,10 @@ def family_safety(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinslid"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinslid"
     )
+    family = access.family
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
@@ -267,7 +283,8 @@ def member_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"gezinslid {member_id}")
+    access = access_family(request, family_id, need=Need.WRITE, obj=f"gezinslid {member_id}")
+    family = access.family
     member = get_object_or_404(Member, pk=member_id, family=family)
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
@@ -275,15 +292,18 @@ def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpRes
         messages.success(request, _("Gezinslid opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
     return render(
-        request, "cases/member_form.html", {"form": form, "family": family, "member": member}
+        request,
+        "cases/member_form.html",
+        {"form": form, "family": family, "access": access, "member": member},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="contact"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="contact"
     )
+    family = access.family
     form = ContactForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -295,11 +315,22 @@ def contact_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"contact {contact_id}")
+    # A contact is the coach's own account; only its author corrects it (the gate decides).
+    authored = (
+        Contact.objects.filter(pk=contact_id, family_id=family_id).values_list("author_id").first()
+        if id_in_range(contact_id) and id_in_range(family_id)
+        else None
+    )
+    access = access_family(
+        request,
+        family_id,
+        need=Need.CORRECT,
+        obj=f"contact {contact_id}",
+        found=authored is not None,
+        author_id=authored[0] if authored else None,
+    )
+    family = access.family
     contact = get_object_or_404(Contact, pk=contact_id, family=family)
-    # A contact is the coach's own account; only its author corrects it.
-    if contact.author_id != request.user.pk:
-        raise PermissionDenied
     form = ContactForm(request.POST or None, instance=contact, family=family)
     status = 200
     current = None
@@ -326,6 +357,7 @@ def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpR
         {
             "form": form,
             "family": family,
+            "access": access,
             "contact": contact,
             "revisions": revisions,
             "current": current,
@@ -335,14 +367,15 @@ def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpR
 
 
 def family_access_log(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="toegangslog")
-    if family.access.role != Role.COORDINATOR:
-        raise PermissionDenied
+    access = access_family(request, family_id, need=Need.COORDINATE, obj="toegangslog")
+    family = access.family
     entries = (
         AccessLog.objects.filter(family_id_ref=family.pk).select_related("user").order_by("-at")
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "cases/accesslog_list.html", {"family": family, "page": page})
+    return render(
+        request, "cases/accesslog_list.html", {"family": family, "access": access, "page": page}
+    )
 
 
 @require_POST

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import AccessAction, Family, Membership
-from cases.permissions import access_family, log_families_shown
+from cases.permissions import FamilyAccess, Need, access_family, log_families_shown
 from network import services
 from network.ecomap import map_members, network_map_svg
 from network.forms import (
@@ -57,8 +57,9 @@ def _agreements(family: Family) -> Any:
 
 
 def _overview(
-    request: HttpRequest, family: Family, quick_form: QuickAddForm, status: int = 200
+    request: HttpRequest, access: FamilyAccess, quick_form: QuickAddForm, status: int = 200
 ) -> HttpResponse:
+    family = access.family
     members = map_members(family)
     agreements = list(_agreements(family))
     meetings = list(
@@ -72,6 +73,7 @@ def _overview(
         "network/network_overview.html",
         {
             "family": family,
+            "access": access,
             "members": members,
             "map_svg": network_map_svg(family, members),
             "quick_form": quick_form,
@@ -88,18 +90,19 @@ def _overview(
 
 @require_GET
 def network_overview(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="netwerk")
-    return _overview(request, family, QuickAddForm())
+    access = access_family(request, family_id, obj="netwerk")
+    return _overview(request, access, QuickAddForm())
 
 
 @require_POST
 def member_quick_add(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="netwerklid"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="netwerklid"
     )
+    family = access.family
     form = QuickAddForm(request.POST)
     if not form.is_valid():
-        return _overview(request, family, form)
+        return _overview(request, access, form)
     member = services.network_member_create(family=family, data=form.cleaned_data)
     messages.success(
         request,
@@ -110,7 +113,8 @@ def member_quick_add(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"netwerklid {member_id}")
+    access = access_family(request, family_id, need=Need.WRITE, obj=f"netwerklid {member_id}")
+    family = access.family
     member = get_object_or_404(NetworkMember, pk=member_id, family=family)
     form = NetworkMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
@@ -120,15 +124,16 @@ def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpRes
     return render(
         request,
         "network/networkmember_form.html",
-        {"form": form, "family": family, "member": member},
+        {"form": form, "family": family, "access": access, "member": member},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="afspraak"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="afspraak"
     )
+    family = access.family
     initial = {}
     # isdecimal, not isdigit: int() refuses digits such as "²".
     if (meeting_id := request.GET.get("meeting", "").strip()) and meeting_id.isdecimal():
@@ -147,7 +152,8 @@ def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, family_id: int, agreement_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"afspraak {agreement_id}")
+    access = access_family(request, family_id, need=Need.WRITE, obj=f"afspraak {agreement_id}")
+    family = access.family
     agreement = get_object_or_404(Agreement, pk=agreement_id, family=family)
     form = AgreementForm(request.POST or None, instance=agreement, family=family)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +163,7 @@ def agreement_edit(request: HttpRequest, family_id: int, agreement_id: int) -> H
     return render(
         request,
         "network/agreement_form.html",
-        {"form": form, "family": family, "agreement": agreement},
+        {"form": form, "family": family, "access": access, "agreement": agreement},
     )
 
 
@@ -170,9 +176,10 @@ def _meeting_fields(form: MeetingForm) -> tuple[dict[str, Any], Any, Any]:
 
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="netwerkbijeenkomst"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="netwerkbijeenkomst"
     )
+    family = access.family
     form = MeetingForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         data, family_members, network_members = _meeting_fields(form)
@@ -190,7 +197,8 @@ def meeting_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_GET
 def meeting_detail(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj=f"netwerkbijeenkomst {meeting_id}")
+    access = access_family(request, family_id, obj=f"netwerkbijeenkomst {meeting_id}")
+    family = access.family
     meeting = get_object_or_404(
         NetworkMeeting.objects.prefetch_related(
             "family_members",
@@ -210,13 +218,16 @@ def meeting_detail(request: HttpRequest, family_id: int, meeting_id: int) -> Htt
     return render(
         request,
         "network/meeting_detail.html",
-        {"family": family, "meeting": meeting, "agreements": agreements},
+        {"family": family, "access": access, "meeting": meeting, "agreements": agreements},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"netwerkbijeenkomst {meeting_id}")
+    access = access_family(
+        request, family_id, need=Need.WRITE, obj=f"netwerkbijeenkomst {meeting_id}"
+    )
+    family = access.family
     meeting = get_object_or_404(NetworkMeeting, pk=meeting_id, family=family)
     form = MeetingForm(request.POST or None, instance=meeting, family=family)
     if request.method == "POST" and form.is_valid():
@@ -230,15 +241,22 @@ def meeting_edit(request: HttpRequest, family_id: int, meeting_id: int) -> HttpR
         messages.success(request, _("Bijeenkomst opgeslagen."))
         return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
     return render(
-        request, "network/meeting_form.html", {"form": form, "family": family, "meeting": meeting}
+        request,
+        "network/meeting_form.html",
+        {"form": form, "family": family, "access": access, "meeting": meeting},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_evaluate(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj=f"evaluatie {meeting_id}"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE,
+        obj=f"evaluatie {meeting_id}",
     )
+    family = access.family
     meeting = get_object_or_404(NetworkMeeting, pk=meeting_id, family=family)
     # The meeting's own agreements and every other one still running.
     agreements = [
@@ -261,15 +279,16 @@ def meeting_evaluate(request: HttpRequest, family_id: int, meeting_id: int) -> H
     return render(
         request,
         "network/evaluation_form.html",
-        {"form": form, "family": family, "meeting": meeting},
+        {"form": form, "family": family, "access": access, "meeting": meeting},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def krachtgezin_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="krachtgezin"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="krachtgezin"
     )
+    family = access.family
     form = KrachtgezinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         krachtgezin = services.krachtgezin_create(family=family, data=form.cleaned_data)
@@ -286,7 +305,8 @@ def _krachtgezin_of(family: Family, krachtgezin_id: int) -> Krachtgezin:
 
 @require_GET
 def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj=f"krachtgezin {krachtgezin_id}")
+    access = access_family(request, family_id, obj=f"krachtgezin {krachtgezin_id}")
+    family = access.family
     krachtgezin = _krachtgezin_of(family, krachtgezin_id)
     stays = list(krachtgezin.stays.select_related("child"))
     return render(
@@ -294,6 +314,7 @@ def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int
         "network/krachtgezin_detail.html",
         {
             "family": family,
+            "access": access,
             "krachtgezin": krachtgezin,
             "stays": stays,
             "weeks": weekly_hours(stays, krachtgezin.hours_per_week),
@@ -303,7 +324,8 @@ def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int
 
 @require_http_methods(["GET", "POST"])
 def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"krachtgezin {krachtgezin_id}")
+    access = access_family(request, family_id, need=Need.WRITE, obj=f"krachtgezin {krachtgezin_id}")
+    family = access.family
     krachtgezin = _krachtgezin_of(family, krachtgezin_id)
     form = KrachtgezinForm(request.POST or None, instance=krachtgezin)
     if request.method == "POST" and form.is_valid():
@@ -315,15 +337,16 @@ def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) 
     return render(
         request,
         "network/krachtgezin_form.html",
-        {"form": form, "family": family, "krachtgezin": krachtgezin},
+        {"form": form, "family": family, "access": access, "krachtgezin": krachtgezin},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def stay_create(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="opvang krachtgezin"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="opvang krachtgezin"
     )
+    family = access.family
     krachtgezin = _krachtgezin_of(family, krachtgezin_id)
     form = RespiteStayForm(request.POST or None, krachtgezin=krachtgezin)
     if request.method == "POST" and form.is_valid():
@@ -344,7 +367,7 @@ def stay_create(request: HttpRequest, family_id: int, krachtgezin_id: int) -> Ht
     return render(
         request,
         "network/stay_form.html",
-        {"form": form, "family": family, "krachtgezin": krachtgezin},
+        {"form": form, "family": family, "access": access, "krachtgezin": krachtgezin},
     )
 
 
