@@ -9,9 +9,10 @@ a page that was refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -50,6 +51,7 @@ class Need(Enum):
     COORDINATE = "coordinate"  # the file's administration (destruction, access log)
     EXPORT = "export"  # inzage/afschrift and the access-log export for the family
     CORRECT = "correct"  # correct one's own account (a contact): a writer who wrote it
+    # (the gate checks the author on the record its `lookup` fetched)
 
 
 # Who approves a phase transition; phases.services reads it for the transition rule.
@@ -61,7 +63,7 @@ def _rules(role: str, writer: bool) -> frozenset[Need]:
     whether they may change this family (team-wide role, its coach, or involved)."""
     needs = {Need.READ}
     if writer:
-        needs.add(Need.WRITE)
+        needs |= {Need.WRITE, Need.CORRECT}
         if role != Role.COORDINATOR:
             needs.add(Need.CARE)
     if role in APPROVER_ROLES and writer:
@@ -81,6 +83,8 @@ class FamilyAccess:
     role: str
     can_write: bool
     needs: frozenset[Need]
+    # The record the URL names inside the family, fetched by the gate's `lookup`.
+    record: Any = None
 
     def may(self, need: Need) -> bool:
         return need in self.needs
@@ -185,20 +189,19 @@ def access_family(
     need: Need = Need.READ,
     action: str | None = None,
     obj: str = "",
-    found: bool = True,
-    author_id: int | None = None,
+    lookup: Callable[[Family], Any] | None = None,
 ) -> FamilyAccess:
     """Decide whether the user may do `need` with the family, log it, and say what they may.
 
     Outsiders (another team, or no such family) get 404 so they cannot learn that a
     family exists; a team member whose role or relation does not satisfy `need` gets 403.
-    Either way one `denied` row is written (with the role for a 403), else one `allowed`.
-    `action` defaults to read, or change for any other need; `obj` names the part of the
-    record (e.g. "contact 12") for the log: a fixed label with ids, never typed text.
-    `found=False` says the record the URL names inside the family does not exist: a team
-    member then gets 404 (logged `denied`, with the role) before the need is weighed, as
-    when the view's own lookup fails. For `Need.CORRECT`, `author_id` is the author of the
-    record to correct.
+    `lookup(family)` fetches the record the URL names inside the family (raising Http404
+    when there is none); it runs once the user may change the family at all, so a missing
+    record is 404 for them and 403 still for a reader, and its result is `access.record`.
+    Whatever the answer, the gate writes one row: `denied` (with the role once the user is
+    known to be in the team) or `allowed`. `action` defaults to read, or change for any
+    other need; `obj` names the part of the record (e.g. "contact 12") for the log: a fixed
+    label with ids, never typed text.
     """
     action = action or (AccessAction.READ if need is Need.READ else AccessAction.CHANGE)
     family = (
@@ -216,7 +219,8 @@ def access_family(
             obj=obj,
         )
         raise Http404("No family matches the given query.")
-    if not found:
+
+    def deny(error: Exception) -> NoReturn:
         log_access(
             request,
             family_id=family.pk,
@@ -225,20 +229,21 @@ def access_family(
             role=access.role,
             obj=obj,
         )
-        raise Http404("No such record in this family.")
-    refused = not access.may(Need.WRITE if need is Need.CORRECT else need) or (
-        need is Need.CORRECT and author_id != request.user.pk
+        raise error
+
+    if need is not Need.READ and not access.can_write:
+        deny(PermissionDenied())
+    if lookup is not None:
+        try:
+            access = replace(access, record=lookup(family))
+        except Http404 as missing:
+            deny(missing)
+    # Only its author corrects their own account (a contact): the record says who that is.
+    not_author = need is Need.CORRECT and getattr(access.record, "author_id", None) != (
+        request.user.pk
     )
-    if refused:
-        log_access(
-            request,
-            family_id=family.pk,
-            action=action,
-            outcome=AccessOutcome.DENIED,
-            role=access.role,
-            obj=obj,
-        )
-        raise PermissionDenied
+    if not access.may(need) or not_author:
+        deny(PermissionDenied())
     log_access(
         request,
         family_id=family.pk,

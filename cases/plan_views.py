@@ -40,6 +40,12 @@ def _draft_or_404(family: Family) -> FamilyPlan:
     return draft
 
 
+def _in_draft(family: Family, model: Any, pk: int) -> tuple[FamilyPlan, Any]:
+    """The draft plan and its goal or action `pk` (the gate's lookup); 404 if either lacks."""
+    plan = _draft_or_404(family)
+    return plan, get_object_or_404(model, pk=pk, plan=plan)
+
+
 def plan_context(access: FamilyAccess, plan: FamilyPlan | None) -> dict[str, Any]:
     """Everything the plan page shows; a fixed number of queries."""
     family = access.family
@@ -80,13 +86,17 @@ def plan_detail(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_GET
 def plan_version(request: HttpRequest, family_id: int, number: int) -> HttpResponse:
-    access = access_family(request, family_id, obj=f"gezinsplan v{number}")
-    family = access.family
-    plan = get_object_or_404(
-        FamilyPlan.objects.select_related("safety_set_by", "agreed_by", "reviewed_by"),
-        family=family,
-        number=number,
+    access = access_family(
+        request,
+        family_id,
+        obj=f"gezinsplan v{number}",
+        lookup=lambda family: get_object_or_404(
+            FamilyPlan.objects.select_related("safety_set_by", "agreed_by", "reviewed_by"),
+            family=family,
+            number=number,
+        ),
     )
+    plan = access.record
     return _render_plan(request, access, plan)
 
 
@@ -105,9 +115,14 @@ def plan_start(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj="gezinsplan")
-    family = access.family
-    plan = _draft_or_404(family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj="gezinsplan",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
     form = PlanForm(request.POST or None, instance=plan, family=family)
     status = 200
     current = None
@@ -146,9 +161,14 @@ def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj="gezinsplan beoordeling")
-    family = access.family
-    plan = _draft_or_404(family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj="gezinsplan beoordeling",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
     try:
         services.plan_review(plan=plan, by=request.user)
     except services.PlanFrozen:
@@ -160,9 +180,14 @@ def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj="gezinsplan vaststellen")
-    family = access.family
-    plan = _draft_or_404(family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj="gezinsplan vaststellen",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Het formulier was onvolledig; probeer het opnieuw."))
@@ -218,10 +243,14 @@ def _section_form(
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest, family_id: int) -> HttpResponse:
     access = access_family(
-        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinsplan doel"
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE,
+        obj="gezinsplan doel",
+        lookup=lambda family: _draft_or_404(family),
     )
-    family = access.family
-    plan = _draft_or_404(family)
+    family, plan = access.family, access.record
     form = GoalForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,10 +265,14 @@ def goal_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj=f"gezinsplan doel {goal_id}")
-    family = access.family
-    plan = _draft_or_404(family)
-    goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gezinsplan doel {goal_id}",
+        lookup=lambda family: _in_draft(family, PlanGoal, goal_id),
+    )
+    family, (plan, goal) = access.family, access.record
     form = GoalForm(request.POST or None, instance=goal, family=family)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,20 +311,23 @@ def goal_delete(request: HttpRequest, family_id: int, goal_id: int) -> HttpRespo
         need=Need.WRITE,
         action=AccessAction.DELETE,
         obj=f"gezinsplan doel {goal_id}",
+        lookup=lambda family: _in_draft(family, PlanGoal, goal_id),
     )
-    family = access.family
-    plan = _draft_or_404(family)
-    goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan)
+    plan, goal = access.record
     return _delete(request, access, plan, services.goal_delete, goal=goal)
 
 
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, family_id: int) -> HttpResponse:
     access = access_family(
-        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinsplan actie"
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE,
+        obj="gezinsplan actie",
+        lookup=lambda family: _draft_or_404(family),
     )
-    family = access.family
-    plan = _draft_or_404(family)
+    family, plan = access.family, access.record
     form = ActionForm(request.POST or None, family=family, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -306,10 +342,14 @@ def action_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj=f"gezinsplan actie {action_id}")
-    family = access.family
-    plan = _draft_or_404(family)
-    action = get_object_or_404(PlanAction, pk=action_id, plan=plan)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gezinsplan actie {action_id}",
+        lookup=lambda family: _in_draft(family, PlanAction, action_id),
+    )
+    family, (plan, action) = access.family, access.record
     form = ActionForm(request.POST or None, instance=action, family=family, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -348,10 +388,9 @@ def action_delete(request: HttpRequest, family_id: int, action_id: int) -> HttpR
         need=Need.WRITE,
         action=AccessAction.DELETE,
         obj=f"gezinsplan actie {action_id}",
+        lookup=lambda family: _in_draft(family, PlanAction, action_id),
     )
-    family = access.family
-    plan = _draft_or_404(family)
-    action = get_object_or_404(PlanAction, pk=action_id, plan=plan)
+    plan, action = access.record
     return _delete(request, access, plan, services.action_delete, action=action)
 
 

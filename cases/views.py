@@ -32,7 +32,6 @@ from cases.permissions import (
     Need,
     access_family,
     access_team,
-    id_in_range,
     log_access,
     log_families_shown,
     team_role,
@@ -283,9 +282,14 @@ def member_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj=f"gezinslid {member_id}")
-    family = access.family
-    member = get_object_or_404(Member, pk=member_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gezinslid {member_id}",
+        lookup=lambda family: get_object_or_404(Member, pk=member_id, family=family),
+    )
+    family, member = access.family, access.record
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         services.member_save(member=form.save(commit=False))
@@ -315,22 +319,14 @@ def contact_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpResponse:
-    # A contact is the coach's own account; only its author corrects it (the gate decides).
-    authored = (
-        Contact.objects.filter(pk=contact_id, family_id=family_id).values_list("author_id").first()
-        if id_in_range(contact_id) and id_in_range(family_id)
-        else None
-    )
     access = access_family(
         request,
         family_id,
         need=Need.CORRECT,
         obj=f"contact {contact_id}",
-        found=authored is not None,
-        author_id=authored[0] if authored else None,
+        lookup=lambda family: get_object_or_404(Contact, pk=contact_id, family=family),
     )
-    family = access.family
-    contact = get_object_or_404(Contact, pk=contact_id, family=family)
+    family, contact = access.family, access.record
     form = ContactForm(request.POST or None, instance=contact, family=family)
     status = 200
     current = None

@@ -113,9 +113,14 @@ def member_quick_add(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj=f"netwerklid {member_id}")
-    family = access.family
-    member = get_object_or_404(NetworkMember, pk=member_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"netwerklid {member_id}",
+        lookup=lambda family: get_object_or_404(NetworkMember, pk=member_id, family=family),
+    )
+    family, member = access.family, access.record
     form = NetworkMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         services.network_member_update(member=member, data=form.cleaned_data)
@@ -152,9 +157,14 @@ def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, family_id: int, agreement_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj=f"afspraak {agreement_id}")
-    family = access.family
-    agreement = get_object_or_404(Agreement, pk=agreement_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"afspraak {agreement_id}",
+        lookup=lambda family: get_object_or_404(Agreement, pk=agreement_id, family=family),
+    )
+    family, agreement = access.family, access.record
     form = AgreementForm(request.POST or None, instance=agreement, family=family)
     if request.method == "POST" and form.is_valid():
         services.agreement_update(agreement=agreement, data=form.cleaned_data)
@@ -197,23 +207,27 @@ def meeting_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_GET
 def meeting_detail(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
-    access = access_family(request, family_id, obj=f"netwerkbijeenkomst {meeting_id}")
-    family = access.family
-    meeting = get_object_or_404(
-        NetworkMeeting.objects.prefetch_related(
-            "family_members",
-            "network_members",
-            Prefetch(
-                "evaluations__items",
-                queryset=AgreementEvaluation.objects.select_related(
-                    "agreement__family_member", "agreement__network_member"
+    access = access_family(
+        request,
+        family_id,
+        obj=f"netwerkbijeenkomst {meeting_id}",
+        lookup=lambda family: get_object_or_404(
+            NetworkMeeting.objects.prefetch_related(
+                "family_members",
+                "network_members",
+                Prefetch(
+                    "evaluations__items",
+                    queryset=AgreementEvaluation.objects.select_related(
+                        "agreement__family_member", "agreement__network_member"
+                    ),
                 ),
+                "evaluations__created_by",
             ),
-            "evaluations__created_by",
+            pk=meeting_id,
+            family=family,
         ),
-        pk=meeting_id,
-        family=family,
     )
+    family, meeting = access.family, access.record
     agreements = list(_agreements(family).filter(meeting=meeting))
     return render(
         request,
@@ -225,10 +239,13 @@ def meeting_detail(request: HttpRequest, family_id: int, meeting_id: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
     access = access_family(
-        request, family_id, need=Need.WRITE, obj=f"netwerkbijeenkomst {meeting_id}"
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"netwerkbijeenkomst {meeting_id}",
+        lookup=lambda family: get_object_or_404(NetworkMeeting, pk=meeting_id, family=family),
     )
-    family = access.family
-    meeting = get_object_or_404(NetworkMeeting, pk=meeting_id, family=family)
+    family, meeting = access.family, access.record
     form = MeetingForm(request.POST or None, instance=meeting, family=family)
     if request.method == "POST" and form.is_valid():
         data, family_members, network_members = _meeting_fields(form)
@@ -255,9 +272,9 @@ def meeting_evaluate(request: HttpRequest, family_id: int, meeting_id: int) -> H
         need=Need.WRITE,
         action=AccessAction.CREATE,
         obj=f"evaluatie {meeting_id}",
+        lookup=lambda family: get_object_or_404(NetworkMeeting, pk=meeting_id, family=family),
     )
-    family = access.family
-    meeting = get_object_or_404(NetworkMeeting, pk=meeting_id, family=family)
+    family, meeting = access.family, access.record
     # The meeting's own agreements and every other one still running.
     agreements = [
         a
@@ -305,9 +322,13 @@ def _krachtgezin_of(family: Family, krachtgezin_id: int) -> Krachtgezin:
 
 @require_GET
 def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
-    access = access_family(request, family_id, obj=f"krachtgezin {krachtgezin_id}")
-    family = access.family
-    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    access = access_family(
+        request,
+        family_id,
+        obj=f"krachtgezin {krachtgezin_id}",
+        lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
+    )
+    family, krachtgezin = access.family, access.record
     stays = list(krachtgezin.stays.select_related("child"))
     return render(
         request,
@@ -324,9 +345,14 @@ def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int
 
 @require_http_methods(["GET", "POST"])
 def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj=f"krachtgezin {krachtgezin_id}")
-    family = access.family
-    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"krachtgezin {krachtgezin_id}",
+        lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
+    )
+    family, krachtgezin = access.family, access.record
     form = KrachtgezinForm(request.POST or None, instance=krachtgezin)
     if request.method == "POST" and form.is_valid():
         services.krachtgezin_update(krachtgezin=krachtgezin, data=form.cleaned_data)
@@ -344,10 +370,14 @@ def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) 
 @require_http_methods(["GET", "POST"])
 def stay_create(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
     access = access_family(
-        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="opvang krachtgezin"
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE,
+        obj="opvang krachtgezin",
+        lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
     )
-    family = access.family
-    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    family, krachtgezin = access.family, access.record
     form = RespiteStayForm(request.POST or None, krachtgezin=krachtgezin)
     if request.method == "POST" and form.is_valid():
         stay = services.stay_create(krachtgezin=krachtgezin, data=form.cleaned_data)

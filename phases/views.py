@@ -227,20 +227,14 @@ def transition_propose(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 def transition_decide(request: HttpRequest, family_id: int, transition_id: int) -> HttpResponse:
-    # A missing transition is 404 for every team member, as before the approver check.
-    transition = (
-        Transition.objects.filter(pk=transition_id, family_id=family_id).first()
-        if id_in_range(transition_id) and id_in_range(family_id)
-        else None
-    )
     access = access_family(
         request,
         family_id,
         need=Need.APPROVE,
         obj=f"faseovergang {transition_id}",
-        found=transition is not None,
+        lookup=lambda family: get_object_or_404(Transition, pk=transition_id, family=family),
     )
-    family = access.family
+    family, transition = access.family, access.record
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:

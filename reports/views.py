@@ -81,9 +81,9 @@ def plan_pdf_retry(request: HttpRequest, family_id: int, export_id: int) -> Http
         need=Need.WRITE,
         action=AccessAction.EXPORT,
         obj=f"gezinsplan pdf {export_id}",
+        lookup=lambda family: get_object_or_404(PlanPdf, pk=export_id, family=family),
     )
-    family = access.family
-    export = get_object_or_404(PlanPdf, pk=export_id, family=family)
+    family, export = access.family, access.record
     if export.state != ExportState.FAILED:
         messages.info(request, _("Deze PDF is niet mislukt; opnieuw proberen is niet nodig."))
     else:
@@ -92,17 +92,8 @@ def plan_pdf_retry(request: HttpRequest, family_id: int, export_id: int) -> Http
     return redirect("cases:plan_detail", family_id=family.pk)
 
 
-@require_GET
-def plan_pdf_download(
-    request: HttpRequest, family_id: int, export_id: int, filename: str
-) -> HttpResponse:
-    access = access_family(
-        request,
-        family_id,
-        action=AccessAction.EXPORT,
-        obj=f"gezinsplan pdf {export_id}",
-    )
-    family = access.family
+def _done_export(family: Any, export_id: int, filename: str) -> PlanPdf:
+    """The finished export by id and file name (the gate's lookup), else 404."""
     export = get_object_or_404(
         PlanPdf.objects.select_related("family"),
         pk=export_id,
@@ -115,6 +106,21 @@ def plan_pdf_download(
     # same one cases.storage wrote it to.
     if export.file_path != services.export_name(export):
         raise Http404("No such file.")
+    return export
+
+
+@require_GET
+def plan_pdf_download(
+    request: HttpRequest, family_id: int, export_id: int, filename: str
+) -> HttpResponse:
+    access = access_family(
+        request,
+        family_id,
+        action=AccessAction.EXPORT,
+        obj=f"gezinsplan pdf {export_id}",
+        lookup=lambda family: _done_export(family, export_id, filename),
+    )
+    export = access.record
     try:
         handle = default_storage.open(export.file_path, "rb")
     except FileNotFoundError:

@@ -102,9 +102,9 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
         family_id,
         need=Need.WRITE if request.method == "POST" else Need.READ,
         obj=f"scores meetmoment {moment_id} ({perspective})",
+        lookup=lambda family: get_object_or_404(Moment, pk=moment_id, family=family),
     )
-    family = access.family
-    moment = get_object_or_404(Moment, pk=moment_id, family=family)
+    family, moment = access.family, access.record
     sheet = (
         ScoreSheet.objects.filter(moment=moment, perspective=perspective)
         .prefetch_related("scores")
@@ -189,14 +189,17 @@ def analysis_create(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def analysis_edit(request: HttpRequest, family_id: int, analysis_id: int) -> HttpResponse:
     access = access_family(
-        request, family_id, need=Need.WRITE, obj=f"krachtenanalyse {analysis_id}"
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"krachtenanalyse {analysis_id}",
+        lookup=lambda family: get_object_or_404(
+            MemberAnalysis.objects.select_related("member", "recorded_by"),
+            pk=analysis_id,
+            family=family,
+        ),
     )
-    family = access.family
-    analysis = get_object_or_404(
-        MemberAnalysis.objects.select_related("member", "recorded_by"),
-        pk=analysis_id,
-        family=family,
-    )
+    family, analysis = access.family, access.record
     form = AnalysisForm(request.POST or None, instance=analysis, family=family)
     status = 200
     current = None
@@ -265,9 +268,14 @@ def event_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, family_id: int, event_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.WRITE, obj=f"gebeurtenis {event_id}")
-    family = access.family
-    event = get_object_or_404(TimelineEvent, pk=event_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gebeurtenis {event_id}",
+        lookup=lambda family: get_object_or_404(TimelineEvent, pk=event_id, family=family),
+    )
+    family, event = access.family, access.record
     form = EventForm(request.POST or None, instance=event, family=family)
     status = 200
     current = None
