@@ -41,7 +41,7 @@ def id_in_range(value: int) -> bool:
 
 
 class Need(Enum):
-    """What a view needs to do with a family; `RULES` says who may."""
+    """What a view needs to do with a family; `_rules` below says who may."""
 
     READ = "read"  # see the file: every member of the family's team
     WRITE = "write"  # change the record: the coach, involved members, team-wide roles

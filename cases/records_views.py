@@ -48,7 +48,11 @@ def statement_create(request: HttpRequest, family_id: int) -> HttpResponse:
         services.statement_add(family=family, by=request.user, **form.cleaned_data)
         messages.success(request, _("De verklaring is aan het dossier toegevoegd."))
         return redirect("cases:records", family_id=family.pk)
-    return render(request, "cases/records_statement_form.html", {"form": form, "family": family})
+    return render(
+        request,
+        "cases/records_statement_form.html",
+        {"form": form, "family": family, "access": access},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,7 +66,11 @@ def consent_create(request: HttpRequest, family_id: int) -> HttpResponse:
         services.consent_add(family=family, by=request.user, **form.cleaned_data)
         messages.success(request, _("Toestemming vastgelegd."))
         return redirect("cases:records", family_id=family.pk)
-    return render(request, "cases/records_consent_form.html", {"form": form, "family": family})
+    return render(
+        request,
+        "cases/records_consent_form.html",
+        {"form": form, "family": family, "access": access},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -241,7 +241,9 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
             )
         messages.success(request, _("Gegevens van het gezin opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/family_form.html", {"form": form, "family": family})
+    return render(
+        request, "cases/family_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_POST
@@ -277,7 +279,9 @@ def member_create(request: HttpRequest, family_id: int) -> HttpResponse:
         services.member_save(member=member)
         messages.success(request, _("Gezinslid toegevoegd."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/member_form.html", {"form": form, "family": family})
+    return render(
+        request, "cases/member_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -314,7 +318,9 @@ def contact_create(request: HttpRequest, family_id: int) -> HttpResponse:
         services.contact_create(family=family, author=request.user, **data)
         messages.success(request, _("Contact vastgelegd."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/contact_form.html", {"form": form, "family": family})
+    return render(
+        request, "cases/contact_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])

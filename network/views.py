@@ -152,7 +152,9 @@ def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
                 "network:meeting_detail", family_id=family.pk, meeting_id=agreement.meeting_id
             )
         return redirect("network:overview", family_id=family.pk)
-    return render(request, "network/agreement_form.html", {"form": form, "family": family})
+    return render(
+        request, "network/agreement_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,7 +204,9 @@ def meeting_create(request: HttpRequest, family_id: int) -> HttpResponse:
         )
         messages.success(request, _("Bijeenkomst vastgelegd. Leg nu de afspraken vast."))
         return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
-    return render(request, "network/meeting_form.html", {"form": form, "family": family})
+    return render(
+        request, "network/meeting_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_GET
@@ -313,7 +317,9 @@ def krachtgezin_create(request: HttpRequest, family_id: int) -> HttpResponse:
         return redirect(
             "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
         )
-    return render(request, "network/krachtgezin_form.html", {"form": form, "family": family})
+    return render(
+        request, "network/krachtgezin_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 def _krachtgezin_of(family: Family, krachtgezin_id: int) -> Krachtgezin:

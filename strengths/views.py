@@ -79,7 +79,9 @@ def moment_create(request: HttpRequest, family_id: int) -> HttpResponse:
         return redirect(
             "strengths:scores", family_id=family.pk, moment_id=moment.pk, perspective="joint"
         )
-    return render(request, "strengths/moment_form.html", {"form": form, "family": family})
+    return render(
+        request, "strengths/moment_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 def _score_forms(data: Any, sheet: ScoreSheet | None) -> tuple[SheetForm, list[DomainScoreForm]]:
@@ -183,7 +185,9 @@ def analysis_create(request: HttpRequest, family_id: int) -> HttpResponse:
         )
         messages.success(request, _("Krachtenanalyse opgeslagen."))
         return redirect("strengths:overview", family_id=family.pk)
-    return render(request, "strengths/analysis_form.html", {"form": form, "family": family})
+    return render(
+        request, "strengths/analysis_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -263,7 +267,9 @@ def event_create(request: HttpRequest, family_id: int) -> HttpResponse:
         )
         messages.success(request, _("Gebeurtenis toegevoegd aan de tijdlijn."))
         return redirect("strengths:timeline", family_id=family.pk)
-    return render(request, "strengths/event_form.html", {"form": form, "family": family})
+    return render(
+        request, "strengths/event_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
