@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,7 @@ from cases.models import (
     RecoveryCodeDevice,
     Role,
 )
-from cases.permissions import log_access
+from cases.permissions import access_team, log_access
 
 SUPERUSER_ROLE = "superuser"  # the access log's role for an admin acting outside a team
 
@@ -72,17 +71,14 @@ def _target(request: HttpRequest, user_id: int, *, what: str) -> tuple[Any, str]
 
 @require_GET
 def account_list(request: HttpRequest) -> HttpResponse:
-    team_ids = _coordinator_team_ids(request.user)
     users = get_user_model().objects.filter(is_active=True)
     memberships = Membership.objects.select_related("team").order_by("team__name")
-    if request.user.is_superuser:  # type: ignore[union-attr]
-        pass
-    elif team_ids:
+    if not request.user.is_superuser:  # type: ignore[union-attr]
+        teams = access_team(request, roles={Role.COORDINATOR}, obj="accounts van het team").teams
+        team_ids = [team.pk for team in teams]
         users = users.filter(pk__in=Membership.objects.filter(team_id__in=team_ids).values("user"))
         # Only the coordinator's own teams, not where else a member works.
         memberships = memberships.filter(team_id__in=team_ids)
-    else:
-        raise PermissionDenied
     code_until = (
         EnrolmentCode.objects.usable()
         .filter(user=OuterRef("pk"))

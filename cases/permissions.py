@@ -1,13 +1,18 @@
-"""The one access gate for family records.
+"""The one access gate for family records and team pages.
 
-Every family-scoped view, in every app, starts with `access_family(...)`. It decides who
-may read and who may change a family, and writes the NEN 7513 access-log record.
+Every family-scoped view, in every app, starts with `access_family(request, family_id,
+need=...)`; every team-wide page with `access_team(request, roles=...)`. The gate decides
+once, from the one rule table below, and writes the NEN 7513 access-log row with the outcome
+it decided: a view never checks a role after the gate, so the log never says `allowed` for
+a page that was refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -20,6 +25,8 @@ from cases.models import (
     AccessOutcome,
     Family,
     Membership,
+    Role,
+    Team,
 )
 
 # Keys are BigAutoField ids, and AccessLog.family_id_ref is a BigIntegerField: an id from a
@@ -33,10 +40,87 @@ def id_in_range(value: int) -> bool:
     return 1 <= value <= BIGINT_MAX
 
 
+class Need(Enum):
+    """What a view needs to do with a family; `_rules` below says who may."""
+
+    READ = "read"  # see the file: every member of the family's team
+    WRITE = "write"  # change the record: the coach, involved members, team-wide roles
+    CARE = "care"  # the care work (phase proposals, step back, extra hours): writers but
+    # the coordinator, whose write access is for intake and administration
+    APPROVE = "approve"  # decide on a phase transition: the psychologist
+    COORDINATE = "coordinate"  # the file's administration (destruction, access log)
+    EXPORT = "export"  # inzage/afschrift and the access-log export for the family
+    CORRECT = "correct"  # correct one's own account (a contact): a writer who wrote it
+    # (the gate checks the author on the record its `lookup` fetched)
+
+
+# Who approves a phase transition; phases.services reads it for the transition rule.
+APPROVER_ROLES = frozenset({Role.PSYCHOLOGIST})
+
+
+def _rules(role: str, writer: bool) -> frozenset[Need]:
+    """The one rule table: the needs a team member with `role` satisfies. `writer` is
+    whether they may change this family (team-wide role, its coach, or involved)."""
+    needs = {Need.READ}
+    if writer:
+        needs |= {Need.WRITE, Need.CORRECT}
+        if role != Role.COORDINATOR:
+            needs.add(Need.CARE)
+    if role in APPROVER_ROLES and writer:
+        needs.add(Need.APPROVE)
+    if role == Role.COORDINATOR and writer:
+        needs |= {Need.COORDINATE, Need.EXPORT}
+    return frozenset(needs)
+
+
 @dataclass(frozen=True)
 class FamilyAccess:
+    """What the gate decided: the family, the user's role in its team, and what they may do.
+
+    Views pass it to templates as `access` (`access.can_write`, `access.can_care` …)."""
+
+    family: Family
     role: str
     can_write: bool
+    needs: frozenset[Need]
+    # The record the URL names inside the family, fetched by the gate's `lookup`.
+    record: Any = None
+
+    def may(self, need: Need) -> bool:
+        return need in self.needs
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def can_care(self) -> bool:
+        return Need.CARE in self.needs
+
+    @property
+    def can_approve(self) -> bool:
+        return Need.APPROVE in self.needs
+
+    @property
+    def can_export(self) -> bool:
+        return Need.EXPORT in self.needs
+
+
+@dataclass(frozen=True)
+class TeamAccess:
+    """The teams a team page may show, by name, and the user's role in each."""
+
+    teams: tuple[Team, ...]
+    roles: Mapping[int, str]
+
+    @property
+    def team(self) -> Team:
+        """The chosen team (the one asked for, or the first by name)."""
+        return self.teams[0]
+
+    @property
+    def role(self) -> str:
+        return self.roles[self.team.pk]
 
 
 def log_access(
@@ -90,25 +174,36 @@ def family_access_for(user, family: Family) -> FamilyAccess | None:  # type: ign
         or family.coach_id == user.pk
         or family.involved.filter(pk=user.pk).exists()
     )
-    return FamilyAccess(role=membership.role, can_write=can_write)
+    return FamilyAccess(
+        family=family,
+        role=membership.role,
+        can_write=can_write,
+        needs=_rules(membership.role, can_write),
+    )
 
 
 def access_family(
     request: HttpRequest,
     family_id: int,
     *,
-    write: bool = False,
+    need: Need = Need.READ,
     action: str | None = None,
     obj: str = "",
-) -> Family:
-    """Return the family if the user may use it, and log the access.
+    lookup: Callable[[Family], Any] | None = None,
+) -> FamilyAccess:
+    """Decide whether the user may do `need` with the family, log it, and say what they may.
 
     Outsiders (another team, or no such family) get 404 so they cannot learn that a
-    family exists; a team member without write access who tries to change gets 403.
-    `action` defaults to read, or change when `write` is set; `obj` names the part
-    of the record (e.g. "contact 12") for the log: a fixed label with ids, never typed text.
+    family exists; a team member whose role or relation does not satisfy `need` gets 403.
+    `lookup(family)` fetches the record the URL names inside the family (raising Http404
+    when there is none); it runs once the user may change the family at all, so a missing
+    record is 404 for them and 403 still for a reader, and its result is `access.record`.
+    Whatever the answer, the gate writes one row: `denied` (with the role once the user is
+    known to be in the team) or `allowed`. `action` defaults to read, or change for any
+    other need; `obj` names the part of the record (e.g. "contact 12") for the log: a fixed
+    label with ids, never typed text.
     """
-    action = action or (AccessAction.CHANGE if write else AccessAction.READ)
+    action = action or (AccessAction.READ if need is Need.READ else AccessAction.CHANGE)
     family = (
         Family.objects.select_related("team", "coach").filter(pk=family_id).first()
         if id_in_range(family_id)
@@ -124,7 +219,8 @@ def access_family(
             obj=obj,
         )
         raise Http404("No family matches the given query.")
-    if write and not access.can_write:
+
+    def deny(error: Exception) -> NoReturn:
         log_access(
             request,
             family_id=family.pk,
@@ -133,7 +229,21 @@ def access_family(
             role=access.role,
             obj=obj,
         )
-        raise PermissionDenied
+        raise error
+
+    if need is not Need.READ and not access.can_write:
+        deny(PermissionDenied())
+    if lookup is not None:
+        try:
+            access = replace(access, record=lookup(family))
+        except Http404 as missing:
+            deny(missing)
+    # Only its author corrects their own account (a contact): the record says who that is.
+    not_author = need is Need.CORRECT and getattr(access.record, "author_id", None) != (
+        request.user.pk
+    )
+    if not access.may(need) or not_author:
+        deny(PermissionDenied())
     log_access(
         request,
         family_id=family.pk,
@@ -142,8 +252,45 @@ def access_family(
         role=access.role,
         obj=obj,
     )
-    family.access = access  # type: ignore[attr-defined]  # read by templates for edit links
-    return family
+    return access
+
+
+def access_team(
+    request: HttpRequest,
+    *,
+    roles: Iterable[str],
+    team_id: int | None = None,
+    action: str = AccessAction.READ,
+    obj: str,
+) -> TeamAccess:
+    """The gate of a team-wide page: the user's teams in which they hold one of `roles`.
+
+    With `team_id`, only that team; without, every team where they hold the role, by name.
+    No such team gets 403 (with the role the user has there, if any): unlike a family, a
+    team's existence is no secret, and the pages have always answered 403. A refusal writes
+    one `denied` row (no family); the page itself logs the families it shows
+    (`log_families_shown`). One query.
+    """
+    wanted = frozenset(roles)
+    memberships = list(
+        Membership.objects.filter(user=request.user)
+        .select_related("team")
+        .order_by("team__name", "team__pk")
+    )
+    if team_id is not None:
+        memberships = [m for m in memberships if m.team_id == team_id]
+    held = [m for m in memberships if m.role in wanted]
+    if not held:
+        log_access(
+            request,
+            family_id=None,
+            action=action,
+            outcome=AccessOutcome.DENIED,
+            role=memberships[0].role if memberships else "",
+            obj=obj,
+        )
+        raise PermissionDenied
+    return TeamAccess(teams=tuple(m.team for m in held), roles={m.team_id: m.role for m in held})
 
 
 def team_role(user, team_id: int) -> str | None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import plan_services as services
 from cases.conflicts import edit_conflict_response
 from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
-from cases.permissions import access_family
+from cases.permissions import FamilyAccess, Need, access_family
 from cases.plan_forms import ActionForm, GoalForm, PlanForm, VersionForm
 from cases.sections import plan_slots
 
@@ -42,9 +42,21 @@ def _draft_or_404(family: Family) -> FamilyPlan:
     return draft
 
 
-def plan_context(family: Family, plan: FamilyPlan | None) -> dict[str, Any]:
+def _in_draft(family: Family, model: Any, pk: int) -> tuple[FamilyPlan, Any]:
+    """The draft plan and its goal or action `pk` (the gate's lookup); 404 if either lacks."""
+    plan = _draft_or_404(family)
+    return plan, get_object_or_404(model, pk=pk, plan=plan)
+
+
+def plan_context(access: FamilyAccess, plan: FamilyPlan | None) -> dict[str, Any]:
     """Everything the plan page shows; a fixed number of queries."""
-    context: dict[str, Any] = {"family": family, "plan": plan, "active_tab": "plan"}
+    family = access.family
+    context: dict[str, Any] = {
+        "family": family,
+        "access": access,
+        "plan": plan,
+        "active_tab": "plan",
+    }
     if plan is not None:
         context["goals"] = list(plan.goals.select_related("owner"))
         context["actions"] = list(plan.actions.in_plan_order().select_related("member", "goal"))
@@ -61,36 +73,43 @@ def plan_context(family: Family, plan: FamilyPlan | None) -> dict[str, Any]:
 
 
 def _render_plan(
-    request: HttpRequest, family: Family, plan: FamilyPlan | None, status: int = 200
+    request: HttpRequest, access: FamilyAccess, plan: FamilyPlan | None, status: int = 200
 ) -> HttpResponse:
-    return render(request, "cases/plan_detail.html", plan_context(family, plan), status=status)
+    return render(request, "cases/plan_detail.html", plan_context(access, plan), status=status)
 
 
 @require_GET
 def plan_detail(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="gezinsplan")
+    access = access_family(request, family_id, obj="gezinsplan")
+    family = access.family
     # The newest version: the draft when there is one (it always has the highest number),
     # otherwise the last fixed version.
     plan = family.plans.select_related("safety_set_by", "agreed_by", "reviewed_by").first()
-    return _render_plan(request, family, plan)
+    return _render_plan(request, access, plan)
 
 
 @require_GET
 def plan_version(request: HttpRequest, family_id: int, number: int) -> HttpResponse:
-    family = access_family(request, family_id, obj=f"gezinsplan v{number}")
-    plan = get_object_or_404(
-        FamilyPlan.objects.select_related("safety_set_by", "agreed_by", "reviewed_by"),
-        family=family,
-        number=number,
+    access = access_family(
+        request,
+        family_id,
+        obj=f"gezinsplan v{number}",
+        lookup=lambda family: get_object_or_404(
+            FamilyPlan.objects.select_related("safety_set_by", "agreed_by", "reviewed_by"),
+            family=family,
+            number=number,
+        ),
     )
-    return _render_plan(request, family, plan)
+    plan = access.record
+    return _render_plan(request, access, plan)
 
 
 @require_POST
 def plan_start(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinsplan"
     )
+    family = access.family
     plan = services.plan_start_draft(family=family, by=request.user)
     messages.success(
         request, _("Versie %(n)s van het gezinsplan is een concept.") % {"n": plan.number}
@@ -100,10 +119,16 @@ def plan_start(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="gezinsplan")
-    plan = _draft_or_404(family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj="gezinsplan",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
     form = PlanForm(request.POST or None, instance=plan, family=family)
-    context = {"family": family, "plan": plan, "section": "plan"}
+    context = {"family": family, "access": access, "plan": plan, "section": "plan"}
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(
@@ -129,8 +154,14 @@ def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="gezinsplan beoordeling")
-    plan = _draft_or_404(family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj="gezinsplan beoordeling",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
     try:
         services.plan_review(plan=plan, by=request.user)
     except services.PlanFrozen:
@@ -142,8 +173,14 @@ def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="gezinsplan vaststellen")
-    plan = _draft_or_404(family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj="gezinsplan vaststellen",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Het formulier was onvolledig; probeer het opnieuw."))
@@ -160,7 +197,7 @@ def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
                 "vastgesteld: bekijk de huidige versie en stel het dan opnieuw vast."
             ),
         )
-        return _render_plan(request, family, FamilyPlan.objects.get(pk=plan.pk), status=409)
+        return _render_plan(request, access, FamilyPlan.objects.get(pk=plan.pk), status=409)
     else:
         messages.success(
             request, _("Versie %(n)s van het gezinsplan is vastgesteld.") % {"n": plan.number}
@@ -171,18 +208,20 @@ def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
 def _section_form(
     request: HttpRequest,
     *,
-    family: Family,
+    access: FamilyAccess,
     plan: FamilyPlan,
     form: Any,
     section: str,
     obj: Any = None,
 ) -> HttpResponse:
+    family = access.family
     return render(
         request,
         "cases/plan_form.html",
         {
             "form": form,
             "family": family,
+            "access": access,
             "plan": plan,
             "section": section,
             "object": obj,
@@ -193,10 +232,15 @@ def _section_form(
 
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan doel"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE,
+        obj="gezinsplan doel",
+        lookup=lambda family: _draft_or_404(family),
     )
-    plan = _draft_or_404(family)
+    family, plan = access.family, access.record
     form = GoalForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,14 +250,19 @@ def goal_create(request: HttpRequest, family_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Doel toegevoegd."))
         return redirect("cases:plan_detail", family_id=family.pk)
-    return _section_form(request, family=family, plan=plan, form=form, section="goal")
+    return _section_form(request, access=access, plan=plan, form=form, section="goal")
 
 
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"gezinsplan doel {goal_id}")
-    plan = _draft_or_404(family)
-    goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gezinsplan doel {goal_id}",
+        lookup=lambda family: _in_draft(family, PlanGoal, goal_id),
+    )
+    family, (plan, goal) = access.family, access.record
     form = GoalForm(request.POST or None, instance=goal, family=family)
     if request.method == "POST" and form.is_valid():
         try:
@@ -229,31 +278,46 @@ def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpRespons
                 current=PlanGoal.objects.filter(pk=goal.pk).select_related("owner").first(),
                 form_kwargs={"family": family},
                 template="cases/plan_form.html",
-                context={"family": family, "plan": plan, "section": "goal", "object": goal},
+                context={
+                    "family": family,
+                    "access": access,
+                    "plan": plan,
+                    "section": "goal",
+                    "object": goal,
+                },
                 message=PLAN_CONFLICT_MESSAGE,
             )
         else:
             messages.success(request, _("Doel opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
-    return _section_form(request, family=family, plan=plan, form=form, section="goal", obj=goal)
+    return _section_form(request, access=access, plan=plan, form=form, section="goal", obj=goal)
 
 
 @require_POST
 def goal_delete(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.DELETE, obj=f"gezinsplan doel {goal_id}"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.DELETE,
+        obj=f"gezinsplan doel {goal_id}",
+        lookup=lambda family: _in_draft(family, PlanGoal, goal_id),
     )
-    plan = _draft_or_404(family)
-    goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan)
-    return _delete(request, family, plan, services.goal_delete, goal=goal)
+    plan, goal = access.record
+    return _delete(request, access, plan, services.goal_delete, goal=goal)
 
 
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan actie"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE,
+        obj="gezinsplan actie",
+        lookup=lambda family: _draft_or_404(family),
     )
-    plan = _draft_or_404(family)
+    family, plan = access.family, access.record
     form = ActionForm(request.POST or None, family=family, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,14 +327,19 @@ def action_create(request: HttpRequest, family_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Actie toegevoegd."))
         return redirect("cases:plan_detail", family_id=family.pk)
-    return _section_form(request, family=family, plan=plan, form=form, section="action")
+    return _section_form(request, access=access, plan=plan, form=form, section="action")
 
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"gezinsplan actie {action_id}")
-    plan = _draft_or_404(family)
-    action = get_object_or_404(PlanAction, pk=action_id, plan=plan)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gezinsplan actie {action_id}",
+        lookup=lambda family: _in_draft(family, PlanAction, action_id),
+    )
+    family, (plan, action) = access.family, access.record
     form = ActionForm(request.POST or None, instance=action, family=family, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,32 +355,39 @@ def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpRes
                 current=PlanAction.objects.filter(pk=action.pk).select_related("member").first(),
                 form_kwargs={"family": family, "plan": plan},
                 template="cases/plan_form.html",
-                context={"family": family, "plan": plan, "section": "action", "object": action},
+                context={
+                    "family": family,
+                    "access": access,
+                    "plan": plan,
+                    "section": "action",
+                    "object": action,
+                },
                 message=PLAN_CONFLICT_MESSAGE,
             )
         else:
             messages.success(request, _("Actie opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
-    return _section_form(request, family=family, plan=plan, form=form, section="action", obj=action)
+    return _section_form(request, access=access, plan=plan, form=form, section="action", obj=action)
 
 
 @require_POST
 def action_delete(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
-    family = access_family(
+    access = access_family(
         request,
         family_id,
-        write=True,
+        need=Need.WRITE,
         action=AccessAction.DELETE,
         obj=f"gezinsplan actie {action_id}",
+        lookup=lambda family: _in_draft(family, PlanAction, action_id),
     )
-    plan = _draft_or_404(family)
-    action = get_object_or_404(PlanAction, pk=action_id, plan=plan)
-    return _delete(request, family, plan, services.action_delete, action=action)
+    plan, action = access.record
+    return _delete(request, access, plan, services.action_delete, action=action)
 
 
 def _delete(
-    request: HttpRequest, family: Family, plan: FamilyPlan, delete: Any, **target: Any
+    request: HttpRequest, access: FamilyAccess, plan: FamilyPlan, delete: Any, **target: Any
 ) -> HttpResponse:
+    family = access.family
     form = VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Het formulier was onvolledig; probeer het opnieuw."))
@@ -328,7 +404,7 @@ def _delete(
                 "Bekijk de huidige gegevens en verwijder het zo nodig opnieuw."
             ),
         )
-        return _render_plan(request, family, plan, status=409)
+        return _render_plan(request, access, plan, status=409)
     else:
         messages.success(request, _("Verwijderd uit het gezinsplan."))
     return redirect("cases:plan_detail", family_id=family.pk)

@@ -4,7 +4,6 @@ the coordinator's destruction list and register."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,33 +12,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import records_services as services
-from cases.models import AccessAction, DestructionRecord, Family, Role, Team
-from cases.permissions import access_family, log_families_shown
+from cases.models import AccessAction, DestructionRecord, Role
+from cases.permissions import Need, access_family, access_team, log_families_shown
 from cases.records_forms import ConsentForm, DestroyForm, ShareForm, StatementForm
-
-
-def _require_coordinator(family: Family) -> None:
-    if family.access.role != Role.COORDINATOR:  # type: ignore[attr-defined]
-        raise PermissionDenied
-
-
-def _coordinator_teams(user) -> list[Team]:  # type: ignore[no-untyped-def]
-    return list(Team.objects.filter(memberships__user=user, memberships__role=Role.COORDINATOR))
 
 
 @require_GET
 def records(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="dossier en privacy")
+    access = access_family(request, family_id, obj="dossier en privacy")
+    family = access.family
     return render(
         request,
         "cases/records_detail.html",
         {
             "family": family,
+            "access": access,
             "statements": family.statements.select_related("recorded_by"),
             "consents": family.consents.select_related("given_by_member", "recorded_by"),
             "retention_until": services.retention_until(family),
             "retention_years": services.retention_years(),
-            "is_coordinator": family.access.role == Role.COORDINATOR,  # type: ignore[attr-defined]
+            "is_coordinator": access.is_coordinator,
             "today": timezone.localdate(),
         },
     )
@@ -47,34 +39,45 @@ def records(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def statement_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="eigen verklaring"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="eigen verklaring"
     )
+    family = access.family
     form = StatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.statement_add(family=family, by=request.user, **form.cleaned_data)
         messages.success(request, _("De verklaring is aan het dossier toegevoegd."))
         return redirect("cases:records", family_id=family.pk)
-    return render(request, "cases/records_statement_form.html", {"form": form, "family": family})
+    return render(
+        request,
+        "cases/records_statement_form.html",
+        {"form": form, "family": family, "access": access},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def consent_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="toestemming"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="toestemming"
     )
+    family = access.family
     form = ConsentForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         services.consent_add(family=family, by=request.user, **form.cleaned_data)
         messages.success(request, _("Toestemming vastgelegd."))
         return redirect("cases:records", family_id=family.pk)
-    return render(request, "cases/records_consent_form.html", {"form": form, "family": family})
+    return render(
+        request,
+        "cases/records_consent_form.html",
+        {"form": form, "family": family, "access": access},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def share_check(request: HttpRequest, family_id: int) -> HttpResponse:
     """Before sending (part of) the file outside the team: is there consent for it?"""
-    family = access_family(request, family_id, obj="delen buiten het team")
+    access = access_family(request, family_id, obj="delen buiten het team")
+    family = access.family
     form = ShareForm(request.POST or None)
     checked = False
     consent = None
@@ -86,16 +89,20 @@ def share_check(request: HttpRequest, family_id: int) -> HttpResponse:
     return render(
         request,
         "cases/records_share.html",
-        {"form": form, "family": family, "checked": checked, "consent": consent},
+        {"form": form, "family": family, "access": access, "checked": checked, "consent": consent},
     )
 
 
 @require_GET
 def export_json(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, action=AccessAction.EXPORT, obj="inzage/afschrift (JSON)"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.EXPORT,
+        action=AccessAction.EXPORT,
+        obj="inzage/afschrift (JSON)",
     )
-    _require_coordinator(family)
+    family = access.family
     response = HttpResponse(
         services.family_export_json(family, by=request.user),
         content_type="application/json; charset=utf-8",
@@ -106,10 +113,14 @@ def export_json(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_GET
 def export_pdf(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, action=AccessAction.EXPORT, obj="inzage/afschrift (PDF)"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.EXPORT,
+        action=AccessAction.EXPORT,
+        obj="inzage/afschrift (PDF)",
     )
-    _require_coordinator(family)
+    family = access.family
     response = HttpResponse(
         services.family_export_pdf(family, by=request.user), content_type="application/pdf"
     )
@@ -120,8 +131,10 @@ def export_pdf(request: HttpRequest, family_id: int) -> HttpResponse:
 @require_GET
 def access_log_export(request: HttpRequest, family_id: int) -> HttpResponse:
     """ "Wie heeft dit dossier ingezien" as CSV, for the family."""
-    family = access_family(request, family_id, action=AccessAction.EXPORT, obj="toegangslog")
-    _require_coordinator(family)
+    access = access_family(
+        request, family_id, need=Need.EXPORT, action=AccessAction.EXPORT, obj="toegangslog"
+    )
+    family = access.family
     response = HttpResponse(
         "\ufeff" + services.access_log_csv(family), content_type="text/csv; charset=utf-8"
     )
@@ -131,14 +144,14 @@ def access_log_export(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def family_destroy(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
+    access = access_family(
         request,
         family_id,
-        write=request.method == "POST",
+        need=Need.COORDINATE,
         action=AccessAction.DELETE if request.method == "POST" else AccessAction.READ,
         obj="dossier vernietigen",
     )
-    _require_coordinator(family)
+    family = access.family
     form = DestroyForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_case_number"}
@@ -159,15 +172,15 @@ def family_destroy(request: HttpRequest, family_id: int) -> HttpResponse:
     return render(
         request,
         "cases/records_destroy.html",
-        {"form": form, "family": family, "counts": sorted(counts.items())},
+        {"form": form, "family": family, "access": access, "counts": sorted(counts.items())},
     )
 
 
 @require_GET
 def destruction_list(request: HttpRequest) -> HttpResponse:
-    teams = _coordinator_teams(request.user)
-    if not teams:
-        raise PermissionDenied
+    teams = access_team(
+        request, roles={Role.COORDINATOR}, obj="lijst: te vernietigen dossiers"
+    ).teams
     families = services.families_due_for_destruction(teams)
     # Every family the list names is in its own access log (NEN 7513).
     log_families_shown(
@@ -185,9 +198,7 @@ def destruction_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def destruction_register(request: HttpRequest) -> HttpResponse:
-    teams = _coordinator_teams(request.user)
-    if not teams:
-        raise PermissionDenied
+    teams = access_team(request, roles={Role.COORDINATOR}, obj="vernietigingsregister").teams
     entries = DestructionRecord.objects.filter(team__in=teams).select_related(
         "team", "carried_out_by"
     )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -24,12 +23,19 @@ from cases.models import (
     Contact,
     Family,
     Member,
-    Role,
     Team,
     UserPreference,
     last_contact_date,
 )
-from cases.permissions import access_family, log_access, log_families_shown, team_role
+from cases.permissions import (
+    FamilyAccess,
+    Need,
+    access_family,
+    access_team,
+    log_access,
+    log_families_shown,
+    team_role,
+)
 
 CONTACTS_PER_PAGE = 20
 FAMILIES_PER_PAGE = 50
@@ -126,9 +132,9 @@ def _intake_teams(user):  # type: ignore[no-untyped-def]
 
 @require_http_methods(["GET", "POST"])
 def family_create(request: HttpRequest) -> HttpResponse:
-    teams = _intake_teams(request.user)
-    if not teams:
-        raise PermissionDenied
+    teams = list(
+        access_team(request, roles=TEAM_WIDE_ROLES, action=AccessAction.CREATE, obj="gezin").teams
+    )
     form = FamilyForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version")}
@@ -147,7 +153,8 @@ def family_create(request: HttpRequest) -> HttpResponse:
 
 
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id)
+    access = access_family(request, family_id)
+    family = access.family
     members = list(family.members.all())
     contacts = (
         family.contacts.select_related("author")
@@ -156,12 +163,13 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     )
     page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     totals = family.contacts.aggregate(minutes=Sum("minutes"), count=Count("id"))
-    panels = _app_panels(request, family)
+    panels = _app_panels(request, access)
     return render(
         request,
         "cases/family_detail.html",
         {
             "family": family,
+            "access": access,
             "members": members,
             "page": page,
             "total_hours": round((totals["minutes"] or 0) / 60, 1),
@@ -171,25 +179,30 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
                 initial={"safety_flag": family.safety_flag, "safety_note": family.safety_note}
             ),
             "panels": panels,
-            "is_coordinator": family.access.role == Role.COORDINATOR,
+            "is_coordinator": access.is_coordinator,
         },
     )
 
 
-def _app_panels(request: HttpRequest, family: Family) -> str:
+def _app_panels(request: HttpRequest, access: FamilyAccess) -> str:
     """The sections' panels on the family page, in the order of settings.FAMILY_SECTIONS."""
     from cases.sections import family_sections
 
-    parts = [section.panel(request, family) for section in family_sections() if section.panel]
+    parts = [section.panel(request, access) for section in family_sections() if section.panel]
     # Each panel renders through a template, so its output is already escaped.
     return mark_safe(format_html_join("\n", "{}", ((mark_safe(p),) for p in parts if p)))  # noqa: S308
 
 
 @require_http_methods(["GET", "POST"])
 def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=request.method == "POST", obj="gezin")
-    if not family.access.can_write:
-        raise PermissionDenied
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CHANGE if request.method == "POST" else AccessAction.READ,
+        obj="gezin",
+    )
+    family = access.family
     form = FamilyForm(request.POST or None, instance=family, teams=[family.team])
     if request.method == "POST" and form.is_valid():
         data = {
@@ -209,16 +222,19 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
                 current=Family.objects.get(pk=family.pk),
                 form_kwargs={"teams": [family.team]},
                 template="cases/family_form.html",
-                context={"family": family},
+                context={"family": family, "access": access},
             )
         messages.success(request, _("Gegevens van het gezin opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/family_form.html", {"form": form, "family": family})
+    return render(
+        request, "cases/family_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_POST
 def family_safety(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="veiligheidssignaal")
+    access = access_family(request, family_id, need=Need.WRITE, obj="veiligheidssignaal")
+    family = access.family
     form = SafetyForm(request.POST)
     if form.is_valid():
         services.family_set_safety(
@@ -237,9 +253,10 @@ def family_safety(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinslid"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinslid"
     )
+    family = access.family
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
@@ -247,47 +264,64 @@ def member_create(request: HttpRequest, family_id: int) -> HttpResponse:
         services.member_save(member=member)
         messages.success(request, _("Gezinslid toegevoegd."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/member_form.html", {"form": form, "family": family})
+    return render(
+        request, "cases/member_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"gezinslid {member_id}")
-    member = get_object_or_404(Member, pk=member_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gezinslid {member_id}",
+        lookup=lambda family: get_object_or_404(Member, pk=member_id, family=family),
+    )
+    family, member = access.family, access.record
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         services.member_save(member=form.save(commit=False))
         messages.success(request, _("Gezinslid opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
     return render(
-        request, "cases/member_form.html", {"form": form, "family": family, "member": member}
+        request,
+        "cases/member_form.html",
+        {"form": form, "family": family, "access": access, "member": member},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="contact"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="contact"
     )
+    family = access.family
     form = ContactForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         services.contact_create(family=family, author=request.user, **data)
         messages.success(request, _("Contact vastgelegd."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/contact_form.html", {"form": form, "family": family})
+    return render(
+        request, "cases/contact_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"contact {contact_id}")
-    contact = get_object_or_404(Contact, pk=contact_id, family=family)
-    # A contact is the coach's own account; only its author corrects it.
-    if contact.author_id != request.user.pk:
-        raise PermissionDenied
+    access = access_family(
+        request,
+        family_id,
+        need=Need.CORRECT,
+        obj=f"contact {contact_id}",
+        lookup=lambda family: get_object_or_404(Contact, pk=contact_id, family=family),
+    )
+    family, contact = access.family, access.record
     form = ContactForm(request.POST or None, instance=contact, family=family)
     context = {
         "family": family,
+        "access": access,
         "contact": contact,
         "revisions": contact.revisions.select_related("changed_by"),
     }
@@ -312,14 +346,17 @@ def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpR
 
 
 def family_access_log(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="toegangslog")
-    if family.access.role != Role.COORDINATOR:
-        raise PermissionDenied
+    access = access_family(request, family_id, need=Need.COORDINATE, obj="toegangslog")
+    family = access.family
     entries = (
         AccessLog.objects.filter(family_id_ref=family.pk).select_related("user").order_by("-at")
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(request, "cases/accesslog_list.html", {"family": family, "page": page})
+    return render(
+        request,
+        "cases/accesslog_list.html",
+        {"family": family, "access": access, "page": page},
+    )
 
 
 @require_POST

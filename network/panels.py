@@ -7,12 +7,13 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import Family
+from cases.permissions import FamilyAccess
 from network.models import Agreement
 
 
-def family_panel(request: HttpRequest, family: Family) -> str:
+def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
     """Overdue agreements and the next evaluation; three queries whatever the size."""
+    family = access.family
     today = timezone.localdate()
     member_count = family.network_members.count()
     overdue = list(
@@ -30,6 +31,7 @@ def family_panel(request: HttpRequest, family: Family) -> str:
         "network/panel.html",
         {
             "family": family,
+            "access": access,
             "member_count": member_count,
             "overdue": overdue,
             "next_evaluation": next_evaluation,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import AccessAction, Family, Membership
-from cases.permissions import access_family, log_families_shown
+from cases.permissions import FamilyAccess, Need, access_family, log_families_shown
 from network import services
 from network.ecomap import map_members, network_map_svg
 from network.forms import (
@@ -57,8 +57,9 @@ def _agreements(family: Family) -> Any:
 
 
 def _overview(
-    request: HttpRequest, family: Family, quick_form: QuickAddForm, status: int = 200
+    request: HttpRequest, access: FamilyAccess, quick_form: QuickAddForm, status: int = 200
 ) -> HttpResponse:
+    family = access.family
     members = map_members(family)
     agreements = list(_agreements(family))
     meetings = list(
@@ -72,6 +73,7 @@ def _overview(
         "network/network_overview.html",
         {
             "family": family,
+            "access": access,
             "members": members,
             "map_svg": network_map_svg(family, members),
             "quick_form": quick_form,
@@ -88,18 +90,19 @@ def _overview(
 
 @require_GET
 def network_overview(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="netwerk")
-    return _overview(request, family, QuickAddForm())
+    access = access_family(request, family_id, obj="netwerk")
+    return _overview(request, access, QuickAddForm())
 
 
 @require_POST
 def member_quick_add(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="netwerklid"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="netwerklid"
     )
+    family = access.family
     form = QuickAddForm(request.POST)
     if not form.is_valid():
-        return _overview(request, family, form)
+        return _overview(request, access, form)
     member = services.network_member_create(family=family, data=form.cleaned_data)
     messages.success(
         request,
@@ -110,8 +113,14 @@ def member_quick_add(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"netwerklid {member_id}")
-    member = get_object_or_404(NetworkMember, pk=member_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"netwerklid {member_id}",
+        lookup=lambda family: get_object_or_404(NetworkMember, pk=member_id, family=family),
+    )
+    family, member = access.family, access.record
     form = NetworkMemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         services.network_member_update(member=member, data=form.cleaned_data)
@@ -120,15 +129,16 @@ def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpRes
     return render(
         request,
         "network/networkmember_form.html",
-        {"form": form, "family": family, "member": member},
+        {"form": form, "family": family, "access": access, "member": member},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="afspraak"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="afspraak"
     )
+    family = access.family
     initial = {}
     # isdecimal, not isdigit: int() refuses digits such as "²".
     if (meeting_id := request.GET.get("meeting", "").strip()) and meeting_id.isdecimal():
@@ -142,13 +152,21 @@ def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
                 "network:meeting_detail", family_id=family.pk, meeting_id=agreement.meeting_id
             )
         return redirect("network:overview", family_id=family.pk)
-    return render(request, "network/agreement_form.html", {"form": form, "family": family})
+    return render(
+        request, "network/agreement_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, family_id: int, agreement_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"afspraak {agreement_id}")
-    agreement = get_object_or_404(Agreement, pk=agreement_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"afspraak {agreement_id}",
+        lookup=lambda family: get_object_or_404(Agreement, pk=agreement_id, family=family),
+    )
+    family, agreement = access.family, access.record
     form = AgreementForm(request.POST or None, instance=agreement, family=family)
     if request.method == "POST" and form.is_valid():
         services.agreement_update(agreement=agreement, data=form.cleaned_data)
@@ -157,7 +175,7 @@ def agreement_edit(request: HttpRequest, family_id: int, agreement_id: int) -> H
     return render(
         request,
         "network/agreement_form.html",
-        {"form": form, "family": family, "agreement": agreement},
+        {"form": form, "family": family, "access": access, "agreement": agreement},
     )
 
 
@@ -170,9 +188,10 @@ def _meeting_fields(form: MeetingForm) -> tuple[dict[str, Any], Any, Any]:
 
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="netwerkbijeenkomst"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="netwerkbijeenkomst"
     )
+    family = access.family
     form = MeetingForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         data, family_members, network_members = _meeting_fields(form)
@@ -185,39 +204,52 @@ def meeting_create(request: HttpRequest, family_id: int) -> HttpResponse:
         )
         messages.success(request, _("Bijeenkomst vastgelegd. Leg nu de afspraken vast."))
         return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
-    return render(request, "network/meeting_form.html", {"form": form, "family": family})
+    return render(
+        request, "network/meeting_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_GET
 def meeting_detail(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj=f"netwerkbijeenkomst {meeting_id}")
-    meeting = get_object_or_404(
-        NetworkMeeting.objects.prefetch_related(
-            "family_members",
-            "network_members",
-            Prefetch(
-                "evaluations__items",
-                queryset=AgreementEvaluation.objects.select_related(
-                    "agreement__family_member", "agreement__network_member"
+    access = access_family(
+        request,
+        family_id,
+        obj=f"netwerkbijeenkomst {meeting_id}",
+        lookup=lambda family: get_object_or_404(
+            NetworkMeeting.objects.prefetch_related(
+                "family_members",
+                "network_members",
+                Prefetch(
+                    "evaluations__items",
+                    queryset=AgreementEvaluation.objects.select_related(
+                        "agreement__family_member", "agreement__network_member"
+                    ),
                 ),
+                "evaluations__created_by",
             ),
-            "evaluations__created_by",
+            pk=meeting_id,
+            family=family,
         ),
-        pk=meeting_id,
-        family=family,
     )
+    family, meeting = access.family, access.record
     agreements = list(_agreements(family).filter(meeting=meeting))
     return render(
         request,
         "network/meeting_detail.html",
-        {"family": family, "meeting": meeting, "agreements": agreements},
+        {"family": family, "access": access, "meeting": meeting, "agreements": agreements},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"netwerkbijeenkomst {meeting_id}")
-    meeting = get_object_or_404(NetworkMeeting, pk=meeting_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"netwerkbijeenkomst {meeting_id}",
+        lookup=lambda family: get_object_or_404(NetworkMeeting, pk=meeting_id, family=family),
+    )
+    family, meeting = access.family, access.record
     form = MeetingForm(request.POST or None, instance=meeting, family=family)
     if request.method == "POST" and form.is_valid():
         data, family_members, network_members = _meeting_fields(form)
@@ -230,16 +262,23 @@ def meeting_edit(request: HttpRequest, family_id: int, meeting_id: int) -> HttpR
         messages.success(request, _("Bijeenkomst opgeslagen."))
         return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
     return render(
-        request, "network/meeting_form.html", {"form": form, "family": family, "meeting": meeting}
+        request,
+        "network/meeting_form.html",
+        {"form": form, "family": family, "access": access, "meeting": meeting},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_evaluate(request: HttpRequest, family_id: int, meeting_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj=f"evaluatie {meeting_id}"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE,
+        obj=f"evaluatie {meeting_id}",
+        lookup=lambda family: get_object_or_404(NetworkMeeting, pk=meeting_id, family=family),
     )
-    meeting = get_object_or_404(NetworkMeeting, pk=meeting_id, family=family)
+    family, meeting = access.family, access.record
     # The meeting's own agreements and every other one still running.
     agreements = [
         a
@@ -261,15 +300,16 @@ def meeting_evaluate(request: HttpRequest, family_id: int, meeting_id: int) -> H
     return render(
         request,
         "network/evaluation_form.html",
-        {"form": form, "family": family, "meeting": meeting},
+        {"form": form, "family": family, "access": access, "meeting": meeting},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def krachtgezin_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="krachtgezin"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="krachtgezin"
     )
+    family = access.family
     form = KrachtgezinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         krachtgezin = services.krachtgezin_create(family=family, data=form.cleaned_data)
@@ -277,7 +317,9 @@ def krachtgezin_create(request: HttpRequest, family_id: int) -> HttpResponse:
         return redirect(
             "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
         )
-    return render(request, "network/krachtgezin_form.html", {"form": form, "family": family})
+    return render(
+        request, "network/krachtgezin_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 def _krachtgezin_of(family: Family, krachtgezin_id: int) -> Krachtgezin:
@@ -286,14 +328,20 @@ def _krachtgezin_of(family: Family, krachtgezin_id: int) -> Krachtgezin:
 
 @require_GET
 def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj=f"krachtgezin {krachtgezin_id}")
-    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    access = access_family(
+        request,
+        family_id,
+        obj=f"krachtgezin {krachtgezin_id}",
+        lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
+    )
+    family, krachtgezin = access.family, access.record
     stays = list(krachtgezin.stays.select_related("child"))
     return render(
         request,
         "network/krachtgezin_detail.html",
         {
             "family": family,
+            "access": access,
             "krachtgezin": krachtgezin,
             "stays": stays,
             "weeks": weekly_hours(stays, krachtgezin.hours_per_week),
@@ -303,8 +351,14 @@ def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int
 
 @require_http_methods(["GET", "POST"])
 def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"krachtgezin {krachtgezin_id}")
-    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"krachtgezin {krachtgezin_id}",
+        lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
+    )
+    family, krachtgezin = access.family, access.record
     form = KrachtgezinForm(request.POST or None, instance=krachtgezin)
     if request.method == "POST" and form.is_valid():
         services.krachtgezin_update(krachtgezin=krachtgezin, data=form.cleaned_data)
@@ -315,16 +369,21 @@ def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) 
     return render(
         request,
         "network/krachtgezin_form.html",
-        {"form": form, "family": family, "krachtgezin": krachtgezin},
+        {"form": form, "family": family, "access": access, "krachtgezin": krachtgezin},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def stay_create(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="opvang krachtgezin"
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE,
+        obj="opvang krachtgezin",
+        lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
     )
-    krachtgezin = _krachtgezin_of(family, krachtgezin_id)
+    family, krachtgezin = access.family, access.record
     form = RespiteStayForm(request.POST or None, krachtgezin=krachtgezin)
     if request.method == "POST" and form.is_valid():
         stay = services.stay_create(krachtgezin=krachtgezin, data=form.cleaned_data)
@@ -344,7 +403,7 @@ def stay_create(request: HttpRequest, family_id: int, krachtgezin_id: int) -> Ht
     return render(
         request,
         "network/stay_form.html",
-        {"form": form, "family": family, "krachtgezin": krachtgezin},
+        {"form": form, "family": family, "access": access, "krachtgezin": krachtgezin},
     )
 
 

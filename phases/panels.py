@@ -6,13 +6,14 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import Family
+from cases.permissions import FamilyAccess
 from phases.budget import episodes_with_hours, phase_figures_for
 from phases.models import TransitionStatus
 
 
-def family_panel(request: HttpRequest, family: Family) -> str:
+def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
     """Where the hours stand against the phase budget: three queries, whatever the history."""
+    family = access.family
     from phases.views import episode_rows, rate_bars
 
     episodes = list(episodes_with_hours(family.phase_episodes.all()))
@@ -25,6 +26,7 @@ def family_panel(request: HttpRequest, family: Family) -> str:
         "phases/family_panel.html",
         {
             "family": family,
+            "access": access,
             "figures": figures,
             "episodes": list(reversed(episode_rows(episodes))),
             "pending": pending,

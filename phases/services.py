@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Family, FamilyStatus, Role, Team
+from cases.models import Family, FamilyStatus, Team
+from cases.permissions import APPROVER_ROLES
 from phases.models import (
     DEFAULT_DEFINITIONS,
     PHASE_ORDER,
@@ -30,9 +31,6 @@ from phases.models import (
     TransitionStatus,
     planned_end_for,
 )
-
-# Who signs off phase transitions (DOMAIN.md: the team psychologist / gedragswetenschapper).
-APPROVER_ROLES = frozenset({Role.PSYCHOLOGIST})
 
 
 class PhaseError(Exception):

@@ -4,7 +4,6 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,8 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.models import AccessAction, Family, FamilyStatus, Membership, Role, Team
-from cases.permissions import access_family, id_in_range, log_families_shown, team_role
+from cases.models import AccessAction, Family, FamilyStatus, Role, Team
+from cases.permissions import (
+    FamilyAccess,
+    Need,
+    TeamAccess,
+    access_family,
+    access_team,
+    id_in_range,
+    log_families_shown,
+)
 from phases import services
 from phases.budget import episodes_with_hours, hours_from_minutes, phase_figures_for
 from phases.charts import range_bar_svg
@@ -38,21 +45,6 @@ from phases.models import (
 )
 
 REMINDERS_PER_PAGE = 50
-
-
-def may_act(family: Family) -> bool:
-    """The care work (propose, step back, extra hours) is for the family's writers other than
-    the coordinator, whose write access is for intake and administration."""
-    return family.access.can_write and family.access.role != Role.COORDINATOR  # type: ignore[attr-defined]
-
-
-def may_approve(family: Family) -> bool:
-    return family.access.role in services.APPROVER_ROLES  # type: ignore[attr-defined]
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def episode_rows(episodes: list[PhaseEpisode]) -> list[dict[str, Any]]:
@@ -114,8 +106,9 @@ def rate_bars(figures: Any) -> dict[str, Any]:
 
 
 def _render_page(
-    request: HttpRequest, family: Family, *, status: int = 200, **forms: Any
+    request: HttpRequest, access: FamilyAccess, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
+    family = access.family
     today = timezone.localdate()
     episodes = list(
         episodes_with_hours(family.phase_episodes.all()).prefetch_related(
@@ -134,9 +127,10 @@ def _render_page(
     back = services.previous_phase(step)
     pending = next((t for t in transitions if t.status == TransitionStatus.PENDING), None)
     not_before = open_episode.started_on if open_episode else None
-    act = may_act(family)
+    act = access.can_care
     context = {
         "family": family,
+        "access": access,
         "episodes": list(reversed(episode_rows(episodes))),
         "transitions": transitions,
         "figures": figures,
@@ -148,7 +142,7 @@ def _render_page(
         "can_propose": act and target is not None and pending is None,
         "can_step_back": act and back is not None,
         "can_extra": act and open_episode is not None,
-        "can_decide": may_approve(family) and pending is not None,
+        "can_decide": access.can_approve and pending is not None,
         "start_form": forms.get("start_form") or TrajectoryStartForm(),
         "propose_form": forms.get("propose_form") or ProposeForm(),
         "step_back_form": forms.get("step_back_form") or StepBackForm(),
@@ -173,8 +167,8 @@ def _open_start(family: Family) -> datetime.date | None:
 
 
 def family_phases(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="fasen")
-    return _render_page(request, family)
+    access = access_family(request, family_id, obj="fasen")
+    return _render_page(request, access)
 
 
 def _closing_or_start(family: Family) -> datetime.date | None:
@@ -186,10 +180,10 @@ def _closing_or_start(family: Family) -> datetime.date | None:
 
 @require_POST
 def trajectory_start(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="startfase"
+    access = access_family(
+        request, family_id, need=Need.CARE, action=AccessAction.CREATE, obj="startfase"
     )
-    _require(may_act(family))
+    family = access.family
     form = TrajectoryStartForm(request.POST, not_before=family.referral_date)
     if form.is_valid():
         try:
@@ -201,22 +195,22 @@ def trajectory_start(request: HttpRequest, family_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Startfase begonnen."))
             return redirect("phases:family_phases", family_id=family.pk)
-    return _render_page(request, family, start_form=form)
+    return _render_page(request, access, start_form=form)
 
 
 @require_POST
 def transition_propose(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="faseovergang"
+    access = access_family(
+        request, family_id, need=Need.CARE, action=AccessAction.CREATE, obj="faseovergang"
     )
-    _require(may_act(family))
+    family = access.family
     form = ProposeForm(request.POST, not_before=_closing_or_start(family))
     if form.is_valid():
         try:
             transition = services.transition_propose(
                 family=family,
                 by=request.user,
-                role=family.access.role,  # type: ignore[attr-defined]
+                role=access.role,
                 effective_on=form.cleaned_data["effective_on"],
                 note=form.cleaned_data["note"],
             )
@@ -228,14 +222,19 @@ def transition_propose(request: HttpRequest, family_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Faseovergang doorgevoerd."))
             return redirect("phases:family_phases", family_id=family.pk)
-    return _render_page(request, family, propose_form=form)
+    return _render_page(request, access, propose_form=form)
 
 
 @require_POST
 def transition_decide(request: HttpRequest, family_id: int, transition_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"faseovergang {transition_id}")
-    transition = get_object_or_404(Transition, pk=transition_id, family=family)
-    _require(may_approve(family))
+    access = access_family(
+        request,
+        family_id,
+        need=Need.APPROVE,
+        obj=f"faseovergang {transition_id}",
+        lookup=lambda family: get_object_or_404(Transition, pk=transition_id, family=family),
+    )
+    family, transition = access.family, access.record
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -250,13 +249,13 @@ def transition_decide(request: HttpRequest, family_id: int, transition_id: int) 
         else:
             messages.success(request, _("Besluit over de faseovergang vastgelegd."))
         return redirect("phases:family_phases", family_id=family.pk)
-    return _render_page(request, family, decision_form=form)
+    return _render_page(request, access, decision_form=form)
 
 
 @require_POST
 def phase_step_back(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj="fase terug")
-    _require(may_act(family))
+    access = access_family(request, family_id, need=Need.CARE, obj="fase terug")
+    family = access.family
     form = StepBackForm(request.POST, not_before=_open_start(family))
     if form.is_valid():
         try:
@@ -271,15 +270,15 @@ def phase_step_back(request: HttpRequest, family_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Het gezin is een fase teruggezet."))
             return redirect("phases:family_phases", family_id=family.pk)
-    return _render_page(request, family, step_back_form=form)
+    return _render_page(request, access, step_back_form=form)
 
 
 @require_POST
 def extra_hours_add(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="extra uren"
+    access = access_family(
+        request, family_id, need=Need.CARE, action=AccessAction.CREATE, obj="extra uren"
     )
-    _require(may_act(family))
+    family = access.family
     form = ExtraHoursForm(request.POST)
     if form.is_valid():
         try:
@@ -294,34 +293,24 @@ def extra_hours_add(request: HttpRequest, family_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Extra uren toegevoegd; ze tellen direct mee."))
             return redirect("phases:family_phases", family_id=family.pk)
-    return _render_page(request, family, extra_form=form)
+    return _render_page(request, access, extra_form=form)
 
 
-def _coordinator_team(request: HttpRequest) -> Team:
+def _coordinator_team(request: HttpRequest) -> TeamAccess:
     """The team whose definitions are edited: ?team=<id>, or the user's first coordinator team."""
     raw = request.GET.get("team") or request.POST.get("team")
+    team_id = None
     if raw:
         # isdecimal, not isdigit: int() refuses digits such as "²".
         if not raw.isdecimal() or not id_in_range(int(raw)):
             raise Http404
         team_id = int(raw)
-    else:
-        team_id = (
-            Membership.objects.filter(user=request.user, role=Role.COORDINATOR)
-            .order_by("team__name")
-            .values_list("team_id", flat=True)
-            .first()
-        )
-        if team_id is None:
-            raise PermissionDenied
-    if team_role(request.user, team_id) != Role.COORDINATOR:
-        raise PermissionDenied
-    return Team.objects.get(pk=team_id)
+    return access_team(request, roles={Role.COORDINATOR}, team_id=team_id, obj="fasedefinities")
 
 
 @require_http_methods(["GET", "POST"])
 def definitions_edit(request: HttpRequest) -> HttpResponse:
-    team = _coordinator_team(request)
+    team = _coordinator_team(request).team
     definitions = services.definitions_for(team)
     data = request.POST if request.method == "POST" else None
     forms = [

@@ -3,11 +3,11 @@ and a family's case reviews and questionnaires."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import AccessAction, AccessOutcome, FamilyPlan, Role, Team
-from cases.permissions import access_family, log_access, log_families_shown
+from cases.models import TEAM_WIDE_ROLES, AccessAction, AccessOutcome, FamilyPlan, Role, Team
+from cases.permissions import Need, access_family, access_team, log_access, log_families_shown
 from reports import services
 from reports.caseload import (
     COLUMNS,
     caseload_queryset,
     caseload_rows,
-    caseload_teams,
     coach_load,
     coach_names,
     fill_page,
@@ -56,9 +55,10 @@ from reports.teamreport import TeamReport, current_year, team_report, team_repor
 def plan_pdf_request(request: HttpRequest, family_id: int) -> HttpResponse:
     # A request only queues the PDF (an invalid one not even that); the export is logged
     # when the file is downloaded (plan_pdf_download).
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gezinsplan-PDF"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gezinsplan-PDF"
     )
+    family = access.family
     form = PlanPdfRequestForm(request.POST, family=family)
     if not form.is_valid():
         messages.error(request, _("Kies een versie van het gezinsplan om als PDF te maken."))
@@ -75,14 +75,15 @@ def plan_pdf_request(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 def plan_pdf_retry(request: HttpRequest, family_id: int, export_id: int) -> HttpResponse:
-    family = access_family(
+    access = access_family(
         request,
         family_id,
-        write=True,
+        need=Need.WRITE,
         action=AccessAction.EXPORT,
         obj=f"gezinsplan pdf {export_id}",
+        lookup=lambda family: get_object_or_404(PlanPdf, pk=export_id, family=family),
     )
-    export = get_object_or_404(PlanPdf, pk=export_id, family=family)
+    family, export = access.family, access.record
     if export.state != ExportState.FAILED:
         messages.info(request, _("Deze PDF is niet mislukt; opnieuw proberen is niet nodig."))
     else:
@@ -91,16 +92,8 @@ def plan_pdf_retry(request: HttpRequest, family_id: int, export_id: int) -> Http
     return redirect("cases:plan_detail", family_id=family.pk)
 
 
-@require_GET
-def plan_pdf_download(
-    request: HttpRequest, family_id: int, export_id: int, filename: str
-) -> HttpResponse:
-    family = access_family(
-        request,
-        family_id,
-        action=AccessAction.EXPORT,
-        obj=f"gezinsplan pdf {export_id}",
-    )
+def _done_export(family: Any, export_id: int, filename: str) -> PlanPdf:
+    """The finished export by id and file name (the gate's lookup), else 404."""
     export = get_object_or_404(
         PlanPdf.objects.select_related("family"),
         pk=export_id,
@@ -113,6 +106,21 @@ def plan_pdf_download(
     # same one cases.storage wrote it to.
     if export.file_path != services.export_name(export):
         raise Http404("No such file.")
+    return export
+
+
+@require_GET
+def plan_pdf_download(
+    request: HttpRequest, family_id: int, export_id: int, filename: str
+) -> HttpResponse:
+    access = access_family(
+        request,
+        family_id,
+        action=AccessAction.EXPORT,
+        obj=f"gezinsplan pdf {export_id}",
+        lookup=lambda family: _done_export(family, export_id, filename),
+    )
+    export = access.record
     try:
         handle = default_storage.open(export.file_path, "rb")
     except FileNotFoundError:
@@ -147,10 +155,13 @@ CASELOAD_COLUMNS = [
 ]
 
 
+def _team_wide(request: HttpRequest, *, roles: Iterable[str], obj: str) -> list[Team]:
+    """The gate of the team pages: the user's teams where they hold one of `roles`."""
+    return list(access_team(request, roles=roles, obj=obj).teams)
+
+
 def _chosen_team(request: HttpRequest, teams: list[Team]) -> Team:
     """The team from ?team= among the user's own team-wide teams; the first by default."""
-    if not teams:
-        raise PermissionDenied
     wanted = request.GET.get("team", "")
     return next((t for t in teams if str(t.pk) == wanted), teams[0])
 
@@ -161,7 +172,7 @@ def _query(params: dict[str, Any]) -> str:
 
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
-    teams = caseload_teams(request.user)
+    teams = _team_wide(request, roles=TEAM_WIDE_ROLES, obj="caseload van het team")
     team = _chosen_team(request, teams)
     today = timezone.localdate()
     names = coach_names(team)
@@ -230,7 +241,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def coach_load_view(request: HttpRequest) -> HttpResponse:
-    teams = caseload_teams(request.user)
+    teams = _team_wide(request, roles=TEAM_WIDE_ROLES, obj="werkdruk coaches")
     team = _chosen_team(request, teams)
     with without_jit():
         rows = caseload_rows(team, today=timezone.localdate())
@@ -248,7 +259,7 @@ def coach_load_view(request: HttpRequest) -> HttpResponse:
 
 def _report_for(request: HttpRequest) -> tuple[TeamReport, list[Team]]:
     # The team report and its CSV are the coordinator's (team-role check, not a family gate).
-    teams = caseload_teams(request.user, roles={Role.COORDINATOR})
+    teams = _team_wide(request, roles={Role.COORDINATOR}, obj="teamrapport")
     team = _chosen_team(request, teams)
     form = YearForm(request.GET or None)
     year = current_year()
@@ -313,12 +324,14 @@ def team_report_csv_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def family_reports(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="casusbesprekingen en vragenlijsten")
+    access = access_family(request, family_id, obj="casusbesprekingen en vragenlijsten")
+    family = access.family
     return render(
         request,
         "reports/family_reports.html",
         {
             "family": family,
+            "access": access,
             "reviews": family.case_reviews.prefetch_related("participants").select_related(
                 "created_by"
             ),
@@ -332,9 +345,10 @@ def family_reports(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_review_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="casusbespreking"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="casusbespreking"
     )
+    family = access.family
     form = CaseReviewForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "participants"}
@@ -349,15 +363,21 @@ def case_review_create(request: HttpRequest, family_id: int) -> HttpResponse:
     return render(
         request,
         "reports/form_page.html",
-        {"family": family, "form": form, "title": _("Casusbespreking vastleggen")},
+        {
+            "family": family,
+            "access": access,
+            "form": form,
+            "title": _("Casusbespreking vastleggen"),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def sdm_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="SDM-Q-9"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="SDM-Q-9"
     )
+    family = access.family
     form = SdmForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         response = services.sdm_record(
@@ -377,6 +397,7 @@ def sdm_create(request: HttpRequest, family_id: int) -> HttpResponse:
         "reports/form_page.html",
         {
             "family": family,
+            "access": access,
             "form": form,
             "title": _("SDM-Q-9: samen beslissen"),
             "intro": _(
@@ -389,9 +410,10 @@ def sdm_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def exit_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="eindvragenlijst"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="eindvragenlijst"
     )
+    family = access.family
     form = ExitForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         services.exit_record(
@@ -409,6 +431,7 @@ def exit_create(request: HttpRequest, family_id: int) -> HttpResponse:
         "reports/form_page.html",
         {
             "family": family,
+            "access": access,
             "form": form,
             "title": _("Eindvragenlijst bij afsluiting"),
             "intro": _("1 is heel ontevreden of heel weinig, 5 heel tevreden of heel veel."),
@@ -431,13 +454,14 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
     # The gate logs the page or the attempt, as it decided. What was typed is validated by
     # the form below and kept on the export, with the family's data, never in the access log;
     # the export itself is logged only once it is really made.
-    family = access_family(
+    access = access_family(
         request,
         family_id,
-        write=True,
+        need=Need.WRITE,
         action=AccessAction.CREATE if request.method == "POST" else AccessAction.READ,
         obj=SHARE_LABEL,
     )
+    family = access.family
     plan = family.plans.order_by("-number").first()
     if plan is None:
         messages.error(request, _("Er is nog geen gezinsplan om te delen."))
@@ -466,7 +490,7 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
                     family_id=family.pk,
                     action=AccessAction.EXPORT,
                     outcome=AccessOutcome.ALLOWED,
-                    role=family.access.role,
+                    role=access.role,
                     obj=f"gezinsplan-PDF {export.pk} gedeeld buiten het team",
                 )
             messages.success(
@@ -478,5 +502,11 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
     return render(
         request,
         "reports/plan_share.html",
-        {"family": family, "form": form, "plan": plan, "missing_consent": missing_consent},
+        {
+            "family": family,
+            "access": access,
+            "form": form,
+            "plan": plan,
+            "missing_consent": missing_consent,
+        },
     )

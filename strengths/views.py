@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.conflicts import conflict_data, conflict_response, edit_conflict_response
 from cases.models import AccessAction, LifeDomain, Member
-from cases.permissions import access_family
+from cases.permissions import Need, access_family
 from strengths import services
 from strengths.charts import domain_profile, domain_profile_svg, profile_rows
 from strengths.forms import AnalysisForm, DomainScoreForm, EventForm, MomentForm, SheetForm
@@ -28,7 +28,8 @@ from strengths.services import SCORE_FIELDS
 
 @require_GET
 def overview(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="analyse")
+    access = access_family(request, family_id, obj="analyse")
+    family = access.family
     # ?perspective= shows one perspective over time; by default each moment's preferred one.
     perspective = request.GET.get("perspective", "")
     if perspective not in Perspective.values:
@@ -46,6 +47,7 @@ def overview(request: HttpRequest, family_id: int) -> HttpResponse:
         "strengths/overview.html",
         {
             "family": family,
+            "access": access,
             "inclusion": inclusion_check(family),
             "chart": domain_profile_svg(family, perspective=perspective or None),
             "perspective": perspective,
@@ -61,9 +63,10 @@ def overview(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def moment_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="meetmoment"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="meetmoment"
     )
+    family = access.family
     form = MomentForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         moment = services.moment_create(
@@ -76,7 +79,9 @@ def moment_create(request: HttpRequest, family_id: int) -> HttpResponse:
         return redirect(
             "strengths:scores", family_id=family.pk, moment_id=moment.pk, perspective="joint"
         )
-    return render(request, "strengths/moment_form.html", {"form": form, "family": family})
+    return render(
+        request, "strengths/moment_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 def _score_forms(data: Any, sheet: ScoreSheet | None) -> tuple[SheetForm, list[DomainScoreForm]]:
@@ -94,13 +99,14 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
     """Score all seven life domains of one moment from one perspective on one page."""
     if perspective not in Perspective.values:
         raise Http404
-    family = access_family(
+    access = access_family(
         request,
         family_id,
-        write=request.method == "POST",
+        need=Need.WRITE if request.method == "POST" else Need.READ,
         obj=f"scores meetmoment {moment_id} ({perspective})",
+        lookup=lambda family: get_object_or_404(Moment, pk=moment_id, family=family),
     )
-    moment = get_object_or_404(Moment, pk=moment_id, family=family)
+    family, moment = access.family, access.record
     sheet = (
         ScoreSheet.objects.filter(moment=moment, perspective=perspective)
         .prefetch_related("scores")
@@ -110,6 +116,7 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
     sheet_form, forms = _score_forms(data, sheet)
     context = {
         "family": family,
+        "access": access,
         "moment": moment,
         "perspective": Perspective(perspective),
         "perspectives": Perspective.choices,
@@ -156,9 +163,10 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
 
 @require_http_methods(["GET", "POST"])
 def analysis_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="krachtenanalyse"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="krachtenanalyse"
     )
+    family = access.family
     initial = {}
     # isdecimal, not isdigit: int() refuses digits such as "²".
     if (member_id := request.GET.get("member", "")).isdecimal():
@@ -173,19 +181,27 @@ def analysis_create(request: HttpRequest, family_id: int) -> HttpResponse:
         )
         messages.success(request, _("Krachtenanalyse opgeslagen."))
         return redirect("strengths:overview", family_id=family.pk)
-    return render(request, "strengths/analysis_form.html", {"form": form, "family": family})
+    return render(
+        request, "strengths/analysis_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def analysis_edit(request: HttpRequest, family_id: int, analysis_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"krachtenanalyse {analysis_id}")
-    analysis = get_object_or_404(
-        MemberAnalysis.objects.select_related("member", "recorded_by"),
-        pk=analysis_id,
-        family=family,
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"krachtenanalyse {analysis_id}",
+        lookup=lambda family: get_object_or_404(
+            MemberAnalysis.objects.select_related("member", "recorded_by"),
+            pk=analysis_id,
+            family=family,
+        ),
     )
+    family, analysis = access.family, access.record
     form = AnalysisForm(request.POST or None, instance=analysis, family=family)
-    context = {"family": family, "analysis": analysis}
+    context = {"family": family, "access": access, "analysis": analysis}
     if request.method == "POST" and form.is_valid():
         try:
             services.analysis_update(
@@ -212,18 +228,24 @@ def analysis_edit(request: HttpRequest, family_id: int, analysis_id: int) -> Htt
 
 @require_GET
 def timeline(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(request, family_id, obj="tijdlijn")
+    access = access_family(request, family_id, obj="tijdlijn")
+    family = access.family
     events = family.timeline_events.prefetch_related(
         Prefetch("members", queryset=Member.objects.only("id", "name"))
     )
-    return render(request, "strengths/event_list.html", {"family": family, "events": events})
+    return render(
+        request,
+        "strengths/event_list.html",
+        {"family": family, "access": access, "events": events},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = access_family(
-        request, family_id, write=True, action=AccessAction.CREATE, obj="gebeurtenis tijdlijn"
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="gebeurtenis tijdlijn"
     )
+    family = access.family
     form = EventForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         services.event_create(
@@ -234,15 +256,23 @@ def event_create(request: HttpRequest, family_id: int) -> HttpResponse:
         )
         messages.success(request, _("Gebeurtenis toegevoegd aan de tijdlijn."))
         return redirect("strengths:timeline", family_id=family.pk)
-    return render(request, "strengths/event_form.html", {"form": form, "family": family})
+    return render(
+        request, "strengths/event_form.html", {"form": form, "family": family, "access": access}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, family_id: int, event_id: int) -> HttpResponse:
-    family = access_family(request, family_id, write=True, obj=f"gebeurtenis {event_id}")
-    event = get_object_or_404(TimelineEvent, pk=event_id, family=family)
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gebeurtenis {event_id}",
+        lookup=lambda family: get_object_or_404(TimelineEvent, pk=event_id, family=family),
+    )
+    family, event = access.family, access.record
     form = EventForm(request.POST or None, instance=event, family=family)
-    context = {"family": family, "event": event}
+    context = {"family": family, "access": access, "event": event}
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(

@@ -9,7 +9,10 @@ an anonymous visitor, GET and POST:
 - team B never gets a 200 (or any 2xx/3xx) on a page of team A's family;
 - anonymous is sent to the log-in page (or gets 404/405), never a 200;
 - nobody gets a 500;
-- team-wide pages shown to team B never show team A's family.
+- team-wide pages shown to team B never show team A's family;
+- the access log tells the truth: on a family page every 403/404 leaves a `denied` row for
+  that request (and no `allowed` one) and every 200 an `allowed` row (and no `denied` one);
+  a 403 on a team page leaves a `denied` row.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.models import Role
+from cases.models import AccessLog, AccessOutcome, Role
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +136,22 @@ def test_the_walk_finds_the_family_pages():
     assert "login" in names
 
 
+def _log_failure(route: Route, kwargs: dict[str, Any], status: int, rows: list[Any]) -> str:
+    """What is wrong with the rows one request wrote, given its status ("" if nothing)."""
+    outcomes = {row.outcome for row in rows}
+    if "family_id" in kwargs:
+        family_id = kwargs["family_id"]
+        if any(row.family_id_ref != family_id for row in rows):
+            return f"rows for another family: {[r.family_id_ref for r in rows]}"
+        if status in (403, 404) and outcomes != {AccessOutcome.DENIED}:
+            return f"{status} logged {sorted(outcomes) or 'nothing'}"
+        if status == 200 and outcomes != {AccessOutcome.ALLOWED}:
+            return f"200 logged {sorted(outcomes) or 'nothing'}"
+    elif status == 403 and AccessOutcome.DENIED not in outcomes:
+        return f"team page 403 logged {sorted(outcomes) or 'nothing'}"
+    return ""
+
+
 def test_permission_matrix(world):  # type: ignore[no-untyped-def]
     family, users = world
     routes = [(r, _kwargs(r, family)) for r in all_routes()]
@@ -155,10 +174,16 @@ def test_permission_matrix(world):  # type: ignore[no-untyped-def]
                 if not (to_login or status in (404, 405)):
                     failures.append(f"anonymous {method.upper()} {url} -> {status}")
             for role, client in clients.items():
+                last = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first()
                 response = getattr(client, method)(url)
                 status = response.status_code
                 if status >= 500:
                     failures.append(f"{role} {method.upper()} {url} -> {status}")
+                # The rows this one request wrote (the test client runs it synchronously).
+                rows = list(AccessLog.objects.filter(pk__gt=last or 0))
+                wrong = _log_failure(route, kwargs, status, rows)
+                if wrong and not public:
+                    failures.append(f"{role} {method.upper()} {url}: {wrong}")
                 if not role.startswith("b-"):
                     continue
                 if "family_id" in kwargs:

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.permissions import family_access_for
 from network.models import Agreement, AgreementStatus, AgreementWho
 from tests.factories import FamilyFactory, MemberFactory
 from tests.network.factories import AgreementFactory, MeetingFactory, NetworkMemberFactory
@@ -152,13 +153,14 @@ def test_panel_queries_do_not_grow_with_agreements(family, rf, alice):
     today = timezone.localdate()
     request = rf.get("/")
     request.user = alice
+    access = family_access_for(alice, family)
     for _ in range(2):
         AgreementFactory(family=family, due_date=today - datetime.timedelta(days=2))
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
-        family_panel(request, family)
+        family_panel(request, access)
     for _ in range(10):
         oma = NetworkMemberFactory(family=family)
         AgreementFactory(
@@ -168,7 +170,7 @@ def test_panel_queries_do_not_grow_with_agreements(family, rf, alice):
             due_date=today - datetime.timedelta(days=2),
         )
     with CaptureQueriesContext(connection) as many:
-        html = family_panel(request, family)
+        html = family_panel(request, access)
     assert len(many) == len(few) <= 3
     assert html.count("<li>") == 12
 
@@ -178,7 +180,7 @@ def test_no_panel_without_network(family, rf, alice):
 
     request = rf.get("/")
     request.user = alice
-    assert family_panel(request, family) == ""
+    assert family_panel(request, family_access_for(alice, family)) == ""
 
 
 def test_agreement_serves_a_goal_of_the_latest_plan(family, alice, alice_client, team):

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.permissions import family_access_for
 from phases.models import (
     ExtraHours,
     PhaseDefinition,
@@ -66,9 +67,9 @@ def test_family_overview_panel_with_fixed_queries(
     from phases.panels import family_panel
 
     request = response.wsgi_request
-    family.access = type("A", (), {"can_write": True, "role": "coach"})()
+    access = family_access_for(alice, family)
     with django_assert_max_num_queries(3):
-        family_panel(request, family)
+        family_panel(request, access)
 
 
 def test_panel_flags_overdue_and_over_budget(family, alice, alice_client):
