@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from django.utils.functional import Promise
 
     from cases.models import Contact, Family, FamilyPlan
+    from cases.permissions import FamilyAccess
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,14 @@ class Section:
     """One part of the family file: a tab, and optionally a panel and navigation entries.
 
     `key` is the page's `active_tab`; `url_name` is reversed with the family's id. `panel`
-    renders the part's summary on the overview (escaped HTML, "" for nothing to show);
-    `nav_template` holds the app's entries in the main navigation.
+    renders the part's summary on the overview from the gate's result (escaped HTML, ""
+    for nothing to show); `nav_template` holds the app's entries in the main navigation.
     """
 
     key: str
     label: str | Promise
     url_name: str
-    panel: Callable[[HttpRequest, Family], str] | None = None
+    panel: Callable[[HttpRequest, FamilyAccess], str] | None = None
     nav_template: str = ""
 
 
