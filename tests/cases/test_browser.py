@@ -38,7 +38,11 @@ def test_bad_input_shows_a_dutch_error_in_the_browser(browser_page, family, alic
     page.get_by_label("Minuten").fill("800")
     page.get_by_label("Soort contact").select_option(label="Telefonisch")
     page.get_by_role("button", name="Opslaan").click()
-    page.get_by_text("Maximaal 720 minuten").wait_for()
+    # The field's own message, and the same one in the form's one error summary.
+    page.locator(".invalid-feedback", has_text="Maximaal 720 minuten").wait_for()
+    summary = page.locator("[data-error-summary]")
+    assert summary.get_by_role("link", name="Minuten").is_visible()
+    assert "Maximaal 720 minuten" in summary.inner_text()
     assert not Contact.objects.exists()
 
 
