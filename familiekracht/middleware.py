@@ -61,7 +61,7 @@ def otp_required_for(user: Any) -> bool:
     if not settings.OTP_REQUIRED:
         return False
     if settings.OTP_DEMO_EXEMPT:
-        from cases.demo import DEMO_USERS
+        from familiekracht.demo.users import DEMO_USERS
 
         if user.get_username() in {row[0] for row in DEMO_USERS}:
             return False

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "network",
     "strengths",
     "reports",
+    # The project package itself, for its management commands (seed_demo); no models.
+    "familiekracht",
 ]
 
 MIDDLEWARE = [
@@ -290,7 +292,8 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Two-factor log-in (TOTP). Required for everyone when DEBUG is off; the demo users
-# (cases.demo.DEMO_USERS) may skip it only where OTP_DEMO_EXEMPT allows (a demo machine).
+# (familiekracht.demo.users.DEMO_USERS) may skip it only where OTP_DEMO_EXEMPT allows
+# (a demo machine).
 OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
 OTP_DEMO_EXEMPT = env_bool("OTP_DEMO_EXEMPT", DEBUG)
 OTP_TOTP_ISSUER = "FamilieKracht"

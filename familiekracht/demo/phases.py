@@ -1,46 +1,30 @@
-"""Demo data for phases, called by `manage.py seed_demo` after the core families exist.
+"""Phase histories of the load-test families (`seed_demo --families N`), batched.
 
 Active families get a phase history ending in an open phase, spread over all four phases;
-some run past their planned end, some are over budget (extra contacts), most have less
-contact than the band asks, one waits for approval and one got extra hours on relapse.
-Closed and aftercare families get a closed history, with an aftercare check-in coming up.
-Only bulk_create is used, so load-test families (`--families N`) are fast.
+some run past their planned end, some are over budget (extra contacts). Closed and
+aftercare families get a closed history. Only bulk_create is used, so a thousand families
+are fast; each episode is built by the episode rule of phases.services (`episode_build`),
+not a copy of it. The base demo families go through the phase services (base.py).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.utils import timezone
 
 from cases.models import Contact, ContactKind, Family, FamilyStatus, Membership, Role
 from phases.models import (
     PHASE_ORDER,
-    ExtraHours,
     PhaseDefinition,
     PhaseEpisode,
     Step,
     Transition,
     TransitionStatus,
-    planned_end_for,
 )
 from phases.reminders import add_months
-from phases.services import definitions_for
-
-
-def _episode(family: Family, definition: PhaseDefinition, start: datetime.date) -> PhaseEpisode:
-    return PhaseEpisode(
-        family=family,
-        kind=definition.kind,
-        started_on=start,
-        planned_end=planned_end_for(start, definition.weeks_max),
-        weeks_min=definition.weeks_min,
-        weeks_max=definition.weeks_max,
-        hours_min=definition.hours_min,
-        hours_max=definition.hours_max,
-    )
+from phases.services import definitions_for, episode_build
 
 
 def _history(
@@ -53,7 +37,7 @@ def _history(
     episodes: list[PhaseEpisode] = []
     start = current_start
     for kind in reversed(kinds):
-        episode = _episode(family, definitions[kind], start)
+        episode = episode_build(family=family, definition=definitions[kind], started_on=start)
         if episodes:
             episode.ended_on = episodes[-1].started_on
         episodes.append(episode)
@@ -63,8 +47,8 @@ def _history(
     return list(reversed(episodes))
 
 
-def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
-    """Fill demo phase data for these families (`bulk` for load-test families)."""
+def seed(families: Sequence[Family]) -> None:
+    """Phase histories for these load-test families, in batched inserts."""
     today = timezone.localdate()
     now = timezone.now()
     team_ids = {f.team_id for f in families}
@@ -77,8 +61,6 @@ def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
     episodes: list[PhaseEpisode] = []
     transitions: list[Transition] = []
     contacts: list[Contact] = []
-    extras: list[tuple[int, Family]] = []
-    pending_made = False
     active_index = 0
     for family in families:
         if family.coach_id is None:
@@ -117,23 +99,6 @@ def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
                             author_id=family.coach_id,
                         )
                     )
-            if i == 2 and not bulk:
-                extras.append((len(episodes) - 1, family))
-            target = PHASE_ORDER[PHASE_ORDER.index(kind) + 1] if kind != "closing" else "closed"
-            if not pending_made and not bulk and i >= 1 and kind in ("analysis", "execution"):
-                pending_made = True
-                transitions.append(
-                    Transition(
-                        family=family,
-                        from_step=kind,
-                        to_step=target,
-                        status=TransitionStatus.PENDING,
-                        effective_on=today,
-                        note="Analyse rond; gezinsplan staat, voorstel om door te gaan.",
-                        proposed_by_id=family.coach_id,
-                        proposed_at=now,
-                    )
-                )
         elif family.status in (FamilyStatus.CLOSED, FamilyStatus.AFTERCARE):
             months = 3 if family.status == FamilyStatus.CLOSED else 6
             # Closed so that the next aftercare check-in falls within the coming days.
@@ -156,18 +121,6 @@ def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
     _align_with_trajectory(families, episodes)
     Transition.objects.bulk_create(transitions, batch_size=5000)
     Contact.objects.bulk_create(contacts, batch_size=5000)
-    ExtraHours.objects.bulk_create(
-        [
-            ExtraHours(
-                episode=episodes[index],
-                hours=Decimal(8),
-                reason="Terugval na huisuitzetting; tijdelijk meer uren nodig.",
-                added_by_id=family.coach_id,
-                added_at=now,
-            )
-            for index, family in extras
-        ]
-    )
 
 
 def _done(
