@@ -202,19 +202,11 @@ def _history_plan(team: Team, status: str, today: datetime.date, counters: Count
     if status == FamilyStatus.ACTIVE:
         i = counters.active
         counters.active += 1
-        kind = PHASE_ORDER[i % len(PHASE_ORDER)]
-        planned = definitions[kind].weeks_max * 7
-        shape = (i // len(PHASE_ORDER)) % 3
-        if shape == 0:  # past its planned end
-            days_in = planned + 5 + i % 20
-        elif shape == 1:  # ends within the week
-            days_in = max(planned - 3, 1)
-        else:  # well inside the phase
-            days_in = max(planned // 2, 1)
+        kind, current_start = active_phase(i, definitions, today)
         kinds = PHASE_ORDER[: PHASE_ORDER.index(kind) + 1]
         history = History(
             kinds=kinds,
-            starts=_starts(definitions, kinds, today - datetime.timedelta(days=days_in)),
+            starts=back_to_back(definitions, kinds, current_start),
         )
         history.active_index = i
         history.over_budget = i % 5 == 1
@@ -224,20 +216,42 @@ def _history_plan(team: Team, status: str, today: datetime.date, counters: Count
             history.pending = True
         return history
     if status in (FamilyStatus.CLOSED, FamilyStatus.AFTERCARE):
-        months = 3 if status == FamilyStatus.CLOSED else 6
-        # Closed so that the next aftercare check-in falls within the coming days.
-        closed_on = add_months(today + datetime.timedelta(days=3), -months)
+        closed_on = closed_on_for(status, today)
         closing_start = closed_on - datetime.timedelta(weeks=definitions["closing"].weeks_max)
         return History(
             kinds=list(PHASE_ORDER),
-            starts=_starts(definitions, list(PHASE_ORDER), closing_start),
+            starts=back_to_back(definitions, list(PHASE_ORDER), closing_start),
             closed_on=closed_on,
             aftercare=status == FamilyStatus.AFTERCARE,
         )
     return History(kinds=[], starts=[])
 
 
-def _starts(
+def active_phase(
+    i: int, definitions: dict[str, Any], today: datetime.date
+) -> tuple[str, datetime.date]:
+    """The open phase of the i-th active demo family and its start: spread over the four
+    phases, a third past the planned end, a third ending within the week, a third well inside.
+    The load-test families (phases.py) follow the same spread."""
+    kind = PHASE_ORDER[i % len(PHASE_ORDER)]
+    planned = definitions[kind].weeks_max * 7
+    shape = (i // len(PHASE_ORDER)) % 3
+    if shape == 0:  # past its planned end
+        days_in = planned + 5 + i % 20
+    elif shape == 1:  # ends within the week
+        days_in = max(planned - 3, 1)
+    else:  # well inside the phase
+        days_in = max(planned // 2, 1)
+    return kind, today - datetime.timedelta(days=days_in)
+
+
+def closed_on_for(status: str, today: datetime.date) -> datetime.date:
+    """Closed so that the next aftercare check-in (3 or 6 months on) falls in the coming days."""
+    months = 3 if status == FamilyStatus.CLOSED else 6
+    return add_months(today + datetime.timedelta(days=3), -months)
+
+
+def back_to_back(
     definitions: dict[str, Any], kinds: list[str], last_start: datetime.date
 ) -> list[datetime.date]:
     """Start dates of `kinds` back to back, each earlier phase as long as its maximum."""

@@ -10,11 +10,13 @@ not a copy of it. The base demo families go through the phase services (base.py)
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Sequence
 
 from django.utils import timezone
 
 from cases.models import Contact, ContactKind, Family, FamilyStatus, Membership, Role
+from familiekracht.demo.base import active_phase, back_to_back, closed_on_for
 from phases.models import (
     PHASE_ORDER,
     PhaseDefinition,
@@ -23,7 +25,6 @@ from phases.models import (
     Transition,
     TransitionStatus,
 )
-from phases.reminders import add_months
 from phases.services import definitions_for, episode_build
 
 
@@ -34,17 +35,14 @@ def _history(
     current_start: datetime.date,
 ) -> list[PhaseEpisode]:
     """Episodes of `kinds` back to back, the last one starting on `current_start` (open)."""
-    episodes: list[PhaseEpisode] = []
-    start = current_start
-    for kind in reversed(kinds):
-        episode = episode_build(family=family, definition=definitions[kind], started_on=start)
-        if episodes:
-            episode.ended_on = episodes[-1].started_on
-        episodes.append(episode)
-        previous = kinds.index(kind) - 1
-        if previous >= 0:
-            start = start - datetime.timedelta(weeks=definitions[kinds[previous]].weeks_max)
-    return list(reversed(episodes))
+    starts = back_to_back(definitions, kinds, current_start)
+    episodes = [
+        episode_build(family=family, definition=definitions[kind], started_on=start)
+        for kind, start in zip(kinds, starts, strict=True)
+    ]
+    for before, after in itertools.pairwise(episodes):
+        before.ended_on = after.started_on
+    return episodes
 
 
 def seed(families: Sequence[Family]) -> None:
@@ -70,16 +68,8 @@ def seed(families: Sequence[Family]) -> None:
         if family.status == FamilyStatus.ACTIVE:
             i = active_index
             active_index += 1
-            kind = PHASE_ORDER[i % len(PHASE_ORDER)]
-            planned = defs[kind].weeks_max * 7
-            shape = (i // len(PHASE_ORDER)) % 3
-            if shape == 0:  # past its planned end
-                days_in = planned + 5 + i % 20
-            elif shape == 1:  # ends within the week
-                days_in = max(planned - 3, 1)
-            else:  # well inside the phase
-                days_in = max(planned // 2, 1)
-            current_start = today - datetime.timedelta(days=days_in)
+            kind, current_start = active_phase(i, defs, today)
+            days_in = max((today - current_start).days, 1)
             kinds = PHASE_ORDER[: PHASE_ORDER.index(kind) + 1]
             history = _history(family, defs, kinds, current_start)
             episodes.extend(history)
@@ -100,9 +90,7 @@ def seed(families: Sequence[Family]) -> None:
                         )
                     )
         elif family.status in (FamilyStatus.CLOSED, FamilyStatus.AFTERCARE):
-            months = 3 if family.status == FamilyStatus.CLOSED else 6
-            # Closed so that the next aftercare check-in falls within the coming days.
-            closed_on = add_months(today - datetime.timedelta(days=-3), -months)
+            closed_on = closed_on_for(family.status, today)
             closing_start = closed_on - datetime.timedelta(weeks=defs["closing"].weeks_max)
             history = _history(family, defs, PHASE_ORDER, closing_start)
             history[-1].ended_on = closed_on
