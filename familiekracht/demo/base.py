@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -77,7 +77,6 @@ class Counters:
     pending_made: bool = False
     krachtgezinnen: int = 0
     index: int = 0
-    seen: list[Family] = field(default_factory=list)
 
 
 def seed_team(
@@ -153,7 +152,7 @@ def _seed_family(
         services.member_save(member=m) for m in names.family_members(rng, family, surname, today)
     ]
     if history:
-        _run_trajectory(family, coach, approver, history, today, counters)
+        _run_trajectory(family, coach, approver, history, today)
         family.refresh_from_db()  # the phase services set its status
     network = _seed_network_members(rng, family, counters)
     if history:
@@ -163,7 +162,7 @@ def _seed_family(
     _seed_analyses(rng, family, coach, members, today)
     _seed_timeline(rng, family, coach, members, today)
     if history and status == FamilyStatus.ACTIVE:
-        _seed_plan(rng, family, coach, members, history, counters)
+        _seed_plan(rng, family, coach, members, history)
     if history:
         _seed_reviews_and_questionnaires(rng, family, coach, approver, members, today, counters)
     if number == 1:
@@ -278,7 +277,6 @@ def _run_trajectory(
     approver: Any,
     history: History,
     today: datetime.date,
-    counters: Counters,
 ) -> None:
     phase_services.trajectory_start(
         family=family, by=coach, started_on=history.starts[0], today=today
@@ -685,7 +683,6 @@ def _seed_plan(
     coach: Any,
     members: list[Member],
     history: History,
-    counters: Counters,
 ) -> None:
     i = history.active_index
     if i % 5 == 4:
