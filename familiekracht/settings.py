@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "network",
     "strengths",
     "reports",
+    # The project package itself, for its management commands (seed_demo); no models.
+    "familiekracht",
 ]
 
 # The family file, composed here at the top (cases/sections.py): each app describes its own

@@ -101,11 +101,14 @@ def _open_episode(family: Family) -> PhaseEpisode | None:
     return PhaseEpisode.objects.open().filter(family=family).first()
 
 
-def _episode_new(*, family: Family, kind: str, started_on: datetime.date) -> PhaseEpisode:
-    definition = definitions_for(family.team_id)[kind]
-    return PhaseEpisode.objects.create(
+def episode_build(
+    *, family: Family, definition: PhaseDefinition, started_on: datetime.date
+) -> PhaseEpisode:
+    """An unsaved episode: the team's definition copied in, so a running phase keeps the
+    numbers it started with. The batched demo load (familiekracht.demo.bulk) uses it too."""
+    return PhaseEpisode(
         family=family,
-        kind=kind,
+        kind=definition.kind,
         started_on=started_on,
         planned_end=planned_end_for(started_on, definition.weeks_max),
         weeks_min=definition.weeks_min,
@@ -113,6 +116,13 @@ def _episode_new(*, family: Family, kind: str, started_on: datetime.date) -> Pha
         hours_min=definition.hours_min,
         hours_max=definition.hours_max,
     )
+
+
+def _episode_new(*, family: Family, kind: str, started_on: datetime.date) -> PhaseEpisode:
+    definition = definitions_for(family.team_id)[kind]
+    episode = episode_build(family=family, definition=definition, started_on=started_on)
+    episode.save()
+    return episode
 
 
 def _check_date(

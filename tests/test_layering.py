@@ -24,26 +24,11 @@ PROJECT = "familiekracht"
 PROJECT_WIRING = frozenset({"familiekracht", "familiekracht.celery"})
 SKIPPED_DIRS = frozenset({"migrations", "tests", "__pycache__"})
 
-# The demo data still lives in the apps and loads every app; it moves to the top layer, and
-# this set empties with that move. Nothing else may be added here.
-DEMO_FILES_AWAITING_MOVE = frozenset(
-    {
-        "cases/demo.py",
-        "cases/management/commands/seed_demo.py",
-        "network/demo.py",
-        "phases/demo.py",
-        "reports/demo.py",
-        "strengths/demo.py",
-    }
-)
-
 
 def _source_files(app: str) -> Iterator[Path]:
     for path in sorted((ROOT / app).rglob("*.py")):
         relative = path.relative_to(ROOT)
         if SKIPPED_DIRS.intersection(relative.parts):
-            continue
-        if relative.as_posix() in DEMO_FILES_AWAITING_MOVE:
             continue
         yield path
 
@@ -157,9 +142,3 @@ def test_the_check_sees_real_imports():
     assert "cases" in graph["phases"]
     assert {"cases", "phases"} <= graph["reports"]
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
-
-
-def test_the_demo_skip_list_names_only_existing_files():
-    """When the demo data has moved, its entries go from the skip list (until it is empty)."""
-    missing = sorted(name for name in DEMO_FILES_AWAITING_MOVE if not (ROOT / name).exists())
-    assert missing == []

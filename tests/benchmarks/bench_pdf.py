@@ -25,11 +25,12 @@ Report = Callable[[str, float, str, str], None]
 
 
 def _demo_plan():  # type: ignore[no-untyped-def]
-    from cases import demo
     from cases.models import Family, Membership, Role
-    from reports.demo import seed_plan
+    from familiekracht.demo import families as demo
+    from familiekracht.demo.base import seed_plan
+    from familiekracht.demo.users import create_teams_and_users
 
-    made = demo.create_teams_and_users()
+    made = create_teams_and_users()
     team = made.teams["Amsterdam Zuidoost"]
     coaches = [
         m.user for m in Membership.objects.filter(team=team, role=Role.COACH).select_related("user")
@@ -40,7 +41,7 @@ def _demo_plan():  # type: ignore[no-untyped-def]
     family = demo.create_families(team=team, coaches=coaches, count=1, start_number=start, rng=rng)[
         0
     ]
-    return seed_plan(family, rng=rng, fixed_versions=1)
+    return seed_plan(family, rng=rng, by=family.coach, fixed_versions=1)
 
 
 def main(report: Report) -> None:

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from cases.demo import DEMO_PASSWORD, DEMO_USERS
 from cases.models import Contact, Family, Member, Membership
+from familiekracht.demo.users import DEMO_PASSWORD, DEMO_USERS
 from tests.factories import FamilyFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.demo import DEMO_PASSWORD
 from cases.models import Family
+from familiekracht.demo.users import DEMO_PASSWORD
 from network.models import Krachtgezin, NetworkMeeting, NetworkMember
 from strengths.models import MemberAnalysis, Moment, TimelineEvent
 from tests.journeys.helpers import PageChecks, login

@@ -7,18 +7,20 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cases import demo as cases_demo
-from cases.models import FamilyStatus
-from strengths import demo
+from cases.models import Family, FamilyStatus
+from familiekracht.demo import families as demo_families
+from familiekracht.demo import seed
+from familiekracht.demo import strengths as demo
+from familiekracht.demo.users import create_teams_and_users
 from strengths.models import MemberAnalysis, Moment, ScoreSheet, TimelineEvent, inclusion_check
 
 pytestmark = pytest.mark.django_db
 
 
 def _families(count, rng_seed=1):  # type: ignore[no-untyped-def]
-    made = cases_demo.create_teams_and_users()
+    made = create_teams_and_users()
     team = made.teams["Amsterdam Zuidoost"]
-    return cases_demo.create_families(
+    return demo_families.create_families(
         team=team,
         coaches=[made.users["coach-zuidoost"]],
         count=count,
@@ -30,8 +32,8 @@ def _families(count, rng_seed=1):  # type: ignore[no-untyped-def]
 
 
 def test_base_seed():
-    families = _families(6)
-    demo.seed(families, bulk=False)
+    seed.seed_base()
+    families = list(Family.objects.filter(team__name="Amsterdam Zuidoost").order_by("pk")[:6])
     active = [f for f in families if f.status != FamilyStatus.REFERRED]
     assert active
     missing_somewhere = False
@@ -55,7 +57,7 @@ def test_base_seed():
 
 def test_bulk_seed_is_light():
     families = _families(5, rng_seed=2)
-    demo.seed(families, bulk=True)
+    demo.seed(families)
     active = [f for f in families if f.status != FamilyStatus.REFERRED]
     assert Moment.objects.count() == len(active)
     assert not MemberAnalysis.objects.exists()

@@ -1,17 +1,10 @@
-"""Fictitious demo data: two teams, their people and families with members and contacts.
-
-Everything made here is fictitious. Demo families have case numbers starting with
-DEMO_PREFIX, which is how `seed_demo` tells a demo database from a real one.
-"""
+"""Demo families with their members and contacts. Everything made here is fictitious."""
 
 from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from cases.models import (
@@ -22,25 +15,10 @@ from cases.models import (
     FamilyStatus,
     LifeDomain,
     Member,
-    Membership,
     Referrer,
-    Role,
     Team,
 )
-
-DEMO_PREFIX = "DEMO-"
-DEMO_PASSWORD = "demo-familiekracht"  # noqa: S105 - printed and documented as demo-only
-
-# (username, first name, last name, team, role)
-DEMO_USERS = [
-    ("coach-zuidoost", "Samira", "El Amrani", "Amsterdam Zuidoost", Role.COACH),
-    ("coach2-zuidoost", "Jeroen", "Bakker", "Amsterdam Zuidoost", Role.COACH),
-    ("psycholoog-zuidoost", "Marieke", "de Vries", "Amsterdam Zuidoost", Role.PSYCHOLOGIST),
-    ("coordinator-zuidoost", "Kofi", "Mensah", "Amsterdam Zuidoost", Role.COORDINATOR),
-    ("coach-denhaag", "Priya", "Ramdin", "Den Haag", Role.COACH),
-    ("psycholoog-denhaag", "Thomas", "Visser", "Den Haag", Role.PSYCHOLOGIST),
-    ("coordinator-denhaag", "Fatma", "Yilmaz", "Den Haag", Role.COORDINATOR),
-]
+from familiekracht.demo.users import DEMO_PREFIX
 
 SURNAMES = [
     "Jansen",
@@ -108,43 +86,10 @@ NOTES = [
 ]
 
 
-@dataclass
-class DemoTeams:
-    teams: dict[str, Team]
-    users: dict[str, object]
-
-
-def has_demo_data() -> bool:
-    return Family.objects.filter(case_number__startswith=DEMO_PREFIX).exists()
-
-
-def has_real_data() -> bool:
-    return Family.objects.exclude(case_number__startswith=DEMO_PREFIX).exists()
-
-
-def create_teams_and_users() -> DemoTeams:
-    user_model = get_user_model()
-    password = make_password(DEMO_PASSWORD)
-    teams: dict[str, Team] = {}
-    users: dict[str, object] = {}
-    for username, first, last, team_name, role in DEMO_USERS:
-        team = teams.get(team_name) or Team.objects.get_or_create(name=team_name)[0]
-        teams[team_name] = team
-        user, _ = user_model.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "email": f"{username}@example.org",
-                "password": password,
-            },
-        )
-        Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
-        users[username] = user
-    return DemoTeams(teams=teams, users=users)
-
-
-def _family_members(rng: random.Random, family: Family, surname: str, today: datetime.date):
+def family_members(
+    rng: random.Random, family: Family, surname: str, today: datetime.date
+) -> list[Member]:
+    """Unsaved members: one or two parents with authority and two to five children."""
     members = []
     parents = rng.choice([1, 2, 2])
     youngest_parent_age = 48
@@ -192,7 +137,7 @@ def create_families(
     contacts_per_family: tuple[int, int] = (8, 25),
     with_attendance: bool = True,
 ) -> list[Family]:
-    """Create `count` demo families with members and contacts, in bulk."""
+    """Create `count` load-test families with members and contacts, in batched inserts."""
     today = timezone.localdate()
     statuses = [FamilyStatus.ACTIVE] * 8 + [
         FamilyStatus.REFERRED,
@@ -217,7 +162,7 @@ def create_families(
     families = Family.objects.bulk_create(families)
     members: list[Member] = []
     for family in families:
-        members.extend(_family_members(rng, family, family.display_name[6:], today))
+        members.extend(family_members(rng, family, family.display_name[6:], today))
     members = Member.objects.bulk_create(members)
     by_family: dict[int, list[Member]] = {}
     for member in members:

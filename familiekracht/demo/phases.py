@@ -1,46 +1,31 @@
-"""Demo data for phases, called by `manage.py seed_demo` after the core families exist.
+"""Phase histories of the load-test families (`seed_demo --families N`), batched.
 
 Active families get a phase history ending in an open phase, spread over all four phases;
-some run past their planned end, some are over budget (extra contacts), most have less
-contact than the band asks, one waits for approval and one got extra hours on relapse.
-Closed and aftercare families get a closed history, with an aftercare check-in coming up.
-Only bulk_create is used, so load-test families (`--families N`) are fast.
+some run past their planned end, some are over budget (extra contacts). Closed and
+aftercare families get a closed history. Only bulk_create is used, so a thousand families
+are fast; each episode is built by the episode rule of phases.services (`episode_build`),
+not a copy of it. The base demo families go through the phase services (base.py).
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.utils import timezone
 
 from cases.models import Contact, ContactKind, Family, FamilyStatus, Membership, Role
+from familiekracht.demo.base import active_phase, back_to_back, closed_on_for
 from phases.models import (
     PHASE_ORDER,
-    ExtraHours,
     PhaseDefinition,
     PhaseEpisode,
     Step,
     Transition,
     TransitionStatus,
-    planned_end_for,
 )
-from phases.reminders import add_months
-from phases.services import definitions_for
-
-
-def _episode(family: Family, definition: PhaseDefinition, start: datetime.date) -> PhaseEpisode:
-    return PhaseEpisode(
-        family=family,
-        kind=definition.kind,
-        started_on=start,
-        planned_end=planned_end_for(start, definition.weeks_max),
-        weeks_min=definition.weeks_min,
-        weeks_max=definition.weeks_max,
-        hours_min=definition.hours_min,
-        hours_max=definition.hours_max,
-    )
+from phases.services import definitions_for, episode_build
 
 
 def _history(
@@ -50,21 +35,18 @@ def _history(
     current_start: datetime.date,
 ) -> list[PhaseEpisode]:
     """Episodes of `kinds` back to back, the last one starting on `current_start` (open)."""
-    episodes: list[PhaseEpisode] = []
-    start = current_start
-    for kind in reversed(kinds):
-        episode = _episode(family, definitions[kind], start)
-        if episodes:
-            episode.ended_on = episodes[-1].started_on
-        episodes.append(episode)
-        previous = kinds.index(kind) - 1
-        if previous >= 0:
-            start = start - datetime.timedelta(weeks=definitions[kinds[previous]].weeks_max)
-    return list(reversed(episodes))
+    starts = back_to_back(definitions, kinds, current_start)
+    episodes = [
+        episode_build(family=family, definition=definitions[kind], started_on=start)
+        for kind, start in zip(kinds, starts, strict=True)
+    ]
+    for before, after in itertools.pairwise(episodes):
+        before.ended_on = after.started_on
+    return episodes
 
 
-def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
-    """Fill demo phase data for these families (`bulk` for load-test families)."""
+def seed(families: Sequence[Family]) -> None:
+    """Phase histories for these load-test families, in batched inserts."""
     today = timezone.localdate()
     now = timezone.now()
     team_ids = {f.team_id for f in families}
@@ -77,8 +59,6 @@ def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
     episodes: list[PhaseEpisode] = []
     transitions: list[Transition] = []
     contacts: list[Contact] = []
-    extras: list[tuple[int, Family]] = []
-    pending_made = False
     active_index = 0
     for family in families:
         if family.coach_id is None:
@@ -88,16 +68,8 @@ def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
         if family.status == FamilyStatus.ACTIVE:
             i = active_index
             active_index += 1
-            kind = PHASE_ORDER[i % len(PHASE_ORDER)]
-            planned = defs[kind].weeks_max * 7
-            shape = (i // len(PHASE_ORDER)) % 3
-            if shape == 0:  # past its planned end
-                days_in = planned + 5 + i % 20
-            elif shape == 1:  # ends within the week
-                days_in = max(planned - 3, 1)
-            else:  # well inside the phase
-                days_in = max(planned // 2, 1)
-            current_start = today - datetime.timedelta(days=days_in)
+            kind, current_start = active_phase(i, defs, today)
+            days_in = max((today - current_start).days, 1)
             kinds = PHASE_ORDER[: PHASE_ORDER.index(kind) + 1]
             history = _history(family, defs, kinds, current_start)
             episodes.extend(history)
@@ -117,27 +89,8 @@ def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
                             author_id=family.coach_id,
                         )
                     )
-            if i == 2 and not bulk:
-                extras.append((len(episodes) - 1, family))
-            target = PHASE_ORDER[PHASE_ORDER.index(kind) + 1] if kind != "closing" else "closed"
-            if not pending_made and not bulk and i >= 1 and kind in ("analysis", "execution"):
-                pending_made = True
-                transitions.append(
-                    Transition(
-                        family=family,
-                        from_step=kind,
-                        to_step=target,
-                        status=TransitionStatus.PENDING,
-                        effective_on=today,
-                        note="Analyse rond; gezinsplan staat, voorstel om door te gaan.",
-                        proposed_by_id=family.coach_id,
-                        proposed_at=now,
-                    )
-                )
         elif family.status in (FamilyStatus.CLOSED, FamilyStatus.AFTERCARE):
-            months = 3 if family.status == FamilyStatus.CLOSED else 6
-            # Closed so that the next aftercare check-in falls within the coming days.
-            closed_on = add_months(today - datetime.timedelta(days=-3), -months)
+            closed_on = closed_on_for(family.status, today)
             closing_start = closed_on - datetime.timedelta(weeks=defs["closing"].weeks_max)
             history = _history(family, defs, PHASE_ORDER, closing_start)
             history[-1].ended_on = closed_on
@@ -156,18 +109,6 @@ def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
     _align_with_trajectory(families, episodes)
     Transition.objects.bulk_create(transitions, batch_size=5000)
     Contact.objects.bulk_create(contacts, batch_size=5000)
-    ExtraHours.objects.bulk_create(
-        [
-            ExtraHours(
-                episode=episodes[index],
-                hours=Decimal(8),
-                reason="Terugval na huisuitzetting; tijdelijk meer uren nodig.",
-                added_by_id=family.coach_id,
-                added_at=now,
-            )
-            for index, family in extras
-        ]
-    )
 
 
 def _done(

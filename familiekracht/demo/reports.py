@@ -1,9 +1,6 @@
-"""Demo data for reports, called by `manage.py seed_demo` after the core families exist.
-
-Family plans (cases.models.FamilyPlan) for most active base families: goals and actions in
-the family's own words, some with a fixed first version and a newer draft. Case reviews
-(some due for a new review) and questionnaires (SDM-Q-9, exit questionnaires at closing)
-for base and load-test families, the latter with bulk_create only. Fictitious.
+"""Texts for plans, case reviews and questionnaires of the demo, and the batched reviews and
+questionnaires of load-test families (bulk_create; the SDM-Q-9 score by `sdm_score`, the
+rule the service uses). Base families (base.py) get theirs through the services. Fictitious.
 """
 
 from __future__ import annotations
@@ -15,19 +12,11 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from cases.models import (
-    ActionSource,
-    ActionStatus,
     Family,
-    FamilyPlan,
-    FamilyRole,
     FamilyStatus,
-    GoalStatus,
     LifeDomain,
     Member,
     Membership,
-    PlanAction,
-    PlanGoal,
-    PlanStatus,
     Role,
 )
 from reports.models import (
@@ -107,106 +96,6 @@ PROFESSIONAL_ACTIONS = [
 ]
 
 
-def seed(families: Sequence[Family], *, bulk: bool = False) -> None:
-    """Fill demo data for these families. `bulk` is set for load-test families (--families N)."""
-    seed_reviews_and_questionnaires(families, bulk=bulk)
-    if bulk:
-        return  # Load-test families stay without plans: the seed must stay fast.
-    rng = random.Random(611)  # noqa: S311 - reproducible fictitious data
-    active = [f for f in families if f.status == "active"]
-    # Most active families get a plan; every third of those has a fixed first version.
-    for i, family in enumerate(active):
-        if i % 5 == 4:
-            continue
-        seed_plan(family, rng=rng, fixed_versions=1 if i % 3 == 0 else 0)
-
-
-def seed_plan(family: Family, *, rng: random.Random, fixed_versions: int = 0) -> FamilyPlan:
-    """One family's plan: `fixed_versions` fixed versions, then a draft."""
-    members = list(family.members.all())
-    parents = [m for m in members if m.role != FamilyRole.CHILD] or members
-    children = [m for m in members if m.role == FamilyRole.CHILD] or members
-    now = timezone.now()
-    today = timezone.localdate()
-    plan = None
-    for number in range(1, fixed_versions + 2):
-        fixed = number <= fixed_versions
-        created = now - datetime.timedelta(days=30 * (fixed_versions + 1 - number) + 5)
-        plan = FamilyPlan.objects.create(
-            family=family,
-            number=number,
-            status=PlanStatus.FIXED if fixed else PlanStatus.DRAFT,
-            central_question=rng.choice(QUESTIONS),
-            worries=rng.choice(WORRIES),
-            safety_conditions=rng.choice(SAFETY),
-            safety_set_by=family.coach,
-            if_it_goes_differently=rng.choice(FALLBACK),
-            evaluation_dates=[
-                (today + datetime.timedelta(weeks=w)).isoformat() for w in (6, 12, 24)
-            ],
-            created_by=family.coach,
-            created_at=created,
-            fixed_by=family.coach if fixed else None,
-            fixed_at=created + datetime.timedelta(days=3) if fixed else None,
-            reviewed_by=family.coach if fixed else None,
-            reviewed_at=created + datetime.timedelta(days=2) if fixed else None,
-            agreed_by=parents[0] if fixed else None,
-            agreed_on=(created + datetime.timedelta(days=3)).date() if fixed else None,
-        )
-        goals = []
-        for domain, text, criterion in rng.sample(GOALS, rng.randint(3, 5)):
-            owner = rng.choice(children if domain == LifeDomain.CHILD else parents)
-            progress = rng.choice([0, 10, 25, 40, 60, 80])
-            goals.append(
-                PlanGoal(
-                    plan=plan,
-                    domain=domain,
-                    owner=owner,
-                    text=text,
-                    criterion=criterion,
-                    status=GoalStatus.IN_PROGRESS if progress else GoalStatus.NOT_STARTED,
-                    progress=progress,
-                )
-            )
-        goals = PlanGoal.objects.bulk_create(goals)
-        actions = [
-            PlanAction(
-                plan=plan,
-                goal=goals[0],
-                source=ActionSource.FAMILY,
-                member=parents[0],
-                what="Zet elke avond de schooltassen klaar en zegt de wekker aan.",
-                when="elke avond",
-                status=ActionStatus.IN_PROGRESS,
-            )
-        ]
-        for name, what, when in rng.sample(NETWORK_ACTIONS, 2):
-            actions.append(
-                PlanAction(
-                    plan=plan,
-                    goal=rng.choice(goals),
-                    source=ActionSource.NETWORK,
-                    who_name=name,
-                    what=what,
-                    when=when,
-                )
-            )
-        for name, what, when in rng.sample(PROFESSIONAL_ACTIONS, 2):
-            actions.append(
-                PlanAction(
-                    plan=plan,
-                    goal=rng.choice(goals),
-                    source=ActionSource.PROFESSIONAL,
-                    who_name=name,
-                    what=what,
-                    when=when,
-                )
-            )
-        PlanAction.objects.bulk_create(actions)
-    assert plan is not None
-    return plan
-
-
 REVIEW_NOTES = [
     "Moeder vertelt dat het 's avonds rustiger is. De oudste gaat weer drie dagen naar school.",
     "De coach maakt zich zorgen over de schulden; het netwerk helpt nog weinig mee.",
@@ -224,7 +113,7 @@ EXIT_COMMENTS = [
 ]
 
 
-def seed_reviews_and_questionnaires(families: Sequence[Family], *, bulk: bool) -> None:
+def seed_reviews_and_questionnaires(families: Sequence[Family]) -> None:
     """Case reviews for active families (every third due for a new review) and
     questionnaires: SDM-Q-9 at the start and after the analysis, exit questionnaires for
     closed families. A fixed number of queries, so 1,000 load-test families stay fast."""
@@ -245,7 +134,7 @@ def seed_reviews_and_questionnaires(families: Sequence[Family], *, bulk: bool) -
     reviews, sdm, exits = [], [], []
     for i, family in enumerate(families):
         author_id = psychologists.get(family.team_id) or family.coach_id
-        if family.status == FamilyStatus.ACTIVE and author_id and (not bulk or i % 3 == 0):
+        if family.status == FamilyStatus.ACTIVE and author_id and i % 3 == 0:
             held = today - datetime.timedelta(days=rng.randint(20, 60))
             # Every third review is due again now (within the reminder's lead time or past).
             next_on = (
@@ -265,7 +154,7 @@ def seed_reviews_and_questionnaires(families: Sequence[Family], *, bulk: bool) -
             )
         member_id = first_member.get(family.pk)
         recorder_id = family.coach_id or author_id
-        if member_id is None or recorder_id is None or (bulk and i % 2):
+        if member_id is None or recorder_id is None or i % 2:
             continue
         moments = [QuestionnaireMoment.START]
         if i % 2 == 0:
@@ -300,14 +189,6 @@ def seed_reviews_and_questionnaires(families: Sequence[Family], *, bulk: bool) -
                     **{name: rng.randint(3, 5) for name in EXIT_ITEMS},
                 )
             )
-    reviews = CaseReview.objects.bulk_create(reviews, batch_size=2000)
+    CaseReview.objects.bulk_create(reviews, batch_size=2000)
     SdmResponse.objects.bulk_create(sdm, batch_size=2000)
     ExitQuestionnaire.objects.bulk_create(exits, batch_size=2000)
-    if not bulk:
-        through = CaseReview.participants.through
-        rows = []
-        for review in reviews:
-            family = next(f for f in families if f.pk == review.family_id)
-            users = {review.created_by_id, family.coach_id} - {None}
-            rows.extend(through(casereview_id=review.pk, user_id=u) for u in users)
-        through.objects.bulk_create(rows)

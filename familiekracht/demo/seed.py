@@ -1,0 +1,50 @@
+"""The two ways in: the base demo (through the services) and the load-test families (batched)."""
+
+from __future__ import annotations
+
+import random
+
+from cases.models import Family, Membership, Role
+from familiekracht.demo import base, families, network, phases, reports, strengths
+from familiekracht.demo.users import create_teams_and_users
+
+
+def seed_base() -> dict[str, int]:
+    """Both teams, their users and 12 families each; returns the families made per team."""
+    rng = random.Random(20261125)  # noqa: S311 - reproducible fictitious data
+    made = create_teams_and_users()
+    counters = base.Counters()
+    counts = {}
+    for team_name, team in made.teams.items():
+        members = Membership.objects.filter(team=team).select_related("user")
+        coaches = [m.user for m in members.filter(role=Role.COACH).order_by("user__username")]
+        psychologist = next((m.user for m in members if m.role == Role.PSYCHOLOGIST), None)
+        made_here = base.seed_team(
+            team=team, coaches=coaches, psychologist=psychologist, rng=rng, counters=counters
+        )
+        counts[team_name] = len(made_here)
+    return counts
+
+
+def seed_bulk(count: int) -> list[Family]:
+    """`count` load-test families for the Zuidoost coaches, in batched inserts."""
+    rng = random.Random(count)  # noqa: S311 - reproducible fictitious data
+    made = create_teams_and_users()
+    team = made.teams["Amsterdam Zuidoost"]
+    coaches = [made.users["coach-zuidoost"], made.users["coach2-zuidoost"]]
+    start = Family.objects.filter(team=team).count() + 1
+    made_families = families.create_families(
+        team=team,
+        coaches=coaches,
+        count=count,
+        start_number=start,
+        rng=rng,
+        contacts_per_family=(4, 10),
+        with_attendance=False,
+    )
+    # Phases first: the others look at the phase a family is in.
+    phases.seed(made_families)
+    strengths.seed(made_families)
+    network.seed(made_families)
+    reports.seed_reviews_and_questionnaires(made_families)
+    return made_families
