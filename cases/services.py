@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -16,6 +16,22 @@ from cases.sections import contact_form_extensions
 
 class EditConflict(Exception):
     """Someone else saved the record after this edit started; nothing was written."""
+
+
+class CaseNumberTaken(Exception):
+    """Another family took this case number (in any case) between the form's check and the
+    save: two intakes at once. The database constraint decided; nothing was written."""
+
+
+def _save_case_number(save: Any, case_number: str) -> Any:
+    """Run `save` in a savepoint; a clash on the case number becomes CaseNumberTaken."""
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError:
+        if Family.objects.filter(case_number__iexact=case_number).exists():
+            raise CaseNumberTaken from None
+        raise
 
 
 def claim_version(model: type[models.Model], *, pk: int, version: int | None) -> None:
@@ -33,7 +49,7 @@ def claim_version(model: type[models.Model], *, pk: int, version: int | None) ->
 
 @transaction.atomic
 def family_create(*, data: dict[str, Any], involved: Iterable[Any] = ()) -> Family:
-    family = Family.objects.create(**data)
+    family = _save_case_number(lambda: Family.objects.create(**data), data["case_number"])
     family.involved.set(involved)
     return family
 
@@ -45,7 +61,9 @@ def family_update(
     claim_version(Family, pk=family.pk, version=version)
     for field, value in data.items():
         setattr(family, field, value)
-    family.save(update_fields=[*data.keys(), "updated_at"])
+    _save_case_number(
+        lambda: family.save(update_fields=[*data.keys(), "updated_at"]), family.case_number
+    )
     family.involved.set(involved)
     family.refresh_from_db(fields=["version"])
     return family

@@ -16,6 +16,7 @@ from cases import services
 from cases.conflicts import edit_conflict_response
 from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, SafetyForm
 from cases.models import (
+    CASE_NUMBER_TAKEN,
     TEAM_WIDE_ROLES,
     AccessAction,
     AccessLog,
@@ -138,7 +139,11 @@ def family_create(request: HttpRequest) -> HttpResponse:
     form = FamilyForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version")}
-        family = services.family_create(data=data, involved=form.cleaned_data["involved"])
+        try:
+            family = services.family_create(data=data, involved=form.cleaned_data["involved"])
+        except services.CaseNumberTaken:
+            form.add_error("case_number", CASE_NUMBER_TAKEN)
+            return render(request, "cases/family_form.html", {"form": form, "family": None})
         log_access(
             request,
             family_id=family.pk,
@@ -223,6 +228,13 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
                 form_kwargs={"teams": [family.team]},
                 template="cases/family_form.html",
                 context={"family": family, "access": access},
+            )
+        except services.CaseNumberTaken:
+            form.add_error("case_number", CASE_NUMBER_TAKEN)
+            return render(
+                request,
+                "cases/family_form.html",
+                {"form": form, "family": family, "access": access},
             )
         messages.success(request, _("Gegevens van het gezin opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)

@@ -121,6 +121,35 @@ def test_database_refuses_case_numbers_differing_only_in_case(team):
     assert Family.objects.count() == 1
 
 
+def test_two_intakes_with_one_case_number_at_once(team, alice, coordinator_client, monkeypatch):
+    """Both forms passed their checks before either saved: the database decides, and the
+    second coordinator sees the form message, not an error page."""
+    from cases.forms import FamilyForm
+
+    checked = FamilyForm._post_clean
+
+    def other_intake_saves_meanwhile(form):  # type: ignore[no-untyped-def]
+        checked(form)  # every check of the form, the constraint's own included, has passed
+        if not Family.objects.filter(case_number="ZO-2026-7").exists():
+            FamilyFactory(team=team, case_number="ZO-2026-7")
+
+    monkeypatch.setattr(FamilyForm, "_post_clean", other_intake_saves_meanwhile)
+    url = reverse("cases:family_create")
+    response = coordinator_client.post(url, family_data(team, alice, case_number="zo-2026-7"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["case_number"] == [DUPLICATE_CASE_NUMBER]
+    assert list(Family.objects.values_list("case_number", flat=True)) == ["ZO-2026-7"]
+    # An edit that races the same way.
+    other = FamilyFactory(team=team, case_number="ZO-2026-8")
+    Family.objects.filter(case_number="ZO-2026-7").delete()
+    data = family_data(team, alice, version=other.version, case_number="zo-2026-7")
+    response = coordinator_client.post(reverse("cases:family_edit", args=[other.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["case_number"] == [DUPLICATE_CASE_NUMBER]
+    other.refresh_from_db()
+    assert (other.case_number, other.version) == ("ZO-2026-8", data["version"])
+
+
 def test_safety_flag_records_who_and_when(family, alice, alice_client):
     url = reverse("cases:family_safety", args=[family.pk])
     assert alice_client.get(url).status_code == 405
