@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from django.utils.functional import Promise
 
     from cases.models import Contact, Family, FamilyPlan
+    from cases.permissions import FamilyAccess
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Section:
     key: str
     label: str | Promise
     url_name: str
-    panel: Callable[[HttpRequest, Family], str] | None = None
+    panel: Callable[[HttpRequest, FamilyAccess], str] | None = None
     nav_template: str = ""
 
 

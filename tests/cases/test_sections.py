@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 WITHOUT_REPORTS = [p for p in django_settings.FAMILY_SECTIONS if not p.startswith("reports.")]
 
 
-def _extra_panel(request, family) -> str:  # type: ignore[no-untyped-def]
-    return f"<p>Extra onderdeel van {family.pk}</p>"
+def _extra_panel(request, access) -> str:  # type: ignore[no-untyped-def]
+    # A panel gets the gate's result (cases.permissions.FamilyAccess), like the apps' panels.
+    return f"<p>Extra onderdeel van {access.family.pk}</p>"
 
 
 extra = Section(key="extra", label="Extra", url_name="cases:records", panel=_extra_panel)
