@@ -38,7 +38,9 @@ def test_bad_input_shows_a_dutch_error_in_the_browser(browser_page, family, alic
     page.get_by_label("Minuten").fill("800")
     page.get_by_label("Soort contact").select_option(label="Telefonisch")
     page.get_by_role("button", name="Opslaan").click()
-    page.get_by_text("Maximaal 720 minuten").wait_for()
+    # The error shows twice: at the field and in the summary above the form.
+    page.get_by_text("Maximaal 720 minuten (12 uur).", exact=True).wait_for()
+    page.get_by_role("listitem").filter(has_text="Minuten: Maximaal 720 minuten").wait_for()
     assert not Contact.objects.exists()
 
 

@@ -55,7 +55,9 @@ def test_coach_journey(browser_page, family, alice):
     page.keyboard.type("Samen boodschappenlijst gemaakt.")
     tab_to(page, page.get_by_role("button", name="Opslaan"))
     page.keyboard.press("Enter")
-    page.get_by_text("Maximaal 720 minuten").wait_for()
+    # The error shows twice: at the field and in the summary above the form.
+    page.get_by_text("Maximaal 720 minuten (12 uur).", exact=True).wait_for()
+    page.get_by_role("listitem").filter(has_text="Minuten: Maximaal 720 minuten").wait_for()
     checks.check("contact form with errors")
     assert not Contact.objects.exists()
     tab_to(page, minutes)
@@ -155,7 +157,9 @@ def test_coach_journey(browser_page, family, alice):
     page.get_by_label("Wie draagt bij").select_option(label="Netwerk")
     page.get_by_label("Wat").fill("Oma Ria haalt Noah op woensdag op.")
     page.get_by_role("button", name="Opslaan").click()
-    page.get_by_text("Vul in wie deze actie doet.").wait_for()
+    # At the field and in the summary above the form.
+    page.get_by_text("Vul in wie deze actie doet.", exact=True).wait_for()
+    page.get_by_role("listitem").filter(has_text="Vul in wie deze actie doet.").wait_for()
     checks.check("action form with errors")
     page.get_by_label("Naam (netwerk of professional)").fill("oma Ria")
     page.get_by_label("Wanneer").fill("elke woensdag")
