@@ -2,7 +2,7 @@
 
 Family records are not registered here on purpose. The admin has its own pages outside
 `cases.permissions.access_family`, so a read there leaves no NEN 7513 access-log row, a
-delete there skips the destruction procedure (cases.records_services.family_destroy) and its
+delete there skips the destruction procedure (cases.records.services.family_destroy) and its
 register, and the admin's change history (LogEntry) would keep the family's names after
 destruction. Families are read, changed and destroyed in the application only.
 
@@ -177,7 +177,7 @@ class AccessLogAdmin(SuperuserReadOnlyAdmin):
 
 @admin.register(DestructionRecord)
 class DestructionRecordAdmin(SuperuserReadOnlyAdmin):
-    """Read-only: entries are made by cases.records_services.family_destroy only.
+    """Read-only: entries are made by cases.records.services.family_destroy only.
 
     The register holds no personal data (the case number only as a keyed hash).
     """

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.http import HttpRequest
 
-from cases.login import ADDRESS, USERNAME, lock_kind
+from cases.accounts.login import ADDRESS, USERNAME, lock_kind
 from cases.models import AccessAction, AccessLog, AccessOutcome
 
 
@@ -60,7 +60,7 @@ def on_login_failed(
     )
 
 
-# Which lock refused the log-in (cases.login.lock_kind), in the row's `object`.
+# Which lock refused the log-in (cases.accounts.login.lock_kind), in the row's `object`.
 LOCKED_OUT = {
     USERNAME: "geblokkeerd: te veel mislukte pogingen met deze gebruikersnaam vanaf dit adres",
     ADDRESS: "geblokkeerd: te veel mislukte pogingen vanaf dit adres",

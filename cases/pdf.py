@@ -2,7 +2,7 @@
 the project's own static files.
 
 Every PDF (the family plan in `reports.pdf`, the inzage/afschrift export in
-`cases.records_services`) goes through `render_pdf`, so every resource a document refers to
+`cases.records.services`) goes through `render_pdf`, so every resource a document refers to
 goes through `StaticOnlyFetcher`: only files under `static/` (the stylesheet and the vendored
 font) can be loaded; `file://`, `data:` and network URLs are refused, so text typed into a
 record cannot make the renderer read a local file or call out to the network. It lives in

@@ -3,7 +3,7 @@
 Every app that keeps a file for a family (reports' plan PDFs now; exports and documents
 later) writes it with `family_file_save`: the file goes to Django's default storage (the
 private MEDIA_ROOT now, a bucket later) and gets a StoredFile row. Destruction
-(cases.records_services.family_destroy) reads that register, so it removes every file of
+(cases.records.services.family_destroy) reads that register, so it removes every file of
 the family whichever app made it, without knowing the apps above it.
 """
 

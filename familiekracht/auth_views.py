@@ -28,7 +28,7 @@ from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.account_services import (
+from cases.accounts.services import (
     EnrolmentCodeRefused,
     enrolment_code_match,
     looks_like_enrolment_code,

@@ -287,19 +287,19 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Unset (development), SECRET_KEY is used; `check --deploy` warns about that (cases.W001).
 ACCESS_LOG_CHAIN_KEY = os.environ.get("FK_ACCESS_LOG_KEY", "")
 
-# Log-in protection (ASVS 2.2), django-axes tuned in cases.login: 5 failed attempts
+# Log-in protection (ASVS 2.2), django-axes tuned in cases.accounts.login: 5 failed attempts
 # per username + address lock that combination out for 15 minutes; 10 from one address,
 # over any usernames, lock the address (username spraying). The address limit is higher so
 # one office behind a NAT is not locked by one person's typos. Each failure and lock-out is
 # also in cases.AccessLog.
 LOCKOUT_USERNAME_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 LOCKOUT_ADDRESS_FAILURE_LIMIT = env_int("LOCKOUT_ADDRESS_FAILURE_LIMIT", 10)
-AXES_FAILURE_LIMIT = "cases.login.failure_limit"  # picks one of the two above
+AXES_FAILURE_LIMIT = "cases.accounts.login.failure_limit"  # picks one of the two above
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "cases.login.LockoutHandler"
-AXES_USERNAME_CALLABLE = "cases.login.axes_username"
-AXES_LOCKOUT_CALLABLE = "cases.login.locked_out"
+AXES_HANDLER = "cases.accounts.login.LockoutHandler"
+AXES_USERNAME_CALLABLE = "cases.accounts.login.axes_username"
+AXES_LOCKOUT_CALLABLE = "cases.accounts.login.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind a reverse proxy, set TRUSTED_PROXY_COUNT so the client address is read from
@@ -339,7 +339,7 @@ DEMO_USERNAMES = [
 ]
 OTP_EXEMPT_USERNAMES = DEMO_USERNAMES if OTP_DEMO_EXEMPT else []
 
-# Two-factor enrolment (cases/account_services.py): a first enrolment under OTP_REQUIRED needs
+# Two-factor enrolment (cases/accounts/services.py): a first enrolment under OTP_REQUIRED needs
 # a one-time code from the coordinator, valid this many hours and voided after this many
 # wrong tries; each enrolment gives this many single-use recovery codes.
 ENROLMENT_CODE_HOURS = env_int("ENROLMENT_CODE_HOURS", 72)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases.login import LoginForm
+from cases.accounts.login import LoginForm
 from familiekracht import auth_views as fk_auth_views
 from familiekracht import views
 

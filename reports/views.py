@@ -449,7 +449,7 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
     Without recorded consent for that organisation nothing is made until the requester
     confirms why the plan may go anyway; the export then records that it had no consent.
     """
-    from cases.records_services import consent_covering
+    from cases.records.services import consent_covering
 
     # The gate logs the page or the attempt, as it decided. What was typed is validated by
     # the form below and kept on the export, with the family's data, never in the access log;

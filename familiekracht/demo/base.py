@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from cases import plan_services, records_services, services
+from cases import services
 from cases.models import (
     ActionSource,
     ActionStatus,
@@ -34,6 +34,8 @@ from cases.models import (
     Role,
     Team,
 )
+from cases.plan import services as plan_services
+from cases.records import services as records_services
 from familiekracht.demo import families as names
 from familiekracht.demo import network as network_texts
 from familiekracht.demo import reports as report_texts

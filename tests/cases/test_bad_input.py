@@ -235,10 +235,11 @@ def _form_classes():  # type: ignore[no-untyped-def]
     found = []
     for app in APPS:
         package = importlib.import_module(app)
-        for info in pkgutil.iter_modules(package.__path__):
+        # Sub-packages too (cases.plan.forms, cases.records.forms).
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{app}."):
             if not info.name.endswith("forms"):
                 continue
-            module = importlib.import_module(f"{app}.{info.name}")
+            module = importlib.import_module(info.name)
             for _name, cls in inspect.getmembers(module, inspect.isclass):
                 if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                     found.append(cls)
@@ -284,10 +285,19 @@ def _url_patterns():  # type: ignore[no-untyped-def]
     """name -> URL pattern, for every URL of our apps that takes an id."""
     from django.urls import URLResolver, get_resolver
 
+    def patterns(resolver):  # type: ignore[no-untyped-def]
+        # Included URL modules without a namespace of their own (cases/plan/urls.py)
+        # keep their names in the app's namespace.
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from patterns(pattern)
+            else:
+                yield pattern
+
     found = {}
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace in URL_APPS:
-            for pattern in entry.url_patterns:
+            for pattern in patterns(entry):
                 if _ids(pattern.pattern):
                     found[f"{entry.namespace}:{pattern.name}"] = pattern.pattern
     return found

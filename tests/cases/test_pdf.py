@@ -7,7 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from cases import pdf, records_services
+from cases import pdf
+from cases.records import services as records_services
 
 pytestmark = pytest.mark.django_db
 

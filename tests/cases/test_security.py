@@ -146,7 +146,7 @@ def _reset_throttle(device: TOTPDevice) -> None:
 
 
 def test_two_factor_enrolment_and_verification(alice, settings):
-    from cases.account_services import enrolment_code_issue
+    from cases.accounts.services import enrolment_code_issue
     from familiekracht.auth_views import PENDING_SESSION_KEY
 
     settings.OTP_REQUIRED = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.records_services import retention_years
+from cases.records.services import retention_years
 from network.involvement import stale_weeks
 from phases.reminders import phase_setting
 from reports.reviews import report_setting

@@ -35,7 +35,7 @@ def code_for(key: bytes, drift: int = 0) -> str:
 
 
 def issue_code(user, by=None) -> str:  # type: ignore[no-untyped-def]
-    from cases.account_services import enrolment_code_issue
+    from cases.accounts.services import enrolment_code_issue
 
     return enrolment_code_issue(user=user, by=by)
 

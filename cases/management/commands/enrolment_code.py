@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp import user_has_device
 
-from cases.account_services import enrolment_code_issue
+from cases.accounts.services import enrolment_code_issue
 
 
 class Command(BaseCommand):

@@ -34,7 +34,7 @@ from cases.models import (
     Member,
     StoredFile,
 )
-from cases.records_services import case_pseudonym
+from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
 from network.models import (
     Agreement,
@@ -486,7 +486,7 @@ def use_and_destroy(family, plan, coordinator_client, capture, token):  # type: 
         "requested_on": timezone.localdate().isoformat(),
         "confirm_case_number": family.case_number,
     }
-    # Through the real view and service (cases.records_services.family_destroy); the files
+    # Through the real view and service (cases.records.services.family_destroy); the files
     # go after commit.
     with capture(execute=True):
         response = coordinator_client.post(reverse("cases:family_destroy", args=[family.pk]), data)

@@ -1,4 +1,4 @@
-"""Forms of the family plan: validation only; the views hand cleaned data to plan_services."""
+"""Forms of the family plan: validation only; the views hand cleaned data to plan.services."""
 
 from __future__ import annotations
 

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import plan_services as services
 from cases.conflicts import edit_conflict_response
 from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
 from cases.permissions import FamilyAccess, Need, access_family
-from cases.plan_forms import ActionForm, GoalForm, PlanForm, VersionForm
+from cases.plan import services
+from cases.plan.forms import ActionForm, GoalForm, PlanForm, VersionForm
 from cases.sections import plan_slots
 
 # Lazy: module constants are translated when shown, in the user's language.

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import records_services as services
 from cases.models import AccessAction, DestructionRecord, Role
 from cases.permissions import Need, access_family, access_team, log_families_shown
-from cases.records_forms import ConsentForm, DestroyForm, ShareForm, StatementForm
+from cases.records import services
+from cases.records.forms import ConsentForm, DestroyForm, ShareForm, StatementForm
 
 
 @require_GET

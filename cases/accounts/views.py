@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import account_services as services
+from cases.accounts import services
 from cases.models import (
     AccessAction,
     AccessOutcome,

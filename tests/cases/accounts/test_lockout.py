@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import audit
-from cases.login import ADDRESS, USERNAME
+from cases.accounts.login import ADDRESS, USERNAME
 from cases.models import AccessLog
 
 pytestmark = pytest.mark.django_db

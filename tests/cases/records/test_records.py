@@ -20,7 +20,7 @@ from cases.models import (
     FamilyStatus,
     Member,
 )
-from cases.records_services import (
+from cases.records.services import (
     case_pseudonym,
     consent_covering,
     families_due_for_destruction,

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases import plan_services
 from cases.models import (
     ActionSource,
     FamilyPlan,
@@ -11,6 +10,7 @@ from cases.models import (
     PlanGoal,
     PlanStatus,
 )
+from cases.plan import services as plan_services
 from tests.cases.plan_factories import ActionFactory, GoalFactory, PlanFactory
 from tests.factories import FamilyFactory, MemberFactory
 

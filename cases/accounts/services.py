@@ -1,7 +1,7 @@
 """Two-factor log-in accounts: enrolment codes, enrolment, recovery codes and staff reset.
 
 The views are familiekracht/auth_views.py (the user's own enrolment and verification) and
-cases/account_views.py (the coordinator's "Teamleden en inloggen" page).
+cases/accounts/views.py (the coordinator's "Teamleden en inloggen" page).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Team members' log-in: enrolment codes, recovery codes, two-factor reset, lock-outs."""

@@ -1,0 +1,133 @@
+"""The cases models, one module per subject; every name is importable from here.
+
+The app label stays `cases` and the migrations are unchanged: Django finds the models
+through this package.
+"""
+
+from __future__ import annotations
+
+from cases.models.accounts import (
+    CODE_ALPHABET,
+    RECOVERY_CODE_LENGTH,
+    EnrolmentCode,
+    EnrolmentCodeQuerySet,
+    RecoveryCodeDevice,
+    code_matches,
+    hash_code,
+    looks_like_recovery_code,
+    normalise_code,
+)
+from cases.models.audit import (
+    AccessAction,
+    AccessLog,
+    AccessLogCheckpoint,
+    AccessLogCheckpointQuerySet,
+    AccessLogQuerySet,
+    AccessOutcome,
+    AppendOnlyError,
+)
+from cases.models.contacts import (
+    CONTACT_MAX_MINUTES,
+    CONTACT_MIN_MINUTES,
+    Contact,
+    ContactKind,
+    ContactQuerySet,
+    ContactRevision,
+    last_contact_date,
+)
+from cases.models.families import (
+    ADULT_AGE,
+    CASE_NUMBER_TAKEN,
+    Family,
+    FamilyQuerySet,
+    FamilyRole,
+    FamilyStatus,
+    Member,
+    Referrer,
+    age_on,
+)
+from cases.models.plan import (
+    ACTION_SOURCE_ORDER,
+    ActionSource,
+    ActionStatus,
+    FamilyPlan,
+    GoalStatus,
+    PlanAction,
+    PlanActionQuerySet,
+    PlanGoal,
+    PlanStatus,
+)
+from cases.models.records import (
+    ClientStatement,
+    Consent,
+    DestructionReason,
+    DestructionRecord,
+    DestructionRequester,
+    StoredFile,
+    StoredFileKind,
+)
+from cases.models.teams import (
+    TEAM_WIDE_ROLES,
+    LifeDomain,
+    Membership,
+    Role,
+    Team,
+    UserPreference,
+)
+
+__all__ = [
+    "ACTION_SOURCE_ORDER",
+    "ADULT_AGE",
+    "AccessAction",
+    "AccessLog",
+    "AccessLogCheckpoint",
+    "AccessLogCheckpointQuerySet",
+    "AccessLogQuerySet",
+    "AccessOutcome",
+    "ActionSource",
+    "ActionStatus",
+    "AppendOnlyError",
+    "CASE_NUMBER_TAKEN",
+    "CODE_ALPHABET",
+    "CONTACT_MAX_MINUTES",
+    "CONTACT_MIN_MINUTES",
+    "ClientStatement",
+    "Consent",
+    "Contact",
+    "ContactKind",
+    "ContactQuerySet",
+    "ContactRevision",
+    "DestructionReason",
+    "DestructionRecord",
+    "DestructionRequester",
+    "EnrolmentCode",
+    "EnrolmentCodeQuerySet",
+    "Family",
+    "FamilyPlan",
+    "FamilyQuerySet",
+    "FamilyRole",
+    "FamilyStatus",
+    "GoalStatus",
+    "LifeDomain",
+    "Member",
+    "Membership",
+    "PlanAction",
+    "PlanActionQuerySet",
+    "PlanGoal",
+    "PlanStatus",
+    "RECOVERY_CODE_LENGTH",
+    "RecoveryCodeDevice",
+    "Referrer",
+    "Role",
+    "StoredFile",
+    "StoredFileKind",
+    "TEAM_WIDE_ROLES",
+    "Team",
+    "UserPreference",
+    "age_on",
+    "code_matches",
+    "hash_code",
+    "last_contact_date",
+    "looks_like_recovery_code",
+    "normalise_code",
+]

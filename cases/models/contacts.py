@@ -1,0 +1,148 @@
+"""Contacts with a family (the coach's log) and every correction of one."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.families import Family, Member
+from cases.models.teams import LifeDomain
+
+
+class ContactKind(models.TextChoices):
+    HOME_VISIT = "home_visit", _("Huisbezoek")
+    PHONE = "phone", _("Telefonisch")
+    VIDEO = "video", _("Video")
+    NETWORK_MEETING = "network_meeting", _("Netwerkoverleg")
+    SCHOOL = "school", _("School")
+    OFFICE = "office", _("Kantoor")
+    OTHER = "other", _("Anders")
+
+
+CONTACT_MIN_MINUTES = 5
+CONTACT_MAX_MINUTES = 720
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def hours(self) -> float:
+        total = self.aggregate(total=models.Sum("minutes"))["total"] or 0
+        return round(total / 60, 1)
+
+
+class Contact(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="contacts")
+    date = models.DateField(_("datum"))
+    minutes = models.PositiveSmallIntegerField(
+        _("minuten"),
+        validators=[
+            MinValueValidator(CONTACT_MIN_MINUTES),
+            MaxValueValidator(CONTACT_MAX_MINUTES),
+        ],
+    )
+    kind = models.CharField(_("soort contact"), max_length=20, choices=ContactKind.choices)
+    members_present = models.ManyToManyField(
+        Member, blank=True, related_name="contacts", verbose_name=_("aanwezige gezinsleden")
+    )
+    # Codes of LifeDomain; a JSON list keeps the log fast to fill in and works on SQLite too.
+    domains = models.JSONField(_("levensgebieden"), default=list, blank=True)
+    note = models.TextField(_("korte notitie"), max_length=2000, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacten")
+        indexes = [models.Index(fields=["family", "-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=CONTACT_MIN_MINUTES) & Q(minutes__lte=CONTACT_MAX_MINUTES),
+                name="contact_minutes_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+    def get_domains_display(self) -> list[str]:
+        labels = dict(LifeDomain.choices)
+        return [str(labels.get(code, code)) for code in self.domains]
+
+
+def last_contact_date() -> models.Subquery:
+    """Per family (OuterRef "pk"), the date of its latest contact: for annotating families."""
+    latest = (
+        Contact.objects.filter(family=models.OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(last=models.Max("date"))
+        .values("last")
+    )
+    return models.Subquery(latest, output_field=models.DateField())
+
+
+class ContactRevision(models.Model):
+    """Every correction of a contact: who, when, before and after (records rules)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("correctie van een contact")
+        verbose_name_plural = _("correcties van contacten")
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """The changed fields as (label, before, after), readable in the active language."""
+        kinds = dict(ContactKind.choices)
+        domains = dict(LifeDomain.choices)
+
+        def show(field: str, value: object) -> str:
+            if field == "date" and value:
+                return date_format(datetime.date.fromisoformat(str(value)), "j M Y")
+            if field == "kind":
+                return str(kinds.get(str(value), value))
+            if field == "domains":
+                return ", ".join(str(domains.get(code, code)) for code in value or []) or "–"
+            if field in ("members_present", "network_members_present"):
+                return str(len(value or []))
+            return str(value) if value not in (None, "") else "–"
+
+        labels = {
+            "date": _("datum"),
+            "minutes": _("minuten"),
+            "kind": _("soort contact"),
+            "members_present": _("aantal aanwezige gezinsleden"),
+            "network_members_present": _("aantal aanwezige netwerkleden"),
+            "domains": _("levensgebieden"),
+            "note": _("notitie"),
+        }
+        return [
+            (str(labels.get(field, field)), show(field, old), show(field, self.after.get(field)))
+            for field, old in self.before.items()
+            if old != self.after.get(field)
+        ]

@@ -1,0 +1,162 @@
+"""Families and their members."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.teams import TEAM_WIDE_ROLES, Membership, Team
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class FamilyStatus(models.TextChoices):
+    REFERRED = "referred", _("Aangemeld")
+    ACTIVE = "active", _("Actief")
+    CLOSED = "closed", _("Afgesloten")
+    AFTERCARE = "aftercare", _("Nazorg")
+
+
+class Referrer(models.TextChoices):
+    GP = "gp", _("Huisarts")
+    OKT = "okt", _("OKT (Ouder- en Kindteam)")
+    SAMEN_DOEN = "samen_doen", _("Samen DOEN")
+    JBRA = "jbra", _("JBRA")
+    CERTIFIED_INSTITUTION = "certified", _("Gecertificeerde instelling")
+    VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis")
+    YOUTH_DOCTOR = "youth_doctor", _("Jeugdarts")
+    MUNICIPALITY = "municipality", _("Gemeente")
+    OTHER = "other", _("Anders")
+
+
+class FamilyQuerySet(models.QuerySet["Family"]):
+    # Both filters use subqueries, not joins, so annotations over contacts are not
+    # multiplied by team members or involved users.
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> FamilyQuerySet:
+        """Families of the user's teams: everyone in a team may read its families."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(team__in=Membership.objects.filter(user=user).values("team"))
+
+    def caseload_of(self, user: AbstractBaseUser) -> FamilyQuerySet:
+        """The user's own families: coach or involved; the whole team for team-wide roles."""
+        team_wide = Membership.objects.filter(user=user, role__in=TEAM_WIDE_ROLES).values("team")
+        involved = Family.involved.through.objects.filter(user=user).values("family")
+        return self.filter(Q(coach=user) | Q(pk__in=involved) | Q(team__in=team_wide))
+
+
+CASE_NUMBER_TAKEN = _("Dit dossiernummer bestaat al.")
+
+
+class Family(models.Model):
+    # Unique regardless of case: see Meta.constraints.
+    case_number = models.CharField(_("dossiernummer"), max_length=32)
+    display_name = models.CharField(_("naam gezin"), max_length=120)
+    area = models.CharField(_("wijk"), max_length=120, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="families", verbose_name=_("team")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=FamilyStatus.choices, default=FamilyStatus.REFERRED
+    )
+    referrer = models.CharField(_("verwijzer"), max_length=32, choices=Referrer.choices)
+    referrer_detail = models.CharField(_("verwijzer, toelichting"), max_length=200, blank=True)
+    referral_date = models.DateField(_("datum aanmelding"))
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coached_families",
+        verbose_name=_("vaste hulpverlener"),
+    )
+    involved = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="involved_families",
+        verbose_name=_("betrokken teamleden"),
+    )
+    safety_flag = models.BooleanField(_("veiligheidssignaal"), default=False)
+    safety_raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemeld door"),
+    )
+    safety_raised_at = models.DateTimeField(_("gemeld op"), null=True, blank=True)
+    safety_note = models.TextField(_("toelichting veiligheid"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: an edit form carries the version it started from.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("gezin")
+        verbose_name_plural = _("gezinnen")
+        indexes = [models.Index(fields=["team", "status"])]
+        constraints = [
+            # "ZO-2026-001" and "zo-2026-001" are one file to the team, so one number.
+            # FamilyForm.clean_case_number gives the same sentence on the field.
+            models.UniqueConstraint(
+                Lower("case_number"),
+                name="family_case_number_unique_ci",
+                violation_error_message=CASE_NUMBER_TAKEN,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.case_number})"
+
+
+class FamilyRole(models.TextChoices):
+    MOTHER = "mother", _("Moeder")
+    FATHER = "father", _("Vader")
+    PARENT = "parent", _("Ouder")
+    STEPPARENT = "stepparent", _("Stiefouder")
+    FOSTER_PARENT = "foster_parent", _("Pleegouder")
+    CHILD = "child", _("Kind")
+    GRANDPARENT = "grandparent", _("Grootouder")
+    OTHER = "other", _("Anders")
+
+
+ADULT_AGE = 18
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Member(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("naam"), max_length=120)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True)
+    role = models.CharField(_("rol in het gezin"), max_length=16, choices=FamilyRole.choices)
+    lives_in_household = models.BooleanField(_("woont in het huishouden"), default=True)
+    has_parental_authority = models.BooleanField(_("heeft gezag"), default=False)
+
+    class Meta:
+        ordering = ["date_of_birth", "name"]
+        verbose_name = _("gezinslid")
+        verbose_name_plural = _("gezinsleden")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def age(self) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        return age_on(self.date_of_birth, timezone.localdate())

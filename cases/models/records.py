@@ -1,0 +1,171 @@
+"""Records rules: client statements, consent, the destruction register, stored files."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.families import Family, Member
+from cases.models.teams import Team
+
+
+class ClientStatement(models.Model):
+    """The family's own statement, added to the file at its request (Jeugdwet).
+
+    Factual errors are corrected in the record itself; opinions are not rewritten, the
+    client adds a statement instead.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="statements")
+    statement_date = models.DateField(_("datum verklaring"), default=timezone.localdate)
+    given_by = models.CharField(
+        _("afgelegd door"),
+        max_length=200,
+        help_text=_("Wie de verklaring aflegt, bijvoorbeeld ‘moeder’ of ‘Noah (15)’."),
+    )
+    text = models.TextField(_("verklaring"), max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-statement_date", "-created_at"]
+        verbose_name = _("eigen verklaring")
+        verbose_name_plural = _("eigen verklaringen")
+
+    def __str__(self) -> str:
+        return f"{self.given_by} {self.statement_date:%d-%m-%Y}"
+
+
+class Consent(models.Model):
+    """Consent to share (part of) the file with an organisation outside the team."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="consents")
+    given_by_member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("toestemming van (gezinslid)"),
+    )
+    given_by_name = models.CharField(
+        _("toestemming van (anders)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Alleen invullen als het geen gezinslid is, bijvoorbeeld een voogd."),
+    )
+    organisation = models.CharField(_("organisatie"), max_length=200)
+    purpose = models.CharField(_("waarvoor"), max_length=500)
+    valid_from = models.DateField(_("geldig vanaf"), default=timezone.localdate)
+    valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "organisation"]
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="consent_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.valid_from:%d-%m-%Y})"
+
+    @property
+    def given_by_label(self) -> str:
+        return self.given_by_member.name if self.given_by_member else self.given_by_name
+
+
+class DestructionReason(models.TextChoices):
+    CLIENT_REQUEST = "client_request", _("Verzoek van de cliënt")
+    RETENTION_EXPIRED = "retention_expired", _("Bewaartermijn verstreken")
+    OTHER = "other", _("Anders (wettelijke grond)")
+
+
+class DestructionRequester(models.TextChoices):
+    CLIENT = "client", _("Cliënt (12 jaar of ouder)")
+    PARENT = "parent", _("Ouder met gezag")
+    GUARDIAN = "guardian", _("Voogd of wettelijk vertegenwoordiger")
+    ORGANISATION = "organisation", _("De organisatie (bewaartermijn)")
+
+
+class DestructionRecord(models.Model):
+    """Register of destroyed files, without personal data.
+
+    The case number is kept only as a keyed hash (pseudonym), so the organisation can
+    answer "was this file destroyed?" for someone who brings the number, and nothing more.
+    """
+
+    case_ref = models.CharField(_("dossierkenmerk (gepseudonimiseerd)"), max_length=64)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
+    case_year = models.PositiveSmallIntegerField(_("jaar van aanmelding"))
+    reason = models.CharField(_("reden"), max_length=32, choices=DestructionReason.choices)
+    requested_by = models.CharField(
+        _("verzocht door"), max_length=32, choices=DestructionRequester.choices
+    )
+    requested_on = models.DateField(_("datum verzoek"))
+    carried_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uitgevoerd door"),
+    )
+    carried_out_at = models.DateTimeField(_("uitgevoerd op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-carried_out_at"]
+        verbose_name = _("vernietigd dossier")
+        verbose_name_plural = _("register vernietigde dossiers")
+
+    def __str__(self) -> str:
+        return f"{self.case_ref[:12]} {self.carried_out_at:%Y-%m-%d}"
+
+
+# Stored files.
+# Every file kept for a family (plan PDFs now; exports and documents later) is written
+# through cases.storage, which registers it here, so destruction can find every one of them
+# whatever app wrote it and wherever the storage keeps it.
+
+
+class StoredFileKind(models.TextChoices):
+    PLAN_PDF = "plan_pdf", _("Gezinsplan als PDF")
+    EXPORT = "export", _("Export")
+    DOCUMENT = "document", _("Document")
+
+
+class StoredFile(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="stored_files")
+    # The name in the default storage (relative, e.g. "plans/12/34.pdf"), not a local path,
+    # so another storage backend (an S3 bucket) works the same way.
+    name = models.CharField(_("bestandsnaam"), max_length=300, unique=True)
+    kind = models.CharField(_("soort"), max_length=16, choices=StoredFileKind.choices)
+    created_at = models.DateTimeField(_("opgeslagen op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["family", "name"]
+        verbose_name = _("opgeslagen bestand")
+        verbose_name_plural = _("opgeslagen bestanden")
+
+    def __str__(self) -> str:
+        return self.name

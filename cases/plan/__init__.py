@@ -1,0 +1,1 @@
+"""The family plan (gezinsplan): its views, forms, services and URLs."""

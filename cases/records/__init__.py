@@ -1,0 +1,1 @@
+"""The records rules: inzage and export, client statements, consent, destruction."""
