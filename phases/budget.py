@@ -4,9 +4,10 @@
 job, caseload dashboards); `episodes_with_hours` annotates a family's phase history.
 
 The flags (over budget, 90% used, under or above the weekly band, past the planned end) are
-written once, as SQL annotations in `with_phase_flags`: the family's phase figures and the
-team caseload (reports.caseload) both annotate with it and read the results, so the two can
-never disagree and a list can filter and sort on a flag in the database.
+written once, as SQL annotations in `with_phase_flags`: the family's phase figures, the
+reminder job (phases.reminders) and the team caseload (reports.caseload) all annotate with it
+and read the results, so they can never disagree and a list can filter and sort on a flag in
+the database.
 """
 
 from __future__ import annotations
