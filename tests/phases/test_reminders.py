@@ -152,6 +152,7 @@ def test_reminders_agree_with_the_phase_flags(team, alice):
         "rounds up to 90%": (later, 1941, 0, None),
         "just under 90%": (later, 1940, 0, None),
         "90% before extra hours": (later, 1944, 1, None),
+        "90% with extra hours": (later, 1998, 1, None),  # 33.3 h of 37 h
         "overdue and 90%": (yesterday, 1944, 0, None),
         "no budget": (later, 0, 0, 0),
     }
@@ -198,6 +199,7 @@ def test_reminders_agree_with_the_phase_flags(team, alice):
         "rounds up to 90%": (False, True),
         "just under 90%": (False, False),
         "90% before extra hours": (False, False),
+        "90% with extra hours": (False, True),
         "overdue and 90%": (True, True),
         "no budget": (False, False),
     }
