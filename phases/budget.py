@@ -4,9 +4,10 @@
 job, caseload dashboards); `episodes_with_hours` annotates a family's phase history.
 
 The flags (over budget, 90% used, under or above the weekly band, past the planned end) are
-written once, as SQL annotations in `with_phase_flags`: the family's phase figures and the
-team caseload (reports.caseload) both annotate with it and read the results, so the two can
-never disagree and a list can filter and sort on a flag in the database.
+written once, as SQL annotations in `with_phase_flags`: the family's phase figures, the
+reminder job (phases.reminders) and the team caseload (reports.caseload) all annotate with it
+and read the results, so they can never disagree and a list can filter and sort on a flag in
+the database.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Coalesce, Round
 
 from cases.models import Contact, Family
 from phases.models import ExtraHours, PhaseEpisode
@@ -61,6 +62,20 @@ class DaysBetween(Func):
         )
 
 
+class HoursFromMinutes(Func):
+    """Minutes as hours rounded to a tenth, half up, as `hours_from_minutes` does."""
+
+    template = "ROUND(CAST(%(expressions)s AS numeric(9, 2)) / 60, 1)"
+    output_field = DecimalField(max_digits=9, decimal_places=1)
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        # SQLite divides integers as integers (1944 / 60 is 32) and has no exact decimals:
+        # count whole tenths of an hour first, half up, then divide.
+        return self.as_sql(
+            compiler, connection, template="((%(expressions)s) + 3) / 6 / 10.0", **extra_context
+        )
+
+
 def as_bool(q: Q) -> Coalesce:
     """A condition as a boolean column; a comparison with a missing phase is NULL in SQL,
     and here it means "no"."""
@@ -79,18 +94,22 @@ def with_phase_flags(qs: QuerySet, *, today: datetime.date, phase: str = "") -> 
     PhaseEpisode, "open_phase__" on Family). Hours are rounded to a tenth first, half up, as
     `hours_from_minutes` does for the figures shown next to the flags.
     """
-    hours = DecimalField(max_digits=9, decimal_places=2)
     field = lambda name: f"{phase}{name}"  # noqa: E731
     today_value = Value(today, output_field=DateField())
     return qs.annotate(
         day=DaysBetween(today_value, F(field("started_on"))) + 1,
-        used_hours=Round(Cast("used_minutes", hours) / 60, precision=1),
-        week_hours=Round(Cast("minutes_4w", hours) / 60, precision=1) / 4,
+        used_hours=HoursFromMinutes("used_minutes"),
+        week_hours=HoursFromMinutes("minutes_4w") / 4,
         budget=F(field("weeks_max")) * F(field("hours_max")) + F("extra"),
     ).annotate(
         is_overdue=as_bool(Q(**{field("planned_end__lt"): today})),
         is_over_budget=as_bool(Q(used_hours__gt=F("budget"))),
-        is_nearly_used=as_bool(Q(budget__gt=0, used_hours__gte=F("budget") * Value(WARNING_SHARE))),
+        # The budget and the share have a tenth each, so 90% of the budget has at most two
+        # decimals: rounding to two is exact in PostgreSQL and, in SQLite, takes away the
+        # float noise that would tip the edge (37 h × 0.9 is 33.300000000000004 there).
+        is_nearly_used=as_bool(
+            Q(budget__gt=0, used_hours__gte=Round(F("budget") * Value(WARNING_SHARE), precision=2))
+        ),
         is_under_band=as_bool(Q(day__gt=BAND_GRACE_DAYS, week_hours__lt=F(field("hours_min")))),
         is_above_band=as_bool(Q(week_hours__gt=F(field("hours_max")))),
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import DateField, F, Max, Min, OuterRef, Subquery
+from django.db.models import DateField, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,7 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cases.models import Family, FamilyStatus, Membership, Role, last_contact_date
-from phases.budget import WARNING_SHARE, episodes_with_hours, hours_from_minutes
+from phases.budget import open_episodes_with_figures
 from phases.models import (
     PhaseEpisode,
     Reminder,
@@ -65,11 +65,24 @@ class Due:
 
 def phase_dues(today: datetime.date) -> list[Due]:
     ends_soon = phase_setting("ENDS_SOON_DAYS")
-    # Only the budget sums are needed here, not the weekly rates of phase_figures_for.
+    # "Past the planned end" and "90% of the budget used" are the flags of with_phase_flags,
+    # the same the family page and the caseload show. Selecting only the columns used here
+    # leaves the weekly-rate subqueries out of the SQL: still one query for all families.
     episodes = (
-        episodes_with_hours(PhaseEpisode.objects.open().filter(family__status=FamilyStatus.ACTIVE))
-        .annotate(coach_id=F("family__coach_id"), team_id=F("family__team_id"))
+        open_episodes_with_figures(
+            PhaseEpisode.objects.filter(family__status=FamilyStatus.ACTIVE), today=today
+        )
         .order_by()
+        .values_list(
+            "pk",
+            "family_id",
+            "planned_end",
+            "family__coach_id",
+            "family__team_id",
+            "is_overdue",
+            "is_nearly_used",
+            named=True,
+        )
     )
     dues: list[Due] = []
     for episode in episodes:
@@ -77,16 +90,14 @@ def phase_dues(today: datetime.date) -> list[Due]:
             "family_id": episode.family_id,
             "subject": f"episode:{episode.pk}",
             "due_on": episode.planned_end,
-            "coach_id": episode.coach_id,
-            "team_id": episode.team_id,
+            "coach_id": episode.family__coach_id,
+            "team_id": episode.family__team_id,
         }
-        days_left = (episode.planned_end - today).days
-        if days_left < 0:
+        if episode.is_overdue:
             dues.append(Due(kind=ReminderKind.PHASE_OVERDUE, with_psychologists=True, **common))
-        elif days_left <= ends_soon:
+        elif (episode.planned_end - today).days <= ends_soon:
             dues.append(Due(kind=ReminderKind.PHASE_ENDS_SOON, **common))
-        budget = episode.budget_max + (episode.extra or 0)
-        if budget > 0 and hours_from_minutes(episode.used_minutes) >= budget * WARNING_SHARE:
+        if episode.is_nearly_used:
             dues.append(Due(kind=ReminderKind.BUDGET_NEARLY_USED, **common))
     return dues
 

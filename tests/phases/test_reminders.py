@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from cases.models import Family, FamilyStatus, Role
 from phases import services
-from phases.models import Reminder, ReminderKind, Step, Transition, TransitionStatus
+from phases.budget import phase_figures_for
+from phases.models import (
+    PhaseEpisode,
+    Reminder,
+    ReminderKind,
+    Step,
+    Transition,
+    TransitionStatus,
+)
 from phases.reminders import add_months, reminders_run
 from tests.factories import ContactFactory, FamilyFactory, member_of
 from tests.phases.helpers import open_phase
@@ -126,6 +134,75 @@ def test_ninety_percent_of_the_budget(family, alice, phase):
     # Extra hours on relapse lift the budget: no new warning for the same phase.
     services.extra_hours_add(family=family, by=alice, hours=Decimal(20), reason="Terugval")
     assert reminders_run(today=today) == 0
+
+
+def test_reminders_agree_with_the_phase_flags(team, alice):
+    """The job and the family page/caseload read one rule: for episodes on the edges, the
+    overdue and 90% reminders are exactly the flags `with_phase_flags` gives."""
+    today = PLANNED_END
+    started_on = today - datetime.timedelta(weeks=4)
+    yesterday, later = today - datetime.timedelta(days=1), today + datetime.timedelta(weeks=2)
+    # Analysis: 6 weeks × 6 h = 36 h, of which 90% is 32.4 h = 1944 minutes. 1941 minutes
+    # (32.35 h) rounds half up to 32.4 h; 1940 minutes (32.33 h) rounds to 32.3 h.
+    edges = {
+        # name: (planned end, contact minutes, extra hours, weeks_max if not the definition's)
+        "ended yesterday": (yesterday, 0, 0, None),
+        "ends today": (today, 0, 0, None),
+        "exactly 90%": (later, 1944, 0, None),
+        "rounds up to 90%": (later, 1941, 0, None),
+        "just under 90%": (later, 1940, 0, None),
+        "90% before extra hours": (later, 1944, 1, None),
+        "90% with extra hours": (later, 1998, 1, None),  # 33.3 h of 37 h
+        "overdue and 90%": (yesterday, 1944, 0, None),
+        "no budget": (later, 0, 0, 0),
+    }
+    families = {}
+    for name, (planned_end, minutes, extra, weeks_max) in edges.items():
+        family = FamilyFactory(team=team, coach=alice, display_name=name)
+        episode = open_phase(
+            family, kind="analysis", started_on=started_on, planned_end=planned_end
+        )
+        assert episode.budget_max == 36
+        if weeks_max is not None:
+            PhaseEpisode.objects.filter(pk=episode.pk).update(weeks_min=0, weeks_max=weeks_max)
+        # Contacts of two hours a day, the remainder on the last day.
+        for day, start in enumerate(range(0, minutes, 120)):
+            ContactFactory(
+                family=family,
+                author=alice,
+                date=started_on + datetime.timedelta(days=day),
+                minutes=min(120, minutes - start),
+            )
+        if extra:
+            services.extra_hours_add(
+                family=family, by=alice, hours=Decimal(extra), reason="Terugval"
+            )
+        families[family.pk] = name
+
+    reminders_run(today=today)
+
+    flags = phase_figures_for(list(families), today=today)
+    from_reminders, from_flags = {}, {}
+    for family_id, name in families.items():
+        reminded = set(Reminder.objects.filter(family_id=family_id).values_list("kind", flat=True))
+        from_reminders[name] = (
+            ReminderKind.PHASE_OVERDUE in reminded,
+            ReminderKind.BUDGET_NEARLY_USED in reminded,
+        )
+        from_flags[name] = (flags[family_id].overdue, flags[family_id].nearly_used)
+    assert from_reminders == from_flags
+    # The edges fall on both sides of both rules, so the agreement is not a vacuous one.
+    assert from_flags == {
+        "ended yesterday": (True, False),
+        "ends today": (False, False),
+        "exactly 90%": (False, True),
+        "rounds up to 90%": (False, True),
+        "just under 90%": (False, False),
+        "90% before extra hours": (False, False),
+        "90% with extra hours": (False, True),
+        "overdue and 90%": (True, True),
+        "no budget": (False, False),
+    }
 
 
 def test_transition_awaiting_approval(family, alice, psychologist, phase):
