@@ -25,6 +25,7 @@ from django.contrib.auth.models import Group
 from django.db import models, router
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import (
     AccessLog,
@@ -136,6 +137,11 @@ class MembershipInline(admin.TabularInline):
 
 # The stock user admin, with the delete guard and the user's team memberships on its page.
 admin.site.unregister(User)
+
+# A second factor changes only through the logged reset on "Teamleden en inloggen" (which a
+# superuser reaches for every user): django-otp's device admin would add or remove one
+# without an access-log row, and shows the device's secret.
+admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)

@@ -200,3 +200,14 @@ def test_admin_change_history_names_no_family_record(admin_client, alice, family
     for entry in entries:
         assert not is_family_record(entry.content_type.model_class())
     assert FamilyFactory._meta.model.objects.filter(pk=family.pk).exists()
+
+
+def test_two_factor_devices_change_only_through_the_logged_reset():
+    # The stock device admin would add or remove a second factor without an access-log row.
+    from django.contrib import admin
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cases.models import RecoveryCodeDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(RecoveryCodeDevice)
