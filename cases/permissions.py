@@ -323,7 +323,7 @@ def log_families_shown(
         return
     roles = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
     username = user.get_username()
-    path = request.path[:300]
+    path = _logged_path(request)
     AccessLog.objects.bulk_create(
         [
             AccessLog(
