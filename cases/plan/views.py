@@ -205,6 +205,19 @@ def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
     return redirect("cases:plan_detail", family_id=family.pk)
 
 
+def _section_context(
+    access: FamilyAccess, plan: FamilyPlan, section: str, obj: Any = None
+) -> dict[str, Any]:
+    """What the plan's goal or action form page shows besides the form (also on a conflict)."""
+    return {
+        "family": access.family,
+        "access": access,
+        "plan": plan,
+        "section": section,
+        "object": obj,
+    }
+
+
 def _section_form(
     request: HttpRequest,
     *,
@@ -214,20 +227,8 @@ def _section_form(
     section: str,
     obj: Any = None,
 ) -> HttpResponse:
-    family = access.family
-    return render(
-        request,
-        "cases/plan_form.html",
-        {
-            "form": form,
-            "family": family,
-            "access": access,
-            "plan": plan,
-            "section": section,
-            "object": obj,
-            "current": None,
-        },
-    )
+    context = _section_context(access, plan, section, obj)
+    return render(request, "cases/plan_form.html", {**context, "form": form, "current": None})
 
 
 @require_http_methods(["GET", "POST"])
@@ -278,13 +279,7 @@ def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpRespons
                 current=PlanGoal.objects.filter(pk=goal.pk).select_related("owner").first(),
                 form_kwargs={"family": family},
                 template="cases/plan_form.html",
-                context={
-                    "family": family,
-                    "access": access,
-                    "plan": plan,
-                    "section": "goal",
-                    "object": goal,
-                },
+                context=_section_context(access, plan, "goal", goal),
                 message=PLAN_CONFLICT_MESSAGE,
             )
         else:
@@ -355,13 +350,7 @@ def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpRes
                 current=PlanAction.objects.filter(pk=action.pk).select_related("member").first(),
                 form_kwargs={"family": family, "plan": plan},
                 template="cases/plan_form.html",
-                context={
-                    "family": family,
-                    "access": access,
-                    "plan": plan,
-                    "section": "action",
-                    "object": action,
-                },
+                context=_section_context(access, plan, "action", action),
                 message=PLAN_CONFLICT_MESSAGE,
             )
         else:
