@@ -27,9 +27,11 @@ urlpatterns = [
         name="contact_edit",
     ),
     path("families/<int:family_id>/access-log/", views.family_access_log, name="access_log"),
-    # The family plan, the records rules and team members' log-in (cases/plan/,
-    # cases/records/, cases/accounts/): each sub-package keeps its own URLs.
+    # The family plan, the agenda, the records rules and team members' log-in (cases/plan/,
+    # cases/agenda/, cases/records/, cases/accounts/): each sub-package keeps its own URLs.
     path("", include("cases.plan.urls")),
+    path("", include("cases.agenda.urls")),
+    path("", include("cases.todo.urls")),
     path("", include("cases.records.urls")),
     path("", include("cases.accounts.urls")),
 ]

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 FAMILY_SECTIONS = [
     "cases.sections.overview",
     "cases.sections.plan",
+    "cases.agenda.sections.agenda",
     "phases.sections.phases",
     "strengths.sections.analysis",
     "strengths.sections.timeline",
@@ -109,7 +110,10 @@ FAMILY_SECTIONS = [
 # What other apps show on the family plan page.
 FAMILY_PLAN_SLOTS = ["reports.sections.plan_pdfs"]
 # Fields other apps add to the contact form, saved by the contact services.
-CONTACT_FORM_EXTENSIONS = ["network.contact_form.network_members_present"]
+CONTACT_FORM_EXTENSIONS = [
+    "network.contact_form.network_members_present",
+    "cases.todo.contact_form.follow_up_task",
+]
 # What the daily reminder job (phases.reminders.reminders_run) reminds of, in this order.
 REMINDER_SOURCES = [
     "phases.reminders.phase_dues",
@@ -403,6 +407,12 @@ REPORTS = {
     "CASE_REVIEW_LEAD_DAYS": env_int("FK_CASE_REVIEW_LEAD_DAYS", 7),
     "INTENSIVE_HOURS_PER_WEEK": env_int("FK_INTENSIVE_HOURS_PER_WEEK", 8),
 }
+
+# Tasks (cases/todo/): a follow-up task from a contact is due this many days later.
+TASK_DEFAULT_DUE_DAYS = env_int("FK_TASK_DEFAULT_DUE_DAYS", 7)
+
+# Documents in the family file (cases/documents/): the largest upload, in megabytes.
+DOCUMENT_MAX_MB = env_int("FK_DOCUMENT_MAX_MB", 20)
 
 LOGGING = {
     "version": 1,
