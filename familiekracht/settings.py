@@ -120,6 +120,7 @@ REMINDER_SOURCES = [
     "phases.reminders.no_contact_dues",
     "phases.reminders.approval_dues",
     "phases.reminders.aftercare_dues",
+    "phases.reminders.appointment_dues",
     "reports.reviews.case_review_dues",
 ]
 

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from cases.models import Family, FamilyStatus, Membership, Role, last_contact_date
+from cases.models import Appointment, Family, FamilyStatus, Membership, Role, last_contact_date
 from phases.budget import open_episodes_with_figures
 from phases.models import (
     PhaseEpisode,
@@ -187,6 +187,32 @@ def aftercare_dues(today: datetime.date) -> list[Due]:
                     )
                 )
     return dues
+
+
+# A planned appointment that passed without a contact is reminded of for this long after.
+APPOINTMENT_MISSED_GRACE_DAYS = 30
+
+
+def appointment_dues(today: datetime.date) -> list[Due]:
+    """Planned appointments whose day passed without a contact (cases' `missed` rule), for
+    the coach whose agenda holds them; once per appointment."""
+    missed = (
+        Appointment.objects.missed(today)
+        .filter(date__gte=today - datetime.timedelta(days=APPOINTMENT_MISSED_GRACE_DAYS))
+        .order_by()
+        .values_list("pk", "family_id", "date", "coach_id", "family__team_id")
+    )
+    return [
+        Due(
+            family_id=family_id,
+            kind=ReminderKind.APPOINTMENT_MISSED,
+            subject=f"appointment:{pk}",
+            due_on=date,
+            coach_id=coach_id,
+            team_id=team_id,
+        )
+        for pk, family_id, date, coach_id, team_id in missed
+    ]
 
 
 def reminder_sources() -> list[Callable[[datetime.date], Iterable[Due]]]:

@@ -57,6 +57,7 @@ FLAG_CHOICES = [
     ("above_band", _("Meer uren dan de fase vraagt")),
     ("no_contact", _("Geen recent contact")),
     ("review_due", _("Casusbespreking gepland")),
+    ("tasks_overdue", _("Taken over tijd")),
 ]
 
 
