@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("cases.plan.urls")),
     path("", include("cases.agenda.urls")),
     path("", include("cases.todo.urls")),
+    path("", include("cases.documents.urls")),
     path("", include("cases.records.urls")),
     path("", include("cases.accounts.urls")),
 ]

@@ -105,6 +105,7 @@ FAMILY_SECTIONS = [
     "strengths.sections.timeline",
     "network.sections.network",
     "reports.sections.reports",
+    "cases.documents.sections.documents",
     "cases.sections.records",
 ]
 # What other apps show on the family plan page.

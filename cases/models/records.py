@@ -132,6 +132,8 @@ class DestructionRecord(models.Model):
         verbose_name=_("uitgevoerd door"),
     )
     carried_out_at = models.DateTimeField(_("uitgevoerd op"), default=timezone.now)
+    # Only how many documents the file held (cases.documents), nothing of what they were.
+    document_count = models.PositiveIntegerField(_("aantal documenten"), default=0)
 
     class Meta:
         ordering = ["-carried_out_at"]
