@@ -23,6 +23,8 @@ from django.db import connection, models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cases.agenda import services as agenda_services
+from cases.documents import services as document_services
 from cases.models import (
     ActionSource,
     ClientStatement,
@@ -34,8 +36,6 @@ from cases.models import (
     Member,
     StoredFile,
 )
-from cases.agenda import services as agenda_services
-from cases.documents import services as document_services
 from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
 from cases.todo import services as task_services
