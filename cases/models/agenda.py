@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models.contacts import Contact, ContactKind
 from cases.models.families import Family, Member
@@ -114,8 +115,8 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["date", "starts_at", "pk"]
-        verbose_name = _("afspraak")
-        verbose_name_plural = _("afspraken")
+        verbose_name = pgettext_lazy("agenda", "afspraak")
+        verbose_name_plural = pgettext_lazy("agenda", "afspraken")
         indexes = [
             models.Index(fields=["coach", "date"]),
             models.Index(fields=["family", "date"]),
