@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -222,7 +221,7 @@ def appointment_edit(request: HttpRequest, family_id: int, appointment_id: int) 
                 template="cases/appointment_form.html",
                 context=context,
             )
-        messages.success(request, pgettext("agenda", "Afspraak opgeslagen."))
+        messages.success(request, _("Afspraak in de agenda opgeslagen."))
         return redirect("cases:family_agenda", family_id=family.pk)
     return render(request, "cases/appointment_form.html", {**context, "form": form})
 

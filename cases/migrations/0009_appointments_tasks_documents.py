@@ -67,8 +67,8 @@ class Migration(migrations.Migration):
                 ('members', models.ManyToManyField(blank=True, related_name='appointments', to='cases.member', verbose_name='verwachte gezinsleden')),
             ],
             options={
-                'verbose_name': 'afspraak',
-                'verbose_name_plural': 'afspraken',
+                'verbose_name': 'agenda-afspraak',
+                'verbose_name_plural': 'agenda-afspraken',
                 'ordering': ['date', 'starts_at', 'pk'],
                 'indexes': [models.Index(fields=['coach', 'date'], name='cases_appoi_coach_i_444233_idx'), models.Index(fields=['family', 'date'], name='cases_appoi_family__190db6_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='appointment_ends_after_start')],

@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from cases.models.contacts import Contact, ContactKind
 from cases.models.families import Family, Member
@@ -115,8 +114,8 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["date", "starts_at", "pk"]
-        verbose_name = pgettext_lazy("agenda", "afspraak")
-        verbose_name_plural = pgettext_lazy("agenda", "afspraken")
+        verbose_name = _("agenda-afspraak")
+        verbose_name_plural = _("agenda-afspraken")
         indexes = [
             models.Index(fields=["coach", "date"]),
             models.Index(fields=["family", "date"]),
