@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput, version_field
 from cases.models import Appointment, Family
+from cases.sections import appointment_extensions
 
 END_BEFORE_START = _("De eindtijd moet na de begintijd liggen.")
 
@@ -74,6 +75,11 @@ class AppointmentForm(forms.ModelForm):
         self.fields["coach"].label_from_instance = _user_label
         self.fields["colleagues"].label_from_instance = _user_label
         self.fields["colleagues"].required = False
+        # Other apps' fields (the network members expected): settings.APPOINTMENT_EXTENSIONS.
+        for extension in appointment_extensions():
+            extension.add_fields(self, family=family, appointment=self.instance)
+        # The purpose stays last, after every "who is expected".
+        self.order_fields([*(f for f in self.fields if f != "purpose"), "purpose"])
         if not self.instance.pk:
             self.fields["date"].initial = timezone.localdate()
             self.fields["coach"].initial = family.coach_id or user.pk

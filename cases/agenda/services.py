@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from typing import Any
@@ -22,10 +23,26 @@ from cases.models import (
     Member,
     feed_token_hash,
 )
+from cases.sections import appointment_extensions
 
 
 class AlreadyLogged(Exception):
     """The appointment was already turned into a contact or cancelled (another tab)."""
+
+
+def _extension_names() -> set[str]:
+    return {name for ext in appointment_extensions() for name in ext.field_names()}
+
+
+def _check_extension_values(values: dict[str, Any]) -> None:
+    unknown = sorted(set(values) - _extension_names())
+    if unknown:
+        raise TypeError(f"unexpected appointment fields: {', '.join(unknown)}")
+
+
+def _save_extensions(appointment: Appointment, values: dict[str, Any]) -> None:
+    for extension in appointment_extensions():
+        extension.save(appointment=appointment, values=values)
 
 
 APPOINTMENT_FIELDS = ("kind", "date", "starts_at", "ends_at", "place", "purpose", "coach")
@@ -45,7 +62,11 @@ def appointment_create(
     purpose: str = "",
     members: Iterable[Member] = (),
     colleagues: Iterable[Any] = (),
+    **extension_values: Any,
 ) -> Appointment:
+    """Plan an appointment; `extension_values` are the fields of APPOINTMENT_EXTENSIONS
+    (network's `network_members_expected`)."""
+    _check_extension_values(extension_values)
     appointment = Appointment.objects.create(
         family=family,
         kind=kind,
@@ -59,6 +80,7 @@ def appointment_create(
     )
     appointment.members.set(members)
     appointment.colleagues.set(colleagues)
+    _save_extensions(appointment, extension_values)
     return appointment
 
 
@@ -71,6 +93,7 @@ def appointment_update(
     colleagues: Iterable[Any] = (),
     **data: Any,
 ) -> Appointment:
+    extension_values = {k: data.pop(k) for k in list(data) if k in _extension_names()}
     unknown = set(data) - set(APPOINTMENT_FIELDS)
     if unknown:
         raise TypeError(f"unexpected appointment fields: {', '.join(sorted(unknown))}")
@@ -80,6 +103,7 @@ def appointment_update(
     appointment.save(update_fields=[*data, "updated_at"])
     appointment.members.set(members)
     appointment.colleagues.set(colleagues)
+    _save_extensions(appointment, extension_values)
     appointment.refresh_from_db(fields=["version"])
     return appointment
 
@@ -106,6 +130,29 @@ def appointment_mark_held(*, appointment: Appointment) -> Appointment:
     locked.status = AppointmentStatus.DONE
     locked.save(update_fields=["status", "updated_at"])
     return locked
+
+
+def planned_to_record(*, family: Family, raw_id: str | None, kind: str) -> Appointment | None:
+    """The family's planned appointment of `kind` named by a page's ?appointment=, if any:
+    the network meeting or case review page then starts from it. Anything else is None."""
+    if not raw_id or not raw_id.isdigit() or len(raw_id) > 18:
+        return None
+    return (
+        Appointment.objects.filter(
+            pk=int(raw_id), family=family, kind=kind, status=AppointmentStatus.PLANNED
+        )
+        .select_related("coach")
+        .first()
+    )
+
+
+def held_if_planned(appointment: Appointment | None) -> None:
+    """After its meeting was recorded: the appointment took place (once; quietly if a
+    second tab already did it)."""
+    if appointment is None:
+        return
+    with contextlib.suppress(AlreadyLogged):
+        appointment_mark_held(appointment=appointment)
 
 
 def contact_initial(appointment: Appointment) -> dict[str, Any]:

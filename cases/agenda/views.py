@@ -29,6 +29,7 @@ from cases.models import (
     Membership,
 )
 from cases.permissions import Need, access_family, access_team, log_families_shown
+from cases.sections import appointment_extensions
 from cases.services import EditConflict
 
 FEED_TOKEN_SESSION_KEY = "calendar_feed_token"
@@ -312,6 +313,13 @@ def family_agenda(request: HttpRequest, family_id: int) -> HttpResponse:
     appointments = _with_people(family.appointments.all())
     coming = list(appointments.filter(date__gte=today).order_by("date", "starts_at"))
     past = list(appointments.filter(date__lt=today).order_by("-date", "-starts_at")[:50])
+    # What other apps add: the network members expected, the page that records a meeting.
+    extensions = appointment_extensions()
+    for appointment in [*coming, *past]:
+        appointment.extra_expected = [n for e in extensions for n in e.expected(appointment)]
+        appointment.record_links = [
+            link for e in extensions if (link := e.record_link(appointment)) is not None
+        ]
     tasks = list(
         family.tasks.select_related("owner", "done_by").order_by("done_at", "due_on", "pk")[:200]
     )

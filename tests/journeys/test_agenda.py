@@ -32,7 +32,9 @@ def test_plan_a_visit_see_it_in_the_agenda_and_log_it(browser_page, family, alic
     page.get_by_label("Noah Jansen").check()
     page.get_by_label("Doel").fill("doelen bespreken")
     page.get_by_role("button", name="Opslaan").click()
-    page.locator(".invalid-feedback", has_text="De eindtijd moet na de begintijd liggen.").wait_for()
+    page.locator(
+        ".invalid-feedback", has_text="De eindtijd moet na de begintijd liggen."
+    ).wait_for()
     checks.check("appointment form with errors")
     assert not Appointment.objects.exists()
     assert page.get_by_label("Noah Jansen").is_checked()

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.models import Family
+from cases.models import Appointment, Document, Family
 from familiekracht.demo.users import DEMO_PASSWORD
 from network.models import Krachtgezin, NetworkMeeting, NetworkMember
 from strengths.models import MemberAnalysis, Moment, TimelineEvent
@@ -35,6 +35,9 @@ def _coach_pages() -> dict[str, str]:
     analysis = _first(MemberAnalysis.objects.all(), family__in=families)
     event = _first(TimelineEvent.objects.all(), family__in=families)
     m, k = meeting.family_id, krachtgezin.supported_family_id
+    appointment = _first(Appointment.objects.all(), family__in=families, status="planned")
+    document = _first(Document.objects.all(), family__in=families)
+    a, d = appointment.family_id, document.family_id
     return {
         "family edit": reverse("cases:family_edit", args=[f]),
         "member new": reverse("cases:member_create", args=[f]),
@@ -63,6 +66,17 @@ def _coach_pages() -> dict[str, str]:
         "event new": reverse("strengths:event_create", args=[event.family_id]),
         "event edit": reverse("strengths:event_edit", args=[event.family_id, event.pk]),
         "reminders": reverse("phases:reminder_list"),
+        "agenda": reverse("cases:agenda"),
+        "family agenda": reverse("cases:family_agenda", args=[a]),
+        "appointment new": reverse("cases:appointment_create", args=[a]),
+        "appointment edit": reverse("cases:appointment_edit", args=[a, appointment.pk]),
+        "appointment cancel": reverse("cases:appointment_cancel", args=[a, appointment.pk]),
+        "tasks": reverse("cases:task_list"),
+        "task new": reverse("cases:task_create", args=[a]),
+        "documents": reverse("cases:document_list", args=[d]),
+        "document new": reverse("cases:document_upload", args=[d]),
+        "document replace": reverse("cases:document_replace", args=[d, document.pk]),
+        "document remove": reverse("cases:document_remove", args=[d, document.pk]),
         "password": reverse("password_change"),
         "two-factor": reverse("otp_setup"),
     }
@@ -77,6 +91,7 @@ def _coordinator_pages() -> dict[str, str]:
         "phase definitions": reverse("phases:definitions"),
         "destruction list": reverse("cases:destruction_list"),
         "destruction register": reverse("cases:destruction_register"),
+        "team agenda": reverse("cases:agenda") + f"?team={family.team_id}",
     }
 
 

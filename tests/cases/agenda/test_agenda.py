@@ -20,6 +20,7 @@ from cases.models import (
     Contact,
     ContactKind,
 )
+from tests.factories import FamilyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -307,3 +308,69 @@ def test_feed_pages_need_post_and_login(alice_client, client):
     assert client.post(reverse("cases:calendar_feed_create")).status_code == 302
     assert client.get(reverse("cases:agenda")).status_code == 302
     assert not CalendarFeed.objects.exists()
+
+
+def test_network_members_are_expected_and_the_meeting_is_recorded_from_the_plan(
+    family, alice, alice_client
+):
+    from network.models import NetworkMeeting, NetworkMember
+
+    grandma = NetworkMember.objects.create(
+        family=family, name="Oma Ria", relation="oma", circle="family"
+    )
+    other_family_member = NetworkMember.objects.create(
+        family=FamilyFactory(team=family.team), name="Buurman", relation="buur", circle="family"
+    )
+    url = reverse("cases:appointment_create", args=[family.pk])
+    data = {**form_data(kind=AppointmentKind.NETWORK_MEETING), "coach": alice.pk}
+    refused = alice_client.post(url, {**data, "network_members_expected": [other_family_member.pk]})
+    assert "network_members_expected" in refused.context["form"].errors
+    assert not Appointment.objects.exists()
+    alice_client.post(url, {**data, "network_members_expected": [grandma.pk]})
+    appointment = Appointment.objects.get()
+    assert list(appointment.network_members_expected.all()) == [grandma]
+    agenda_page = alice_client.get(reverse("cases:family_agenda", args=[family.pk]))
+    assert "Oma Ria" in agenda_page.content.decode()
+
+    # Held today: the family's agenda links to recording the meeting, which starts from it.
+    Appointment.objects.filter(pk=appointment.pk).update(date=TODAY())
+    page = alice_client.get(reverse("cases:family_agenda", args=[family.pk])).content.decode()
+    record = reverse("network:meeting_create", args=[family.pk]) + f"?appointment={appointment.pk}"
+    assert record in page
+    form = alice_client.get(record).context["form"]
+    assert form.initial["date"] == TODAY()
+    assert form.initial["network_members"] == [grandma]
+    response = alice_client.post(
+        record,
+        {"kind": "netwerkberaad", "date": TODAY().isoformat(), "network_members": [grandma.pk]},
+    )
+    assert response.status_code == 302
+    assert NetworkMeeting.objects.filter(family=family).count() == 1
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.DONE
+
+
+def test_a_planned_case_review_is_recorded_from_the_plan(family, alice, psychologist, alice_client):
+    from reports.models import CaseReview
+
+    appointment = plan(
+        family, alice, days=0, kind=AppointmentKind.CASE_REVIEW, colleagues=[psychologist]
+    )
+    record = (
+        reverse("reports:case_review_create", args=[family.pk]) + f"?appointment={appointment.pk}"
+    )
+    form = alice_client.get(record).context["form"]
+    assert form.initial["participants"] == [alice, psychologist]
+    # Another family's appointment id is ignored: the page starts empty.
+    other = plan(FamilyFactory(team=family.team, coach=alice), alice, days=0, kind="case_review")
+    stray = reverse("reports:case_review_create", args=[family.pk]) + f"?appointment={other.pk}"
+    assert not alice_client.get(stray).context["form"].initial
+    response = alice_client.post(
+        record, {"date": TODAY().isoformat(), "participants": [alice.pk], "notes": "Besproken"}
+    )
+    assert response.status_code == 302
+    assert CaseReview.objects.filter(family=family).exists()
+    appointment.refresh_from_db()
+    other.refresh_from_db()
+    assert appointment.status == AppointmentStatus.DONE
+    assert other.status == AppointmentStatus.PLANNED
