@@ -88,6 +88,12 @@ def _image(rng: random.Random) -> bytes:
     return out.getvalue()
 
 
+def _workday_before(day: datetime.date, days: int) -> datetime.date:
+    """`days` days back, moved to the Friday before when that is a weekend."""
+    earlier = day - datetime.timedelta(days=days)
+    return earlier - datetime.timedelta(days=max(earlier.weekday() - 4, 0))
+
+
 def _at(day: datetime.date, hour: int, minutes: int) -> tuple[datetime.time, datetime.time]:
     start = datetime.datetime.combine(day, datetime.time(hour))
     return start.time(), (start + datetime.timedelta(minutes=minutes)).time()
@@ -117,6 +123,7 @@ def seed(families: Sequence[Family], *, psychologist: Any | None, rng: random.Ra
     for index, family in enumerate(active):
         coach = family.coach
         members = list(family.members.all())
+        network = list(family.network_members.order_by("pk")[:2])
         # This week and next: two appointments each, kinds in turn, mornings and afternoons.
         for week in (0, 1):
             for slot in (0, 1):
@@ -127,6 +134,12 @@ def seed(families: Sequence[Family], *, psychologist: Any | None, rng: random.Ra
                 colleagues = (
                     [psychologist] if kind == AppointmentKind.CASE_REVIEW and psychologist else []
                 )
+                # A planned network meeting expects the network too (network/appointments.py).
+                extra = (
+                    {"network_members_expected": network[:2]}
+                    if kind == AppointmentKind.NETWORK_MEETING
+                    else {}
+                )
                 _plan(
                     family,
                     coach,
@@ -135,17 +148,18 @@ def seed(families: Sequence[Family], *, psychologist: Any | None, rng: random.Ra
                     9 + 2 * slot + index % 3,
                     members=members[:2] if kind != AppointmentKind.CASE_REVIEW else [],
                     colleagues=colleagues,
+                    **extra,
                 )
         if index % 3 == 0:
             # Passed without a contact: on the coach's agenda and in the reminders.
-            _plan(family, coach, AppointmentKind.HOME_VISIT, today - datetime.timedelta(days=2), 10)
+            _plan(family, coach, AppointmentKind.HOME_VISIT, _workday_before(today, 2), 10)
         elif index % 3 == 1:
             # Held and logged in one tap: the contact carries the appointment's figures.
             held = _plan(
                 family,
                 coach,
                 AppointmentKind.HOME_VISIT,
-                today - datetime.timedelta(days=1),
+                _workday_before(today, 1),
                 14,
                 members=members[:2],
             )
