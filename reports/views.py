@@ -369,13 +369,18 @@ def case_review_create(request: HttpRequest, family_id: int) -> HttpResponse:
     )
     form = CaseReviewForm(request.POST or None, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "participants"}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("participants", "follow_up_task")
+        }
         with transaction.atomic():
             services.case_review_create(
                 family=family,
                 by=request.user,
                 data=data,
                 participants=form.cleaned_data["participants"],
+                follow_up_task=form.cleaned_data["follow_up_task"],
             )
             held_if_planned(planned)
         messages.success(request, _("De casusbespreking is vastgelegd."))

@@ -203,3 +203,25 @@ def test_missed_appointment_is_reminded_once_to_its_coach(family, alice, bob):
     reminder = Reminder.objects.get(kind=ReminderKind.APPOINTMENT_MISSED)
     assert reminder.recipient == bob
     assert reminder.subject == f"appointment:{appointment.pk}"
+
+
+def test_follow_up_task_from_a_case_review(family, alice, psychologist, psychologist_client):
+    from reports.models import CaseReview
+
+    response = psychologist_client.post(
+        reverse("reports:case_review_create", args=[family.pk]),
+        {
+            "date": TODAY().isoformat(),
+            "participants": [psychologist.pk, alice.pk],
+            "notes": "Besproken",
+            "follow_up_task": "Veilig Thuis raadplegen",
+        },
+    )
+    assert response.status_code == 302
+    review = CaseReview.objects.get()
+    task = Task.objects.get()
+    assert (task.source, task.case_review_ref, task.owner) == (
+        TaskSource.CASE_REVIEW,
+        review.pk,
+        alice,  # the family's coach, not the one who recorded the review
+    )
