@@ -87,7 +87,8 @@ class AppointmentExtension(Protocol):
 
     `add_fields`/`field_names`/`save` as for the contact form; `expected(appointment)` the
     names it adds to "who is expected"; `record_link(appointment)` the (label, url) of the
-    page that records the meeting once it was held, or None.
+    page that records the meeting once it was held, or None. An optional `prefetch` tuple
+    names the relations those read, for the agenda's lists to prefetch.
     """
 
     def add_fields(

@@ -17,6 +17,9 @@ FIELD = "network_members_expected"
 
 
 class NetworkMeetingPlanned:
+    # Read by the agenda's lists, so `expected` costs no query per appointment.
+    prefetch = ("network_members_expected",)
+
     def field_names(self) -> tuple[str, ...]:
         return (FIELD,)
 

@@ -43,8 +43,10 @@ def _appointment_lookup(appointment_id: int):  # type: ignore[no-untyped-def]
 
 
 def _with_people(appointments):  # type: ignore[no-untyped-def]
+    # What other apps' parts of an appointment read (network: the network members expected).
+    extra = [name for e in appointment_extensions() for name in getattr(e, "prefetch", ())]
     return appointments.select_related("family", "coach").prefetch_related(
-        Prefetch("members", queryset=Member.objects.only("id", "name")), "colleagues"
+        Prefetch("members", queryset=Member.objects.only("id", "name")), "colleagues", *extra
     )
 
 

@@ -95,7 +95,7 @@ def test_documents_list_does_not_grow(family, alice, alice_client, settings, tmp
 
 
 # See the test below for what they are.
-PINNED_AGENDA = 17
+PINNED_AGENDA = 19
 
 
 def test_agenda_query_count_is_pinned(team, alice, bob, alice_client, django_assert_num_queries):
@@ -104,8 +104,39 @@ def test_agenda_query_count_is_pinned(team, alice, bob, alice_client, django_ass
     _fill(team, alice, bob, 3)
     alice_client.get(reverse("cases:agenda"))
     # session, user, unread reminders and memberships (navigation), the team-wide
-    # memberships, the week and the weeks after, members and colleagues (prefetch), the
-    # missed ones with their members and colleagues, the feed; the session save (savepoint,
+    # memberships, the week and the weeks after, members, colleagues and network members
+    # expected (prefetch), the missed ones with the same three, the feed; the session save (savepoint,
     # update, release); 2 for the access log of the families shown
     with django_assert_num_queries(PINNED_AGENDA + chain_queries()):
         alice_client.get(reverse("cases:agenda"))
+
+
+def test_family_agenda_does_not_grow(family, alice, bob, alice_client):
+    from network.models import NetworkMember
+
+    grandma = NetworkMember.objects.create(
+        family=family, name="Oma Ria", relation="oma", circle="family"
+    )
+    url = reverse("cases:family_agenda", args=[family.pk])
+
+    def add(n: int) -> None:
+        for i in range(n):
+            agenda_services.appointment_create(
+                family=family,
+                by=alice,
+                kind="network_meeting",
+                date=TODAY() + datetime.timedelta(days=i - 1),
+                starts_at=datetime.time(9),
+                ends_at=datetime.time(10),
+                coach=alice,
+                members=list(family.members.all()),
+                colleagues=[bob],
+                network_members_expected=[grandma],
+            )
+
+    add(2)
+    alice_client.get(url)
+    few = _count(alice_client, url)
+    add(6)
+    assert _count(alice_client, url) == few
+    assert "Oma Ria" in alice_client.get(url).content.decode()
