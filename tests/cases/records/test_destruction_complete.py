@@ -360,6 +360,7 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         phone="0612345678",
     )
     grandma.contacts.add(contact)
+    grandma.appointments.add(appointment)
     meeting = NetworkMeeting.objects.create(
         family=family,
         kind="netwerkberaad",
