@@ -15,7 +15,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone, translation
 
-from cases.models import Appointment, AppointmentStatus
+from cases.models import Appointment, AppointmentStatus, Membership
 
 PRODID = "-//FamilieKracht//Agenda//NL"
 # How far back and ahead the feed reaches: enough for the phone's week and month views.
@@ -28,6 +28,8 @@ def feed_appointments(user) -> list[Appointment]:  # type: ignore[no-untyped-def
     return list(
         Appointment.objects.for_user(user)
         .filter(
+            # Someone who left a team no longer gets that team's appointments.
+            family__team__in=Membership.objects.filter(user=user).values("team_id"),
             date__gte=today - datetime.timedelta(days=FEED_DAYS_BACK),
             date__lte=today + datetime.timedelta(days=FEED_DAYS_AHEAD),
         )

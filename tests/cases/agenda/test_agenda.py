@@ -374,3 +374,14 @@ def test_a_planned_case_review_is_recorded_from_the_plan(family, alice, psycholo
     other.refresh_from_db()
     assert appointment.status == AppointmentStatus.DONE
     assert other.status == AppointmentStatus.PLANNED
+
+
+def test_feed_drops_a_team_the_user_left(family, alice, alice_client, client):
+    from cases.models import Membership
+
+    plan(family, alice)
+    alice_client.post(reverse("cases:calendar_feed_create"))
+    url = alice_client.get(reverse("cases:agenda")).context["feed_url"]
+    assert family.case_number in client.get(url).content.decode()
+    Membership.objects.filter(user=alice).delete()
+    assert family.case_number not in client.get(url).content.decode()
