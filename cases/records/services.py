@@ -4,11 +4,9 @@ consent for sharing, and the export of everything held on a family (inzage/afsch
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import hmac
-import io
 import json
 import logging
 import shutil
@@ -24,7 +22,6 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cases import storage
 from cases.models import (
@@ -382,49 +379,3 @@ def consent_covering(family: Family, organisation: str, on_date: datetime.date) 
         .order_by("-valid_from")
         .first()
     )
-
-
-# --- Access log overview ---------------------------------------------------------------
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheet programs run cells that start with these as formulas.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def access_log_csv(family: Family) -> str:
-    """Who looked at this file: a readable CSV the coordinator can give to the family."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            _("Datum en tijd"),
-            _("Naam"),
-            _("Gebruikersnaam"),
-            _("Rol"),
-            _("Handeling"),
-            _("Onderdeel"),
-        ]
-    )
-    entries = (
-        AccessLog.objects.filter(family_id_ref=family.pk)
-        .select_related("user")
-        .order_by("at")
-        .iterator()
-    )
-    for entry in entries:
-        name = (entry.user.get_full_name() if entry.user else "") or entry.username
-        writer.writerow(
-            [
-                _csv_safe(timezone.localtime(entry.at).strftime("%d-%m-%Y %H:%M")),
-                _csv_safe(name),
-                _csv_safe(entry.username),
-                _csv_safe(entry.role_label),
-                _csv_safe(
-                    str(entry.get_action_display())
-                    + ("" if entry.outcome == "allowed" else " " + _("(geweigerd)"))
-                ),
-                _csv_safe(entry.object),
-            ]
-        )
-    return out.getvalue()

@@ -35,6 +35,7 @@ urlpatterns = [
         views.family_destroy,
         name="family_destroy",
     ),
+    path("families/<int:family_id>/access-log/", views.access_log, name="access_log"),
     path(
         "families/<int:family_id>/access-log/export.csv",
         views.access_log_export,

@@ -265,7 +265,7 @@ def test_access_overview_export(family, alice, alice_client, coordinator_client)
     response = coordinator_client.get(url("access_log_export", family))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Alice de Coach;alice;Gezinscoach;Inzien" in text
     assert AccessLog.objects.filter(
         family_id_ref=family.pk, action="export", object="toegangslog"
