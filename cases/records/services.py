@@ -119,15 +119,23 @@ def families_due_for_destruction(teams: Iterable[Team]) -> list[Family]:
 # --- Everything held on a family -------------------------------------------------------
 
 
-def _loaded(model: type[models.Model], queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
-    """The queryset with what the exports read of each row: its forward foreign keys
-    (`str()` and the PDF's fields show them) and its many-to-many values, each in one
-    query for all rows instead of one per row."""
-    forward = [
-        f.name
+def _forward(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [
+        f  # type: ignore[misc]
         for f in model._meta.concrete_fields
         if f.is_relation and f.many_to_one and not f.primary_key
     ]
+
+
+def _loaded(model: type[models.Model], queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The queryset with what the exports read of each row: its forward foreign keys and
+    theirs (`str()` of a row or of what it points to often names the next one, e.g. a score's
+    sheet and its moment) and its many-to-many values, each in one query for all rows
+    instead of one per row."""
+    forward = []
+    for field in _forward(model):
+        forward.append(field.name)
+        forward += [f"{field.name}__{f.name}" for f in _forward(field.related_model)]  # type: ignore[arg-type]
     many = [f.name for f in model._meta.many_to_many]
     return queryset.select_related(*forward).prefetch_related(*many)
 
