@@ -4,6 +4,7 @@ Needs Redis (REDIS_URL, as in CI); the worker runs as a process of its own."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -46,10 +47,8 @@ def _start_worker(marker: Path, media: Path, log: Path) -> subprocess.Popen[byte
 
 
 def _kill(worker: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(worker.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     worker.wait(timeout=10)
 
 
