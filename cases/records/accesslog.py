@@ -4,7 +4,7 @@ Three readers, each bounded whatever the log's size:
 - `rows_page`: the rows one by one, newest first, paged by id (keyset: `id < cursor`), so the
   last page costs what the first does; index `accesslog_family_id` (family_id_ref, id).
 - `overview_page`: "wie heeft dit dossier ingezien", grouped in the database per day, person,
-  role, action and part (first and last time, how often), a page of groups at a time.
+  role, action and part (first and last time, how often), over a window of rows by id.
 - `csv_lines`: every row of the family as CSV lines, read with a server-side cursor in chunks,
   for a StreamingHttpResponse: memory stays flat however many rows there are.
 
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, Min, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from cases.models import AccessAction, AccessLog, AccessOutcome, Role
 
 ROWS_PER_PAGE = 100
-GROUPS_PER_PAGE = 100
+# Rows grouped per overview page (cases.records.accesslog.overview_page).
+OVERVIEW_WINDOW = 5000
 CSV_CHUNK_SIZE = 2000
 
 
@@ -82,44 +83,58 @@ def rows_page(family_id: int, *, before: str | None = None, after: str | None = 
 @dataclass
 class OverviewPage:
     groups: list[dict[str, Any]]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    # The id to read below for the next (older) page, or None; `newer`: not the first page.
+    older: int | None
+    newer: bool
 
 
 def _role_label(role: str) -> str:
     return str(dict(Role.choices).get(role, role))
 
 
-def overview_page(family_id: int, *, page: str | None = None) -> OverviewPage:
+def overview_page(family_id: int, *, before: str | None = None) -> OverviewPage:
     """Who looked at the file: one line per day, person, role, action and part, with the
-    first and last time and how often, grouped by the database (one query)."""
-    try:
-        number = max(1, min(int(page or 1), 100_000))
-    except ValueError:
-        number = 1
-    start = (number - 1) * GROUPS_PER_PAGE
+    first and last time and how often, grouped by the database (one query).
+
+    A page groups the newest OVERVIEW_WINDOW rows below the cursor (an id range of the
+    family's index), so a page costs the same however long the log is. The oldest day of a
+    full window may go on below it: that day is left to the next page, whole, unless the
+    window holds nothing else (a day with more views than the window spans pages)."""
+    cursor = _cursor(before)
+    window = _family_rows(family_id)
+    if cursor is not None:
+        window = window.filter(pk__lt=cursor)
+    ids = window.order_by("-pk").values("pk")[:OVERVIEW_WINDOW]
     groups = list(
-        _family_rows(family_id)
+        AccessLog.objects.filter(pk__in=Subquery(ids))
         .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
         .values("day", "username", "role", "action", "object", "outcome")
-        .annotate(first=Min("at"), last=Max("at"), times=Count("pk"), user_id=Max("user_id"))
-        .order_by("-day", "-last", "username", "action", "object")[
-            start : start + GROUPS_PER_PAGE + 1
-        ]
+        .annotate(
+            first=Min("at"),
+            last=Max("at"),
+            times=Count("pk"),
+            user_id=Max("user_id"),
+            min_id=Min("pk"),
+            max_id=Max("pk"),
+        )
+        .order_by("-day", "-last", "username", "action", "object")
     )
+    older = None
+    if sum(g["times"] for g in groups) >= OVERVIEW_WINDOW:
+        oldest = groups[-1]["day"]
+        kept = [g for g in groups if g["day"] != oldest]
+        if kept:
+            older = max(g["max_id"] for g in groups if g["day"] == oldest) + 1
+            groups = kept
+        else:
+            older = min(g["min_id"] for g in groups)
     actions, outcomes = dict(AccessAction.choices), dict(AccessOutcome.choices)
     for group in groups:
         group["role_label"] = _role_label(group["role"])
         group["action_label"] = str(actions.get(group["action"], group["action"]))
         group["outcome_label"] = str(outcomes.get(group["outcome"], group["outcome"]))
-    _add_full_names(groups[:GROUPS_PER_PAGE])
-    return OverviewPage(
-        groups=groups[:GROUPS_PER_PAGE], number=number, has_next=len(groups) > GROUPS_PER_PAGE
-    )
+    _add_full_names(groups)
+    return OverviewPage(groups=groups, older=older, newer=cursor is not None)
 
 
 def _add_full_names(groups: list[dict[str, Any]]) -> None:

@@ -213,7 +213,7 @@ def access_log(request: HttpRequest, family_id: int) -> HttpResponse:
             family.pk, before=request.GET.get("before"), after=request.GET.get("after")
         )
         return render(request, "cases/accesslog_rows.html", context)
-    context["overview"] = accesslog.overview_page(family.pk, page=request.GET.get("page"))
+    context["overview"] = accesslog.overview_page(family.pk, before=request.GET.get("before"))
     return render(request, "cases/accesslog_list.html", context)
 
 

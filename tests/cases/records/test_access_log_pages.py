@@ -105,15 +105,37 @@ def test_overview_groups_per_day_person_and_part(family, coordinator_client, ali
     assert "13:18:00" in html and ">40<" in html
 
 
-def test_overview_pages_through_groups(family):
-    start = timezone.now() - datetime.timedelta(days=150)
-    _rows(family, 120, start=start, step_minutes=24 * 60)  # one group per day
+def test_overview_pages_through_days_whole(family, monkeypatch):
+    monkeypatch.setattr(accesslog, "OVERVIEW_WINDOW", 25)
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    for days_ago in range(6, 0, -1):  # six days of 10 views each
+        _rows(family, 10, start=start - datetime.timedelta(days=days_ago))
     first = accesslog.overview_page(family.pk)
-    assert len(first.groups) == 100 and first.has_next and not first.has_previous
-    second = accesslog.overview_page(family.pk, page="2")
-    assert len(second.groups) == 20 and not second.has_next and second.has_previous
-    assert first.groups[-1]["day"] > second.groups[0]["day"]
-    assert accesslog.overview_page(family.pk, page="nonsense").number == 1
+    # 25 rows: two whole days and half of a third, which is left to the next page.
+    assert [g["times"] for g in first.groups] == [10, 10]
+    assert first.older and not first.newer
+    days = [g["day"] for g in first.groups]
+    seen = list(days)
+    page = first
+    while page.older:
+        page = accesslog.overview_page(family.pk, before=str(page.older))
+        assert page.newer and all(g["times"] == 10 for g in page.groups)
+        seen += [g["day"] for g in page.groups]
+    assert len(seen) == len(set(seen)) == 6  # every day once, whole
+    assert seen == sorted(seen, reverse=True)
+
+
+def test_a_day_longer_than_the_window_goes_on_on_the_next_page(family, monkeypatch):
+    monkeypatch.setattr(accesslog, "OVERVIEW_WINDOW", 25)
+    _rows(family, 60, start=timezone.localtime().replace(hour=8, minute=0, second=0))
+    counts = []
+    page = accesslog.overview_page(family.pk)
+    counts.append(page.groups[0]["times"])
+    while page.older:
+        page = accesslog.overview_page(family.pk, before=str(page.older))
+        counts.append(page.groups[0]["times"])
+    assert counts == [25, 25, 10]
+    assert accesslog.overview_page(family.pk, before="nonsense").newer is False
 
 
 def test_csv_is_streamed_oldest_first_with_every_row(family, coordinator_client):
