@@ -19,7 +19,6 @@ from cases.models import (
     CASE_NUMBER_TAKEN,
     TEAM_WIDE_ROLES,
     AccessAction,
-    AccessLog,
     AccessOutcome,
     Contact,
     Family,
@@ -355,20 +354,6 @@ def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpR
         messages.success(request, _("Contact gecorrigeerd."))
         return redirect("cases:family_detail", family_id=family.pk)
     return render(request, "cases/contact_form.html", {**context, "form": form, "current": None})
-
-
-def family_access_log(request: HttpRequest, family_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.COORDINATE, obj="toegangslog")
-    family = access.family
-    entries = (
-        AccessLog.objects.filter(family_id_ref=family.pk).select_related("user").order_by("-at")
-    )
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/accesslog_list.html",
-        {"family": family, "access": access, "page": page},
-    )
 
 
 @require_POST

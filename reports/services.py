@@ -80,7 +80,7 @@ def plan_pdf_request(
 def plan_pdf_retry(*, export: PlanPdf) -> PlanPdf:
     """Queue a failed export again (the retry button)."""
     updated = PlanPdf.objects.filter(pk=export.pk, state=ExportState.FAILED).update(
-        state=ExportState.QUEUED, error="", attempts=0
+        state=ExportState.QUEUED, error="", attempts=0, state_changed_at=timezone.now()
     )
     if updated:
         _enqueue(export)
@@ -108,8 +108,9 @@ def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
             return export
         # A redelivered task (worker lost) finds "running" and simply renders again.
         export.state = ExportState.RUNNING
+        export.state_changed_at = timezone.now()
         export.attempts += 1
-        export.save(update_fields=["state", "attempts"])
+        export.save(update_fields=["state", "state_changed_at", "attempts"])
 
     plan = FamilyPlan.objects.select_related(
         "family__team", "family__coach", "safety_set_by", "agreed_by", "reviewed_by"
@@ -123,9 +124,17 @@ def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
     export.size = len(data)
     export.state = ExportState.DONE
     export.error = ""
-    export.finished_at = timezone.now()
+    export.finished_at = export.state_changed_at = timezone.now()
     export.save(
-        update_fields=["file_path", "checksum_sha256", "size", "state", "error", "finished_at"]
+        update_fields=[
+            "file_path",
+            "checksum_sha256",
+            "size",
+            "state",
+            "state_changed_at",
+            "error",
+            "finished_at",
+        ]
     )
     return export
 
@@ -134,7 +143,7 @@ def plan_pdf_failed(*, export_id: int, error: str, final: bool) -> None:
     """Note a failed attempt; after the last retry the export is "mislukt"."""
     state = ExportState.FAILED if final else ExportState.QUEUED
     PlanPdf.objects.filter(pk=export_id).exclude(state=ExportState.DONE).update(
-        state=state, error=error[:2000]
+        state=state, error=error[:2000], state_changed_at=timezone.now()
     )
 
 

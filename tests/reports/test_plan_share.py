@@ -120,7 +120,7 @@ TYPED = "Veilig Thuis (afschrift verstuurd)"
 def access_log_csv(client, family):  # type: ignore[no-untyped-def]
     response = client.get(reverse("cases:access_log_export", args=[family.pk]))
     assert response.status_code == 200
-    return response.content.decode()
+    return b"".join(response.streaming_content).decode()
 
 
 def test_outsider_share_post_is_404_and_logs_no_typed_text(
