@@ -25,8 +25,7 @@ from reports import services
 from reports.caseload import (
     COLUMNS,
     caseload_queryset,
-    caseload_rows,
-    coach_load,
+    coach_loads,
     coach_names,
     fill_page,
     filter_queryset,
@@ -234,14 +233,14 @@ def coach_load_view(request: HttpRequest) -> HttpResponse:
     teams = _team_wide(request, roles=TEAM_WIDE_ROLES, obj="werkdruk coaches")
     team = _chosen_team(request, teams)
     with without_jit():
-        rows = caseload_rows(team, today=timezone.localdate())
+        loads = coach_loads(team, today=timezone.localdate())
     return render(
         request,
         "reports/coachload_list.html",
         {
             "team": team,
             "teams": teams,
-            "loads": coach_load(rows),
+            "loads": loads,
             "threshold": report_setting("INTENSIVE_HOURS_PER_WEEK"),
         },
     )

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from cases.models import AccessAction, AccessLog, FamilyStatus, Membership, Role
 from phases.models import Reminder, ReminderKind
-from reports.caseload import caseload_rows, coach_load, fill_page, filter_rows, sort_rows
+from reports.caseload import (
+    caseload_rows,
+    coach_load,
+    coach_loads,
+    fill_page,
+    filter_rows,
+    sort_rows,
+)
 from reports.models import CaseReview
 from tests.factories import ContactFactory, FamilyFactory, TeamFactory, member_of
 from tests.phases.helpers import open_phase
@@ -440,9 +447,12 @@ def test_coach_load(team, alice, bob, settings):
         (alice.get_full_name(), 2, "5.0", 1),
         (bob.get_full_name(), 1, "0.5", 0),
     ]
+    # The page sums in the database (coach_loads) and gives the same answer as the rows.
+    assert coach_loads(team, today=TODAY) == loads
     settings.REPORTS = {**settings.REPORTS, "INTENSIVE_HOURS_PER_WEEK": 0.9}
     loads = coach_load(caseload_rows(team, today=TODAY))
     assert [c.intensive for c in loads] == [2, 0]
+    assert coach_loads(team, today=TODAY) == loads
 
 
 def test_start_phase_band_top_makes_a_case_intensive(team, alice, settings):
@@ -453,6 +463,7 @@ def test_start_phase_band_top_makes_a_case_intensive(team, alice, settings):
         ContactFactory(family=family, author=alice, date=days_ago(d), minutes=640)
     [load] = coach_load(caseload_rows(team, today=TODAY))
     assert load.intensive == 1
+    assert coach_loads(team, today=TODAY) == [load]
 
 
 def test_coach_load_page(psychologist_client, alice_client, charlie_client, family, alice):
@@ -502,6 +513,8 @@ def test_database_order_and_flags_agree_with_the_rows(psychologist_client, team,
                 family=family, date=days_ago(9), next_review_on=days_ago(1), created_by=alice
             )
     rows = caseload_rows(team, today=TODAY)
+    # The coach-load page sums the same flags per coach in the database.
+    assert coach_loads(team, today=TODAY) == coach_load(rows)
 
     def page_names(**params):  # type: ignore[no-untyped-def]
         response = psychologist_client.get(URL, params)
