@@ -54,7 +54,8 @@ def _database_url() -> str:
     user = urllib.parse.quote(params.get("USER") or "")
     password = params.get("PASSWORD") or ""
     auth = f"{user}:{urllib.parse.quote(password)}@" if password else f"{user}@"
-    return f"postgres://{auth}{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
+    host = f"{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}"
+    return f"postgres://{auth}{host}/{params['NAME']}"
 
 
 def _sessions(n: int) -> list[str]:

@@ -100,7 +100,8 @@ def main(report: Report) -> None:
         for size in SIZES:
             start = time.perf_counter()
             active = seed_to(size)
-            report(f"pages: seed to {size:,} active families", time.perf_counter() - start, "s", "-")
+            seconds = time.perf_counter() - start
+            report(f"pages: seed to {size:,} active families", seconds, "s", "-")
             if not clients:
                 for username in {user for _figure, user, _path in PAGES}:
                     client = Client()
