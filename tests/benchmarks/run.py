@@ -126,9 +126,7 @@ def summary(rows: list[dict]) -> list[str]:
         lines.append(f"  {'figure (active families)':<52}{head}{'ratio':>9}   target")
         for key in order:
             per_size = sized[key]
-            cells = "".join(
-                f"{per_size[s]['value'] if s in per_size else '-':>14}" for s in sizes
-            )
+            cells = "".join(f"{per_size[s]['value'] if s in per_size else '-':>14}" for s in sizes)
             ratio = "-"
             small, large = per_size.get(sizes[0]), per_size.get(sizes[-1])
             if small and large and len(sizes) > 1:
