@@ -119,9 +119,9 @@ def _check_extension_values(values: dict[str, Any]) -> None:
         raise TypeError(f"unexpected contact fields: {', '.join(unknown)}")
 
 
-def _save_extensions(contact: Contact, values: dict[str, Any]) -> None:
+def _save_extensions(contact: Contact, values: dict[str, Any], *, created: bool = False) -> None:
     for extension in contact_form_extensions():
-        extension.save(contact=contact, values=values)
+        extension.save(contact=contact, values=values, created=created)
 
 
 @transaction.atomic
@@ -149,8 +149,10 @@ def contact_create(
         domains=sorted(set(domains)),
         note=note,
     )
-    contact.members_present.set(members_present)
-    _save_extensions(contact, extension_values)
+    # A new contact has no one present yet: add, without reading what is there.
+    if members := list(members_present):
+        contact.members_present.add(*members)
+    _save_extensions(contact, extension_values, created=True)
     return contact
 
 

@@ -58,21 +58,29 @@ def _with_contact_figures(families):  # type: ignore[no-untyped-def]
 
 
 def caseload(request: HttpRequest) -> HttpResponse:
-    """The landing page: the user's own families, or the team's for psychologist and coordinator."""
-    families = list(
-        _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
-            "-safety_flag", "display_name"
-        )
+    """The landing page: the user's own families, or the team's for psychologist and coordinator.
+
+    Paged in the database (safety signal first, then by name), so a team-wide landing page
+    with thousands of families costs one page of rows, whatever the team's size.
+    """
+    families = _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
+        "-safety_flag", "display_name", "pk"
     )
+    page = Paginator(families, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     # Every family whose name the page shows is in its access log (NEN 7513).
     log_families_shown(
         request,
-        [(f.pk, f.team_id) for f in families],
+        [(f.pk, f.team_id) for f in page.object_list],
         action=AccessAction.READ,
         obj="lijst: mijn gezinnen",
     )
     # The heading's "team" wording comes from the navigation's membership data (is_team_wide).
-    return render(request, "cases/caseload.html", {"families": families})
+    return render(
+        request,
+        "cases/caseload.html",
+        {"families": page.object_list, "page": page, "total": page.paginator.count},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,8 +173,11 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
         .prefetch_related(Prefetch("members_present", queryset=Member.objects.only("id", "name")))
         .order_by("-date", "-created_at")
     )
-    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     totals = family.contacts.aggregate(minutes=Sum("minutes"), count=Count("id"))
+    paginator = Paginator(contacts, CONTACTS_PER_PAGE)
+    # The totals already counted the contacts: the paginator need not count them again.
+    paginator.count = totals["count"]
+    page = paginator.get_page(request.GET.get("page"))
     panels = _app_panels(request, access)
     return render(
         request,

@@ -33,7 +33,8 @@ class SessionLimitMiddleware:
     """End a session after SESSION_IDLE_TIMEOUT idle and SESSION_ABSOLUTE_TIMEOUT in all.
 
     SESSION_COOKIE_AGE already lets an idle cookie expire in the browser; this checks the
-    same limits on the server, so a copied cookie is no good either.
+    same limits on the server, so a copied cookie is no good either. The last-seen time is
+    moved at most every SESSION_TOUCH_SECONDS, so most requests do not write the session.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -54,7 +55,10 @@ class SessionLimitMiddleware:
                 return redirect_to_login(request.get_full_path())
             if login_at is None:
                 session[LOGIN_AT_KEY] = now
-            session[LAST_SEEN_KEY] = now
+            # Moving the clock marks the session changed, so it is saved (and its cookie
+            # renewed); within SESSION_TOUCH_SECONDS a request writes nothing.
+            if last_seen is None or now - last_seen >= settings.SESSION_TOUCH_SECONDS:
+                session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

@@ -329,7 +329,11 @@ else:
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 10 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle clock (and the cookie's expiry with it) moves on at most once a minute: a session
+# is written when it changed, not on every request, which spares each page a database write.
+# The idle limit is therefore counted to the minute (it may end up to a minute early).
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Two-factor log-in (TOTP). Required for everyone when DEBUG is off; the demo users
 # (OTP_EXEMPT_USERNAMES below) may skip it only where OTP_DEMO_EXEMPT allows (a demo machine).

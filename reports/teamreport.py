@@ -1,5 +1,9 @@
 """The coordinator's team report for one year: a handful of aggregate queries.
 
+Every figure is an aggregate computed by the database (COUNT, SUM, AVG grouped by status,
+phase, referrer and quarter, coach), so only a row per group reaches Python; the figures are
+live, not from a table refreshed later (a coordinator checks a change straight away).
+
 Families per phase and status (now), referrals per referrer per quarter, actual against
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
 logged), and the questionnaire averages per quarter and per coach.
@@ -13,12 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, F, FloatField, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Contact, Family, FamilyStatus, Referrer, Team
+from phases.budget import DaysBetween
 from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
 from reports.models import EXIT_ITEMS, ExitQuestionnaire, SdmResponse
 
@@ -98,24 +103,32 @@ def team_report(team: Team, *, year: int) -> TeamReport:
             counts = [referral_counts[value].get(q, 0) for q in QUARTERS]
             referrals.append((str(label), counts, sum(counts)))
 
-    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for kind, started, ended, planned in (
-        PhaseEpisode.objects.filter(family__team=team, ended_on__year=year)
+    # Averages of the episodes closed in the year, per phase, computed by the database.
+    spans = {
+        kind: (n, actual, planned)
+        for kind, n, actual, planned in PhaseEpisode.objects.filter(
+            family__team=team, ended_on__year=year
+        )
         .order_by()
-        .values_list("kind", "started_on", "ended_on", "planned_end")
-    ):
-        spans[kind].append(((ended - started).days, (planned - started).days))
+        .values("kind")
+        .annotate(
+            n=Count("pk"),
+            actual=Avg(DaysBetween(F("ended_on"), F("started_on")), output_field=FloatField()),
+            planned=Avg(DaysBetween(F("planned_end"), F("started_on")), output_field=FloatField()),
+        )
+        .values_list("kind", "n", "actual", "planned")
+    }
     labels = dict(PhaseKind.choices)
     durations = [
         DurationRow(
             kind=kind,
             label=str(labels[kind]),
-            episodes=len(spans[kind]),
-            actual_days=_dec(sum(a for a, _p in spans[kind]) / len(spans[kind])),
-            planned_days=_dec(sum(p for _a, p in spans[kind]) / len(spans[kind])),
+            episodes=spans[kind][0],
+            actual_days=_dec(spans[kind][1]),
+            planned_days=_dec(spans[kind][2]),
         )
         for kind in PHASE_ORDER
-        if spans.get(kind)
+        if kind in spans
     ]
 
     hours_per_coach = sorted(

@@ -25,15 +25,12 @@ from reports import services
 from reports.caseload import (
     COLUMNS,
     caseload_queryset,
-    caseload_rows,
-    coach_load,
+    coach_loads,
     coach_names,
     fill_page,
-    fill_trends,
     filter_queryset,
     order_queryset,
     rows_from,
-    sort_rows,
     without_jit,
 )
 from reports.forms import (
@@ -184,20 +181,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     with without_jit():
         families = filter_queryset(caseload_queryset(team, today=today), **filters)
         requested = request.GET.get("sort", "")
-        if requested.removeprefix("-") == "trend":
-            # The domain trend comes from the scores, not SQL: sort the light rows in Python.
-            rows = rows_from(families.order_by().values_list(*COLUMNS), names=names, today=today)
-            fill_trends(rows)
-            rows, sort = sort_rows(rows, requested)
-            page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-            fill_page(page.object_list, today=today, with_trend=False)
-        else:
-            # Sorted, filtered and paged in the database: only this page's rows reach Python.
-            ordered, sort = order_queryset(families, requested)
-            values = ordered.values_list(*COLUMNS)
-            page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-            page.object_list = rows_from(page.object_list, names=names, today=today)
-            fill_page(page.object_list, today=today)
+        # Sorted, filtered and paged in the database: only this page's rows reach Python.
+        ordered, sort = order_queryset(families, requested)
+        values = ordered.values_list(*COLUMNS)
+        page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = rows_from(page.object_list, names=names, today=today)
+        fill_page(page.object_list, today=today)
     # Every family whose name the page shows is in its access log (NEN 7513); filtering the
     # team's families is a search over client records.
     log_families_shown(
@@ -244,14 +233,14 @@ def coach_load_view(request: HttpRequest) -> HttpResponse:
     teams = _team_wide(request, roles=TEAM_WIDE_ROLES, obj="werkdruk coaches")
     team = _chosen_team(request, teams)
     with without_jit():
-        rows = caseload_rows(team, today=timezone.localdate())
+        loads = coach_loads(team, today=timezone.localdate())
     return render(
         request,
         "reports/coachload_list.html",
         {
             "team": team,
             "teams": teams,
-            "loads": coach_load(rows),
+            "loads": loads,
             "threshold": report_setting("INTENSIVE_HOURS_PER_WEEK"),
         },
     )

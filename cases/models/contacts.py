@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -79,6 +81,22 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """contact_minutes_in_range checked in Python (the same bounds), not with a query on
+        every save of the contact form; the constraint itself still guards the table."""
+        exclude = set(exclude or ())
+        out_of_range = self.minutes is not None and not (
+            CONTACT_MIN_MINUTES <= self.minutes <= CONTACT_MAX_MINUTES
+        )
+        if "minutes" not in exclude and out_of_range:
+            [constraint] = [
+                c for c in self._meta.constraints if c.name == "contact_minutes_in_range"
+            ]
+            raise ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            )
+        super().validate_constraints(exclude=exclude | {"minutes"})
 
     def get_domains_display(self) -> list[str]:
         labels = dict(LifeDomain.choices)
