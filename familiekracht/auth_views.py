@@ -38,6 +38,7 @@ from cases.accounts.services import (
     recovery_codes_renew,
     two_factor_enrol,
 )
+from cases.formbase import Form
 from cases.models import RecoveryCodeDevice, looks_like_recovery_code
 from familiekracht.middleware import otp_required_for
 
@@ -47,7 +48,9 @@ VERIFY_FORMAT_ERROR = gettext_lazy(
 )
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
+    text_limits = False  # a code of a few characters, not typed work
+
     token = forms.CharField(
         label=gettext_lazy("Code uit uw authenticator-app"),
         min_length=6,
@@ -96,8 +99,10 @@ class EnrolmentForm(TokenForm):
         return code
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     """The code from the app, or one of the recovery codes (12 letters and digits)."""
+
+    text_limits = False
 
     token = forms.CharField(
         label=gettext_lazy("Code uit uw authenticator-app of een herstelcode"),
