@@ -28,6 +28,7 @@ from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.accounts.forms import PasswordChangeForm
 from cases.accounts.services import (
     EnrolmentCodeRefused,
     enrolment_code_match,
@@ -362,6 +363,8 @@ def end_other_sessions(*, user_id: int, keep_session_key: str | None) -> int:
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's view keeps this session (update_session_auth_hash); this ends the others."""
+
+    form_class = PasswordChangeForm
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)

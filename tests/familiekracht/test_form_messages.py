@@ -137,12 +137,13 @@ def _required_keywords(cls: type) -> list[str]:
     names = []
     for klass in cls.__mro__:
         init = klass.__dict__.get("__init__")
-        if init is None or klass.__module__.startswith("django."):
+        if init is None:
             continue
+        ours = not klass.__module__.startswith("django.")
         for param in inspect.signature(init).parameters.values():
             required = param.kind is param.KEYWORD_ONLY and param.default is param.empty
-            # The log-in form takes the request (to authenticate against) as well.
-            if required or param.name == "request":
+            # Django's log-in and password forms take the request or the user as well.
+            if (ours and required) or param.name in ("request", "user"):
                 names.append(param.name)
     return names
 
@@ -219,6 +220,7 @@ def _messages(form: forms.BaseForm) -> list[tuple[str, str]]:
 def test_the_walk_finds_the_forms():
     names = {cls.__name__ for cls in FORM_CLASSES}
     assert {"ContactForm", "EventForm", "KrachtgezinForm", "LoginForm", "VerifyForm"} <= names
+    assert "PasswordChangeForm" in names
     assert len(FORM_CLASSES) > 30
 
 
