@@ -31,7 +31,7 @@
 
   function attach(field) {
     var limit = parseInt(field.getAttribute("data-limit"), 10);
-    if (!limit || field.hasAttribute("data-limit-ready")) return;
+    if (!limit || field.hasAttribute("data-limit-ready")) return null;
     field.setAttribute("data-limit-ready", "");
     var counter = document.createElement("div");
     counter.className = "form-text fk-limit";
@@ -65,13 +65,18 @@
 
     field.addEventListener("input", update);
     update();
+    return update;
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("[data-limit]"), attach);
-  // drafts.js may put a typed text back after this runs: count again when it does.
-  window.addEventListener("load", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-limit]"), function (field) {
-      field.dispatchEvent(new Event("input"));
-    });
+  var updates = [];
+  Array.prototype.forEach.call(document.querySelectorAll("[data-limit]"), function (field) {
+    var update = attach(field);
+    if (update) updates.push(update);
+  });
+  // drafts.js (loaded before this file) has already put a typed text back; the browser may
+  // still restore values when the user comes back to the page: count again then. Not by
+  // sending an input event, which drafts.js would take for typing.
+  window.addEventListener("pageshow", function () {
+    updates.forEach(function (update) { update(); });
   });
 })();

@@ -8,6 +8,7 @@ import pytest
 
 from cases.models import Contact
 from tests.conftest import browser_login
+from tests.quality import assert_accessible, assert_valid_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +47,7 @@ def test_a_long_paste_stays_whole_and_the_counter_says_it_is_too_long(browser_pa
     assert "fk-limit-over" in (counter.get_attribute("class") or "")
     color = counter.evaluate("el => getComputedStyle(el).color")
     assert color == "rgb(176, 42, 55)", color
+    assert_accessible(page)
 
     page.get_by_label("Minuten").fill("60")
     page.get_by_role("button", name="Opslaan").click()
@@ -60,6 +62,8 @@ def test_a_long_paste_stays_whole_and_the_counter_says_it_is_too_long(browser_pa
     assert not Contact.objects.exists()
     counter = page.locator("[data-limit-counter]")
     assert counter.inner_text().startswith("50 tekens te veel")
+    assert_accessible(page)
+    assert_valid_html({"contact form refused": page.content()})
 
     # Shortened by the user (not by the browser): the counter follows, the save goes through.
     note.press("Control+End")
