@@ -15,6 +15,7 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
 
@@ -131,6 +132,13 @@ def _snapshot() -> dict[str, int]:
 
 def test_every_page_keeps_an_over_long_text_and_says_why():
     call_command("seed_demo", verbosity=0)
+    # The demo shows a long home-visit report (longer than the old 2,000-character cut).
+    from django.db.models.functions import Length
+
+    from cases.models import Contact
+
+    longest = Contact.objects.aggregate(n=Max(Length("note")))["n"]
+    assert 2_000 < longest <= Contact._meta.get_field("note").max_length
     family = (
         Family.objects.filter(case_number__startswith=DEMO_PREFIX, plans__isnull=False)
         .order_by("pk")
