@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.models import (
     ADULT_AGE,
     CASE_NUMBER_TAKEN,
@@ -73,7 +74,7 @@ def bounded_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | No
     return db_field.formfield(**kwargs)
 
 
-class FamilyForm(forms.ModelForm):
+class FamilyForm(ModelForm):
     version = version_field()
 
     class Meta:
@@ -156,7 +157,7 @@ def _user_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class SafetyForm(forms.Form):
+class SafetyForm(Form):
     safety_flag = forms.BooleanField(label=_("Veiligheidssignaal actief"), required=False)
     safety_note = forms.CharField(
         label=_("Toelichting"),
@@ -175,7 +176,7 @@ class SafetyForm(forms.Form):
         return cleaned
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ModelForm):
     class Meta:
         model = Member
         fields = ["name", "date_of_birth", "role", "lives_in_household", "has_parental_authority"]
@@ -198,7 +199,7 @@ class MemberForm(forms.ModelForm):
         return cleaned
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ModelForm):
     """The contact log: few fields, fast to fill in on a tablet."""
 
     version = version_field()
@@ -250,7 +251,9 @@ class ContactForm(forms.ModelForm):
         return not_in_future(self.cleaned_data.get("date"))
 
 
-class FamilyFilterForm(forms.Form):
+class FamilyFilterForm(Form):
+    text_limits = False  # a search term, not typed work: the box keeps its maxlength
+
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),

@@ -166,6 +166,14 @@ def family_create(request: HttpRequest) -> HttpResponse:
 
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     access = access_family(request, family_id)
+    return _family_page(request, access)
+
+
+def _family_page(
+    request: HttpRequest, access: FamilyAccess, *, safety_form: SafetyForm | None = None
+) -> HttpResponse:
+    """The family's page; with the safety form as sent when it was refused, so the note
+    typed into it is shown again with the message."""
     family = access.family
     members = list(family.members.all())
     contacts = (
@@ -190,7 +198,8 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
             "total_hours": round((totals["minutes"] or 0) / 60, 1),
             "contact_count": totals["count"],
             "involved": list(family.involved.all()),
-            "safety_form": SafetyForm(
+            "safety_form": safety_form
+            or SafetyForm(
                 initial={"safety_flag": family.safety_flag, "safety_note": family.safety_note}
             ),
             "panels": panels,
@@ -266,11 +275,9 @@ def family_safety(request: HttpRequest, family_id: int) -> HttpResponse:
             note=form.cleaned_data["safety_note"],
         )
         messages.success(request, _("Veiligheidssignaal bijgewerkt."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("cases:family_detail", family_id=family.pk)
+        return redirect("cases:family_detail", family_id=family.pk)
+    # The page again, not a redirect: a redirect would lose the note that was typed.
+    return _family_page(request, access, safety_form=form)
 
 
 @require_http_methods(["GET", "POST"])

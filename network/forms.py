@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from cases.models import Family, FamilyRole, PlanGoal
 from network.models import (
@@ -31,7 +32,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class QuickAddForm(forms.ModelForm):
+class QuickAddForm(ModelForm):
     """The first step of the network page: who finds it important that the children are OK?"""
 
     class Meta:
@@ -40,7 +41,7 @@ class QuickAddForm(forms.ModelForm):
         help_texts = {"relation": ""}
 
 
-class NetworkMemberForm(forms.ModelForm):
+class NetworkMemberForm(ModelForm):
     support_types = forms.MultipleChoiceField(
         label=_("Soorten steun"),
         choices=SupportType.choices,
@@ -81,7 +82,7 @@ class NetworkMemberForm(forms.ModelForm):
         return cleaned
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(ModelForm):
     class Meta:
         model = Agreement
         fields = [
@@ -140,7 +141,7 @@ class AgreementForm(forms.ModelForm):
         return cleaned
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     class Meta:
         model = NetworkMeeting
         fields = [
@@ -184,7 +185,7 @@ class MeetingForm(forms.ModelForm):
 AGREEMENT_FIELD_PREFIX = "agreement_"
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(Form):
     """Per agreement: did it happen? Fields are made for this family's agreements only."""
 
     date = forms.DateField(label=_("Datum evaluatie"), widget=DateInput())
@@ -229,7 +230,7 @@ class EvaluationForm(forms.Form):
         return result
 
 
-class KrachtgezinForm(forms.ModelForm):
+class KrachtgezinForm(ModelForm):
     class Meta:
         model = Krachtgezin
         formfield_callback = bounded_formfield
@@ -269,7 +270,7 @@ class KrachtgezinForm(forms.ModelForm):
         return cleaned
 
 
-class RespiteStayForm(forms.ModelForm):
+class RespiteStayForm(ModelForm):
     class Meta:
         model = RespiteStay
         fields = ["child", "start", "end", "note"]

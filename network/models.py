@@ -196,7 +196,8 @@ class NetworkMeeting(models.Model):
         blank=True,
         help_text=_("Professionals en anderen, bijvoorbeeld ‘gezinscoach, leerkracht’."),
     )
-    outcomes = models.TextField(_("uitkomsten"), max_length=5000, blank=True)
+    # The report of a network meeting or family group conference.
+    outcomes = models.TextField(_("uitkomsten"), max_length=10_000, blank=True)
     next_evaluation = models.DateField(_("volgende evaluatie"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

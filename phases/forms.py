@@ -8,11 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
 
 
-class _PageForm(forms.Form):
+class _PageForm(Form):
     """One of several forms on the family's phase page: its element ids carry `id_prefix`,
     so two forms with a field of the same name do not share an id (or a label target)."""
 
@@ -123,7 +124,7 @@ class ExtraHoursForm(_PageForm):
         return reason
 
 
-class DefinitionForm(forms.ModelForm):
+class DefinitionForm(ModelForm):
     class Meta:
         model = PhaseDefinition
         fields = ["weeks_min", "weeks_max", "hours_min", "hours_max"]
@@ -153,7 +154,7 @@ class DefinitionForm(forms.ModelForm):
         return cleaned
 
 
-class TeamPhaseSettingsForm(forms.Form):
+class TeamPhaseSettingsForm(Form):
     approval_required = forms.BooleanField(
         label=_("Een faseovergang vraagt akkoord van de gedragswetenschapper"), required=False
     )

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future
 from cases.models import Family, FamilyRole, Team
 from phases.models import PhaseKind
@@ -21,7 +22,7 @@ User = get_user_model()
 YOUNG_PERSON_MIN_AGE = 12
 
 
-class PlanPdfRequestForm(forms.Form):
+class PlanPdfRequestForm(Form):
     plan = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
@@ -60,7 +61,7 @@ FLAG_CHOICES = [
 ]
 
 
-class CaseloadFilterForm(forms.Form):
+class CaseloadFilterForm(Form):
     """The caseload's team choice and filters; choices come from rows already loaded."""
 
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False)
@@ -82,13 +83,13 @@ class CaseloadFilterForm(forms.Form):
         self.fields["coach"].choices = [("", _("Alle")), *coaches]
 
 
-class YearForm(forms.Form):
+class YearForm(Form):
     """The team report's year; the team comes from ?team= (reports.views._chosen_team)."""
 
     year = forms.IntegerField(label=_("Jaar"), required=False, min_value=2000, max_value=2100)
 
 
-class CaseReviewForm(forms.ModelForm):
+class CaseReviewForm(ModelForm):
     class Meta:
         model = CaseReview
         fields = ["date", "participants", "notes", "decisions", "next_review_on"]
@@ -125,7 +126,7 @@ class CaseReviewForm(forms.ModelForm):
         return data
 
 
-class _QuestionnaireForm(forms.Form):
+class _QuestionnaireForm(Form):
     member = forms.TypedChoiceField(label=_("Ingevuld door"), coerce=int)
     date = forms.DateField(
         label=_("Datum"), widget=DateInput(), validators=[not_in_future], initial=timezone.localdate

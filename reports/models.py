@@ -86,7 +86,7 @@ class CaseReview(models.Model):
         related_name="case_reviews",
         verbose_name=_("deelnemers"),
     )
-    notes = models.TextField(_("bespreking"), max_length=4000, blank=True)
+    notes = models.TextField(_("bespreking"), max_length=10_000, blank=True)
     decisions = models.TextField(_("besluiten"), max_length=4000, blank=True)
     next_review_on = models.DateField(_("volgende bespreking"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future, version_field
 from cases.models import Family, LifeDomain
 from strengths.models import (
@@ -25,7 +26,7 @@ from strengths.models import (
 EMPTY_CHOICE = ("", _("Kies…"))
 
 
-class MomentForm(forms.ModelForm):
+class MomentForm(ModelForm):
     class Meta:
         model = Moment
         fields = ["kind", "date"]
@@ -52,7 +53,7 @@ class MomentForm(forms.ModelForm):
         return kind
 
 
-class SheetForm(forms.Form):
+class SheetForm(Form):
     """The hidden version the scoring page started from (optimistic locking)."""
 
     version = version_field()
@@ -68,7 +69,7 @@ def _share_field(label: str) -> forms.IntegerField:
     )
 
 
-class DomainScoreForm(forms.Form):
+class DomainScoreForm(Form):
     """The score of one life domain; the scoring page shows seven, prefixed by domain code."""
 
     severity = forms.TypedChoiceField(
@@ -122,7 +123,7 @@ class DomainScoreForm(forms.Form):
         return cleaned
 
 
-class AnalysisForm(forms.ModelForm):
+class AnalysisForm(ModelForm):
     version = version_field()
 
     class Meta:
@@ -166,7 +167,7 @@ class AnalysisForm(forms.ModelForm):
         pass
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ModelForm):
     version = version_field()
     # Declared with bounds: a huge day or year would overflow datetime.date in clean().
     # The upper year is the database's check (strengths_event_year_range); a year up to
@@ -221,20 +222,22 @@ class EventForm(forms.ModelForm):
         cleaned = super().clean() or {}
         precision = cleaned.get("precision")
         year, month, day = cleaned.get("year"), cleaned.get("month"), cleaned.get("day")
-        if precision is None or any(f in self.errors for f in ("year", "month", "day")):
+        # Also when the year is missing: otherwise the database's check that the fields match
+        # the precision (strengths_event_fields_match_precision) would be the one to refuse.
+        if precision is None or any(f in self.errors for f in ("month", "day")):
             return cleaned
         if precision in (DatePrecision.MONTH, DatePrecision.DAY) and month is None:
             self.add_error("month", _("Kies de maand, of zet de nauwkeurigheid op ‘jaar’."))
         if precision == DatePrecision.DAY and day is None:
             self.add_error("day", _("Vul de dag in, of zet de nauwkeurigheid op ‘maand’."))
-        if self.errors or year is None:
-            return cleaned
         # Keep only the fields the precision asks for, so a stray value cannot mis-sort.
         if precision == DatePrecision.YEAR:
             month = day = None
         elif precision == DatePrecision.MONTH:
             day = None
         cleaned["month"], cleaned["day"] = month, day
+        if self.errors or year is None:
+            return cleaned
         try:
             first_day = datetime.date(year, month or 1, day or 1)
         except ValueError:

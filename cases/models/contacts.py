@@ -54,7 +54,8 @@ class Contact(models.Model):
     )
     # Codes of LifeDomain; a JSON list keeps the log fast to fill in and works on SQLite too.
     domains = models.JSONField(_("levensgebieden"), default=list, blank=True)
-    note = models.TextField(_("korte notitie"), max_length=2000, blank=True)
+    # A home visit's report can run to several pages: 20,000 characters (about six A4).
+    note = models.TextField(_("notitie of verslag"), max_length=20_000, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

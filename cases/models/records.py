@@ -26,7 +26,8 @@ class ClientStatement(models.Model):
         max_length=200,
         help_text=_("Wie de verklaring aflegt, bijvoorbeeld ‘moeder’ of ‘Noah (15)’."),
     )
-    text = models.TextField(_("verklaring"), max_length=5000)
+    # The family's own words: room enough that a statement is never cut short.
+    text = models.TextField(_("verklaring"), max_length=10_000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -7,13 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future, version_field
 from cases.models import ActionSource, Family, FamilyPlan, PlanAction, PlanGoal
 
 EVALUATION_SLOTS = 4
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ModelForm):
     """The plan's own sections in one form: question, worries, safety, fallback, dates."""
 
     version = version_field()
@@ -79,7 +80,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(ModelForm):
     version = version_field()
 
     class Meta:
@@ -109,7 +110,7 @@ class GoalForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(ModelForm):
     version = version_field()
 
     class Meta:
@@ -154,7 +155,7 @@ class ActionForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     """Carries the version a POST button was rendered with (fix, delete)."""
 
     version = version_field(required=True)

@@ -394,17 +394,27 @@ def _seed_contacts(
         reverse=True,
     )
     for n, day in enumerate(dates):
+        minutes = rng.choice([15, 30, 45, 60, 90, 120, 150])
+        kind = rng.choice(ContactKind.values)
+        members_present = rng.sample(members, min(len(members), rng.randint(1, 3)))
+        # Some recent contacts name network members present (for "last contact").
+        network_present = [rng.choice(contributors)] if n < 6 and n % 2 == 0 else []
+        domains = rng.sample(LifeDomain.values, rng.randint(1, 3))
+        note = rng.choice(names.NOTES)
+        if n == 0:
+            # The latest contact is a home visit with a full report, longer than a short note
+            # (the same draws are made, so the rest of the demo stays as it was).
+            kind, note = ContactKind.HOME_VISIT, names.HOME_VISIT_REPORT
         services.contact_create(
             family=family,
             author=coach,
             date=min(day, today),
-            minutes=rng.choice([15, 30, 45, 60, 90, 120, 150]),
-            kind=rng.choice(ContactKind.values),
-            members_present=rng.sample(members, min(len(members), rng.randint(1, 3))),
-            # Some recent contacts name network members present (for "last contact").
-            network_members_present=[rng.choice(contributors)] if n < 6 and n % 2 == 0 else [],
-            domains=rng.sample(LifeDomain.values, rng.randint(1, 3)),
-            note=rng.choice(names.NOTES),
+            minutes=minutes,
+            kind=kind,
+            members_present=members_present,
+            network_members_present=network_present,
+            domains=domains,
+            note=note,
         )
     if history.over_budget:
         # Many long visits in the current phase: over its hour budget.
