@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import VersionedModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from cases.models import Family, FamilyRole, PlanGoal
 from network.models import (
@@ -40,7 +41,7 @@ class QuickAddForm(forms.ModelForm):
         help_texts = {"relation": ""}
 
 
-class NetworkMemberForm(forms.ModelForm):
+class NetworkMemberForm(VersionedModelForm):
     support_types = forms.MultipleChoiceField(
         label=_("Soorten steun"),
         choices=SupportType.choices,
@@ -81,7 +82,7 @@ class NetworkMemberForm(forms.ModelForm):
         return cleaned
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(VersionedModelForm):
     class Meta:
         model = Agreement
         fields = [
@@ -140,7 +141,7 @@ class AgreementForm(forms.ModelForm):
         return cleaned
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedModelForm):
     class Meta:
         model = NetworkMeeting
         fields = [
@@ -229,7 +230,7 @@ class EvaluationForm(forms.Form):
         return result
 
 
-class KrachtgezinForm(forms.ModelForm):
+class KrachtgezinForm(VersionedModelForm):
     class Meta:
         model = Krachtgezin
         formfield_callback = bounded_formfield

@@ -139,6 +139,8 @@ class NetworkMember(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     objects = NetworkMemberQuerySet.as_manager()
 
@@ -203,6 +205,8 @@ class NetworkMeeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -280,6 +284,8 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -389,6 +395,8 @@ class Krachtgezin(models.Model):
     active = models.BooleanField(_("loopt"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]

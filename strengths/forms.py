@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import VersionedModelForm
 from cases.forms import DateInput, not_in_future, version_field
 from cases.models import Family, LifeDomain
 from strengths.models import (
@@ -122,7 +123,7 @@ class DomainScoreForm(forms.Form):
         return cleaned
 
 
-class AnalysisForm(forms.ModelForm):
+class AnalysisForm(VersionedModelForm):
     version = version_field()
 
     class Meta:
@@ -166,7 +167,7 @@ class AnalysisForm(forms.ModelForm):
         pass
 
 
-class EventForm(forms.ModelForm):
+class EventForm(VersionedModelForm):
     version = version_field()
     # Declared with bounds: a huge day or year would overflow datetime.date in clean().
     # The upper year is the database's check (strengths_event_year_range); a year up to

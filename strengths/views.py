@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.conflicts import conflict_data, conflict_response, edit_conflict_response
+from cases.conflicts import conflict_data, conflict_response, save_or_merge
 from cases.models import AccessAction, LifeDomain, Member
 from cases.permissions import Need, access_family
 from strengths import services
@@ -203,22 +203,22 @@ def analysis_edit(request: HttpRequest, family_id: int, analysis_id: int) -> Htt
     form = AnalysisForm(request.POST or None, instance=analysis, family=family)
     context = {"family": family, "access": access, "analysis": analysis}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.analysis_update(
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.analysis_update(
                 analysis=analysis,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 data=form.cleaned_data,
-            )
-        except services.EditConflict:
-            return edit_conflict_response(
-                request,
-                form=form,
-                current=MemberAnalysis.objects.select_related("member").get(pk=analysis.pk),
-                form_kwargs={"family": family},
-                template="strengths/analysis_form.html",
-                context=context,
-            )
+            ),
+            current=lambda: MemberAnalysis.objects.filter(pk=analysis.pk).first(),
+            form_kwargs={"family": family},
+            template="strengths/analysis_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Krachtenanalyse opgeslagen."))
         return redirect("strengths:overview", family_id=family.pk)
     return render(
@@ -274,22 +274,22 @@ def event_edit(request: HttpRequest, family_id: int, event_id: int) -> HttpRespo
     form = EventForm(request.POST or None, instance=event, family=family)
     context = {"family": family, "access": access, "event": event}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.event_update(
                 event=event,
                 version=form.cleaned_data["version"],
                 data=form.cleaned_data,
                 members=form.cleaned_data["members"],
-            )
-        except services.EditConflict:
-            return edit_conflict_response(
-                request,
-                form=form,
-                current=TimelineEvent.objects.get(pk=event.pk),
-                form_kwargs={"family": family},
-                template="strengths/event_form.html",
-                context=context,
-            )
+            ),
+            current=lambda: TimelineEvent.objects.filter(pk=event.pk).first(),
+            form_kwargs={"family": family},
+            template="strengths/event_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Gebeurtenis opgeslagen."))
         return redirect("strengths:timeline", family_id=family.pk)
     return render(request, "strengths/event_form.html", {**context, "form": form, "current": None})

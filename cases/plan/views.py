@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.conflicts import edit_conflict_response
+from cases.conflicts import save_or_merge
 from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
 from cases.permissions import FamilyAccess, Need, access_family
 from cases.plan import services
@@ -131,22 +131,26 @@ def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     context = {"family": family, "access": access, "plan": plan, "section": "plan"}
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_update(
-                plan=plan, by=request.user, version=form.cleaned_data["version"], **form.plan_data()
-            )
-        except services.PlanFrozen:
-            messages.error(request, PLAN_FROZEN_MESSAGE)
-            return redirect("cases:plan_detail", family_id=family.pk)
-        except services.EditConflict:
-            return edit_conflict_response(
+            conflict = save_or_merge(
                 request,
                 form=form,
-                current=FamilyPlan.objects.get(pk=plan.pk),
+                save=lambda form: services.plan_update(
+                    plan=plan,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                    **form.plan_data(),
+                ),
+                current=lambda: FamilyPlan.objects.filter(pk=plan.pk).first(),
                 form_kwargs={"family": family},
                 template="cases/plan_form.html",
                 context=context,
                 message=PLAN_CONFLICT_MESSAGE,
             )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+            return redirect("cases:plan_detail", family_id=family.pk)
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Gezinsplan opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
     return render(request, "cases/plan_form.html", {**context, "form": form, "current": None})
@@ -267,22 +271,23 @@ def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpRespons
     form = GoalForm(request.POST or None, instance=goal, family=family)
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_update(
-                goal=goal, version=form.cleaned_data["version"], **form.goal_data()
-            )
-        except services.PlanFrozen:
-            messages.error(request, PLAN_FROZEN_MESSAGE)
-        except services.EditConflict:
-            return edit_conflict_response(
+            conflict = save_or_merge(
                 request,
                 form=form,
-                current=PlanGoal.objects.filter(pk=goal.pk).select_related("owner").first(),
+                save=lambda form: services.goal_update(
+                    goal=goal, version=form.cleaned_data["version"], **form.goal_data()
+                ),
+                current=lambda: PlanGoal.objects.filter(pk=goal.pk).first(),
                 form_kwargs={"family": family},
                 template="cases/plan_form.html",
                 context=_section_context(access, plan, "goal", goal),
                 message=PLAN_CONFLICT_MESSAGE,
             )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
         else:
+            if conflict is not None:
+                return conflict
             messages.success(request, _("Doel opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
     return _section_form(request, access=access, plan=plan, form=form, section="goal", obj=goal)
@@ -338,22 +343,23 @@ def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpRes
     form = ActionForm(request.POST or None, instance=action, family=family, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_update(
-                action=action, version=form.cleaned_data["version"], **form.action_data()
-            )
-        except services.PlanFrozen:
-            messages.error(request, PLAN_FROZEN_MESSAGE)
-        except services.EditConflict:
-            return edit_conflict_response(
+            conflict = save_or_merge(
                 request,
                 form=form,
-                current=PlanAction.objects.filter(pk=action.pk).select_related("member").first(),
+                save=lambda form: services.action_update(
+                    action=action, version=form.cleaned_data["version"], **form.action_data()
+                ),
+                current=lambda: PlanAction.objects.filter(pk=action.pk).first(),
                 form_kwargs={"family": family, "plan": plan},
                 template="cases/plan_form.html",
                 context=_section_context(access, plan, "action", action),
                 message=PLAN_CONFLICT_MESSAGE,
             )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
         else:
+            if conflict is not None:
+                return conflict
             messages.success(request, _("Actie opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
     return _section_form(request, access=access, plan=plan, form=form, section="action", obj=action)
