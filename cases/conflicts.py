@@ -165,7 +165,7 @@ def display(field: forms.Field, value: Any) -> str:
     return str(value)
 
 
-def _as_data(bound_field: forms.BoundField) -> list[str]:
+def post_data(bound_field: forms.BoundField) -> list[str]:
     """What a browser would send for an unbound form's field: its value as POST data."""
     field, widget = bound_field.field, bound_field.field.widget
     value = bound_field.value()
@@ -324,7 +324,7 @@ def _merge(
         opened = base.get(name) if base is not None else None
         if opened is not None and opened == yours:
             # Only the other person changed it: theirs stays.
-            _set_data(data, form.add_prefix(name), _as_data(fresh[name]))
+            _set_data(data, form.add_prefix(name), post_data(fresh[name]))
         elif opened is not None and opened == theirs:
             continue  # only this user changed it: this user's value stays
         else:
@@ -337,7 +337,7 @@ def _merge(
                     label=str(field.label or name),
                     theirs=theirs_text,
                     yours=yours_text,
-                    theirs_data=_as_data(fresh[name]),
+                    theirs_data=post_data(fresh[name]),
                     combinable=combinable,
                     combined=f"{theirs_value or ''}\n\n{form.cleaned_data.get(name) or ''}".strip()
                     if combinable
