@@ -197,6 +197,7 @@ class FieldConflict:
     theirs: str
     yours: str
     theirs_data: list[str]
+    yours_data: list[str]
     combinable: bool
     combined: str = ""
     # Set on the page that answers the conflict: the field's data key and the user's choice.
@@ -218,15 +219,15 @@ def _read_conflicts(value: str) -> list[FieldConflict]:
     return [FieldConflict(**row) for row in rows if isinstance(row, dict)]
 
 
-class VersionedModelForm(forms.ModelForm):
-    """An edit form that knows the version and the values it was opened with.
+class MergeableForm(forms.Form):
+    """A form that knows the values it was opened with, and answers an edit conflict.
 
-    Subclasses declare their `Meta` as usual. On a page that answers a conflict
-    (`merge_conflicts` posted), each conflicting field travels hidden with this user's value
-    and the user's choice per field decides what is validated and saved.
+    It carries `merge_base`, the fingerprints of its initial values. On a page that answers
+    a conflict (`merge_conflicts` posted), each conflicting field travels hidden and the
+    user's choice per field decides what is validated and saved. A page of several forms
+    (the seven domains of a score sheet) gives each its own prefix.
     """
 
-    version = version_field()
     merge_base = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -240,11 +241,8 @@ class VersionedModelForm(forms.ModelForm):
             self._take_choices(_read_conflicts(self.data[self.add_prefix(CONFLICTS_FIELD)]))
 
     def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
-        if self.instance.pk is not None:
-            if field_name == "version":
-                return self.instance.version  # type: ignore[attr-defined]
-            if field_name == BASE_FIELD:
-                return base_token(self)
+        if field_name == BASE_FIELD:
+            return base_token(self)
         return super().get_initial_for_field(field, field_name)
 
     def _take_choices(self, conflicts: list[FieldConflict]) -> None:
@@ -260,9 +258,11 @@ class VersionedModelForm(forms.ModelForm):
                 conflict.combined = combined  # what the user typed in the box stays there
             if choice == THEIRS:
                 _set_data(data, key, conflict.theirs_data)
+            elif choice == YOURS:
+                _set_data(data, key, conflict.yours_data)
             elif choice == COMBINED and conflict.combinable and combined.strip():
                 data[key] = combined
-            elif choice != YOURS:
+            else:
                 self._merge_missing.append(conflict)
         data[self.add_prefix(CONFLICTS_FIELD)] = _conflicts_token(self.merge_conflicts)
         self.data = data
@@ -273,10 +273,6 @@ class VersionedModelForm(forms.ModelForm):
         for conflict in self.merge_conflicts:
             field = self.fields[conflict.name]
             field.widget = forms.MultipleHiddenInput() if _multiple(field) else forms.HiddenInput()
-
-    def record_data(self) -> dict[str, Any]:
-        """The cleaned values of the record's own fields (without the version)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
     @property
     def merge_conflicts_token(self) -> str:
@@ -298,6 +294,28 @@ class VersionedModelForm(forms.ModelForm):
         return cleaned
 
 
+class VersionedModelForm(MergeableForm, forms.ModelForm):
+    """An edit form of one record: also carries the version it was opened at.
+
+    Subclasses declare their `Meta` as usual; `version` and `merge_base` are filled from the
+    instance. A create form (no instance yet) carries neither.
+    """
+
+    version = version_field()
+
+    def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+        if self.instance.pk is None:
+            if field_name == BASE_FIELD:
+                return ""
+        elif field_name == "version":
+            return self.instance.version  # type: ignore[attr-defined]
+        return super().get_initial_for_field(field, field_name)
+
+    def record_data(self) -> dict[str, Any]:
+        """The cleaned values of the record's own fields (without the version)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
 def _set_data(data: QueryDict, key: str, values: list[str]) -> None:
     if values:
         data.setlist(key, values)
@@ -305,18 +323,20 @@ def _set_data(data: QueryDict, key: str, values: list[str]) -> None:
         data.pop(key, None)
 
 
-def _merge(
-    form: VersionedModelForm, fresh: VersionedModelForm
-) -> tuple[QueryDict, list[FieldConflict]]:
-    """The user's POST data with the other person's changes taken in, and the conflicts.
+def merge_into(data: QueryDict, form: MergeableForm, fresh: MergeableForm) -> list[FieldConflict]:
+    """Take the other person's changes into `data` (a copy of the user's POST) for `form`'s
+    fields, and return the fields both changed.
 
     `form` is the user's bound, valid form; `fresh` an unbound form of the row as stored now.
+    `data` then carries `fresh`'s fingerprints as the new base and the conflicts to choose;
+    the caller sets the version.
     """
     base = _read_base(str(form.data.get(form.add_prefix(BASE_FIELD), "")))
-    data = form.data.copy()
     conflicts: list[FieldConflict] = []
     for name in merge_fields(form):
-        field = form.fields[name]
+        field, key = form.fields[name], form.add_prefix(name)
+        data.pop(f"{CHOICE_PREFIX}-{key}", None)
+        data.pop(f"{COMBINED_PREFIX}-{key}", None)
         theirs_value = _initial(fresh, name)
         theirs, yours = _fingerprint(theirs_value), _fingerprint(form.cleaned_data.get(name))
         if theirs == yours:
@@ -324,32 +344,39 @@ def _merge(
         opened = base.get(name) if base is not None else None
         if opened is not None and opened == yours:
             # Only the other person changed it: theirs stays.
-            _set_data(data, form.add_prefix(name), post_data(fresh[name]))
+            _set_data(data, key, post_data(fresh[name]))
         elif opened is not None and opened == theirs:
             continue  # only this user changed it: this user's value stays
         else:
-            yours_text = display(field, form.cleaned_data.get(name))
-            theirs_text = display(fresh.fields[name], theirs_value)
             combinable = _combinable(field)
+            yours_value = form.cleaned_data.get(name)
             conflicts.append(
                 FieldConflict(
                     name=name,
                     label=str(field.label or name),
-                    theirs=theirs_text,
-                    yours=yours_text,
+                    theirs=display(fresh.fields[name], theirs_value),
+                    yours=display(field, yours_value),
                     theirs_data=post_data(fresh[name]),
+                    yours_data=form.data.getlist(key),
                     combinable=combinable,
-                    combined=f"{theirs_value or ''}\n\n{form.cleaned_data.get(name) or ''}".strip()
+                    combined=f"{theirs_value or ''}\n\n{yours_value or ''}".strip()
                     if combinable
                     else "",
                 )
             )
-    data[form.add_prefix("version")] = str(fresh.instance.version)  # type: ignore[attr-defined]
     data[form.add_prefix(BASE_FIELD)] = base_token(fresh)
-    data.pop(form.add_prefix(CONFLICTS_FIELD), None)
-    for key in [k for k in data if k.startswith((CHOICE_PREFIX, COMBINED_PREFIX))]:
-        data.pop(key)
-    return data, conflicts
+    if conflicts:
+        data[form.add_prefix(CONFLICTS_FIELD)] = _conflicts_token(conflicts)
+    else:
+        data.pop(form.add_prefix(CONFLICTS_FIELD), None)
+    return conflicts
+
+
+def show_conflict(form: MergeableForm, fresh: MergeableForm) -> None:
+    """Make a re-bound form the page that answers a conflict: what is stored now, field by
+    field, and no "choose" errors before the user has seen the choices."""
+    form.merge_saved = saved_values(fresh)
+    form.merge_first_show = True
 
 
 def saved_values(form: BaseForm) -> list[tuple[str, str]]:
@@ -392,17 +419,17 @@ def save_or_merge(
             if row is None:
                 return _gone_response(request, form, template, context, form_kwargs)
             fresh = form_class(instance=row, **form_kwargs)
-            data, conflicts = _merge(form, fresh)
-            if conflicts:
-                data[form.add_prefix(CONFLICTS_FIELD)] = _conflicts_token(conflicts)
+            data = form.data.copy()
+            conflicts = merge_into(data, form, fresh)
+            data[form.add_prefix("version")] = str(row.version)  # type: ignore[attr-defined]
             rebound = form_class(data, instance=row, **form_kwargs)
-            rebound.merge_saved = saved_values(fresh)
+            show_conflict(rebound, fresh)
             if conflicts:
-                rebound.merge_first_show = True
                 messages.error(request, message)
                 return render(
                     request, template, {**context, "form": rebound, "current": row}, status=409
                 )
+            rebound.merge_first_show = False
             if not rebound.is_valid():
                 messages.error(request, INVALID_MERGE_MESSAGE)
                 return render(
@@ -430,13 +457,6 @@ def _gone_response(
     data[form.add_prefix("version")] = ""
     rebound = type(form)(data, instance=getattr(form, "instance", None), **form_kwargs)
     return conflict_response(request, template, {**context, "form": rebound}, message=GONE_MESSAGE)
-
-
-def conflict_data(data: QueryDict, current: Model | None) -> QueryDict:
-    """The user's typed data with the current version (empty when the row is gone)."""
-    data = data.copy()
-    data["version"] = str(current.version) if current is not None else ""  # type: ignore[attr-defined]
-    return data
 
 
 def conflict_response(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from cases.conflicts import VersionedModelForm
+from cases.conflicts import MergeableForm, VersionedModelForm
 from cases.forms import DateInput, not_in_future, version_field
 from cases.models import Family, LifeDomain
 from strengths.models import (
@@ -69,7 +69,7 @@ def _share_field(label: str) -> forms.IntegerField:
     )
 
 
-class DomainScoreForm(forms.Form):
+class DomainScoreForm(MergeableForm):
     """The score of one life domain; the scoring page shows seven, prefixed by domain code."""
 
     severity = forms.TypedChoiceField(

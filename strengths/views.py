@@ -9,7 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.conflicts import conflict_data, conflict_response, save_or_merge
+from cases.conflicts import (
+    CONFLICT_MESSAGE,
+    INVALID_MERGE_MESSAGE,
+    MERGED_MESSAGE,
+    merge_into,
+    save_or_merge,
+    show_conflict,
+)
 from cases.models import AccessAction, LifeDomain, Member
 from cases.permissions import Need, access_family
 from strengths import services
@@ -127,30 +134,9 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
         # is validated (no short-circuit) so all errors show at once.
         results = [form.is_valid() for form in forms]
         if sheet_form.is_valid() and all(results):
-            try:
-                services.scores_save(
-                    moment=moment,
-                    perspective=perspective,
-                    by=request.user,
-                    version=sheet_form.cleaned_data["version"],
-                    scores={f.domain: f.cleaned_data for f in forms},
-                )
-            except services.EditConflict:
-                # Seven forms and a sheet form, so the re-binding is done here; the
-                # message and the 409 are the shared ones.
-                current = (
-                    ScoreSheet.objects.filter(moment=moment, perspective=perspective)
-                    .select_related("updated_by")
-                    .first()
-                )
-                sheet_form, forms = _score_forms(conflict_data(request.POST, current), current)
-                for form in forms:
-                    form.is_valid()
-                return conflict_response(
-                    request,
-                    "strengths/scores_form.html",
-                    {**context, "sheet_form": sheet_form, "forms": forms, "current": current},
-                )
+            conflict = _save_scores(request, moment, perspective, sheet_form, forms, context)
+            if conflict is not None:
+                return conflict
             messages.success(request, _("Scores opgeslagen."))
             return redirect("strengths:overview", family_id=family.pk)
         messages.error(request, _("Er is niets opgeslagen: verbeter de gemarkeerde velden."))
@@ -159,6 +145,63 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
         "strengths/scores_form.html",
         {**context, "sheet_form": sheet_form, "forms": forms, "current": None},
     )
+
+
+def _save_scores(
+    request: HttpRequest,
+    moment: Moment,
+    perspective: str,
+    sheet_form: SheetForm,
+    forms: list[DomainScoreForm],
+    context: dict[str, Any],
+) -> HttpResponse | None:
+    """Save the seven valid domain forms; when someone saved the sheet in between, merge
+    them as cases.conflicts.save_or_merge does for one form (fields only the other person
+    changed keep theirs), or answer 409 with the fields both changed to choose."""
+    merged = False
+    for _attempt in range(3):
+        try:
+            services.scores_save(
+                moment=moment,
+                perspective=perspective,
+                by=request.user,
+                version=sheet_form.cleaned_data["version"],
+                scores={f.domain: f.cleaned_data for f in forms},
+            )
+        except services.EditConflict:
+            current = (
+                ScoreSheet.objects.filter(moment=moment, perspective=perspective)
+                .select_related("updated_by")
+                .prefetch_related("scores")
+                .first()
+            )
+            _unused, fresh = _score_forms(None, current)
+            data = request.POST.copy() if not merged else sheet_form.data.copy()
+            conflicts = [
+                merge_into(data, form, new) for form, new in zip(forms, fresh, strict=True)
+            ]
+            data["version"] = str(current.version) if current is not None else ""
+            sheet_form, forms = _score_forms(data, current)
+            for form, new in zip(forms, fresh, strict=True):
+                show_conflict(form, new)
+            page = {**context, "sheet_form": sheet_form, "forms": forms, "current": current}
+            if any(conflicts):
+                messages.error(request, CONFLICT_MESSAGE)
+                return render(request, "strengths/scores_form.html", page, status=409)
+            for form in forms:
+                form.merge_first_show = False
+            results = [form.is_valid() for form in forms]
+            if not (sheet_form.is_valid() and all(results)):
+                messages.error(request, INVALID_MERGE_MESSAGE)
+                return render(request, "strengths/scores_form.html", page, status=409)
+            merged = True
+        else:
+            if merged:
+                messages.success(request, MERGED_MESSAGE)
+            return None
+    messages.error(request, CONFLICT_MESSAGE)
+    page = {**context, "sheet_form": sheet_form, "forms": forms, "current": None}
+    return render(request, "strengths/scores_form.html", page, status=409)
 
 
 @require_http_methods(["GET", "POST"])

@@ -259,3 +259,61 @@ def test_a_page_without_the_opened_values_asks_for_every_difference(family, alic
     }
     plan.refresh_from_db()
     assert plan.worries == "Zorgen van A"
+
+
+# The scoring page: seven domain forms and one sheet version.
+
+
+@pytest.fixture
+def scores_url(family, alice):  # type: ignore[no-untyped-def]
+    from strengths.models import Moment
+    from tests.strengths.conftest import make_sheet
+
+    moment = Moment.objects.create(family=family, kind="start", date="2026-01-10", created_by=alice)
+    make_sheet(moment, alice, severity=3)
+    return reverse("strengths:scores", args=[family.pk, moment.pk, "joint"])
+
+
+def opened_scores(client, url: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    response = client.get(url)
+    data = {"version": post_data(response.context["sheet_form"]["version"])}
+    for form in response.context["forms"]:
+        data.update({form.add_prefix(name): post_data(form[name]) for name in form.fields})
+    return data
+
+
+def test_scores_stale_save_of_another_domain_keeps_both(scores_url, alice_client):
+    from strengths.models import DomainScore
+
+    tab_a, tab_b = opened_scores(alice_client, scores_url), opened_scores(alice_client, scores_url)
+    assert alice_client.post(scores_url, {**tab_a, "child-severity": ["5"]}).status_code == 302
+    response = alice_client.post(scores_url, {**tab_b, "parent-own_words": ["Moe maar sterk"]})
+    assert response.status_code == 302
+    assert DomainScore.objects.get(domain="child").severity == 5
+    assert DomainScore.objects.get(domain="parent").own_words == "Moe maar sterk"
+
+
+def test_scores_stale_save_of_the_same_field_asks(scores_url, alice_client):
+    from strengths.models import DomainScore
+
+    tab_a, tab_b = opened_scores(alice_client, scores_url), opened_scores(alice_client, scores_url)
+    alice_client.post(scores_url, {**tab_a, "child-own_words": ["Woorden van A"]})
+    conflict = alice_client.post(
+        scores_url, {**tab_b, "child-own_words": ["Woorden van B"], "care-severity": ["4"]}
+    )
+    assert conflict.status_code == 409
+    body = conflict.content.decode()
+    assert "Woorden van A" in body and "Woorden van B" in body
+    assert 'name="merge_choice-child-own_words"' in body
+    assert DomainScore.objects.get(domain="child").own_words == "Woorden van A"
+    assert DomainScore.objects.get(domain="care").severity == 3  # nothing saved yet
+    data = {}
+    for form in conflict.context["forms"]:
+        data.update({k: list(v) for k, v in form.data.lists()})
+    unchosen = alice_client.post(scores_url, data)
+    assert unchosen.status_code == 200
+    assert DomainScore.objects.get(domain="care").severity == 3
+    data["merge_choice-child-own_words"] = ["yours"]
+    assert alice_client.post(scores_url, data).status_code == 302
+    assert DomainScore.objects.get(domain="child").own_words == "Woorden van B"
+    assert DomainScore.objects.get(domain="care").severity == 4
