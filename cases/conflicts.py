@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -442,6 +442,57 @@ def save_or_merge(
             return None
     messages.error(request, message)
     return render(request, template, {**context, "form": form, "current": None}, status=409)
+
+
+def save_or_merge_forms(
+    request: HttpRequest,
+    *,
+    version_form: BaseForm,
+    forms: Sequence[MergeableForm],
+    bind: Callable[[QueryDict | None], tuple[BaseForm, Sequence[MergeableForm]]],
+    current_version: Callable[[], int | None],
+    save: Callable[[BaseForm, Sequence[MergeableForm]], Any],
+    render_page: Callable[[BaseForm, Sequence[MergeableForm], int], HttpResponse],
+) -> HttpResponse | None:
+    """`save_or_merge` for a page of several forms under one version (the seven domains
+    of a score sheet, a team's phase definitions).
+
+    `version_form` carries the version, `forms` the values; `bind(data)` makes both again
+    against the rows as stored now (unbound with None); `save` raises EditConflict on a
+    stale version; `render_page(version_form, forms, status)` renders the page.
+    """
+    from cases.services import EditConflict
+
+    merged = False
+    for _attempt in range(_MERGE_ATTEMPTS):
+        try:
+            save(version_form, forms)
+        except EditConflict:
+            # The version first: a save after this read makes the next save fail again.
+            version = current_version()
+            _unused, fresh = bind(None)
+            data = version_form.data.copy()  # type: ignore[attr-defined]
+            conflicts = [merge_into(data, f, new) for f, new in zip(forms, fresh, strict=True)]
+            data[version_form.add_prefix("version")] = "" if version is None else str(version)
+            version_form, forms = bind(data)
+            for form, new in zip(forms, fresh, strict=True):
+                show_conflict(form, new)
+            if any(conflicts):
+                messages.error(request, CONFLICT_MESSAGE)
+                return render_page(version_form, forms, 409)
+            for form in forms:
+                form.merge_first_show = False
+            results = [form.is_valid() for form in forms]
+            if not (version_form.is_valid() and all(results)):
+                messages.error(request, INVALID_MERGE_MESSAGE)
+                return render_page(version_form, forms, 409)
+            merged = True
+        else:
+            if merged:
+                messages.success(request, MERGED_MESSAGE)
+            return None
+    messages.error(request, CONFLICT_MESSAGE)
+    return render_page(version_form, forms, 409)
 
 
 def _gone_response(

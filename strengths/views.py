@@ -9,14 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.conflicts import (
-    CONFLICT_MESSAGE,
-    INVALID_MERGE_MESSAGE,
-    MERGED_MESSAGE,
-    merge_into,
-    save_or_merge,
-    show_conflict,
-)
+from cases.conflicts import save_or_merge, save_or_merge_forms
 from cases.models import AccessAction, LifeDomain, Member
 from cases.permissions import Need, access_family
 from strengths import services
@@ -155,53 +148,39 @@ def _save_scores(
     forms: list[DomainScoreForm],
     context: dict[str, Any],
 ) -> HttpResponse | None:
-    """Save the seven valid domain forms; when someone saved the sheet in between, merge
-    them as cases.conflicts.save_or_merge does for one form (fields only the other person
-    changed keep theirs), or answer 409 with the fields both changed to choose."""
-    merged = False
-    for _attempt in range(3):
-        try:
-            services.scores_save(
-                moment=moment,
-                perspective=perspective,
-                by=request.user,
-                version=sheet_form.cleaned_data["version"],
-                scores={f.domain: f.cleaned_data for f in forms},
-            )
-        except services.EditConflict:
-            current = (
-                ScoreSheet.objects.filter(moment=moment, perspective=perspective)
-                .select_related("updated_by")
-                .prefetch_related("scores")
-                .first()
-            )
-            _unused, fresh = _score_forms(None, current)
-            data = request.POST.copy() if not merged else sheet_form.data.copy()
-            conflicts = [
-                merge_into(data, form, new) for form, new in zip(forms, fresh, strict=True)
-            ]
-            data["version"] = str(current.version) if current is not None else ""
-            sheet_form, forms = _score_forms(data, current)
-            for form, new in zip(forms, fresh, strict=True):
-                show_conflict(form, new)
-            page = {**context, "sheet_form": sheet_form, "forms": forms, "current": current}
-            if any(conflicts):
-                messages.error(request, CONFLICT_MESSAGE)
-                return render(request, "strengths/scores_form.html", page, status=409)
-            for form in forms:
-                form.merge_first_show = False
-            results = [form.is_valid() for form in forms]
-            if not (sheet_form.is_valid() and all(results)):
-                messages.error(request, INVALID_MERGE_MESSAGE)
-                return render(request, "strengths/scores_form.html", page, status=409)
-            merged = True
-        else:
-            if merged:
-                messages.success(request, MERGED_MESSAGE)
-            return None
-    messages.error(request, CONFLICT_MESSAGE)
-    page = {**context, "sheet_form": sheet_form, "forms": forms, "current": None}
-    return render(request, "strengths/scores_form.html", page, status=409)
+    """Save the seven valid domain forms; a stale save is merged per field
+    (cases.conflicts.save_or_merge_forms)."""
+
+    def current() -> ScoreSheet | None:
+        return (
+            ScoreSheet.objects.filter(moment=moment, perspective=perspective)
+            .select_related("updated_by")
+            .prefetch_related("scores")
+            .first()
+        )
+
+    def save(sheet_form: Any, forms: Any) -> None:
+        services.scores_save(
+            moment=moment,
+            perspective=perspective,
+            by=request.user,
+            version=sheet_form.cleaned_data["version"],
+            scores={f.domain: f.cleaned_data for f in forms},
+        )
+
+    def render_page(sheet_form: Any, forms: Any, status: int) -> HttpResponse:
+        page = {**context, "sheet_form": sheet_form, "forms": forms, "current": current()}
+        return render(request, "strengths/scores_form.html", page, status=status)
+
+    return save_or_merge_forms(
+        request,
+        version_form=sheet_form,
+        forms=forms,
+        bind=lambda data: _score_forms(data, current()),
+        current_version=lambda: getattr(current(), "version", None),
+        save=save,
+        render_page=render_page,
+    )
 
 
 @require_http_methods(["GET", "POST"])
