@@ -317,3 +317,41 @@ def test_scores_stale_save_of_the_same_field_asks(scores_url, alice_client):
     assert alice_client.post(scores_url, data).status_code == 302
     assert DomainScore.objects.get(domain="child").own_words == "Woorden van B"
     assert DomainScore.objects.get(domain="care").severity == 4
+
+
+# The team's phase definitions: four phases and the team's switch under one version.
+
+
+def opened_definitions(client) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    response = client.get(reverse("phases:definitions"))
+    form = response.context["settings_form"]
+    data = {name: post_data(form[name]) for name in form.fields}
+    data["team"] = [str(response.context["team"].pk)]
+    for _definition, form in response.context["forms"]:
+        data.update({form.add_prefix(name): post_data(form[name]) for name in form.fields})
+    return data
+
+
+def test_definitions_stale_save_merges_and_asks(team, coordinator_client):
+    from phases.models import PhaseDefinition
+
+    url = reverse("phases:definitions")
+    tab_a, tab_b = opened_definitions(coordinator_client), opened_definitions(coordinator_client)
+    assert coordinator_client.post(url, {**tab_a, "analysis-weeks_max": ["9"]}).status_code == 302
+    # Another field: merged.
+    response = coordinator_client.post(url, {**tab_b, "closing-weeks_max": ["7"]})
+    assert response.status_code == 302
+    definitions = {d.kind: d for d in PhaseDefinition.objects.filter(team=team)}
+    assert definitions["analysis"].weeks_max == 9 and definitions["closing"].weeks_max == 7
+    # The same field: asked, nothing saved until chosen.
+    conflict = coordinator_client.post(url, {**tab_b, "analysis-weeks_max": ["10"]})
+    assert conflict.status_code == 409
+    assert 'name="merge_choice-analysis-weeks_max"' in conflict.content.decode()
+    assert PhaseDefinition.objects.get(team=team, kind="analysis").weeks_max == 9
+    data = {}
+    for form in [conflict.context["settings_form"], *(f for _d, f in conflict.context["forms"])]:
+        data.update({k: list(v) for k, v in form.data.lists()})
+    data["merge_choice-analysis-weeks_max"] = ["yours"]
+    assert coordinator_client.post(url, data).status_code == 302
+    definitions = {d.kind: d for d in PhaseDefinition.objects.filter(team=team)}
+    assert definitions["analysis"].weeks_max == 10 and definitions["closing"].weeks_max == 7
