@@ -19,6 +19,11 @@ what the form was opened with, what is stored now ("theirs") and what this user 
 
 A POST without `merge_base` (an old page) counts every field that differs from the stored
 value as a conflict: the user decides, nothing is lost.
+
+Pages of several forms under one version (the seven domains of a score sheet, a team's
+phase definitions) use `MergeableForm` for each form and `save_or_merge_forms`. The
+templates: `form_page.html` shows both parts for every form page
+(`form_conflict_saved.html`, `form_conflict_choices.html`); hand-laid pages include them.
 """
 
 from __future__ import annotations
