@@ -11,7 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.formbase import Form, ModelForm
+from cases.conflicts import VersionedModelForm, version_field
+from cases.formbase import Form
 from cases.models import (
     ADULT_AGE,
     CASE_NUMBER_TAKEN,
@@ -46,16 +47,6 @@ def not_in_future(value):  # type: ignore[no-untyped-def]
 # Every number a form accepts has bounds that fit its column, so out-of-range input is a
 # form error, never an OverflowError or a database error (tests/cases/test_bad_input.py
 # walks every form and checks this).
-VERSION_MAX = 2_147_483_647  # the version counters are PositiveIntegerField columns
-
-
-def version_field(*, required: bool = False) -> forms.IntegerField:
-    """The hidden version a form started from (optimistic locking)."""
-    return forms.IntegerField(
-        widget=forms.HiddenInput, required=required, min_value=0, max_value=VERSION_MAX
-    )
-
-
 def bounded_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:  # type: ignore[type-arg]
     """A ModelForm's `Meta.formfield_callback`: a number input gets its model field's bounds.
 
@@ -74,7 +65,7 @@ def bounded_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | No
     return db_field.formfield(**kwargs)
 
 
-class FamilyForm(ModelForm):
+class FamilyForm(VersionedModelForm):
     version = version_field()
 
     class Meta:
@@ -176,7 +167,7 @@ class SafetyForm(Form):
         return cleaned
 
 
-class MemberForm(ModelForm):
+class MemberForm(VersionedModelForm):
     class Meta:
         model = Member
         fields = ["name", "date_of_birth", "role", "lives_in_household", "has_parental_authority"]
@@ -199,7 +190,7 @@ class MemberForm(ModelForm):
         return cleaned
 
 
-class ContactForm(ModelForm):
+class ContactForm(VersionedModelForm):
     """The contact log: few fields, fast to fill in on a tablet."""
 
     version = version_field()

@@ -93,7 +93,18 @@ def family_set_safety(*, family: Family, by: Any, flag: bool, note: str) -> Fami
 
 @transaction.atomic
 def member_save(*, member: Member) -> Member:
+    """Save a new member (the form or the demo data built it)."""
     member.save()
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, version: int | None, data: dict[str, Any]) -> Member:
+    claim_version(Member, pk=member.pk, version=version)
+    for field, value in data.items():
+        setattr(member, field, value)
+    member.save(update_fields=list(data.keys()))
+    member.refresh_from_db(fields=["version"])
     return member
 
 

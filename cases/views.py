@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
-from cases.conflicts import edit_conflict_response
+from cases.conflicts import save_or_merge
 from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, SafetyForm
 from cases.models import (
     CASE_NUMBER_TAKEN,
@@ -145,7 +145,8 @@ def family_create(request: HttpRequest) -> HttpResponse:
     )
     form = FamilyForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version")}
+        data = form.record_data()
+        data.pop("involved")
         try:
             family = services.family_create(data=data, involved=form.cleaned_data["involved"])
         except services.CaseNumberTaken:
@@ -228,38 +229,38 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     )
     family = access.family
     form = FamilyForm(request.POST or None, instance=family, teams=[family.team])
+    context = {"family": family, "access": access}
     if request.method == "POST" and form.is_valid():
-        data = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version", "team")
-        }
-        try:
+
+        def save(form: FamilyForm) -> None:
+            data = form.record_data()
+            for name in ("involved", "team"):
+                data.pop(name, None)
             services.family_update(
                 family=family,
                 data=data,
                 involved=form.cleaned_data["involved"],
                 version=form.cleaned_data["version"],
             )
-        except services.EditConflict:
-            return edit_conflict_response(
+
+        try:
+            conflict = save_or_merge(
                 request,
                 form=form,
-                current=Family.objects.get(pk=family.pk),
+                save=save,
+                current=lambda: Family.objects.filter(pk=family.pk).first(),
                 form_kwargs={"teams": [family.team]},
                 template="cases/family_form.html",
-                context={"family": family, "access": access},
+                context=context,
             )
         except services.CaseNumberTaken:
             form.add_error("case_number", CASE_NUMBER_TAKEN)
-            return render(
-                request,
-                "cases/family_form.html",
-                {"form": form, "family": family, "access": access},
-            )
+            return render(request, "cases/family_form.html", {**context, "form": form})
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Gegevens van het gezin opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(
-        request, "cases/family_form.html", {"form": form, "family": family, "access": access}
-    )
+    return render(request, "cases/family_form.html", {**context, "form": form})
 
 
 @require_POST
@@ -309,15 +310,23 @@ def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpRes
     )
     family, member = access.family, access.record
     form = MemberForm(request.POST or None, instance=member)
+    context = {"family": family, "access": access, "member": member}
     if request.method == "POST" and form.is_valid():
-        services.member_save(member=form.save(commit=False))
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.member_update(
+                member=member, version=form.cleaned_data["version"], data=form.record_data()
+            ),
+            current=lambda: Member.objects.filter(pk=member.pk).first(),
+            template="cases/member_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Gezinslid opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(
-        request,
-        "cases/member_form.html",
-        {"form": form, "family": family, "access": access, "member": member},
-    )
+    return render(request, "cases/member_form.html", {**context, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -328,7 +337,7 @@ def contact_create(request: HttpRequest, family_id: int) -> HttpResponse:
     family = access.family
     form = ContactForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.record_data()
         services.contact_create(family=family, author=request.user, **data)
         messages.success(request, _("Contact vastgelegd."))
         return redirect("cases:family_detail", family_id=family.pk)
@@ -355,20 +364,22 @@ def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpR
         "revisions": contact.revisions.select_related("changed_by"),
     }
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.contact_update(
-                contact=contact, by=request.user, version=form.cleaned_data["version"], **data
-            )
-        except services.EditConflict:
-            return edit_conflict_response(
-                request,
-                form=form,
-                current=Contact.objects.get(pk=contact.pk),
-                form_kwargs={"family": family},
-                template="cases/contact_form.html",
-                context=context,
-            )
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.contact_update(
+                contact=contact,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.record_data(),
+            ),
+            current=lambda: Contact.objects.filter(pk=contact.pk).first(),
+            form_kwargs={"family": family},
+            template="cases/contact_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Contact gecorrigeerd."))
         return redirect("cases:family_detail", family_id=family.pk)
     return render(request, "cases/contact_form.html", {**context, "form": form, "current": None})

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import VersionedModelForm
 from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from cases.models import Family, FamilyRole, PlanGoal
@@ -41,7 +42,7 @@ class QuickAddForm(ModelForm):
         help_texts = {"relation": ""}
 
 
-class NetworkMemberForm(ModelForm):
+class NetworkMemberForm(VersionedModelForm):
     support_types = forms.MultipleChoiceField(
         label=_("Soorten steun"),
         choices=SupportType.choices,
@@ -82,7 +83,7 @@ class NetworkMemberForm(ModelForm):
         return cleaned
 
 
-class AgreementForm(ModelForm):
+class AgreementForm(VersionedModelForm):
     class Meta:
         model = Agreement
         fields = [
@@ -141,7 +142,7 @@ class AgreementForm(ModelForm):
         return cleaned
 
 
-class MeetingForm(ModelForm):
+class MeetingForm(VersionedModelForm):
     class Meta:
         model = NetworkMeeting
         fields = [
@@ -230,7 +231,7 @@ class EvaluationForm(Form):
         return result
 
 
-class KrachtgezinForm(ModelForm):
+class KrachtgezinForm(VersionedModelForm):
     class Meta:
         model = Krachtgezin
         formfield_callback = bounded_formfield

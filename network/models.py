@@ -139,6 +139,8 @@ class NetworkMember(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     objects = NetworkMemberQuerySet.as_manager()
 
@@ -204,6 +206,8 @@ class NetworkMeeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -281,6 +285,8 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -390,6 +396,8 @@ class Krachtgezin(models.Model):
     active = models.BooleanField(_("loopt"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]

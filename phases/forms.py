@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import MergeableForm, version_field
 from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
@@ -124,7 +125,7 @@ class ExtraHoursForm(_PageForm):
         return reason
 
 
-class DefinitionForm(ModelForm):
+class DefinitionForm(MergeableForm, ModelForm):
     class Meta:
         model = PhaseDefinition
         fields = ["weeks_min", "weeks_max", "hours_min", "hours_max"]
@@ -154,7 +155,10 @@ class DefinitionForm(ModelForm):
         return cleaned
 
 
-class TeamPhaseSettingsForm(Form):
+class TeamPhaseSettingsForm(MergeableForm):
+    """The team's own switch, and the version the whole definitions page was opened at."""
+
+    version = version_field()
     approval_required = forms.BooleanField(
         label=_("Een faseovergang vraagt akkoord van de gedragswetenschapper"), required=False
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Family, FamilyStatus, Team
 from cases.permissions import APPROVER_ROLES
+from cases.services import claim_version
 from phases.models import (
     DEFAULT_DEFINITIONS,
     PHASE_ORDER,
@@ -319,9 +320,19 @@ def extra_hours_add(*, family: Family, by: Any, hours: Decimal, reason: str) -> 
 
 @transaction.atomic
 def definitions_update(
-    *, team: Team, by: Any, values: dict[str, dict[str, Any]], approval_required: bool
+    *,
+    team: Team,
+    by: Any,
+    version: int | None,
+    values: dict[str, dict[str, Any]],
+    approval_required: bool,
 ) -> None:
-    """Save the team's phase definitions; running phases keep the numbers they started with."""
+    """Save the team's phase definitions; running phases keep the numbers they started with.
+
+    `version` is the team settings' version the page was opened at; EditConflict when
+    someone saved the page in between (nothing is written).
+    """
+    claim_version(TeamPhaseSettings, pk=team_settings(team).pk, version=version)
     current = definitions_for(team)
     for kind, fields in values.items():
         definition = current[kind]

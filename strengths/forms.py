@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import MergeableForm, VersionedModelForm
 from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future, version_field
 from cases.models import Family, LifeDomain
@@ -69,7 +70,7 @@ def _share_field(label: str) -> forms.IntegerField:
     )
 
 
-class DomainScoreForm(Form):
+class DomainScoreForm(MergeableForm):
     """The score of one life domain; the scoring page shows seven, prefixed by domain code."""
 
     severity = forms.TypedChoiceField(
@@ -123,7 +124,7 @@ class DomainScoreForm(Form):
         return cleaned
 
 
-class AnalysisForm(ModelForm):
+class AnalysisForm(VersionedModelForm):
     version = version_field()
 
     class Meta:
@@ -167,7 +168,7 @@ class AnalysisForm(ModelForm):
         pass
 
 
-class EventForm(ModelForm):
+class EventForm(VersionedModelForm):
     version = version_field()
     # Declared with bounds: a huge day or year would overflow datetime.date in clean().
     # The upper year is the database's check (strengths_event_year_range); a year up to

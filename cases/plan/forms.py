@@ -7,14 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.formbase import Form, ModelForm
+from cases.conflicts import VersionedModelForm
+from cases.formbase import Form
 from cases.forms import DateInput, bounded_formfield, not_in_future, version_field
 from cases.models import ActionSource, Family, FamilyPlan, PlanAction, PlanGoal
 
 EVALUATION_SLOTS = 4
 
 
-class PlanForm(ModelForm):
+class PlanForm(VersionedModelForm):
     """The plan's own sections in one form: question, worries, safety, fallback, dates."""
 
     version = version_field()
@@ -80,7 +81,7 @@ class PlanForm(ModelForm):
         return data
 
 
-class GoalForm(ModelForm):
+class GoalForm(VersionedModelForm):
     version = version_field()
 
     class Meta:
@@ -110,7 +111,7 @@ class GoalForm(ModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
-class ActionForm(ModelForm):
+class ActionForm(VersionedModelForm):
     version = version_field()
 
     class Meta:

@@ -766,6 +766,11 @@ def seed_plan(
                 what=what,
                 when=when,
             )
+    if not fixed and len(goals) > 3:
+        # A goal taken out of the draft: the plan page lists it under "Verwijderd uit dit
+        # concept", where it can be put back.
+        removed = goals[-1]
+        plan_services.goal_delete(goal=removed, by=by, version=removed.version)
     for _ in range(fixed_versions):
         plan = plan_services.plan_review(plan=plan, by=by)
         plan.refresh_from_db(fields=["version"])

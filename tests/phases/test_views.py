@@ -17,7 +17,7 @@ from phases.models import (
     Transition,
     TransitionStatus,
 )
-from phases.services import definitions_for
+from phases.services import definitions_for, team_settings
 from tests.factories import ContactFactory, FamilyFactory
 from tests.phases.helpers import open_phase
 
@@ -291,7 +291,11 @@ def test_extra_hours_need_a_reason(family, alice_client, in_analysis):
 
 
 def _definition_data(team, **overrides):  # type: ignore[no-untyped-def]
-    data = {"team": str(team.pk), "approval_required": "on"}
+    data = {
+        "team": str(team.pk),
+        "approval_required": "on",
+        "version": str(team_settings(team).version),
+    }
     for kind, d in definitions_for(team).items():
         data.update(
             {
