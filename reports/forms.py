@@ -23,6 +23,11 @@ YOUNG_PERSON_MIN_AGE = 12
 
 class PlanPdfRequestForm(forms.Form):
     plan = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    # Not every reader needs every part: ticked per export (reports.pdf.PlanPdfOptions).
+    include_strengths = forms.BooleanField(
+        label=_("Met de krachtenanalyse per gezinslid"), required=False
+    )
+    include_timeline = forms.BooleanField(label=_("Met de tijdlijn"), required=False)
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

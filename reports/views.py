@@ -64,7 +64,13 @@ def plan_pdf_request(request: HttpRequest, family_id: int) -> HttpResponse:
         messages.error(request, _("Kies een versie van het gezinsplan om als PDF te maken."))
         return redirect("cases:plan_detail", family_id=family.pk)
     plan: FamilyPlan = form.cleaned_data["plan"]
-    services.plan_pdf_request(family=family, plan=plan, by=request.user)
+    services.plan_pdf_request(
+        family=family,
+        plan=plan,
+        by=request.user,
+        include_strengths=form.cleaned_data["include_strengths"],
+        include_timeline=form.cleaned_data["include_timeline"],
+    )
     messages.success(
         request,
         _("De PDF van versie %(n)s wordt gemaakt; ververs de pagina over een paar seconden.")
@@ -484,6 +490,8 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
                     by=request.user,
                     recipient=organisation,
                     consent=consent,
+                    include_strengths=form.cleaned_data["include_strengths"],
+                    include_timeline=form.cleaned_data["include_timeline"],
                 )
                 log_access(
                     request,
