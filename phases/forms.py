@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formats import long_date
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
 
@@ -47,7 +48,7 @@ class _DatedForm(_PageForm):
                     self.add_error(
                         self.date_field,
                         _("Deze datum ligt vóór het begin (%(date)s); kies een latere datum.")
-                        % {"date": self.not_before.strftime("%d-%m-%Y")},
+                        % {"date": long_date(self.not_before)},
                     )
         return cleaned
 
