@@ -48,7 +48,8 @@ from reports.forms import (
 from reports.models import EXIT_ITEMS, ExportState, PlanPdf
 from reports.questionnaires import EXIT_QUESTIONS, SDM_QUESTIONS
 from reports.reviews import report_setting
-from reports.teamreport import TeamReport, current_year, team_report, team_report_csv
+from reports.teamreport import TeamReport, current_year, team_report
+from reports.teamreport_export import team_report_csv, team_report_xlsx
 
 
 @require_POST
@@ -307,8 +308,7 @@ def team_report_print(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/teamreport_print.html", _report_context(report, teams))
 
 
-@require_GET
-def team_report_csv_view(request: HttpRequest) -> HttpResponse:
+def _team_report_download(request: HttpRequest, *, extension: str) -> HttpResponse:
     report, _teams = _report_for(request)
     log_access(
         request,
@@ -316,13 +316,31 @@ def team_report_csv_view(request: HttpRequest) -> HttpResponse:
         action=AccessAction.EXPORT,
         outcome=AccessOutcome.ALLOWED,
         role=Role.COORDINATOR,
-        obj="teamrapport",
+        obj="teamrapport" if extension == "csv" else f"teamrapport {extension}",
     )
-    response = HttpResponse(team_report_csv(report), content_type="text/csv; charset=utf-8")
-    filename = f"teamrapport-{slugify(report.team.name)}-{report.year}.csv"
+    if extension == "csv":
+        response = HttpResponse(team_report_csv(report), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(team_report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
+    filename = f"teamrapport-{slugify(report.team.name)}-{report.year}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def team_report_csv_view(request: HttpRequest) -> HttpResponse:
+    """The report's tables one below the other, semicolons and decimal commas."""
+    return _team_report_download(request, extension="csv")
+
+
+@require_GET
+def team_report_xlsx_view(request: HttpRequest) -> HttpResponse:
+    """The report as a workbook, one sheet per table."""
+    return _team_report_download(request, extension="xlsx")
 
 
 # --- Case reviews and questionnaires of one family ---
