@@ -130,7 +130,7 @@ def _check_date(
     effective_on: datetime.date, *, not_before: datetime.date | None, today: datetime.date
 ) -> None:
     if effective_on > today:
-        raise PhaseError(_("Een datum in de toekomst kan niet."))
+        raise PhaseError(_("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum."))
     if not_before is not None and effective_on < not_before:
         raise PhaseError(
             _("De datum ligt vóór het begin van de huidige fase (%(date)s).")

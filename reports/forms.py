@@ -126,7 +126,10 @@ class CaseReviewForm(forms.ModelForm):
         data = super().clean()
         date, next_on = data.get("date"), data.get("next_review_on")
         if date and next_on and next_on <= date:
-            self.add_error("next_review_on", _("De volgende bespreking ligt na deze bespreking."))
+            self.add_error(
+                "next_review_on",
+                _("Kies voor de volgende bespreking een datum na deze bespreking."),
+            )
         return data
 
 
