@@ -144,13 +144,17 @@ class DefinitionForm(forms.ModelForm):
             and cleaned.get("weeks_max") is not None
             and cleaned["weeks_min"] > cleaned["weeks_max"]
         ):
-            self.add_error("weeks_max", _("Het maximum is kleiner dan het minimum; maak het maximum groter."))
+            self.add_error(
+                "weeks_max", _("Het maximum is kleiner dan het minimum; maak het maximum groter.")
+            )
         if (
             cleaned.get("hours_min") is not None
             and cleaned.get("hours_max") is not None
             and cleaned["hours_min"] > cleaned["hours_max"]
         ):
-            self.add_error("hours_max", _("Het maximum is kleiner dan het minimum; maak het maximum groter."))
+            self.add_error(
+                "hours_max", _("Het maximum is kleiner dan het minimum; maak het maximum groter.")
+            )
         return cleaned
 
 
