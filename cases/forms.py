@@ -40,7 +40,9 @@ class DateInput(forms.DateInput):
 
 def not_in_future(value):  # type: ignore[no-untyped-def]
     if value and value > timezone.localdate():
-        raise forms.ValidationError(_("Een datum in de toekomst kan niet."))
+        raise forms.ValidationError(
+            _("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum.")
+        )
     return value
 
 

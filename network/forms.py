@@ -294,7 +294,9 @@ class RespiteStayForm(ModelForm):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end <= start:
-                self.add_error("end", _("Het einde moet na het begin liggen."))
+                self.add_error(
+                    "end", _("Het einde moet na het begin liggen; kies een later einde.")
+                )
             elif (end - start).total_seconds() > MAX_STAY_HOURS * 3600:
                 self.add_error(
                     "end",
@@ -306,5 +308,7 @@ class RespiteStayForm(ModelForm):
                 .exclude(pk=self.instance.pk)
                 .exists()
             ):
-                self.add_error("start", _("Er is al opvang in deze periode."))
+                self.add_error(
+                    "start", _("Er is al opvang in deze periode; kies een andere periode.")
+                )
         return cleaned

@@ -14,7 +14,7 @@ from cases.conflicts import save_or_merge
 from cases.models import AccessAction, Family, Membership
 from cases.permissions import FamilyAccess, Need, access_family, log_families_shown
 from network import services
-from network.ecomap import map_members, network_map_svg
+from network.ecomap import legend_groups, map_members, network_map_svg
 from network.forms import (
     AgreementForm,
     EvaluationForm,
@@ -77,6 +77,7 @@ def _overview(
             "access": access,
             "members": members,
             "map_svg": network_map_svg(family, members),
+            "legend": legend_groups(),
             "quick_form": quick_form,
             "agreements": agreements,
             "meetings": meetings,

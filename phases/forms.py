@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.conflicts import MergeableForm, version_field
 from cases.formbase import Form, ModelForm
+from cases.formats import long_date
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
 
@@ -49,7 +50,7 @@ class _DatedForm(_PageForm):
                     self.add_error(
                         self.date_field,
                         _("Deze datum ligt vóór het begin (%(date)s); kies een latere datum.")
-                        % {"date": self.not_before.strftime("%d-%m-%Y")},
+                        % {"date": long_date(self.not_before)},
                     )
         return cleaned
 
@@ -145,13 +146,17 @@ class DefinitionForm(MergeableForm, ModelForm):
             and cleaned.get("weeks_max") is not None
             and cleaned["weeks_min"] > cleaned["weeks_max"]
         ):
-            self.add_error("weeks_max", _("Het maximum is kleiner dan het minimum."))
+            self.add_error(
+                "weeks_max", _("Het maximum is kleiner dan het minimum; maak het maximum groter.")
+            )
         if (
             cleaned.get("hours_min") is not None
             and cleaned.get("hours_max") is not None
             and cleaned["hours_min"] > cleaned["hours_max"]
         ):
-            self.add_error("hours_max", _("Het maximum is kleiner dan het minimum."))
+            self.add_error(
+                "hours_max", _("Het maximum is kleiner dan het minimum; maak het maximum groter.")
+            )
         return cleaned
 
 

@@ -40,10 +40,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from cases.formats import short_date
 from cases.models import Family, FamilyStatus, Membership, Role, last_contact_date
 from phases.budget import open_episodes_with_figures
 from phases.models import (
@@ -401,7 +401,7 @@ def _send_mails(reminders: list[Reminder]) -> None:
 def _send_mail_to(items: list[Reminder]) -> None:
     recipient = items[0].recipient
     lines = [
-        f"- {r.get_kind_display()}: {r.family.case_number} ({date_format(r.due_on, 'j M Y')})"
+        f"- {r.get_kind_display()}: {r.family.case_number} ({short_date(r.due_on)})"
         for r in items[:MAIL_MAX_LINES]
     ]
     if len(items) > MAIL_MAX_LINES:

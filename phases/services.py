@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formats import long_date
 from cases.models import Family, FamilyStatus, Team
 from cases.permissions import APPROVER_ROLES
 from cases.services import claim_version
@@ -130,11 +131,11 @@ def _check_date(
     effective_on: datetime.date, *, not_before: datetime.date | None, today: datetime.date
 ) -> None:
     if effective_on > today:
-        raise PhaseError(_("Een datum in de toekomst kan niet."))
+        raise PhaseError(_("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum."))
     if not_before is not None and effective_on < not_before:
         raise PhaseError(
             _("De datum ligt vóór het begin van de huidige fase (%(date)s).")
-            % {"date": not_before.strftime("%d-%m-%Y")}
+            % {"date": long_date(not_before)}
         )
 
 

@@ -25,7 +25,7 @@ from cases.permissions import (
 )
 from phases import services
 from phases.budget import episodes_with_hours, hours_from_minutes, phase_figures_for
-from phases.charts import range_bar_svg
+from phases.charts import BAND_LABELS, BUDGET_LABELS, band_position, range_bar_svg
 from phases.forms import (
     DecisionForm,
     DefinitionForm,
@@ -63,11 +63,12 @@ def episode_rows(episodes: list[PhaseEpisode]) -> list[dict[str, Any]]:
                 "high": high,
                 "extra": extra,
                 "over": used > high,
+                "position": band_position(used, low, high),
                 "bar": range_bar_svg(
                     value=used,
                     low=low,
                     high=high,
-                    over=used > high,
+                    budget=True,
                     title=_("Uren %(phase)s tegen het budget")
                     % {"phase": episode.get_kind_display()},
                 ),
@@ -79,30 +80,37 @@ def episode_rows(episodes: list[PhaseEpisode]) -> list[dict[str, Any]]:
 def rate_bars(figures: Any) -> dict[str, Any]:
     if figures is None:
         return {}
+    # One colour and one word per position against the band (phases.charts): the bar and
+    # the badge beside it say the same.
+    budget = band_position(figures.used_hours, figures.budget_min, figures.budget_max)
+    rate2 = band_position(figures.hours_per_week_2, figures.band_min, figures.band_max)
+    rate4 = band_position(figures.hours_per_week_4, figures.band_min, figures.band_max)
     return {
         "budget_bar": range_bar_svg(
             value=figures.used_hours,
             low=figures.budget_min,
             high=figures.budget_max,
-            over=figures.over_budget,
+            budget=True,
             title=_("Uren gebruikt tegen het budget van deze fase"),
         ),
+        "budget_position": budget,
+        "budget_words": BUDGET_LABELS[budget],
         "rate2_bar": range_bar_svg(
             value=figures.hours_per_week_2,
             low=figures.band_min,
             high=figures.band_max,
-            over=False,
-            under=figures.hours_per_week_2 < figures.band_min,
             title=_("Uren per week, laatste 2 weken, tegen de band van de fase"),
         ),
+        "rate2_position": rate2,
+        "rate2_words": BAND_LABELS[rate2],
         "rate4_bar": range_bar_svg(
             value=figures.hours_per_week_4,
             low=figures.band_min,
             high=figures.band_max,
-            over=False,
-            under=figures.under_band,
             title=_("Uren per week, laatste 4 weken, tegen de band van de fase"),
         ),
+        "rate4_position": rate4,
+        "rate4_words": BAND_LABELS[rate4],
     }
 
 

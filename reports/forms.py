@@ -24,6 +24,11 @@ YOUNG_PERSON_MIN_AGE = 12
 
 class PlanPdfRequestForm(Form):
     plan = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    # Not every reader needs every part: ticked per export (reports.pdf.PlanPdfOptions).
+    include_strengths = forms.BooleanField(
+        label=_("Met de krachtenanalyse per gezinslid"), required=False
+    )
+    include_timeline = forms.BooleanField(label=_("Met de tijdlijn"), required=False)
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,7 +127,10 @@ class CaseReviewForm(ModelForm):
         data = super().clean()
         date, next_on = data.get("date"), data.get("next_review_on")
         if date and next_on and next_on <= date:
-            self.add_error("next_review_on", _("De volgende bespreking ligt na deze bespreking."))
+            self.add_error(
+                "next_review_on",
+                _("Kies voor de volgende bespreking een datum na deze bespreking."),
+            )
         return data
 
 

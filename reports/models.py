@@ -56,6 +56,10 @@ class PlanPdf(models.Model):
         verbose_name=_("toestemming"),
     )
 
+    # What goes in beyond the plan itself, ticked per export (reports.pdf.PlanPdfOptions).
+    include_strengths = models.BooleanField(_("met krachtenanalyse"), default=False)
+    include_timeline = models.BooleanField(_("met tijdlijn"), default=False)
+
     class Meta:
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("gezinsplan als PDF")
@@ -64,6 +68,16 @@ class PlanPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_id} v{self.plan_number} ({self.state})"
+
+    @property
+    def parts(self) -> list[str]:
+        """The optional parts this export carries, for the list of exports."""
+        parts = []
+        if self.include_strengths:
+            parts.append(str(_("krachtenanalyse")))
+        if self.include_timeline:
+            parts.append(str(_("tijdlijn")))
+        return parts
 
     @property
     def filename(self) -> str:

@@ -58,6 +58,8 @@ def plan_pdf_request(
     by: Any,
     recipient: str = "",
     consent: Consent | None = None,
+    include_strengths: bool = False,
+    include_timeline: bool = False,
 ) -> PlanPdf:
     """Record the request and render it in the background once the request is committed.
 
@@ -71,6 +73,8 @@ def plan_pdf_request(
         requested_by=by,
         recipient=recipient,
         consent=consent,
+        include_strengths=include_strengths,
+        include_timeline=include_timeline,
     )
     _enqueue(export)
     return export
@@ -115,7 +119,10 @@ def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
     plan = FamilyPlan.objects.select_related(
         "family__team", "family__coach", "safety_set_by", "agreed_by", "reviewed_by"
     ).get(pk=export.plan_id)
-    data = pdf.render_plan_pdf(plan)
+    options = pdf.PlanPdfOptions(
+        strengths=export.include_strengths, timeline=export.include_timeline
+    )
+    data = pdf.render_plan_pdf(plan, options=options)
     # Through the family's register of stored files, so destruction removes it too.
     export.file_path = family_file_save(
         family=export.family, name=export_name(export), content=data, kind=StoredFileKind.PLAN_PDF

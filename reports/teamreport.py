@@ -11,8 +11,6 @@ logged), and the questionnaire averages per quarter and per coach.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -204,51 +202,6 @@ def _exit_figures(row) -> tuple[int, dict[str, Decimal | None]]:  # type: ignore
     if row is None:
         return 0, dict.fromkeys(EXIT_ITEMS)
     return row["n"], {name: _dec(row[f"avg_{name}"]) for name in EXIT_ITEMS}
-
-
-def _fmt(value: object) -> str:
-    """Numbers with a decimal comma, as Dutch spreadsheets read them with ';' separators."""
-    if value is None:
-        return ""
-    return str(value).replace(".", ",")
-
-
-def team_report_csv(report: TeamReport) -> str:
-    """One table: section; label; column; value. Reads in a spreadsheet or a script."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("onderdeel"), _("omschrijving"), _("kolom"), _("waarde")])
-    for label, n in report.by_status:
-        writer.writerow([_("gezinnen per status"), label, _("aantal"), n])
-    for label, n in report.by_phase:
-        writer.writerow([_("actieve gezinnen per fase"), label, _("aantal"), n])
-    for label, counts, total in report.referrals:
-        for q, n in zip(QUARTERS, counts, strict=True):
-            writer.writerow([_("aanmeldingen per verwijzer"), label, f"Q{q} {report.year}", n])
-        writer.writerow([_("aanmeldingen per verwijzer"), label, _("totaal"), total])
-    for row in report.durations:
-        section = _("duur per fase (dagen)")
-        writer.writerow([section, row.label, _("afgesloten fasen"), row.episodes])
-        writer.writerow([section, row.label, _("werkelijk, gemiddeld"), _fmt(row.actual_days)])
-        writer.writerow([section, row.label, _("gepland, gemiddeld"), _fmt(row.planned_days)])
-    for name, hours in report.hours_per_coach:
-        writer.writerow([_("uren per coach"), name, _("uren"), _fmt(hours)])
-    for section, rows in (
-        (_("SDM-Q-9 per kwartaal"), report.sdm_per_quarter),
-        (_("SDM-Q-9 per coach"), report.sdm_per_coach),
-    ):
-        for label, n, avg in rows:
-            writer.writerow([section, label, _("aantal"), n])
-            writer.writerow([section, label, _("gemiddelde score"), _fmt(avg)])
-    for section, exit_rows in (
-        (_("eindvragenlijst per kwartaal"), report.exit_per_quarter),
-        (_("eindvragenlijst per coach"), report.exit_per_coach),
-    ):
-        for label, n, avgs in exit_rows:
-            writer.writerow([section, label, _("aantal"), n])
-            for name, avg in avgs.items():
-                writer.writerow([section, label, name, _fmt(avg)])
-    return out.getvalue()
 
 
 def current_year() -> int:

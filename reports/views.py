@@ -45,7 +45,8 @@ from reports.forms import (
 from reports.models import EXIT_ITEMS, ExportState, PlanPdf
 from reports.questionnaires import EXIT_QUESTIONS, SDM_QUESTIONS
 from reports.reviews import report_setting
-from reports.teamreport import TeamReport, current_year, team_report, team_report_csv
+from reports.teamreport import TeamReport, current_year, team_report
+from reports.teamreport_export import team_report_csv, team_report_xlsx
 
 
 @require_POST
@@ -61,7 +62,13 @@ def plan_pdf_request(request: HttpRequest, family_id: int) -> HttpResponse:
         messages.error(request, _("Kies een versie van het gezinsplan om als PDF te maken."))
         return redirect("cases:plan_detail", family_id=family.pk)
     plan: FamilyPlan = form.cleaned_data["plan"]
-    services.plan_pdf_request(family=family, plan=plan, by=request.user)
+    services.plan_pdf_request(
+        family=family,
+        plan=plan,
+        by=request.user,
+        include_strengths=form.cleaned_data["include_strengths"],
+        include_timeline=form.cleaned_data["include_timeline"],
+    )
     messages.success(
         request,
         _("De PDF van versie %(n)s wordt gemaakt; ververs de pagina over een paar seconden.")
@@ -290,8 +297,7 @@ def team_report_print(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/teamreport_print.html", _report_context(report, teams))
 
 
-@require_GET
-def team_report_csv_view(request: HttpRequest) -> HttpResponse:
+def _team_report_download(request: HttpRequest, *, extension: str) -> HttpResponse:
     report, _teams = _report_for(request)
     log_access(
         request,
@@ -299,13 +305,31 @@ def team_report_csv_view(request: HttpRequest) -> HttpResponse:
         action=AccessAction.EXPORT,
         outcome=AccessOutcome.ALLOWED,
         role=Role.COORDINATOR,
-        obj="teamrapport",
+        obj="teamrapport" if extension == "csv" else f"teamrapport {extension}",
     )
-    response = HttpResponse(team_report_csv(report), content_type="text/csv; charset=utf-8")
-    filename = f"teamrapport-{slugify(report.team.name)}-{report.year}.csv"
+    if extension == "csv":
+        response = HttpResponse(team_report_csv(report), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(team_report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
+    filename = f"teamrapport-{slugify(report.team.name)}-{report.year}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def team_report_csv_view(request: HttpRequest) -> HttpResponse:
+    """The report's tables one below the other, semicolons and decimal commas."""
+    return _team_report_download(request, extension="csv")
+
+
+@require_GET
+def team_report_xlsx_view(request: HttpRequest) -> HttpResponse:
+    """The report as a workbook, one sheet per table."""
+    return _team_report_download(request, extension="xlsx")
 
 
 # --- Case reviews and questionnaires of one family ---
@@ -473,6 +497,8 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
                     by=request.user,
                     recipient=organisation,
                     consent=consent,
+                    include_strengths=form.cleaned_data["include_strengths"],
+                    include_timeline=form.cleaned_data["include_timeline"],
                 )
                 log_access(
                     request,

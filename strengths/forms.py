@@ -179,7 +179,7 @@ class EventForm(VersionedModelForm):
         max_value=EVENT_MAX_YEAR,
         error_messages={
             "min_value": _("Vul een jaar vanaf %(limit_value)s in."),
-            "max_value": _("Een datum in de toekomst kan niet."),
+            "max_value": _("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum."),
         },
     )
     day = forms.IntegerField(
@@ -245,5 +245,7 @@ class EventForm(VersionedModelForm):
             self.add_error("day", _("Deze datum bestaat niet."))
             return cleaned
         if first_day > timezone.localdate():
-            self.add_error("year", _("Een datum in de toekomst kan niet."))
+            self.add_error(
+                "year", _("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum.")
+            )
         return cleaned

@@ -11,9 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cases.formats import short_date
 from cases.models.families import Family, Member
 from cases.models.teams import LifeDomain
 
@@ -142,7 +142,7 @@ class ContactRevision(models.Model):
 
         def show(field: str, value: object) -> str:
             if field == "date" and value:
-                return date_format(datetime.date.fromisoformat(str(value)), "j M Y")
+                return short_date(datetime.date.fromisoformat(str(value)))
             if field == "kind":
                 return str(kinds.get(str(value), value))
             if field == "domains":

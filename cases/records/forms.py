@@ -55,7 +55,9 @@ class ConsentForm(ModelForm):
             self.add_error("given_by_name", _("Kies een gezinslid óf vul een naam in, niet beide."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
-            self.add_error("valid_until", _("De einddatum ligt vóór de begindatum."))
+            self.add_error(
+                "valid_until", _("De einddatum ligt vóór de begindatum; kies een latere einddatum.")
+            )
         return cleaned
 
 
