@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.conflicts import MergeableForm, version_field
-from cases.formbase import Form, ModelForm
 from cases.formats import long_date
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
 
