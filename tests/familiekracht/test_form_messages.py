@@ -51,6 +51,8 @@ def _form_classes() -> list[type[forms.BaseForm]]:
                     and cls not in (FormRules,)
                     and cls.__module__ != "cases.formbase"
                     and not cls.__name__.startswith("_")  # a base of the forms below
+                    # A model form without a model is a base too (VersionedModelForm).
+                    and not (issubclass(cls, forms.BaseModelForm) and cls._meta.model is None)
                 ):
                     found.append(cls)
     return found
