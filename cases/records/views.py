@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import (
     AccessAction,
     DestructionRecord,
+    Family,
     RecordsExport,
     RecordsExportFormat,
     Role,
@@ -155,6 +156,14 @@ def export_pdf(request: HttpRequest, family_id: int) -> HttpResponse:
     return _export_page(request, family_id, RecordsExportFormat.PDF)
 
 
+def _done_export(family: Family, export_id: int, volume: int) -> RecordsExport:
+    """The finished export and one of its volumes (the gate's lookup), else 404."""
+    export = get_object_or_404(RecordsExport, pk=export_id, family=family, state=TaskState.DONE)
+    if not 1 <= volume <= len(export.files):
+        raise Http404("No such volume.")
+    return export
+
+
 @require_GET
 def export_download(
     request: HttpRequest, family_id: int, export_id: int, volume: int
@@ -165,21 +174,23 @@ def export_download(
         need=Need.EXPORT,
         action=AccessAction.EXPORT,
         obj=f"inzage/afschrift {export_id} deel {volume}",
+        lookup=lambda family: _done_export(family, export_id, volume),
     )
-    export = get_object_or_404(
-        RecordsExport, pk=export_id, family=access.family, state=TaskState.DONE
-    )
-    if not 1 <= volume <= len(export.files):
-        raise Http404
-    stored = export.files[volume - 1]["name"]
+    export = access.record
+    try:
+        handle = default_storage.open(export.files[volume - 1]["name"], "rb")
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
     response = FileResponse(
-        default_storage.open(stored, "rb"),
+        handle,
         as_attachment=True,
         filename=export.filename(volume),
         content_type="application/json"
         if export.format == RecordsExportFormat.JSON
         else "application/pdf",
     )
+    # Personal data: no caching by browsers or proxies.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -191,9 +202,9 @@ def export_retry(request: HttpRequest, family_id: int, export_id: int) -> HttpRe
         need=Need.EXPORT,
         action=AccessAction.EXPORT,
         obj=f"inzage/afschrift {export_id} opnieuw",
+        lookup=lambda family: get_object_or_404(RecordsExport, pk=export_id, family=family),
     )
-    export = get_object_or_404(RecordsExport, pk=export_id, family=access.family)
-    exports.records_export_retry(export=export)
+    export = exports.records_export_retry(export=access.record)
     messages.success(request, _("Het afschrift wordt opnieuw gemaakt."))
     name = (
         "records_export_json" if export.format == RecordsExportFormat.JSON else "records_export_pdf"
