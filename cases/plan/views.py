@@ -22,8 +22,8 @@ from cases.sections import plan_slots
 # Lazy: module constants are translated when shown, in the user's language.
 PLAN_CONFLICT_MESSAGE = gettext_lazy(
     "Iemand anders heeft dit deel van het gezinsplan intussen opgeslagen. Er is niets "
-    "overschreven: uw invoer staat hieronder nog. Controleer de huidige gegevens en sla "
-    "opnieuw op als u uw versie wilt bewaren."
+    "overschreven en er is nog niets van u opgeslagen: kies hieronder per veld dat u "
+    "allebei hebt gewijzigd welke waarde blijft, en sla dan op."
 )
 PLAN_FROZEN_MESSAGE = gettext_lazy(
     "Deze versie van het gezinsplan is vastgesteld en kan niet meer veranderen. Begin een "
