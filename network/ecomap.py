@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -51,6 +51,11 @@ class Metrics:
     @property
     def label_h(self) -> float:
         return self.label_size * 1.2
+
+    @property
+    def household_r(self) -> float:
+        # Room for "Huishouden" and up to four first names at the household's type size.
+        return max(HOUSEHOLD_R, self.household_size * 4.4)
 
     def scaled(self, factor: float) -> Metrics:
         """The same map with all type `factor` times larger (the nodes stay)."""
@@ -108,6 +113,8 @@ RISK_COLOUR = "#b02a37"
 PRINT_MAX_W_MM = 190.0
 PRINT_MAX_H_MM = 150.0
 MIN_PRINT_PT = 7.0
+PRINT_WHOLE_NAMES_UP_TO = 20
+PRINT_SHORT_LABEL_CHARS = 14
 MM_PER_PT = 25.4 / 72
 
 
@@ -169,7 +176,8 @@ def layout(
     for circle, _closeness, _label in members:
         counts[circle] = counts.get(circle, 0) + 1
     sectors = _sectors(counts)
-    household_box = (-HOUSEHOLD_R, -HOUSEHOLD_R, HOUSEHOLD_R, HOUSEHOLD_R)
+    hr = metrics.household_r
+    household_box = (-hr, -hr, hr, hr)
     boxes: list[tuple[float, float, float, float]] = [household_box]
     placed: list[Placed | None] = [None] * len(members)
 
@@ -213,7 +221,7 @@ def _find_spot(
 ) -> Placed:
     for offset in offsets:
         radius = base + offset
-        if radius < HOUSEHOLD_R + 2 * metrics.node_r:
+        if radius < metrics.household_r + 2 * metrics.node_r:
             continue
         # Candidate angles step about 8 px along the arc, nearest to the target first.
         step = 8 / radius
@@ -265,6 +273,9 @@ def network_map_svg(
     if members is None:
         members = map_members(family)
     m = PRINT if for_print else SCREEN
+    if for_print and len(members) > PRINT_WHOLE_NAMES_UP_TO:
+        # A large network: shorter names keep the map readable (the key lists them whole).
+        m = replace(m, label_chars=PRINT_SHORT_LABEL_CHARS)
     spec = [(mb.circle, mb.closeness, short_label(mb.name, m.label_chars)) for mb in members]
     placed, sectors, outer, half_w, half_h = _frame(spec, m)
     mm_per_unit = 0.0
@@ -321,7 +332,7 @@ def network_map_svg(
     # Lines first, so nodes are drawn on top of them.
     for member, spot in zip(members, placed, strict=True):
         colour, width, dash = LINE_STYLE.get(member.quality, LINE_STYLE[""])
-        start_r = HOUSEHOLD_R
+        start_r = m.household_r
         distance = math.hypot(spot.x, spot.y) or 1.0
         ux, uy = spot.x / distance, spot.y / distance
         x1, y1 = ux * start_r, uy * start_r
@@ -365,7 +376,7 @@ def network_map_svg(
     parts.append(
         format_html(
             '<circle cx="0" cy="0" r="{}" fill="#fde2c8" stroke="#1f4e5f" stroke-width="2"/>',
-            HOUSEHOLD_R,
+            _fmt(m.household_r),
         )
     )
     lines = [_("Huishouden"), *_household_lines(family)]
