@@ -71,3 +71,17 @@ def test_numbers_and_hours(language, five, half, big):
         assert render("{{ v|number:1 }}", v=None) == ""
         assert render("{{ m|hours }}", m=90) == half
         assert render("{{ m|hours }}", m=None) == render("{{ v|number:1 }}", v=0)
+
+
+def test_templates_write_dates_and_numbers_through_the_one_set_of_filters():
+    """No template formats a date or a number by hand (`|date:"…"`, `floatformat`)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    by_hand = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if '|date:"' in line or "|floatformat" in line
+    ]
+    assert by_hand == []
