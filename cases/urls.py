@@ -26,9 +26,9 @@ urlpatterns = [
         views.contact_edit,
         name="contact_edit",
     ),
-    path("families/<int:family_id>/access-log/", views.family_access_log, name="access_log"),
-    # The family plan, the agenda, the records rules and team members' log-in (cases/plan/,
-    # cases/agenda/, cases/records/, cases/accounts/): each sub-package keeps its own URLs.
+    # The family plan, the agenda, tasks, documents, the records rules and team members'
+    # log-in (cases/plan/, cases/agenda/, cases/todo/, cases/documents/, cases/records/,
+    # cases/accounts/): each sub-package keeps its own URLs.
     path("", include("cases.plan.urls")),
     path("", include("cases.agenda.urls")),
     path("", include("cases.todo.urls")),

@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DateInput, version_field
+from cases.conflicts import VersionedModelForm
+from cases.formbase import Form
+from cases.forms import DateInput
 from cases.models import Appointment, Family
 from cases.sections import appointment_extensions
 
@@ -34,9 +36,7 @@ def _user_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class AppointmentForm(forms.ModelForm):
-    version = version_field()
-
+class AppointmentForm(VersionedModelForm):
     class Meta:
         model = Appointment
         fields = [
@@ -83,8 +83,6 @@ class AppointmentForm(forms.ModelForm):
         if not self.instance.pk:
             self.fields["date"].initial = timezone.localdate()
             self.fields["coach"].initial = family.coach_id or user.pk
-        else:
-            self.fields["version"].initial = self.instance.version
 
     def clean_date(self):  # type: ignore[no-untyped-def]
         date = self.cleaned_data.get("date")
@@ -103,7 +101,7 @@ class AppointmentForm(forms.ModelForm):
         return cleaned
 
 
-class AgendaFilterForm(forms.Form):
+class AgendaFilterForm(Form):
     """Which agenda: the user's own, or (team-wide roles) a team's, optionally one coach's."""
 
     week = forms.DateField(required=False, widget=DateInput())

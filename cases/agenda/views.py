@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.agenda import services
 from cases.agenda.feed import feed_appointments, feed_calendar
 from cases.agenda.forms import AgendaFilterForm, AppointmentForm
-from cases.conflicts import edit_conflict_response
+from cases.conflicts import save_or_merge
 from cases.forms import ContactForm
 from cases.models import (
     TEAM_WIDE_ROLES,
@@ -30,7 +30,6 @@ from cases.models import (
 )
 from cases.permissions import Need, access_family, access_team, log_families_shown
 from cases.sections import appointment_extensions
-from cases.services import EditConflict
 
 FEED_TOKEN_SESSION_KEY = "calendar_feed_token"
 # The week view, then this many weeks after it in a short list ("the coming weeks").
@@ -183,8 +182,7 @@ def appointment_create(request: HttpRequest, family_id: int) -> HttpResponse:
     family = access.family
     form = AppointmentForm(request.POST or None, family=family, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        services.appointment_create(family=family, by=request.user, **data)
+        services.appointment_create(family=family, by=request.user, **form.record_data())
         messages.success(request, _("Afspraak gepland."))
         return redirect("cases:family_agenda", family_id=family.pk)
     return render(
@@ -210,20 +208,21 @@ def appointment_edit(request: HttpRequest, family_id: int, appointment_id: int) 
     )
     context = {"family": family, "access": access, "appointment": appointment}
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.appointment_update(
-                appointment=appointment, version=form.cleaned_data["version"], **data
-            )
-        except EditConflict:
-            return edit_conflict_response(
-                request,
-                form=form,
-                current=Appointment.objects.filter(pk=appointment.pk).first(),
-                form_kwargs={"family": family, "user": request.user},
-                template="cases/appointment_form.html",
-                context=context,
-            )
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.appointment_update(
+                appointment=appointment,
+                version=form.cleaned_data["version"],
+                **form.record_data(),
+            ),
+            current=lambda: Appointment.objects.filter(pk=appointment.pk).first(),
+            form_kwargs={"family": family, "user": request.user},
+            template="cases/appointment_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Afspraak in de agenda opgeslagen."))
         return redirect("cases:family_agenda", family_id=family.pk)
     return render(request, "cases/appointment_form.html", {**context, "form": form})
@@ -291,7 +290,7 @@ def appointment_log(request: HttpRequest, family_id: int, appointment_id: int) -
         request.POST or None, family=family, initial=services.contact_initial(appointment)
     )
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.record_data()
         try:
             services.appointment_log_contact(appointment=appointment, author=request.user, **data)
         except services.AlreadyLogged:

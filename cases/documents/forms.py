@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future
 from cases.models import Document, Family
 
@@ -43,7 +44,7 @@ class UploadField(forms.FileField):
         return upload
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(ModelForm):
     file = UploadField()
 
     class Meta:
@@ -61,11 +62,11 @@ class DocumentForm(forms.ModelForm):
         return not_in_future(self.cleaned_data.get("date"))
 
 
-class ReplaceForm(forms.Form):
+class ReplaceForm(Form):
     file = UploadField(label=_("Nieuwe versie"))
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(Form):
     confirm = forms.BooleanField(
         label=_("Ja, verwijder dit document met al zijn versies uit het dossier"),
         error_messages={"required": _("Vink aan dat u het document wilt verwijderen.")},

@@ -69,13 +69,18 @@ from cases.models.plan import (
     PlanStatus,
 )
 from cases.models.records import (
+    EXPORT_CONTENT_TYPES,
+    EXPORT_EXTENSIONS,
     ClientStatement,
     Consent,
     DestructionReason,
     DestructionRecord,
     DestructionRequester,
+    RecordsExport,
+    RecordsExportFormat,
     StoredFile,
     StoredFileKind,
+    TaskState,
 )
 from cases.models.tasks import Task, TaskQuerySet, TaskSource, overdue_tasks_count
 from cases.models.teams import (
@@ -88,6 +93,8 @@ from cases.models.teams import (
 )
 
 __all__ = [
+    "EXPORT_CONTENT_TYPES",
+    "EXPORT_EXTENSIONS",
     "ACTION_SOURCE_ORDER",
     "ADULT_AGE",
     "AccessAction",
@@ -138,6 +145,8 @@ __all__ = [
     "PlanGoal",
     "PlanStatus",
     "RECOVERY_CODE_LENGTH",
+    "RecordsExport",
+    "RecordsExportFormat",
     "RecoveryCodeDevice",
     "Referrer",
     "Role",
@@ -147,6 +156,7 @@ __all__ = [
     "Task",
     "TaskQuerySet",
     "TaskSource",
+    "TaskState",
     "Team",
     "UserPreference",
     "age_on",

@@ -35,9 +35,10 @@ class FollowUpTask:
             help_text=_("Komt in Mijn taken; bijvoorbeeld ‘school bellen’."),
         )
 
-    def save(self, *, contact: Contact, values: Mapping[str, Any]) -> None:
+    def save(self, *, contact: Contact, values: Mapping[str, Any], created: bool = False) -> None:
         title = (values.get(FIELD) or "").strip()
-        if title:
+        # Only with a new contact: a correction never makes a second task.
+        if title and created:
             task_create(
                 family=contact.family,
                 by=contact.author,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form
 from cases.forms import DateInput
 from cases.models import TEAM_WIDE_ROLES, Family, PlanAction, Task
 
@@ -36,7 +37,7 @@ def default_due_on() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=settings.TASK_DEFAULT_DUE_DAYS)
 
 
-class TaskForm(forms.Form):
+class TaskForm(Form):
     title = forms.CharField(label=_("Taak"), max_length=TITLE_MAX)
     owner = forms.ModelChoiceField(label=_("Eigenaar"), queryset=get_user_model().objects.none())
     due_on = forms.DateField(label=_("Uiterlijk op"), widget=DateInput())

@@ -77,7 +77,7 @@ def test_coach_plans_a_visit_in_the_future(family, alice, alice_client):
             "Een afspraak plant u vandaag of later; een contact dat al was legt u vast.",
         ),
         ({"starts_at": "25:00"}, "starts_at", "Voer een geldige tijd in."),
-        ({"kind": "party"}, "kind", "geen beschikbare keuze"),
+        ({"kind": "party"}, "kind", "Selecteer een geldige keuze uit de lijst."),
     ],
 )
 def test_bad_appointment_input_saves_nothing(

@@ -53,7 +53,7 @@ def test_coach_adds_a_task_by_hand(family, alice, alice_client):
     ("overrides", "field", "message"),
     [
         ({"title": ""}, "title", "Dit veld is verplicht."),
-        ({"title": "x" * 201}, "title", "niet meer dan 200 tekens"),
+        ({"title": "x" * 201}, "title", "hier passen niet meer dan 200 tekens in"),
         ({"due_on": "2001-01-01"}, "due_on", "Een nieuwe taak kan niet in het verleden vallen."),
         ({"due_on": "morgen"}, "due_on", "Voer een geldige datum in."),
     ],

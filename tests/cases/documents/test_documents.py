@@ -309,3 +309,58 @@ def test_destruction_removes_the_documents_and_their_files(
         assert not default_storage.exists(name)
     # The register keeps only that there was one document.
     assert record.document_count == 1
+
+
+def test_the_full_afschrift_is_a_zip_with_pdf_json_and_documents(
+    family, alice, coordinator_client, django_capture_on_commit_callbacks
+):
+    import json
+    import zipfile
+
+    from cases.models import RecordsExport, TaskState
+
+    document = services.document_upload(
+        family=family,
+        by=alice,
+        content=PDF,
+        original_name="verwijsbrief.pdf",
+        kind="referral",
+        date=timezone.localdate(),
+    )
+    services.document_replace(
+        document=document, by=alice, content=PDF + b"% v2\n", original_name="verwijsbrief.pdf"
+    )
+    upload_photo = services.document_upload(
+        family=family,
+        by=alice,
+        content=jpeg_with_gps(),
+        original_name="foto.jpg",
+        kind="other",
+        date=timezone.localdate(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.post(reverse("cases:records_export_zip", args=[family.pk]))
+    assert response.status_code == 302
+    export = RecordsExport.objects.get(family=family)
+    assert export.state == TaskState.DONE, export.error
+    download = coordinator_client.get(
+        reverse("cases:records_export_download", args=[family.pk, export.pk, 1])
+    )
+    assert download["Content-Type"] == "application/zip"
+    assert download["Content-Disposition"].startswith("attachment")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    names = archive.namelist()
+    assert "dossier.json" in names and "dossier-deel-1.pdf" in names
+    documents = sorted(n for n in names if n.startswith("documenten/"))
+    assert len(documents) == 3  # both versions of the letter, and the photo
+    letters = [n for n in documents if n.endswith("verwijsbrief.pdf")]
+    assert [n.rsplit("-", 2)[-2] for n in letters] == ["v1", "v2"]
+    assert archive.read(letters[0]) == PDF
+    assert archive.read(letters[1]) == PDF + b"% v2\n"
+    photo = upload_photo.versions.get()
+    assert archive.read(next(n for n in documents if n.endswith("foto.jpg"))) == stored_bytes(photo)
+    records = json.loads(archive.read("dossier.json"))["records"]
+    assert len(records["cases.DocumentVersion"]) == 3
+    assert archive.read("dossier-deel-1.pdf").startswith(b"%PDF")
+    # The ZIP itself is in the register, so destruction removes it too.
+    assert StoredFile.objects.filter(family=family, name=export.files[0]["name"]).exists()

@@ -34,7 +34,9 @@ from cases.models import (
     Family,
     FamilyPlan,
     Member,
+    RecordsExport,
     StoredFile,
+    TaskState,
 )
 from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
@@ -448,6 +450,10 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         requested_by=coach,
         state=ExportState.FAILED,
         error="schijf vol",
+    )
+    # A failed inzage/afschrift: no files, so its columns carry the string.
+    RecordsExport.objects.create(
+        family=family, requested_by=coach, format="pdf", state=TaskState.FAILED, error="kapot"
     )
     return plan
 

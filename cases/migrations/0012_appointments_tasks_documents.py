@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_admin_history_without_family_records'),
+        ('cases', '0011_merge_limits_versions_exports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_appointments_tasks_documents'),
+        ('cases', '0012_appointments_tasks_documents'),
     ]
 
     operations = [

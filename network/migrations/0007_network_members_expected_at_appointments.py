@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_destruction_record_document_count'),
-        ('network', '0004_agreement_goal'),
+        ('cases', '0013_destruction_record_document_count'),
+        ('network', '0006_merge_limits_versions_exports'),
     ]
 
     operations = [

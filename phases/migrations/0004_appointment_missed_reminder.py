@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('phases', '0002_reminder_case_review_due'),
+        ('phases', '0003_definitions_page_version'),
     ]
 
     operations = [
