@@ -57,7 +57,7 @@ def test_plan_a_visit_see_it_in_the_agenda_and_log_it(browser_page, family, alic
     assert page.get_by_label("Minuten").input_value() == "75"
     assert page.get_by_label("Noah Jansen").is_checked()
     page.get_by_label("Opvoeding").check()
-    page.get_by_label("Korte notitie").fill("Ochtendroutine besproken.")
+    page.get_by_label("Notitie of verslag").fill("Ochtendroutine besproken.")
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_text("Contact vastgelegd.").wait_for()
     contact = Contact.objects.get()
