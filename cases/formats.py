@@ -8,6 +8,7 @@ kind:
 - `short_date` in tables and lists: "18 okt. 2026" / "18 Oct 2026" (Dutch month
   abbreviations lower case with a full stop, as the Taalunie writes them; "mei" stays whole);
 - `short_datetime` / `long_datetime`: the date and the time on the 24-hour clock;
+- `weekday_date` in the agenda: "maandag 30 nov." / "Monday 30 Nov";
 - `number`: the active language's decimal separator ("5,0" / "5.0"), always the given
   number of decimals; `hours`: minutes as hours with one decimal.
 """
@@ -57,6 +58,14 @@ def short_date(value: DateLike | None) -> str:
         return ""
     value = _local(value)
     return f"{value.day} {MONTH_ABBREVIATIONS[value.month]} {value.year}"
+
+
+def weekday_date(value: DateLike | None) -> str:
+    """The agenda's day: "maandag 30 nov." / "Monday 30 Nov" (no year: the week is near)."""
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{formats.date_format(value, 'l')} {value.day} {MONTH_ABBREVIATIONS[value.month]}"
 
 
 def month_year(value: DateLike | None) -> str:

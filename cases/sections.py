@@ -4,7 +4,8 @@
 the family file in `<app>/sections.py`; the project's settings list them in the method's
 order (FAMILY_SECTIONS), and the family pages loop over that list: the tabs, the panels of
 the overview and the main navigation. The same holds for what other apps add to the plan
-page (FAMILY_PLAN_SLOTS) and to the contact form (CONTACT_FORM_EXTENSIONS).
+page (FAMILY_PLAN_SLOTS), to the contact form (CONTACT_FORM_EXTENSIONS) and to planned
+appointments (APPOINTMENT_EXTENSIONS).
 
 Adding a section to the family file: define a `Section` in your app's `sections.py` and
 add its dotted path to FAMILY_SECTIONS; nothing in `cases` changes.
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
     from django.utils.functional import Promise
 
-    from cases.models import Contact, Family, FamilyPlan
+    from cases.models import Appointment, Contact, Family, FamilyPlan
     from cases.permissions import FamilyAccess
 
 
@@ -83,6 +84,29 @@ class ContactFormExtension(Protocol):
     def snapshot(self, contact: Contact) -> dict[str, Any]: ...
 
 
+class AppointmentExtension(Protocol):
+    """What another app adds to planned appointments (network: the network members
+    expected, and recording a planned network meeting; reports: a planned case review).
+
+    `add_fields`/`field_names`/`save` as for the contact form; `expected(appointment)` the
+    names it adds to "who is expected"; `record_link(appointment)` the (label, url) of the
+    page that records the meeting once it was held, or None. An optional `prefetch` tuple
+    names the relations those read, for the agenda's lists to prefetch.
+    """
+
+    def add_fields(
+        self, form: forms.BaseForm, *, family: Family, appointment: Appointment | None
+    ) -> None: ...
+
+    def field_names(self) -> tuple[str, ...]: ...
+
+    def save(self, *, appointment: Appointment, values: Mapping[str, Any]) -> None: ...
+
+    def expected(self, appointment: Appointment) -> list[str]: ...
+
+    def record_link(self, appointment: Appointment) -> tuple[str, str] | None: ...
+
+
 # cases' own parts of the family file; the plan and the records each have their own tab.
 overview = Section(key="overview", label=_("Overzicht"), url_name="cases:family_detail")
 plan = Section(key="plan", label=_("Gezinsplan"), url_name="cases:plan_detail")
@@ -107,8 +131,17 @@ def contact_form_extensions() -> tuple[ContactFormExtension, ...]:
     return _load("CONTACT_FORM_EXTENSIONS")
 
 
+def appointment_extensions() -> tuple[AppointmentExtension, ...]:
+    return _load("APPOINTMENT_EXTENSIONS")
+
+
 @receiver(setting_changed)
 def _reset(*, setting: str, **kwargs: Any) -> None:
     """Forget the loaded lists when a test overrides one of them."""
-    if setting in ("FAMILY_SECTIONS", "FAMILY_PLAN_SLOTS", "CONTACT_FORM_EXTENSIONS"):
+    if setting in (
+        "FAMILY_SECTIONS",
+        "FAMILY_PLAN_SLOTS",
+        "CONTACT_FORM_EXTENSIONS",
+        "APPOINTMENT_EXTENSIONS",
+    ):
         _load.cache_clear()

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
@@ -26,7 +26,7 @@ class FamilyGone(Exception):
     """The family no longer exists (destroyed meanwhile): nothing is written for it."""
 
 
-def family_file_save(*, family: Family, name: str, content: bytes, kind: str) -> str:
+def family_file_save(*, family: Family, name: str, content: bytes | File, kind: str) -> str:
     """Write `content` as `name` in the default storage, registered for `family`; returns
     the name the storage used.
 
@@ -48,7 +48,10 @@ def family_file_save(*, family: Family, name: str, content: bytes, kind: str) ->
                 raise ValueError(f"{name!r} is registered for another family.")
             if default_storage.exists(name):
                 default_storage.delete(name)
-            stored = default_storage.save(name, ContentFile(content))
+            # Bytes, or an open file (the afschrift's ZIP, written to disk first).
+            stored = default_storage.save(
+                name, ContentFile(content) if isinstance(content, bytes) else content
+            )
             StoredFile.objects.update_or_create(
                 name=stored, defaults={"family": family, "kind": kind}
             )

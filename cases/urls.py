@@ -26,9 +26,13 @@ urlpatterns = [
         views.contact_edit,
         name="contact_edit",
     ),
-    # The family plan, the records rules and team members' log-in (cases/plan/,
-    # cases/records/, cases/accounts/): each sub-package keeps its own URLs.
+    # The family plan, the agenda, tasks, documents, the records rules and team members'
+    # log-in (cases/plan/, cases/agenda/, cases/todo/, cases/documents/, cases/records/,
+    # cases/accounts/): each sub-package keeps its own URLs.
     path("", include("cases.plan.urls")),
+    path("", include("cases.agenda.urls")),
+    path("", include("cases.todo.urls")),
+    path("", include("cases.documents.urls")),
     path("", include("cases.records.urls")),
     path("", include("cases.accounts.urls")),
 ]

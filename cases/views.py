@@ -26,6 +26,7 @@ from cases.models import (
     Team,
     UserPreference,
     last_contact_date,
+    overdue_tasks_count,
 )
 from cases.permissions import (
     FamilyAccess,
@@ -42,7 +43,8 @@ FAMILIES_PER_PAGE = 50
 
 
 def _with_contact_figures(families):  # type: ignore[no-untyped-def]
-    """Annotate last contact and this month's minutes with subqueries (no row per contact)."""
+    """Annotate last contact, this month's minutes and the overdue tasks with subqueries
+    (no row per contact)."""
     month_start = timezone.localdate().replace(day=1)
     month_minutes = (
         Contact.objects.filter(family=OuterRef("pk"), date__gte=month_start)
@@ -54,6 +56,8 @@ def _with_contact_figures(families):  # type: ignore[no-untyped-def]
     return families.select_related("coach", "team").annotate(
         last_contact=last_contact_date(),
         minutes_this_month=Coalesce(Subquery(month_minutes), 0),
+        # Overdue tasks make a family "need attention" (the psychologist's review too).
+        overdue_tasks=Coalesce(overdue_tasks_count(), 0),
     )
 
 

@@ -103,19 +103,31 @@ FAMILY_SECTIONS = [
     "strengths.sections.analysis",
     "strengths.sections.timeline",
     "network.sections.network",
+    "cases.agenda.sections.agenda",
     "reports.sections.reports",
+    "cases.documents.sections.documents",
     "cases.sections.records",
 ]
 # What other apps show on the family plan page.
 FAMILY_PLAN_SLOTS = ["reports.sections.plan_pdfs"]
 # Fields other apps add to the contact form, saved by the contact services.
-CONTACT_FORM_EXTENSIONS = ["network.contact_form.network_members_present"]
+CONTACT_FORM_EXTENSIONS = [
+    "network.contact_form.network_members_present",
+    "cases.todo.contact_form.follow_up_task",
+]
+# What other apps add to planned appointments (cases/agenda): who of the network is expected,
+# and recording a planned network meeting or case review once it was held.
+APPOINTMENT_EXTENSIONS = [
+    "network.appointments.network_meeting",
+    "reports.appointments.case_review",
+]
 # What the daily reminder job (phases.reminders.reminders_run) reminds of, in this order.
 REMINDER_SOURCES = [
     "phases.reminders.phase_dues",
     "phases.reminders.no_contact_dues",
     "phases.reminders.approval_dues",
     "phases.reminders.aftercare_dues",
+    "phases.reminders.appointment_dues",
     "reports.reviews.case_review_dues",
 ]
 
@@ -219,9 +231,36 @@ STORAGES = {
         )
     },
 }
-# Uploaded and generated files (PDF plans) are private: they are never served from a
-# public URL, only through the access gate.
+# Uploaded and generated files (documents, PDF plans) are private: they are never served
+# from a public URL, only through the access gate (cases.storage keeps their register).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# An S3-compatible bucket instead of MEDIA_ROOT (django-storages, `pip install
+# "django-storages[s3]"`): private objects, read by the application only and streamed
+# through the gate, so no object URL is ever handed out.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    try:
+        import storages  # noqa: F401
+    except ImportError as missing:
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set but django-storages is not installed: "
+            'pip install "django-storages[s3]"'
+        ) from missing
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -423,6 +462,12 @@ REPORTS = {
     "CASE_REVIEW_LEAD_DAYS": env_int("FK_CASE_REVIEW_LEAD_DAYS", 7),
     "INTENSIVE_HOURS_PER_WEEK": env_int("FK_INTENSIVE_HOURS_PER_WEEK", 8),
 }
+
+# Tasks (cases/todo/): a follow-up task from a contact is due this many days later.
+TASK_DEFAULT_DUE_DAYS = env_int("FK_TASK_DEFAULT_DUE_DAYS", 7)
+
+# Documents in the family file (cases/documents/): the largest upload, in megabytes.
+DOCUMENT_MAX_MB = env_int("FK_DOCUMENT_MAX_MB", 20)
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Contact, Family, Member, Team
+from cases.models import Appointment, Contact, Family, Member, Team
 
 
 class Circle(models.TextChoices):
@@ -136,6 +136,13 @@ class NetworkMember(models.Model):
         blank=True,
         related_name="network_members_present",
         verbose_name=_("contacten"),
+    )
+    # Planned appointments this person is expected at (network/appointments.py).
+    appointments = models.ManyToManyField(
+        Appointment,
+        blank=True,
+        related_name="network_members_expected",
+        verbose_name=_("verwacht bij afspraken"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.agenda.services import held_if_planned, planned_to_record
 from cases.conflicts import save_or_merge
-from cases.models import AccessAction, Family, Membership
+from cases.models import AccessAction, AppointmentKind, Family, Membership
 from cases.permissions import FamilyAccess, Need, access_family, log_families_shown
 from network import services
 from network.ecomap import legend_groups, map_members, network_map_svg
@@ -213,16 +215,33 @@ def meeting_create(request: HttpRequest, family_id: int) -> HttpResponse:
         request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="netwerkbijeenkomst"
     )
     family = access.family
-    form = MeetingForm(request.POST or None, family=family)
+    # Recording a planned network meeting (the agenda's link): it starts from the plan.
+    planned = planned_to_record(
+        family=family,
+        raw_id=request.GET.get("appointment"),
+        kind=AppointmentKind.NETWORK_MEETING,
+    )
+    initial = (
+        {
+            "date": planned.date,
+            "family_members": list(planned.members.all()),
+            "network_members": list(planned.network_members_expected.all()),
+        }
+        if planned
+        else None
+    )
+    form = MeetingForm(request.POST or None, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
         data, family_members, network_members = _meeting_fields(form)
-        meeting = services.meeting_create(
-            family=family,
-            by=request.user,
-            data=data,
-            family_members=family_members,
-            network_members=network_members,
-        )
+        with transaction.atomic():
+            meeting = services.meeting_create(
+                family=family,
+                by=request.user,
+                data=data,
+                family_members=family_members,
+                network_members=network_members,
+            )
+            held_if_planned(planned)
         messages.success(request, _("Bijeenkomst vastgelegd. Leg nu de afspraken vast."))
         return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
     return render(

@@ -272,6 +272,7 @@ class ReminderKind(models.TextChoices):
     APPROVAL_PENDING = "approval_pending", _("Faseovergang wacht op akkoord")
     AFTERCARE_CHECKIN = "aftercare_checkin", _("Nazorgcontact gepland")
     CASE_REVIEW_DUE = "case_review_due", _("Casusbespreking gepland")
+    APPOINTMENT_MISSED = "appointment_missed", _("Afspraak voorbij, nog niet vastgelegd")
 
 
 class Reminder(models.Model):

@@ -44,7 +44,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cases.formats import short_date
-from cases.models import Family, FamilyStatus, Membership, Role, last_contact_date
+from cases.models import Appointment, Family, FamilyStatus, Membership, Role, last_contact_date
 from phases.budget import open_episodes_with_figures
 from phases.models import (
     PhaseEpisode,
@@ -258,6 +258,26 @@ def aftercare_dues(today: datetime.date) -> list[Due]:
                     )
                 )
     return dues
+
+
+# A planned appointment that passed without a contact is reminded of for this long after.
+APPOINTMENT_MISSED_GRACE_DAYS = 30
+
+
+def appointment_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg]
+    """Planned appointments whose day passed without a contact (cases' `missed` rule), for
+    the coach whose agenda holds them; once per appointment."""
+    return due_rows(
+        Appointment.objects.missed(today).filter(
+            date__gte=today - datetime.timedelta(days=APPOINTMENT_MISSED_GRACE_DAYS)
+        ),
+        family="family_id",
+        kind=Value(ReminderKind.APPOINTMENT_MISSED),
+        subject=text_id("appointment:", "pk"),
+        due_on="date",
+        coach="coach_id",
+        team="family__team_id",
+    )
 
 
 Source = Callable[[datetime.date], "QuerySet | Iterable[Due | QuerySet]"]  # type: ignore[type-arg]

@@ -54,7 +54,14 @@ from django.db.models.functions import (
     Trim,
 )
 
-from cases.models import TEAM_WIDE_ROLES, Contact, Family, FamilyStatus, Team
+from cases.models import (
+    TEAM_WIDE_ROLES,
+    Contact,
+    Family,
+    FamilyStatus,
+    Team,
+    overdue_tasks_count,
+)
 from phases.budget import (
     DaysBetween,
     Figures,
@@ -127,6 +134,9 @@ class Row:
     review_due: bool = False
     budget_issue: bool = False
     needs_attention: bool = False
+    # Open tasks past their due date (cases' Task.objects.overdue rule, in SQL).
+    overdue_tasks: int = 0
+    tasks_overdue: bool = False
     # Filled for the rows on the page only (fill_page), or for all when sorting by trend.
     figures: Figures | None = None
     # Mean severity (1 acute … 5 good) at the latest moment minus the first; None with one.
@@ -156,7 +166,16 @@ class Row:
         return _flags(self)
 
 
-FLAGS = ("safety", "overdue", "over_budget", "under_band", "above_band", "no_contact", "review_due")
+FLAGS = (
+    "safety",
+    "overdue",
+    "over_budget",
+    "under_band",
+    "above_band",
+    "no_contact",
+    "review_due",
+    "tasks_overdue",
+)
 
 
 def _flags(row: Row) -> tuple[str, ...]:
@@ -168,6 +187,7 @@ def _flags(row: Row) -> tuple[str, ...]:
         row.above_band,
         row.no_recent_contact,
         row.review_due,
+        row.tasks_overdue,
     )
     return tuple(name for name, on in zip(FLAGS, checks, strict=True) if on)
 
@@ -310,6 +330,7 @@ def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
             ),
             open_reminders=Coalesce(Subquery(open_reminders, output_field=IntegerField()), 0),
             next_review=latest_review("next_review_on"),
+            overdue_tasks=Coalesce(overdue_tasks_count(), 0),
         )
     )
 
@@ -341,6 +362,7 @@ COLUMNS = (
     "is_review_due",
     "is_budget_issue",
     "needs_attention",
+    "overdue_tasks",
 )
 
 
@@ -384,6 +406,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         review_due,
         budget_issue,
         attention,
+        overdue_tasks,
         *_rest,
     ) in values:
         row = Row(
@@ -406,6 +429,8 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             review_due=review_due,
             budget_issue=budget_issue,
             needs_attention=attention,
+            overdue_tasks=overdue_tasks,
+            tasks_overdue=overdue_tasks > 0,
         )
         if phase is not None:
             row.phase = phase
@@ -461,6 +486,7 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
                 | Q(is_under_band=True)
                 | Q(is_no_contact=True)
                 | Q(is_review_due=True)
+                | Q(overdue_tasks__gt=0)
             ),
         )
     )
@@ -541,6 +567,7 @@ SQL_FLAGS = {
     "above_band": Q(is_above_band=True),
     "no_contact": Q(is_no_contact=True),
     "review_due": Q(is_review_due=True),
+    "tasks_overdue": Q(overdue_tasks__gt=0),
     "attention": Q(needs_attention=True),
 }
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future
 from cases.models import Family, FamilyRole, Team
+from cases.todo.forms import TITLE_MAX
 from phases.models import PhaseKind
 from reports.models import EXIT_ITEMS, SDM_ITEMS, CaseReview, QuestionnaireMoment
 from reports.questionnaires import EXIT_QUESTIONS, EXIT_SCALE, SDM_QUESTIONS, SDM_SCALE
@@ -63,6 +64,7 @@ FLAG_CHOICES = [
     ("above_band", _("Meer uren dan de fase vraagt")),
     ("no_contact", _("Geen recent contact")),
     ("review_due", _("Casusbespreking gepland")),
+    ("tasks_overdue", _("Taken over tijd")),
 ]
 
 
@@ -95,6 +97,13 @@ class YearForm(Form):
 
 
 class CaseReviewForm(ModelForm):
+    follow_up_task = forms.CharField(
+        label=_("Vervolgtaak voor de vaste hulpverlener (niet verplicht)"),
+        max_length=TITLE_MAX,
+        required=False,
+        help_text=_("Komt in Mijn taken; bijvoorbeeld ‘school bellen’."),
+    )
+
     class Meta:
         model = CaseReview
         fields = ["date", "participants", "notes", "decisions", "next_review_on"]

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Consent, Family, FamilyPlan, Member, StoredFileKind
+from cases.models import Consent, Family, FamilyPlan, Member, StoredFileKind, TaskSource
 from cases.storage import family_file_save
+from cases.todo.forms import default_due_on
+from cases.todo.services import task_create
 from reports import pdf
 from reports.models import (
     EXIT_ITEMS,
@@ -156,10 +158,26 @@ def plan_pdf_failed(*, export_id: int, error: str, final: bool) -> None:
 
 @transaction.atomic
 def case_review_create(
-    *, family: Family, by: AbstractBaseUser, data: dict[str, Any], participants: Iterable[Any]
+    *,
+    family: Family,
+    by: AbstractBaseUser,
+    data: dict[str, Any],
+    participants: Iterable[Any],
+    follow_up_task: str = "",
 ) -> CaseReview:
+    """Record a case review; a follow-up becomes a task for the family's coach (Mijn taken)."""
     review = CaseReview.objects.create(family=family, created_by=by, **data)
     review.participants.set(participants)
+    if follow_up_task.strip():
+        task_create(
+            family=family,
+            by=by,
+            title=follow_up_task.strip(),
+            owner=family.coach or by,
+            due_on=default_due_on(),
+            source=TaskSource.CASE_REVIEW,
+            case_review_ref=review.pk,
+        )
     return review
 
 

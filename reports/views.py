@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import TEAM_WIDE_ROLES, AccessAction, AccessOutcome, FamilyPlan, Role, Team
+from cases.agenda.services import held_if_planned, planned_to_record
+from cases.models import (
+    TEAM_WIDE_ROLES,
+    AccessAction,
+    AccessOutcome,
+    AppointmentKind,
+    FamilyPlan,
+    Role,
+    Team,
+)
 from cases.permissions import Need, access_family, access_team, log_access, log_families_shown
 from reports import services
 from reports.caseload import (
@@ -362,15 +371,31 @@ def case_review_create(request: HttpRequest, family_id: int) -> HttpResponse:
         request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="casusbespreking"
     )
     family = access.family
-    form = CaseReviewForm(request.POST or None, family=family)
+    # Recording a planned case review (the agenda's link): it starts from the plan.
+    planned = planned_to_record(
+        family=family, raw_id=request.GET.get("appointment"), kind=AppointmentKind.CASE_REVIEW
+    )
+    initial = (
+        {"date": planned.date, "participants": [planned.coach, *planned.colleagues.all()]}
+        if planned
+        else None
+    )
+    form = CaseReviewForm(request.POST or None, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "participants"}
-        services.case_review_create(
-            family=family,
-            by=request.user,
-            data=data,
-            participants=form.cleaned_data["participants"],
-        )
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("participants", "follow_up_task")
+        }
+        with transaction.atomic():
+            services.case_review_create(
+                family=family,
+                by=request.user,
+                data=data,
+                participants=form.cleaned_data["participants"],
+                follow_up_task=form.cleaned_data["follow_up_task"],
+            )
+            held_if_planned(planned)
         messages.success(request, _("De casusbespreking is vastgelegd."))
         return redirect("reports:family_reports", family_id=family.pk)
     return render(

@@ -72,6 +72,13 @@ def _flush_past_the_access_log_guard():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Every file a test stores (plan PDFs, the demo's documents) goes to the test's own
+    folder, never to the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _celery_in_process(request):  # type: ignore[no-untyped-def]
     """Run tasks in-process, except in tests marked `real_worker` (a real worker on Redis)."""
     if request.node.get_closest_marker("real_worker"):

@@ -17,6 +17,16 @@ from cases.models.accounts import (
     looks_like_recovery_code,
     normalise_code,
 )
+from cases.models.agenda import (
+    CONTACT_KIND_FOR,
+    Appointment,
+    AppointmentKind,
+    AppointmentPlace,
+    AppointmentQuerySet,
+    AppointmentStatus,
+    CalendarFeed,
+    feed_token_hash,
+)
 from cases.models.audit import (
     AccessAction,
     AccessLog,
@@ -35,6 +45,7 @@ from cases.models.contacts import (
     ContactRevision,
     last_contact_date,
 )
+from cases.models.documents import Document, DocumentKind, DocumentVersion
 from cases.models.families import (
     ADULT_AGE,
     CASE_NUMBER_TAKEN,
@@ -58,6 +69,8 @@ from cases.models.plan import (
     PlanStatus,
 )
 from cases.models.records import (
+    EXPORT_CONTENT_TYPES,
+    EXPORT_EXTENSIONS,
     ClientStatement,
     Consent,
     DestructionReason,
@@ -69,6 +82,7 @@ from cases.models.records import (
     StoredFileKind,
     TaskState,
 )
+from cases.models.tasks import Task, TaskQuerySet, TaskSource, overdue_tasks_count
 from cases.models.teams import (
     TEAM_WIDE_ROLES,
     LifeDomain,
@@ -79,6 +93,8 @@ from cases.models.teams import (
 )
 
 __all__ = [
+    "EXPORT_CONTENT_TYPES",
+    "EXPORT_EXTENSIONS",
     "ACTION_SOURCE_ORDER",
     "ADULT_AGE",
     "AccessAction",
@@ -90,10 +106,17 @@ __all__ = [
     "ActionSource",
     "ActionStatus",
     "AppendOnlyError",
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentPlace",
+    "AppointmentQuerySet",
+    "AppointmentStatus",
     "CASE_NUMBER_TAKEN",
     "CODE_ALPHABET",
+    "CONTACT_KIND_FOR",
     "CONTACT_MAX_MINUTES",
     "CONTACT_MIN_MINUTES",
+    "CalendarFeed",
     "ClientStatement",
     "Consent",
     "Contact",
@@ -103,6 +126,9 @@ __all__ = [
     "DestructionReason",
     "DestructionRecord",
     "DestructionRequester",
+    "Document",
+    "DocumentKind",
+    "DocumentVersion",
     "EnrolmentCode",
     "EnrolmentCodeQuerySet",
     "Family",
@@ -127,13 +153,18 @@ __all__ = [
     "StoredFile",
     "StoredFileKind",
     "TEAM_WIDE_ROLES",
+    "Task",
+    "TaskQuerySet",
+    "TaskSource",
     "TaskState",
     "Team",
     "UserPreference",
     "age_on",
     "code_matches",
+    "feed_token_hash",
     "hash_code",
     "last_contact_date",
     "looks_like_recovery_code",
     "normalise_code",
+    "overdue_tasks_count",
 ]

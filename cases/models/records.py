@@ -133,6 +133,8 @@ class DestructionRecord(models.Model):
         verbose_name=_("uitgevoerd door"),
     )
     carried_out_at = models.DateTimeField(_("uitgevoerd op"), default=timezone.now)
+    # Only how many documents the file held (cases.documents), nothing of what they were.
+    document_count = models.PositiveIntegerField(_("aantal documenten"), default=0)
 
     class Meta:
         ordering = ["-carried_out_at"]
@@ -186,6 +188,20 @@ class TaskState(models.TextChoices):
 class RecordsExportFormat(models.TextChoices):
     PDF = "pdf", _("PDF")
     JSON = "json", _("JSON")
+    # The full afschrift: the PDF, the JSON and every document of the file (cases.documents).
+    ZIP = "zip", _("ZIP (PDF, JSON en documenten)")
+
+
+EXPORT_EXTENSIONS = {
+    RecordsExportFormat.PDF: "pdf",
+    RecordsExportFormat.JSON: "json",
+    RecordsExportFormat.ZIP: "zip",
+}
+EXPORT_CONTENT_TYPES = {
+    RecordsExportFormat.PDF: "application/pdf",
+    RecordsExportFormat.JSON: "application/json",
+    RecordsExportFormat.ZIP: "application/zip",
+}
 
 
 class RecordsExport(models.Model):
@@ -236,7 +252,7 @@ class RecordsExport(models.Model):
         return f"{self.family_id} {self.format} ({self.state})"
 
     def filename(self, volume: int) -> str:
-        extension = "json" if self.format == RecordsExportFormat.JSON else "pdf"
+        extension = EXPORT_EXTENSIONS[RecordsExportFormat(self.format)]
         if len(self.files) > 1:
             return f"dossier-{self.family_id}-{self.pk}-deel-{volume}.{extension}"
         return f"dossier-{self.family_id}-{self.pk}.{extension}"

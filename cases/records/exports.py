@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
+import zipfile
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from cases import storage, taskstate
+from cases.documents.export import family_documents, read_chunks
 from cases.models import (
+    EXPORT_EXTENSIONS,
     Family,
     RecordsExport,
     RecordsExportFormat,
@@ -45,7 +50,7 @@ def recent_exports(family: Family) -> list[RecordsExport]:
 
 def file_name(export: RecordsExport, volume: int) -> str:
     """The storage name of one volume; fixed, so a second run replaces instead of adds."""
-    extension = "json" if export.format == RecordsExportFormat.JSON else "pdf"
+    extension = EXPORT_EXTENSIONS[RecordsExportFormat(export.format)]
     return f"exports/{export.family_id}/{export.pk}-{volume}.{extension}"
 
 
@@ -94,6 +99,8 @@ def records_export_build(*, export_id: int) -> RecordsExport | None:
 
     family, by = export.family, export.requested_by
     records = services.family_records(family)
+    if export.format == RecordsExportFormat.ZIP:
+        return _build_zip(export, records)
     if export.format == RecordsExportFormat.JSON:
         contents: Any = iter([services.export_json_text(family, records, by=by).encode()])
     else:
@@ -111,6 +118,44 @@ def records_export_build(*, export_id: int) -> RecordsExport | None:
         files.append({"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
         del data  # only one volume in memory at a time
     export.files = files
+    export.state = TaskState.DONE
+    export.error = ""
+    export.finished_at = export.state_changed_at = timezone.now()
+    export.save(update_fields=["files", "state", "error", "finished_at", "state_changed_at"])
+    return export
+
+
+def _build_zip(export: RecordsExport, records: list[Any]) -> RecordsExport:
+    """The full afschrift as one ZIP: the PDF (in volumes), the JSON and every version of
+    every document. Written to a temporary file on disk, a document and a volume at a time,
+    so memory holds one piece whatever the file's size."""
+    family, by = export.family, export.requested_by
+    digest = hashlib.sha256()
+    with tempfile.TemporaryFile() as spool:
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("dossier.json", services.export_json_text(family, records, by=by))
+            volumes = services.export_pdf_volumes(
+                family, records, by=by, per_volume=pdf_volume_records()
+            )
+            for number, data in enumerate(volumes, start=1):
+                archive.writestr(f"dossier-deel-{number}.pdf", data)
+                del data
+            for document in family_documents(family):
+                with archive.open(document.arcname, "w") as entry:
+                    for chunk in read_chunks(document.stored_name):
+                        entry.write(chunk)
+        size = spool.tell()
+        spool.seek(0)
+        while chunk := spool.read(1024 * 1024):
+            digest.update(chunk)
+        spool.seek(0)
+        name = storage.family_file_save(
+            family=family,
+            name=file_name(export, 1),
+            content=File(spool),
+            kind=StoredFileKind.EXPORT,
+        )
+    export.files = [{"name": name, "size": size, "sha256": digest.hexdigest()}]
     export.state = TaskState.DONE
     export.error = ""
     export.finished_at = export.state_changed_at = timezone.now()

@@ -363,6 +363,7 @@ def family_destroy(
         requested_by=requested_by,
         requested_on=requested_on,
         carried_out_by=by,
+        document_count=family.documents.count(),
     )
     _admin_history_delete(records)
     family.delete()

@@ -31,6 +31,11 @@ urlpatterns = [
         name="records_export_pdf",
     ),
     path(
+        "families/<int:family_id>/records/export/zip/",
+        views.export_zip,
+        name="records_export_zip",
+    ),
+    path(
         "families/<int:family_id>/records/exports/<int:export_id>/<int:volume>/",
         views.export_download,
         name="records_export_download",

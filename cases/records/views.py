@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import (
+    EXPORT_CONTENT_TYPES,
     AccessAction,
     DestructionRecord,
     Family,
@@ -112,6 +113,12 @@ def share_check(request: HttpRequest, family_id: int) -> HttpResponse:
 EXPORT_OBJECTS = {
     RecordsExportFormat.JSON: "inzage/afschrift (JSON)",
     RecordsExportFormat.PDF: "inzage/afschrift (PDF)",
+    RecordsExportFormat.ZIP: "inzage/afschrift (ZIP)",
+}
+EXPORT_PAGES = {
+    RecordsExportFormat.JSON: "records_export_json",
+    RecordsExportFormat.PDF: "records_export_pdf",
+    RecordsExportFormat.ZIP: "records_export_zip",
 }
 
 
@@ -156,6 +163,10 @@ def export_pdf(request: HttpRequest, family_id: int) -> HttpResponse:
     return _export_page(request, family_id, RecordsExportFormat.PDF)
 
 
+def export_zip(request: HttpRequest, family_id: int) -> HttpResponse:
+    return _export_page(request, family_id, RecordsExportFormat.ZIP)
+
+
 def _done_export(family: Family, export_id: int, volume: int) -> RecordsExport:
     """The finished export and one of its volumes (the gate's lookup), else 404."""
     export = get_object_or_404(RecordsExport, pk=export_id, family=family, state=TaskState.DONE)
@@ -185,9 +196,7 @@ def export_download(
         handle,
         as_attachment=True,
         filename=export.filename(volume),
-        content_type="application/json"
-        if export.format == RecordsExportFormat.JSON
-        else "application/pdf",
+        content_type=EXPORT_CONTENT_TYPES[RecordsExportFormat(export.format)],
     )
     # Personal data: no caching by browsers or proxies.
     response["Cache-Control"] = "private, no-store"
@@ -206,9 +215,7 @@ def export_retry(request: HttpRequest, family_id: int, export_id: int) -> HttpRe
     )
     export = exports.records_export_retry(export=access.record)
     messages.success(request, _("Het afschrift wordt opnieuw gemaakt."))
-    name = (
-        "records_export_json" if export.format == RecordsExportFormat.JSON else "records_export_pdf"
-    )
+    name = EXPORT_PAGES[RecordsExportFormat(export.format)]
     return redirect(f"cases:{name}", family_id=access.family.pk)
 
 

@@ -36,6 +36,12 @@ def long_datetime(value: Any) -> str:
 
 
 @register.filter(expects_localtime=True)
+def weekday_date(value: Any) -> str:
+    """ "maandag 30 nov." / "Monday 30 Nov"."""
+    return formats.weekday_date(value)
+
+
+@register.filter(expects_localtime=True)
 def month_year(value: Any) -> str:
     return formats.month_year(value)
 

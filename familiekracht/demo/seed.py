@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from cases.models import Family, Membership, Role
-from familiekracht.demo import base, families, network, phases, reports, strengths
+from familiekracht.demo import agenda, base, families, network, phases, reports, strengths
 from familiekracht.demo.users import create_teams_and_users
 
 
@@ -22,6 +22,7 @@ def seed_base() -> dict[str, int]:
         made_here = base.seed_team(
             team=team, coaches=coaches, psychologist=psychologist, rng=rng, counters=counters
         )
+        agenda.seed(made_here, psychologist=psychologist, rng=rng)
         counts[team_name] = len(made_here)
     return counts
 

@@ -32,6 +32,7 @@ OTHER_ROLES = {
     "cases:family_destroy",
     "cases:records_export_json",
     "cases:records_export_pdf",
+    "cases:records_export_zip",
 }
 NEEDS_A_PLAN = {
     "cases:plan_edit",

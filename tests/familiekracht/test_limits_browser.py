@@ -34,7 +34,8 @@ def test_a_long_paste_stays_whole_and_the_counter_says_it_is_too_long(browser_pa
     note = page.get_by_label("Notitie of verslag")
     assert note.get_attribute("maxlength") is None
     assert note.get_attribute("data-limit") == str(LIMIT)
-    counter = page.locator("[data-limit-counter]")
+    # The note's own counter (the form has others, e.g. the follow-up task's).
+    counter = page.locator("#id_note_limit")
     assert counter.inner_text() == "0 van 20.000 tekens"
     # The help text names the limit, for a page without JavaScript too.
     assert page.get_by_text("Maximaal 20.000 tekens.").is_visible()
@@ -60,7 +61,8 @@ def test_a_long_paste_stays_whole_and_the_counter_says_it_is_too_long(browser_pa
     note = page.get_by_label("Notitie of verslag")
     assert note.input_value() == LONG  # kept whole in the form
     assert not Contact.objects.exists()
-    counter = page.locator("[data-limit-counter]")
+    # The note's own counter (the form has others, e.g. the follow-up task's).
+    counter = page.locator("#id_note_limit")
     assert counter.inner_text().startswith("50 tekens te veel")
     assert_accessible(page)
     assert_valid_html({"contact form refused": page.content()})
@@ -84,7 +86,8 @@ def test_a_line_break_counts_once_in_the_counter_and_on_the_server(browser_page,
     note = page.get_by_label("Notitie of verslag")
     text = ("regel\n" * LIMIT)[:LIMIT]  # exactly the limit, a line break counted as one
     _paste(page, note, text)
-    counter = page.locator("[data-limit-counter]")
+    # The note's own counter (the form has others, e.g. the follow-up task's).
+    counter = page.locator("#id_note_limit")
     assert counter.inner_text() == "20.000 van 20.000 tekens"
     page.get_by_label("Minuten").fill("30")
     page.get_by_role("button", name="Opslaan").click()

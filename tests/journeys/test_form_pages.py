@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.models import Family, PlanGoal
+from cases.models import Appointment, Document, Family, PlanGoal
 from familiekracht.demo.users import DEMO_PASSWORD
 from network.models import Krachtgezin, NetworkMeeting, NetworkMember
 from strengths.models import MemberAnalysis, Moment, TimelineEvent
@@ -37,6 +37,9 @@ def _coach_pages() -> dict[str, str]:
     event = _first(TimelineEvent.objects.all(), family__in=families)
     goal = _first(PlanGoal.objects.all(), plan__family__in=families, plan__status="draft")
     m, k = meeting.family_id, krachtgezin.supported_family_id
+    appointment = _first(Appointment.objects.all(), family__in=families, status="planned")
+    document = _first(Document.objects.all(), family__in=families)
+    a, d = appointment.family_id, document.family_id
     return {
         "family edit": reverse("cases:family_edit", args=[f]),
         "member new": reverse("cases:member_create", args=[f]),
@@ -66,6 +69,17 @@ def _coach_pages() -> dict[str, str]:
         "event edit": reverse("strengths:event_edit", args=[event.family_id, event.pk]),
         "goal delete": reverse("cases:goal_delete", args=[goal.plan.family_id, goal.pk]),
         "reminders": reverse("phases:reminder_list"),
+        "agenda": reverse("cases:agenda"),
+        "family agenda": reverse("cases:family_agenda", args=[a]),
+        "appointment new": reverse("cases:appointment_create", args=[a]),
+        "appointment edit": reverse("cases:appointment_edit", args=[a, appointment.pk]),
+        "appointment cancel": reverse("cases:appointment_cancel", args=[a, appointment.pk]),
+        "tasks": reverse("cases:task_list"),
+        "task new": reverse("cases:task_create", args=[a]),
+        "documents": reverse("cases:document_list", args=[d]),
+        "document new": reverse("cases:document_upload", args=[d]),
+        "document replace": reverse("cases:document_replace", args=[d, document.pk]),
+        "document remove": reverse("cases:document_remove", args=[d, document.pk]),
         "password": reverse("password_change"),
         "two-factor": reverse("otp_setup"),
     }
@@ -84,6 +98,7 @@ def _coordinator_pages() -> dict[str, str]:
         ),
         "destruction list": reverse("cases:destruction_list"),
         "destruction register": reverse("cases:destruction_register"),
+        "team agenda": reverse("cases:agenda") + f"?team={family.team_id}",
     }
 
 

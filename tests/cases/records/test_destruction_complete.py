@@ -23,6 +23,8 @@ from django.db import connection, models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cases.agenda import services as agenda_services
+from cases.documents import services as document_services
 from cases.models import (
     ActionSource,
     ClientStatement,
@@ -38,6 +40,7 @@ from cases.models import (
 )
 from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
+from cases.todo import services as task_services
 from network.models import (
     Agreement,
     AgreementEvaluation,
@@ -235,6 +238,16 @@ def empty_folders(settings) -> list[str]:  # type: ignore[no-untyped-def]
 # --- A family with every kind of record ------------------------------------------------
 
 
+def _pdf_with(title: str) -> bytes:
+    """A real (blank) PDF whose metadata holds `title`, readable in its bytes."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def build(family: Family, *, coach, colleague, coordinator, token: str) -> FamilyPlan:  # type: ignore[no-untyped-def]
     """One or more rows of every model that hangs from the family, through the services
     where the test needs them to behave as in use."""
@@ -272,6 +285,41 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         name=f"documents/{family.pk}/verslag-{token}.txt",
         content=f"Verslag van het gesprek met Naomi {token}".encode(),
         kind="document",
+    )
+    # The agenda, tasks and documents (cases/agenda, cases/todo, cases/documents).
+    appointment = agenda_services.appointment_create(
+        family=family,
+        by=coach,
+        kind="home_visit",
+        date=TODAY(),
+        starts_at=datetime.time(9),
+        ends_at=datetime.time(10),
+        coach=coach,
+        purpose="Afspraak met Naomi",
+        members=[mother],
+        colleagues=[colleague],
+    )
+    appointment.contact = contact
+    appointment.save(update_fields=["contact"])
+    task_services.task_create(
+        family=family,
+        by=coach,
+        title="School van Noah bellen",
+        owner=coach,
+        due_on=TODAY(),
+        source="plan_action",
+        plan_action=plan.actions.first(),
+        contact=contact,
+    )
+    document_services.document_upload(
+        family=family,
+        by=coach,
+        content=_pdf_with(f"Verwijsbrief voor Naomi {token}"),
+        original_name="verwijsbrief-naomi.pdf",
+        kind="referral",
+        date=TODAY(),
+        members=[mother],
+        description="Verwijsbrief huisarts",
     )
 
     # phases
@@ -314,6 +362,7 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         phone="0612345678",
     )
     grandma.contacts.add(contact)
+    grandma.appointments.add(appointment)
     meeting = NetworkMeeting.objects.create(
         family=family,
         kind="netwerkberaad",
@@ -481,7 +530,7 @@ def use_and_destroy(family, plan, coordinator_client, capture, token):  # type: 
             expected_columns.add(f"{model._meta.db_table}.{field.column}")
     # The search itself sees them all, and the files carry the string.
     assert expected_columns <= set(database_hits(token))
-    assert StoredFile.objects.filter(family=family).count() == 2
+    assert StoredFile.objects.filter(family=family).count() == 3  # plan PDF, report, document
     assert sorted(files_with(token)) == sorted(
         StoredFile.objects.filter(family=family).values_list("name", flat=True)
     )

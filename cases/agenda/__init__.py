@@ -1,0 +1,1 @@
+"""The coach's agenda: planned appointments, turning one into a contact, the calendar feed."""
