@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("cases.plan.urls")),
     path("", include("cases.records.urls")),
     path("", include("cases.accounts.urls")),
+    path("", include("cases.search.urls")),
 ]

@@ -404,6 +404,13 @@ REPORTS = {
     "INTENSIVE_HOURS_PER_WEEK": env_int("FK_INTENSIVE_HOURS_PER_WEEK", 8),
 }
 
+# The search box in the navigation (cases/search/): at most this many families per search;
+# on PostgreSQL a name also matches a word this similar (pg_trgm word_similarity, 0..1).
+SEARCH_MAX_RESULTS = 50
+SEARCH_WORD_SIMILARITY = 0.5
+# Team roles that coach families: only these appear in the "Vaste hulpverlener" choice.
+COACHING_ROLES = env_list("FK_COACHING_ROLES", ["coach"])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
