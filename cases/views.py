@@ -20,7 +20,6 @@ from cases.models import (
     TEAM_WIDE_ROLES,
     AccessAction,
     AccessLog,
-    AccessOutcome,
     Contact,
     Family,
     Member,
@@ -32,10 +31,7 @@ from cases.permissions import (
     FamilyAccess,
     Need,
     access_family,
-    access_team,
-    log_access,
     log_families_shown,
-    team_role,
 )
 
 CONTACTS_PER_PAGE = 20
@@ -131,32 +127,6 @@ def _intake_teams(user):  # type: ignore[no-untyped-def]
     return list(Team.objects.filter(memberships__user=user, memberships__role__in=TEAM_WIDE_ROLES))
 
 
-@require_http_methods(["GET", "POST"])
-def family_create(request: HttpRequest) -> HttpResponse:
-    teams = list(
-        access_team(request, roles=TEAM_WIDE_ROLES, action=AccessAction.CREATE, obj="gezin").teams
-    )
-    form = FamilyForm(request.POST or None, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version")}
-        try:
-            family = services.family_create(data=data, involved=form.cleaned_data["involved"])
-        except services.CaseNumberTaken:
-            form.add_error("case_number", CASE_NUMBER_TAKEN)
-            return render(request, "cases/family_form.html", {"form": form, "family": None})
-        log_access(
-            request,
-            family_id=family.pk,
-            action=AccessAction.CREATE,
-            outcome=AccessOutcome.ALLOWED,
-            role=team_role(request.user, family.team_id) or "",
-            obj="gezin",
-        )
-        messages.success(request, _("Gezin aangemeld."))
-        return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/family_form.html", {"form": form, "family": None})
-
-
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     access = access_family(request, family_id)
     family = access.family
@@ -185,6 +155,7 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
             ),
             "panels": panels,
             "is_coordinator": access.is_coordinator,
+            "trajectories": list(family.trajectories.select_related("created_by")),
         },
     )
 

@@ -46,6 +46,7 @@ from cases.models.families import (
     Referrer,
     age_on,
 )
+from cases.models.intake import CaseNumberSequence, Trajectory
 from cases.models.plan import (
     ACTION_SOURCE_ORDER,
     ActionSource,
@@ -91,6 +92,7 @@ __all__ = [
     "CODE_ALPHABET",
     "CONTACT_MAX_MINUTES",
     "CONTACT_MIN_MINUTES",
+    "CaseNumberSequence",
     "ClientStatement",
     "Consent",
     "Contact",
@@ -123,6 +125,7 @@ __all__ = [
     "StoredFileKind",
     "TEAM_WIDE_ROLES",
     "Team",
+    "Trajectory",
     "UserPreference",
     "age_on",
     "code_matches",

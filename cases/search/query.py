@@ -66,7 +66,7 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _normal(expression: Any) -> Any:
+def normalised(expression: Any) -> Any:
     """Lower case, and on PostgreSQL without accents: the indexed expression."""
     lowered = Lower(expression)
     if _postgres():
@@ -76,8 +76,8 @@ def _normal(expression: Any) -> Any:
 
 def _text_match(column: str, term: str, *, fuzzy: bool) -> Q:
     """`term` inside the column; on PostgreSQL also a close word (a typing error)."""
-    lhs = _normal(F(column))
-    rhs = _normal(Value(term, output_field=CharField()))
+    lhs = normalised(F(column))
+    rhs = normalised(Value(term, output_field=CharField()))
     condition = Q(Contains(lhs, rhs))
     if fuzzy and _postgres():
         condition |= Q(TrigramWordSimilar(lhs, rhs))

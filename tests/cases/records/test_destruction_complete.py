@@ -33,6 +33,7 @@ from cases.models import (
     FamilyPlan,
     Member,
     StoredFile,
+    Trajectory,
 )
 from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
@@ -270,6 +271,14 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         name=f"documents/{family.pk}/verslag-{token}.txt",
         content=f"Verslag van het gesprek met Naomi {token}".encode(),
         kind="document",
+    )
+    Trajectory.objects.create(
+        family=family,
+        number=1,
+        referrer="other",
+        referrer_detail="Buurtteam",
+        referral_date=TODAY(),
+        created_by=coordinator,
     )
 
     # phases
