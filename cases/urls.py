@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("cases.records.urls")),
     path("", include("cases.accounts.urls")),
     path("", include("cases.search.urls")),
+    path("", include("cases.handover.urls")),
 ]

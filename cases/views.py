@@ -156,6 +156,9 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
             "panels": panels,
             "is_coordinator": access.is_coordinator,
             "trajectories": list(family.trajectories.select_related("created_by")),
+            "coach_history": list(
+                family.coach_changes.select_related("coach", "previous_coach", "changed_by")
+            ),
         },
     )
 
@@ -190,6 +193,7 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
                 data=data,
                 involved=form.cleaned_data["involved"],
                 version=form.cleaned_data["version"],
+                by=request.user,
             )
         except services.EditConflict:
             return edit_conflict_response(

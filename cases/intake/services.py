@@ -10,9 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases import services
+from cases.handover.services import coach_change, coach_record
 from cases.intake.duplicates import REOPENABLE
 from cases.intake.numbering import case_number_next
-from cases.models import Family, FamilyStatus, Member, Trajectory
+from cases.models import CoachChangeKind, Family, FamilyStatus, Member, Trajectory
 
 
 class NotReopenable(Exception):
@@ -41,6 +42,10 @@ def family_intake(
         )
     family = services.family_create(data=data, involved=involved)
     _add_members(family, members)
+    if family.coach is not None:
+        coach_record(
+            family=family, coach=family.coach, previous=None, by=by, kind=CoachChangeKind.INTAKE
+        )
     Trajectory.objects.create(
         family=family,
         number=1,
@@ -60,6 +65,7 @@ def family_reopen(
     referrer_detail: str,
     referral_date: Any,
     members: Iterable[dict[str, Any]] = (),
+    coach: Any = None,
     by: Any,
 ) -> Trajectory:
     """A new trajectory in the same file: the file is referred again, its history (contacts,
@@ -102,6 +108,8 @@ def family_reopen(
             "updated_at",
         ]
     )
+    if coach is not None and coach.pk != family.coach_id:
+        coach_change(family=family, coach=coach, by=by, reason="", kind=CoachChangeKind.REOPEN)
     return Trajectory.objects.create(
         family=family,
         number=max(numbers) + 1,

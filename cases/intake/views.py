@@ -103,6 +103,7 @@ def _reopen(
             referrer_detail=data["referrer_detail"],
             referral_date=data["referral_date"],
             members=members,
+            coach=data.get("coach"),
             by=request.user,
         )
     except intake_services.NotReopenable:

@@ -46,6 +46,16 @@ from cases.models.families import (
     Referrer,
     age_on,
 )
+from cases.models.handover import (
+    HANDOVER_NOTE_MAX,
+    HANDOVER_REASON_MAX,
+    CoachChange,
+    CoachChangeKind,
+    CoachReplacement,
+    CoachReplacementQuerySet,
+    Notification,
+    NotificationKind,
+)
 from cases.models.intake import CaseNumberSequence, Trajectory
 from cases.models.plan import (
     ACTION_SOURCE_ORDER,
@@ -94,6 +104,10 @@ __all__ = [
     "CONTACT_MIN_MINUTES",
     "CaseNumberSequence",
     "ClientStatement",
+    "CoachChange",
+    "CoachChangeKind",
+    "CoachReplacement",
+    "CoachReplacementQuerySet",
     "Consent",
     "Contact",
     "ContactKind",
@@ -110,9 +124,13 @@ __all__ = [
     "FamilyRole",
     "FamilyStatus",
     "GoalStatus",
+    "HANDOVER_NOTE_MAX",
+    "HANDOVER_REASON_MAX",
     "LifeDomain",
     "Member",
     "Membership",
+    "Notification",
+    "NotificationKind",
     "PlanAction",
     "PlanActionQuerySet",
     "PlanGoal",

@@ -19,6 +19,7 @@ from cases.models import (
     Family,
     FamilyStatus,
     Member,
+    Notification,
     Trajectory,
 )
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory, TeamFactory, member_of
@@ -91,6 +92,10 @@ def test_members_are_entered_in_the_same_form(team, alice, coordinator_client):
     ]
     trajectory = family.trajectories.get()
     assert (trajectory.number, trajectory.referrer) == (1, "okt")
+    # The first coach is the start of the file's coach history, and is told.
+    change = family.coach_changes.get()
+    assert (change.coach, change.previous_coach, change.kind) == (alice, None, "intake")
+    assert Notification.objects.filter(recipient=alice, family=family).exists()
 
 
 def test_another_row_keeps_what_was_typed_and_saves_nothing(team, alice, coordinator_client):

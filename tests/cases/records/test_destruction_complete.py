@@ -23,6 +23,7 @@ from django.db import connection, models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cases.handover.services import coach_change
 from cases.models import (
     ActionSource,
     ClientStatement,
@@ -280,6 +281,9 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         referral_date=TODAY(),
         created_by=coordinator,
     )
+    # A handover: the history row (reason, note) and the new coach's notification.
+    coach_change(family=family, coach=colleague, by=coordinator, reason="Verlof", note="Zie de map")
+    coach_change(family=family, coach=coach, by=coordinator, reason="Terug van verlof")
 
     # phases
     episode = PhaseEpisode.objects.create(
