@@ -304,3 +304,40 @@ def test_two_intakes_saved_at_once_get_two_numbers(monkeypatch):
     for thread in threads:
         thread.join()
     assert sorted(map(str, results)) == [f"AZ-{YEAR}-001", f"AZ-{YEAR}-002"]
+
+
+def test_a_reopened_file_starts_a_new_phase_trajectory_after_the_earlier_one(
+    team, alice, coordinator
+):
+    from phases import services as phase_services
+    from phases.models import PhaseEpisode
+
+    family = FamilyFactory(team=team, coach=alice, status=FamilyStatus.REFERRED)
+    long_ago = timezone.localdate() - datetime.timedelta(days=400)
+    family.referral_date = long_ago
+    family.save()
+    first = phase_services.trajectory_start(family=family, by=alice, started_on=long_ago)
+    first.ended_on = long_ago + datetime.timedelta(days=300)
+    first.save()
+    Family.objects.filter(pk=family.pk).update(status=FamilyStatus.CLOSED)
+    family.refresh_from_db()
+    intake_services.family_reopen(
+        family=family,
+        referrer="gp",
+        referrer_detail="",
+        referral_date=long_ago + datetime.timedelta(days=200),
+        by=coordinator,
+    )
+    family.refresh_from_db()
+    # Not before the earlier trajectory's end, even with an earlier referral date.
+    with pytest.raises(phase_services.PhaseError):
+        phase_services.trajectory_start(
+            family=family, by=alice, started_on=long_ago + datetime.timedelta(days=250)
+        )
+    started = phase_services.trajectory_start(
+        family=family, by=alice, started_on=timezone.localdate()
+    )
+    assert started.kind == "start" and started.ended_on is None
+    assert PhaseEpisode.objects.filter(family=family).count() == 2
+    family.refresh_from_db()
+    assert family.status == FamilyStatus.ACTIVE
