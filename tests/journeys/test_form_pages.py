@@ -63,6 +63,8 @@ def _coach_pages() -> dict[str, str]:
         "event new": reverse("strengths:event_create", args=[event.family_id]),
         "event edit": reverse("strengths:event_edit", args=[event.family_id, event.pk]),
         "reminders": reverse("phases:reminder_list"),
+        "notifications": reverse("cases:notification_list"),
+        "search": reverse("cases:search"),
         "password": reverse("password_change"),
         "two-factor": reverse("otp_setup"),
     }
@@ -72,6 +74,10 @@ def _coordinator_pages() -> dict[str, str]:
     family = _first(Family.objects.all(), coach__username="coach-zuidoost")
     return {
         "access log": reverse("cases:access_log", args=[family.pk]),
+        "handover": reverse("cases:family_handover", args=[family.pk]),
+        "team handover": f"{reverse('cases:team_handover')}?team={family.team_id}"
+        f"&coach={family.coach_id}",
+        "replacements": reverse("cases:replacements"),
         "family destroy": reverse("cases:family_destroy", args=[family.pk]),
         "family new": reverse("cases:family_create"),
         "phase definitions": reverse("phases:definitions"),
