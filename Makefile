@@ -6,7 +6,7 @@ PORT ?= 8000
 # Local runs are development runs unless DEBUG is set otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint bench worker clean
+.PHONY: install run test lint bench bench-quick worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,14 @@ test: install tests/frontend/node_modules/.installed lint
 	$(BIN)/python manage.py check
 	$(BIN)/pytest
 
+# Every benchmark at 1,000 and 10,000 active families and the load test (about 15 minutes).
+# BENCH=bench_pages runs only the modules named.
 bench: install
-	$(BIN)/python tests/benchmarks/run.py
+	$(BIN)/python tests/benchmarks/run.py $(BENCH)
+
+# The developer's loop: small sizes (100 and 1,000 families) and few repetitions.
+bench-quick: install
+	BENCH_QUICK=1 $(BIN)/python tests/benchmarks/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

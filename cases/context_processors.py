@@ -14,7 +14,10 @@ def membership(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def load() -> list[Membership]:
-        return list(Membership.objects.filter(user=user).select_related("team"))
+        # The same list the gate read for this request (one query for both).
+        from cases.permissions import user_memberships
+
+        return user_memberships(request)
 
     # Lazy: pages that do not show the navigation pay no query.
     from django.utils.functional import SimpleLazyObject

@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import VersionedModelForm, version_field
+from cases.formbase import Form
 from cases.models import (
     ADULT_AGE,
     CASE_NUMBER_TAKEN,
@@ -39,23 +41,15 @@ class DateInput(forms.DateInput):
 
 def not_in_future(value):  # type: ignore[no-untyped-def]
     if value and value > timezone.localdate():
-        raise forms.ValidationError(_("Een datum in de toekomst kan niet."))
+        raise forms.ValidationError(
+            _("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum.")
+        )
     return value
 
 
 # Every number a form accepts has bounds that fit its column, so out-of-range input is a
 # form error, never an OverflowError or a database error (tests/cases/test_bad_input.py
 # walks every form and checks this).
-VERSION_MAX = 2_147_483_647  # the version counters are PositiveIntegerField columns
-
-
-def version_field(*, required: bool = False) -> forms.IntegerField:
-    """The hidden version a form started from (optimistic locking)."""
-    return forms.IntegerField(
-        widget=forms.HiddenInput, required=required, min_value=0, max_value=VERSION_MAX
-    )
-
-
 def bounded_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:  # type: ignore[type-arg]
     """A ModelForm's `Meta.formfield_callback`: a number input gets its model field's bounds.
 
@@ -74,7 +68,7 @@ def bounded_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | No
     return db_field.formfield(**kwargs)
 
 
-class FamilyForm(forms.ModelForm):
+class FamilyForm(VersionedModelForm):
     version = version_field()
 
     class Meta:
@@ -160,7 +154,7 @@ def _user_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class SafetyForm(forms.Form):
+class SafetyForm(Form):
     safety_flag = forms.BooleanField(label=_("Veiligheidssignaal actief"), required=False)
     safety_note = forms.CharField(
         label=_("Toelichting"),
@@ -179,7 +173,7 @@ class SafetyForm(forms.Form):
         return cleaned
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(VersionedModelForm):
     class Meta:
         model = Member
         fields = ["name", "date_of_birth", "role", "lives_in_household", "has_parental_authority"]
@@ -202,7 +196,7 @@ class MemberForm(forms.ModelForm):
         return cleaned
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedModelForm):
     """The contact log: few fields, fast to fill in on a tablet."""
 
     version = version_field()
@@ -254,7 +248,9 @@ class ContactForm(forms.ModelForm):
         return not_in_future(self.cleaned_data.get("date"))
 
 
-class FamilyFilterForm(forms.Form):
+class FamilyFilterForm(Form):
+    text_limits = False  # a search term, not typed work: the box keeps its maxlength
+
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),

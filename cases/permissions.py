@@ -163,11 +163,40 @@ def _logged_path(request: HttpRequest) -> str:
     return reverse(match.view_name, kwargs=kwargs)[:300]
 
 
-def family_access_for(user, family: Family) -> FamilyAccess | None:  # type: ignore[no-untyped-def]
-    """What `user` may do with `family`, or None when they are outside its team."""
+def user_memberships(request: HttpRequest) -> list[Membership]:
+    """The user's memberships with their teams, by team name: one query per request.
+
+    The gate, the team pages, the access log of lists and the navigation all read them, so
+    the request keeps the list (a view that changes memberships redirects afterwards)."""
+    cached = getattr(request, "_fk_memberships", None)
+    if cached is None:
+        cached = (
+            list(
+                Membership.objects.filter(user=request.user)
+                .select_related("team")
+                .order_by("team__name", "team__pk")
+            )
+            if request.user.is_authenticated
+            else []
+        )
+        request._fk_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def family_access_for(  # type: ignore[no-untyped-def]
+    user, family: Family, *, memberships: Iterable[Membership] | None = None
+) -> FamilyAccess | None:
+    """What `user` may do with `family`, or None when they are outside its team.
+
+    `memberships` are the user's memberships when the caller has them (user_memberships)."""
     if not user.is_authenticated:
         return None
-    membership = Membership.objects.filter(user=user, team_id=family.team_id).only("role").first()
+    if memberships is None:
+        membership = (
+            Membership.objects.filter(user=user, team_id=family.team_id).only("role").first()
+        )
+    else:
+        membership = next((m for m in memberships if m.team_id == family.team_id), None)
     if membership is None:
         return None
     can_write = (
@@ -217,7 +246,11 @@ def access_family(
         if id_in_range(family_id)
         else None
     )
-    access = family_access_for(request.user, family) if family is not None else None
+    access = (
+        family_access_for(request.user, family, memberships=user_memberships(request))
+        if family is not None
+        else None
+    )
     if family is None or access is None:
         log_access(
             request,
@@ -280,11 +313,7 @@ def access_team(
     (`log_families_shown`). One query.
     """
     wanted = frozenset(roles)
-    memberships = list(
-        Membership.objects.filter(user=request.user)
-        .select_related("team")
-        .order_by("team__name", "team__pk")
-    )
+    memberships = user_memberships(request)
     if team_id is not None:
         memberships = [m for m in memberships if m.team_id == team_id]
     held = [m for m in memberships if m.role in wanted]
@@ -329,7 +358,7 @@ def log_families_shown(
     shown = list(dict.fromkeys(families))
     if not shown or not user.is_authenticated:
         return
-    roles = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
+    roles = {m.team_id: m.role for m in user_memberships(request)}
     username = user.get_username()
     path = _logged_path(request)
     AccessLog.objects.bulk_create(

@@ -66,7 +66,8 @@ class ContactFormExtension(Protocol):
     """Fields another app adds to the contact form, and how they are kept.
 
     The contact services call `save` inside their transaction and `snapshot` for the
-    revision's before and after; `values` are the extension's cleaned form fields.
+    revision's before and after; `values` are the extension's cleaned form fields, and
+    `created` says the contact is new (nothing of the extension's is stored for it yet).
     """
 
     def add_fields(
@@ -75,7 +76,9 @@ class ContactFormExtension(Protocol):
 
     def field_names(self) -> tuple[str, ...]: ...
 
-    def save(self, *, contact: Contact, values: Mapping[str, Any]) -> None: ...
+    def save(
+        self, *, contact: Contact, values: Mapping[str, Any], created: bool = False
+    ) -> None: ...
 
     def snapshot(self, contact: Contact) -> dict[str, Any]: ...
 

@@ -109,7 +109,18 @@ def family_set_safety(*, family: Family, by: Any, flag: bool, note: str) -> Fami
 
 @transaction.atomic
 def member_save(*, member: Member) -> Member:
+    """Save a new member (the form or the demo data built it)."""
     member.save()
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, version: int | None, data: dict[str, Any]) -> Member:
+    claim_version(Member, pk=member.pk, version=version)
+    for field, value in data.items():
+        setattr(member, field, value)
+    member.save(update_fields=list(data.keys()))
+    member.refresh_from_db(fields=["version"])
     return member
 
 
@@ -135,9 +146,9 @@ def _check_extension_values(values: dict[str, Any]) -> None:
         raise TypeError(f"unexpected contact fields: {', '.join(unknown)}")
 
 
-def _save_extensions(contact: Contact, values: dict[str, Any]) -> None:
+def _save_extensions(contact: Contact, values: dict[str, Any], *, created: bool = False) -> None:
     for extension in contact_form_extensions():
-        extension.save(contact=contact, values=values)
+        extension.save(contact=contact, values=values, created=created)
 
 
 @transaction.atomic
@@ -165,8 +176,10 @@ def contact_create(
         domains=sorted(set(domains)),
         note=note,
     )
-    contact.members_present.set(members_present)
-    _save_extensions(contact, extension_values)
+    # A new contact has no one present yet: add, without reading what is there.
+    if members := list(members_present):
+        contact.members_present.add(*members)
+    _save_extensions(contact, extension_values, created=True)
     return contact
 
 

@@ -27,7 +27,6 @@ urlpatterns = [
         views.contact_edit,
         name="contact_edit",
     ),
-    path("families/<int:family_id>/access-log/", views.family_access_log, name="access_log"),
     # The family plan, the records rules and team members' log-in (cases/plan/,
     # cases/records/, cases/accounts/): each sub-package keeps its own URLs.
     path("", include("cases.plan.urls")),

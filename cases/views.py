@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
-from cases.conflicts import edit_conflict_response
+from cases.conflicts import save_or_merge
 from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, SafetyForm
 from cases.models import (
     CASE_NUMBER_TAKEN,
     TEAM_WIDE_ROLES,
     AccessAction,
-    AccessLog,
     Contact,
     Family,
     Member,
@@ -55,21 +54,29 @@ def _with_contact_figures(families):  # type: ignore[no-untyped-def]
 
 
 def caseload(request: HttpRequest) -> HttpResponse:
-    """The landing page: the user's own families, or the team's for psychologist and coordinator."""
-    families = list(
-        _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
-            "-safety_flag", "display_name"
-        )
+    """The landing page: the user's own families, or the team's for psychologist and coordinator.
+
+    Paged in the database (safety signal first, then by name), so a team-wide landing page
+    with thousands of families costs one page of rows, whatever the team's size.
+    """
+    families = _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
+        "-safety_flag", "display_name", "pk"
     )
+    page = Paginator(families, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     # Every family whose name the page shows is in its access log (NEN 7513).
     log_families_shown(
         request,
-        [(f.pk, f.team_id) for f in families],
+        [(f.pk, f.team_id) for f in page.object_list],
         action=AccessAction.READ,
         obj="lijst: mijn gezinnen",
     )
     # The heading's "team" wording comes from the navigation's membership data (is_team_wide).
-    return render(request, "cases/caseload.html", {"families": families})
+    return render(
+        request,
+        "cases/caseload.html",
+        {"families": page.object_list, "page": page, "total": page.paginator.count},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,6 +136,14 @@ def _intake_teams(user):  # type: ignore[no-untyped-def]
 
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     access = access_family(request, family_id)
+    return _family_page(request, access)
+
+
+def _family_page(
+    request: HttpRequest, access: FamilyAccess, *, safety_form: SafetyForm | None = None
+) -> HttpResponse:
+    """The family's page; with the safety form as sent when it was refused, so the note
+    typed into it is shown again with the message."""
     family = access.family
     members = list(family.members.all())
     contacts = (
@@ -136,8 +151,11 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
         .prefetch_related(Prefetch("members_present", queryset=Member.objects.only("id", "name")))
         .order_by("-date", "-created_at")
     )
-    page = Paginator(contacts, CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     totals = family.contacts.aggregate(minutes=Sum("minutes"), count=Count("id"))
+    paginator = Paginator(contacts, CONTACTS_PER_PAGE)
+    # The totals already counted the contacts: the paginator need not count them again.
+    paginator.count = totals["count"]
+    page = paginator.get_page(request.GET.get("page"))
     panels = _app_panels(request, access)
     return render(
         request,
@@ -150,7 +168,8 @@ def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
             "total_hours": round((totals["minutes"] or 0) / 60, 1),
             "contact_count": totals["count"],
             "involved": list(family.involved.all()),
-            "safety_form": SafetyForm(
+            "safety_form": safety_form
+            or SafetyForm(
                 initial={"safety_flag": family.safety_flag, "safety_note": family.safety_note}
             ),
             "panels": panels,
@@ -183,11 +202,13 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     )
     family = access.family
     form = FamilyForm(request.POST or None, instance=family, teams=[family.team])
+    context = {"family": family, "access": access}
     if request.method == "POST" and form.is_valid():
-        data = {
-            k: v for k, v in form.cleaned_data.items() if k not in ("involved", "version", "team")
-        }
-        try:
+
+        def save(form: FamilyForm) -> None:
+            data = form.record_data()
+            for name in ("involved", "team"):
+                data.pop(name, None)
             services.family_update(
                 family=family,
                 data=data,
@@ -195,27 +216,25 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except services.EditConflict:
-            return edit_conflict_response(
+
+        try:
+            conflict = save_or_merge(
                 request,
                 form=form,
-                current=Family.objects.get(pk=family.pk),
+                save=save,
+                current=lambda: Family.objects.filter(pk=family.pk).first(),
                 form_kwargs={"teams": [family.team]},
                 template="cases/family_form.html",
-                context={"family": family, "access": access},
+                context=context,
             )
         except services.CaseNumberTaken:
             form.add_error("case_number", CASE_NUMBER_TAKEN)
-            return render(
-                request,
-                "cases/family_form.html",
-                {"form": form, "family": family, "access": access},
-            )
+            return render(request, "cases/family_form.html", {**context, "form": form})
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Gegevens van het gezin opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(
-        request, "cases/family_form.html", {"form": form, "family": family, "access": access}
-    )
+    return render(request, "cases/family_form.html", {**context, "form": form})
 
 
 @require_POST
@@ -231,11 +250,9 @@ def family_safety(request: HttpRequest, family_id: int) -> HttpResponse:
             note=form.cleaned_data["safety_note"],
         )
         messages.success(request, _("Veiligheidssignaal bijgewerkt."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("cases:family_detail", family_id=family.pk)
+        return redirect("cases:family_detail", family_id=family.pk)
+    # The page again, not a redirect: a redirect would lose the note that was typed.
+    return _family_page(request, access, safety_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,15 +284,23 @@ def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpRes
     )
     family, member = access.family, access.record
     form = MemberForm(request.POST or None, instance=member)
+    context = {"family": family, "access": access, "member": member}
     if request.method == "POST" and form.is_valid():
-        services.member_save(member=form.save(commit=False))
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.member_update(
+                member=member, version=form.cleaned_data["version"], data=form.record_data()
+            ),
+            current=lambda: Member.objects.filter(pk=member.pk).first(),
+            template="cases/member_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Gezinslid opgeslagen."))
         return redirect("cases:family_detail", family_id=family.pk)
-    return render(
-        request,
-        "cases/member_form.html",
-        {"form": form, "family": family, "access": access, "member": member},
-    )
+    return render(request, "cases/member_form.html", {**context, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -286,7 +311,7 @@ def contact_create(request: HttpRequest, family_id: int) -> HttpResponse:
     family = access.family
     form = ContactForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = form.record_data()
         services.contact_create(family=family, author=request.user, **data)
         messages.success(request, _("Contact vastgelegd."))
         return redirect("cases:family_detail", family_id=family.pk)
@@ -313,37 +338,25 @@ def contact_edit(request: HttpRequest, family_id: int, contact_id: int) -> HttpR
         "revisions": contact.revisions.select_related("changed_by"),
     }
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.contact_update(
-                contact=contact, by=request.user, version=form.cleaned_data["version"], **data
-            )
-        except services.EditConflict:
-            return edit_conflict_response(
-                request,
-                form=form,
-                current=Contact.objects.get(pk=contact.pk),
-                form_kwargs={"family": family},
-                template="cases/contact_form.html",
-                context=context,
-            )
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.contact_update(
+                contact=contact,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.record_data(),
+            ),
+            current=lambda: Contact.objects.filter(pk=contact.pk).first(),
+            form_kwargs={"family": family},
+            template="cases/contact_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Contact gecorrigeerd."))
         return redirect("cases:family_detail", family_id=family.pk)
     return render(request, "cases/contact_form.html", {**context, "form": form, "current": None})
-
-
-def family_access_log(request: HttpRequest, family_id: int) -> HttpResponse:
-    access = access_family(request, family_id, need=Need.COORDINATE, obj="toegangslog")
-    family = access.family
-    entries = (
-        AccessLog.objects.filter(family_id_ref=family.pk).select_related("user").order_by("-at")
-    )
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/accesslog_list.html",
-        {"family": family, "access": access, "page": page},
-    )
 
 
 @require_POST

@@ -28,6 +28,7 @@ from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.accounts.forms import PasswordChangeForm
 from cases.accounts.services import (
     EnrolmentCodeRefused,
     enrolment_code_match,
@@ -38,6 +39,7 @@ from cases.accounts.services import (
     recovery_codes_renew,
     two_factor_enrol,
 )
+from cases.formbase import Form
 from cases.models import RecoveryCodeDevice, looks_like_recovery_code
 from familiekracht.middleware import otp_required_for
 
@@ -47,7 +49,9 @@ VERIFY_FORMAT_ERROR = gettext_lazy(
 )
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
+    text_limits = False  # a code of a few characters, not typed work
+
     token = forms.CharField(
         label=gettext_lazy("Code uit uw authenticator-app"),
         min_length=6,
@@ -96,8 +100,10 @@ class EnrolmentForm(TokenForm):
         return code
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     """The code from the app, or one of the recovery codes (12 letters and digits)."""
+
+    text_limits = False
 
     token = forms.CharField(
         label=gettext_lazy("Code uit uw authenticator-app of een herstelcode"),
@@ -357,6 +363,8 @@ def end_other_sessions(*, user_id: int, keep_session_key: str | None) -> int:
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's view keeps this session (update_session_auth_hash); this ends the others."""
+
+    form_class = PasswordChangeForm
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         response = super().form_valid(form)

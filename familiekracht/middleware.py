@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.preferences import LANGUAGE_SESSION_KEY, remember_language
 
@@ -29,33 +30,100 @@ LAST_SEEN_KEY = "fk_last_seen"
 TWO_FACTOR_OPEN_URLS = frozenset({"login", "logout", "otp_verify", "otp_setup", "healthz"})
 
 
+# A cookie that outlives the session cookie (it lasts until the browser closes), so the
+# log-in page can say why the user is there after the session cookie itself expired in the
+# browser (SESSION_COOKIE_AGE is the idle limit). It holds only when the session began.
+SESSION_MARK_COOKIE = "fk_session_mark"
+SESSION_MARK_SALT = "familiekracht.middleware.session-mark"
+
+
+def session_ended_message(reason: str) -> str:
+    """What the log-in page says after a time-out: why, and that typed work is kept.
+
+    The typed work is kept by static/js/drafts.js (in the tab's sessionStorage) and put back
+    into the same form after the log-in.
+    """
+    kept = _(
+        "Wat u in dit tabblad had getypt en nog niet had opgeslagen, is bewaard: na het "
+        "inloggen staat het weer in het formulier."
+    )
+    if reason == "absolute":
+        hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+        why = _(
+            "Uw sessie is beëindigd: een sessie duurt hoogstens %(hours)s uur. Log opnieuw in."
+        ) % {"hours": hours}
+    else:
+        minutes = max(1, settings.SESSION_IDLE_TIMEOUT // 60)
+        why = ngettext(
+            "Uw sessie is beëindigd omdat u %(minutes)s minuut niets heeft gedaan. Log opnieuw in.",
+            "Uw sessie is beëindigd omdat u %(minutes)s minuten niets heeft gedaan. "
+            "Log opnieuw in.",
+            minutes,
+        ) % {"minutes": minutes}
+    return f"{why} {kept}"
+
+
 class SessionLimitMiddleware:
     """End a session after SESSION_IDLE_TIMEOUT idle and SESSION_ABSOLUTE_TIMEOUT in all.
 
     SESSION_COOKIE_AGE already lets an idle cookie expire in the browser; this checks the
-    same limits on the server, so a copied cookie is no good either.
+    same limits on the server, so a copied cookie is no good either. The last-seen time is
+    moved at most every SESSION_TOUCH_SECONDS, so most requests do not write the session.
+    Either way the log-in page says that the session ended and that typed work is kept: the
+    server knows it when it ends the session itself, the session mark cookie when the browser
+    dropped the session cookie first. A log-out removes the mark, so it is not mistaken for a
+    time-out.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        now = time.time()
+        mark = request.get_signed_cookie(SESSION_MARK_COOKIE, default=None, salt=SESSION_MARK_SALT)
         if request.user.is_authenticated:
-            now = time.time()
             session = request.session
             login_at = session.get(LOGIN_AT_KEY)
             last_seen = session.get(LAST_SEEN_KEY)
-            expired = (
-                login_at is not None and now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT
-            ) or (last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT)
-            if expired:
+            too_long = login_at is not None and now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT
+            idle = last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            if too_long or idle:
                 logout(request)
-                messages.info(request, _("Uw sessie is verlopen. Log opnieuw in."))
-                return redirect_to_login(request.get_full_path())
+                messages.info(request, session_ended_message("absolute" if too_long else "idle"))
+                response = redirect_to_login(request.get_full_path())
+                response.delete_cookie(SESSION_MARK_COOKIE)
+                return response
             if login_at is None:
                 session[LOGIN_AT_KEY] = now
-            session[LAST_SEEN_KEY] = now
-        return self.get_response(request)
+            # Moving the clock marks the session changed, so it is saved (and its cookie
+            # renewed); within SESSION_TOUCH_SECONDS a request writes nothing.
+            if last_seen is None or now - last_seen >= settings.SESSION_TOUCH_SECONDS:
+                session[LAST_SEEN_KEY] = now
+        elif mark is not None:
+            # Signed in before, never logged out: the browser let the session cookie expire.
+            started = float(mark) if mark.isdigit() else now
+            too_long = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            messages.info(request, session_ended_message("absolute" if too_long else "idle"))
+        response = self.get_response(request)
+        return self._mark(request, response, mark)
+
+    @staticmethod
+    def _mark(request: HttpRequest, response: HttpResponse, mark: str | None) -> HttpResponse:
+        login_at = request.session.get(LOGIN_AT_KEY) if request.user.is_authenticated else None
+        if login_at is not None:
+            value = str(int(login_at))
+            if mark != value:
+                response.set_signed_cookie(
+                    SESSION_MARK_COOKIE,
+                    value,
+                    salt=SESSION_MARK_SALT,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+        elif mark is not None or SESSION_MARK_COOKIE in request.COOKIES:
+            response.delete_cookie(SESSION_MARK_COOKIE)
+        return response
 
 
 def otp_required_for(user: Any) -> bool:

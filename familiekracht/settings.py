@@ -268,12 +268,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "phases.run_reminders",  # same code as `manage.py run_reminders`
         "schedule": crontab(hour=7, minute=0),
     },
+    # Sends again, or marks failed, every PDF or export whose worker died (cases.taskstate).
+    "task-states-sweep": {
+        "task": "cases.sweep_tasks",  # same code as `manage.py sweep_tasks`
+        "schedule": 60.0,
+    },
     # Walks the access log's hash chain; alerts coordinators and superusers on a break.
     "access-log-verify-daily": {
         "task": "cases.verify_access_log",  # same code as `manage.py verify_access_log`
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+# Task-backed requests (a PDF, an inzage/afschrift) that the sweep watches (cases.taskstate):
+# one still queued or running after TASK_STALE_SECONDS is sent again, and after
+# TASK_MAX_ATTEMPTS marked failed. The limit is above the longest render (the heavy family's
+# export volume takes well under a minute) and under what a user waits for.
+TASK_STATE_MODELS = ["cases.RecordsExport", "reports.PlanPdf"]
+TASK_STALE_SECONDS = env_int("TASK_STALE_SECONDS", 300)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
 
 # Network members not contacted for this many weeks are listed to contact again
 # (network page, "Contact houden").
@@ -316,7 +329,11 @@ else:
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 10 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle clock (and the cookie's expiry with it) moves on at most once a minute: a session
+# is written when it changed, not on every request, which spares each page a database write.
+# The idle limit is therefore counted to the minute (it may end up to a minute early).
+SESSION_TOUCH_SECONDS = env_int("SESSION_TOUCH_SECONDS", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Two-factor log-in (TOTP). Required for everyone when DEBUG is off; the demo users
 # (OTP_EXEMPT_USERNAMES below) may skip it only where OTP_DEMO_EXEMPT allows (a demo machine).
@@ -383,6 +400,9 @@ X_FRAME_OPTIONS = "DENY"
 FAMILIEKRACHT = {
     # Jeugdwet: files are kept this many years after the last change (DOMAIN.md).
     "RETENTION_YEARS": env_int("FK_RETENTION_YEARS", 20),
+    # Inzage/afschrift as PDF: records per volume, so one render stays within the worker's
+    # memory (cases.records.exports; the heavy family's volumes peak near 200 MB).
+    "EXPORT_PDF_VOLUME_RECORDS": 250,
 }
 
 # Phase reminders (phases/reminders.py); aftercare check-ins in months after closing.

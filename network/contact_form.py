@@ -36,8 +36,14 @@ class NetworkMembersPresent:
             field.initial = list(contact.network_members_present.all())
         form.fields[FIELD] = field
 
-    def save(self, *, contact: Contact, values: Mapping[str, Any]) -> None:
-        contact.network_members_present.set(values.get(FIELD, ()))
+    def save(self, *, contact: Contact, values: Mapping[str, Any], created: bool = False) -> None:
+        present = list(values.get(FIELD, ()))
+        if created:
+            # A new contact has no network members yet: add, without reading what is there.
+            if present:
+                contact.network_members_present.add(*present)
+        else:
+            contact.network_members_present.set(present)
 
     def snapshot(self, contact: Contact) -> dict[str, Any]:
         return {FIELD: sorted(m.pk for m in contact.network_members_present.all())}

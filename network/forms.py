@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import VersionedModelForm
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from cases.models import Family, FamilyRole, PlanGoal
 from network.models import (
@@ -31,7 +33,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class QuickAddForm(forms.ModelForm):
+class QuickAddForm(ModelForm):
     """The first step of the network page: who finds it important that the children are OK?"""
 
     class Meta:
@@ -40,7 +42,7 @@ class QuickAddForm(forms.ModelForm):
         help_texts = {"relation": ""}
 
 
-class NetworkMemberForm(forms.ModelForm):
+class NetworkMemberForm(VersionedModelForm):
     support_types = forms.MultipleChoiceField(
         label=_("Soorten steun"),
         choices=SupportType.choices,
@@ -81,7 +83,7 @@ class NetworkMemberForm(forms.ModelForm):
         return cleaned
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(VersionedModelForm):
     class Meta:
         model = Agreement
         fields = [
@@ -140,7 +142,7 @@ class AgreementForm(forms.ModelForm):
         return cleaned
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedModelForm):
     class Meta:
         model = NetworkMeeting
         fields = [
@@ -184,7 +186,7 @@ class MeetingForm(forms.ModelForm):
 AGREEMENT_FIELD_PREFIX = "agreement_"
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(Form):
     """Per agreement: did it happen? Fields are made for this family's agreements only."""
 
     date = forms.DateField(label=_("Datum evaluatie"), widget=DateInput())
@@ -229,7 +231,7 @@ class EvaluationForm(forms.Form):
         return result
 
 
-class KrachtgezinForm(forms.ModelForm):
+class KrachtgezinForm(VersionedModelForm):
     class Meta:
         model = Krachtgezin
         formfield_callback = bounded_formfield
@@ -269,7 +271,7 @@ class KrachtgezinForm(forms.ModelForm):
         return cleaned
 
 
-class RespiteStayForm(forms.ModelForm):
+class RespiteStayForm(ModelForm):
     class Meta:
         model = RespiteStay
         fields = ["child", "start", "end", "note"]
@@ -292,7 +294,9 @@ class RespiteStayForm(forms.ModelForm):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end <= start:
-                self.add_error("end", _("Het einde moet na het begin liggen."))
+                self.add_error(
+                    "end", _("Het einde moet na het begin liggen; kies een later einde.")
+                )
             elif (end - start).total_seconds() > MAX_STAY_HOURS * 3600:
                 self.add_error(
                     "end",
@@ -304,5 +308,7 @@ class RespiteStayForm(forms.ModelForm):
                 .exclude(pk=self.instance.pk)
                 .exists()
             ):
-                self.add_error("start", _("Er is al opvang in deze periode."))
+                self.add_error(
+                    "start", _("Er is al opvang in deze periode; kies een andere periode.")
+                )
         return cleaned

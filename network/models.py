@@ -139,6 +139,8 @@ class NetworkMember(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     objects = NetworkMemberQuerySet.as_manager()
 
@@ -196,13 +198,16 @@ class NetworkMeeting(models.Model):
         blank=True,
         help_text=_("Professionals en anderen, bijvoorbeeld ‘gezinscoach, leerkracht’."),
     )
-    outcomes = models.TextField(_("uitkomsten"), max_length=5000, blank=True)
+    # The report of a network meeting or family group conference.
+    outcomes = models.TextField(_("uitkomsten"), max_length=10_000, blank=True)
     next_evaluation = models.DateField(_("volgende evaluatie"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -280,6 +285,8 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -389,6 +396,8 @@ class Krachtgezin(models.Model):
     active = models.BooleanField(_("loopt"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from cases.models import Family, Member
+from cases.services import claim_version
 from network.models import (
     Agreement,
     AgreementEvaluation,
@@ -26,10 +27,14 @@ def network_member_create(*, family: Family, data: Mapping[str, Any]) -> Network
 
 
 @transaction.atomic
-def network_member_update(*, member: NetworkMember, data: Mapping[str, Any]) -> NetworkMember:
+def network_member_update(
+    *, member: NetworkMember, version: int | None, data: Mapping[str, Any]
+) -> NetworkMember:
+    claim_version(NetworkMember, pk=member.pk, version=version)
     for field, value in data.items():
         setattr(member, field, value)
     member.save(update_fields=[*data.keys(), "updated_at"])
+    member.refresh_from_db(fields=["version"])
     return member
 
 
@@ -39,10 +44,14 @@ def agreement_create(*, family: Family, data: Mapping[str, Any]) -> Agreement:
 
 
 @transaction.atomic
-def agreement_update(*, agreement: Agreement, data: Mapping[str, Any]) -> Agreement:
+def agreement_update(
+    *, agreement: Agreement, version: int | None, data: Mapping[str, Any]
+) -> Agreement:
+    claim_version(Agreement, pk=agreement.pk, version=version)
     for field, value in data.items():
         setattr(agreement, field, value)
     agreement.save(update_fields=[*data.keys(), "updated_at"])
+    agreement.refresh_from_db(fields=["version"])
     return agreement
 
 
@@ -65,15 +74,18 @@ def meeting_create(
 def meeting_update(
     *,
     meeting: NetworkMeeting,
+    version: int | None,
     data: Mapping[str, Any],
     family_members: Iterable[Member] = (),
     network_members: Iterable[NetworkMember] = (),
 ) -> NetworkMeeting:
+    claim_version(NetworkMeeting, pk=meeting.pk, version=version)
     for field, value in data.items():
         setattr(meeting, field, value)
     meeting.save(update_fields=[*data.keys(), "updated_at"])
     meeting.family_members.set(family_members)
     meeting.network_members.set(network_members)
+    meeting.refresh_from_db(fields=["version"])
     return meeting
 
 
@@ -117,10 +129,14 @@ def krachtgezin_create(*, family: Family, data: Mapping[str, Any]) -> Krachtgezi
 
 
 @transaction.atomic
-def krachtgezin_update(*, krachtgezin: Krachtgezin, data: Mapping[str, Any]) -> Krachtgezin:
+def krachtgezin_update(
+    *, krachtgezin: Krachtgezin, version: int | None, data: Mapping[str, Any]
+) -> Krachtgezin:
+    claim_version(Krachtgezin, pk=krachtgezin.pk, version=version)
     for field, value in data.items():
         setattr(krachtgezin, field, value)
     krachtgezin.save(update_fields=[*data.keys(), "updated_at"])
+    krachtgezin.refresh_from_db(fields=["version"])
     return krachtgezin
 
 

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.conflicts import save_or_merge
 from cases.models import AccessAction, Family, Membership
 from cases.permissions import FamilyAccess, Need, access_family, log_families_shown
 from network import services
-from network.ecomap import map_members, network_map_svg
+from network.ecomap import legend_groups, map_members, network_map_svg
 from network.forms import (
     AgreementForm,
     EvaluationForm,
@@ -76,6 +77,7 @@ def _overview(
             "access": access,
             "members": members,
             "map_svg": network_map_svg(family, members),
+            "legend": legend_groups(),
             "quick_form": quick_form,
             "agreements": agreements,
             "meetings": meetings,
@@ -122,15 +124,23 @@ def member_edit(request: HttpRequest, family_id: int, member_id: int) -> HttpRes
     )
     family, member = access.family, access.record
     form = NetworkMemberForm(request.POST or None, instance=member)
+    context = {"family": family, "access": access, "member": member}
     if request.method == "POST" and form.is_valid():
-        services.network_member_update(member=member, data=form.cleaned_data)
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.network_member_update(
+                member=member, version=form.cleaned_data["version"], data=form.record_data()
+            ),
+            current=lambda: NetworkMember.objects.filter(pk=member.pk).first(),
+            template="network/networkmember_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Netwerklid opgeslagen."))
         return redirect("network:overview", family_id=family.pk)
-    return render(
-        request,
-        "network/networkmember_form.html",
-        {"form": form, "family": family, "access": access, "member": member},
-    )
+    return render(request, "network/networkmember_form.html", {**context, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,7 +155,7 @@ def agreement_create(request: HttpRequest, family_id: int) -> HttpResponse:
         initial["meeting"] = family.network_meetings.filter(pk=meeting_id).first()
     form = AgreementForm(request.POST or None, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
-        agreement = services.agreement_create(family=family, data=form.cleaned_data)
+        agreement = services.agreement_create(family=family, data=form.record_data())
         messages.success(request, _("Afspraak vastgelegd."))
         if agreement.meeting_id:
             return redirect(
@@ -168,20 +178,31 @@ def agreement_edit(request: HttpRequest, family_id: int, agreement_id: int) -> H
     )
     family, agreement = access.family, access.record
     form = AgreementForm(request.POST or None, instance=agreement, family=family)
+    context = {"family": family, "access": access, "agreement": agreement}
     if request.method == "POST" and form.is_valid():
-        services.agreement_update(agreement=agreement, data=form.cleaned_data)
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.agreement_update(
+                agreement=agreement, version=form.cleaned_data["version"], data=form.record_data()
+            ),
+            current=lambda: Agreement.objects.filter(pk=agreement.pk).first(),
+            form_kwargs={"family": family},
+            template="network/agreement_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Afspraak opgeslagen."))
         return redirect("network:overview", family_id=family.pk)
-    return render(
-        request,
-        "network/agreement_form.html",
-        {"form": form, "family": family, "access": access, "agreement": agreement},
-    )
+    return render(request, "network/agreement_form.html", {**context, "form": form})
 
 
 def _meeting_fields(form: MeetingForm) -> tuple[dict[str, Any], Any, Any]:
     data = {
-        k: v for k, v in form.cleaned_data.items() if k not in ("family_members", "network_members")
+        k: v
+        for k, v in form.record_data().items()
+        if k not in ("family_members", "network_members")
     }
     return data, form.cleaned_data["family_members"], form.cleaned_data["network_members"]
 
@@ -251,21 +272,33 @@ def meeting_edit(request: HttpRequest, family_id: int, meeting_id: int) -> HttpR
     )
     family, meeting = access.family, access.record
     form = MeetingForm(request.POST or None, instance=meeting, family=family)
+    context = {"family": family, "access": access, "meeting": meeting}
     if request.method == "POST" and form.is_valid():
-        data, family_members, network_members = _meeting_fields(form)
-        services.meeting_update(
-            meeting=meeting,
-            data=data,
-            family_members=family_members,
-            network_members=network_members,
+
+        def save(form: MeetingForm) -> None:
+            data, family_members, network_members = _meeting_fields(form)
+            services.meeting_update(
+                meeting=meeting,
+                version=form.cleaned_data["version"],
+                data=data,
+                family_members=family_members,
+                network_members=network_members,
+            )
+
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=save,
+            current=lambda: NetworkMeeting.objects.filter(pk=meeting.pk).first(),
+            form_kwargs={"family": family},
+            template="network/meeting_form.html",
+            context=context,
         )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Bijeenkomst opgeslagen."))
         return redirect("network:meeting_detail", family_id=family.pk, meeting_id=meeting.pk)
-    return render(
-        request,
-        "network/meeting_form.html",
-        {"form": form, "family": family, "access": access, "meeting": meeting},
-    )
+    return render(request, "network/meeting_form.html", {**context, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -312,7 +345,7 @@ def krachtgezin_create(request: HttpRequest, family_id: int) -> HttpResponse:
     family = access.family
     form = KrachtgezinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        krachtgezin = services.krachtgezin_create(family=family, data=form.cleaned_data)
+        krachtgezin = services.krachtgezin_create(family=family, data=form.record_data())
         messages.success(request, _("Krachtgezin vastgelegd."))
         return redirect(
             "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
@@ -360,17 +393,27 @@ def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) 
     )
     family, krachtgezin = access.family, access.record
     form = KrachtgezinForm(request.POST or None, instance=krachtgezin)
+    context = {"family": family, "access": access, "krachtgezin": krachtgezin}
     if request.method == "POST" and form.is_valid():
-        services.krachtgezin_update(krachtgezin=krachtgezin, data=form.cleaned_data)
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.krachtgezin_update(
+                krachtgezin=krachtgezin,
+                version=form.cleaned_data["version"],
+                data=form.record_data(),
+            ),
+            current=lambda: Krachtgezin.objects.filter(pk=krachtgezin.pk).first(),
+            template="network/krachtgezin_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Krachtgezin opgeslagen."))
         return redirect(
             "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
         )
-    return render(
-        request,
-        "network/krachtgezin_form.html",
-        {"form": form, "family": family, "access": access, "krachtgezin": krachtgezin},
-    )
+    return render(request, "network/krachtgezin_form.html", {**context, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

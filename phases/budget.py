@@ -222,8 +222,16 @@ def open_episodes_with_figures(
     episodes: QuerySet[PhaseEpisode], *, today: datetime.date
 ) -> QuerySet[PhaseEpisode]:
     """Open episodes annotated with everything `figures_from_episode` needs: one query."""
+    return episodes_with_figures(episodes.open(), today=today)
+
+
+def episodes_with_figures(
+    episodes: QuerySet[PhaseEpisode], *, today: datetime.date
+) -> QuerySet[PhaseEpisode]:
+    """Episodes with their hours (`episodes_with_hours`) and what `figures_from_episode`
+    needs, so a family's history and its open phase's figures come from one query."""
     tomorrow = today + datetime.timedelta(days=1)
-    episodes = episodes_with_hours(episodes.open()).annotate(
+    episodes = episodes_with_hours(episodes).annotate(
         minutes_2w=_minutes_between(Value(today - datetime.timedelta(days=13)), Value(tomorrow)),
         minutes_4w=_minutes_between(Value(today - datetime.timedelta(days=27)), Value(tomorrow)),
     )

@@ -8,11 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import MergeableForm, version_field
+from cases.formats import long_date
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
 from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
 
 
-class _PageForm(forms.Form):
+class _PageForm(Form):
     """One of several forms on the family's phase page: its element ids carry `id_prefix`,
     so two forms with a field of the same name do not share an id (or a label target)."""
 
@@ -47,7 +50,7 @@ class _DatedForm(_PageForm):
                     self.add_error(
                         self.date_field,
                         _("Deze datum ligt vóór het begin (%(date)s); kies een latere datum.")
-                        % {"date": self.not_before.strftime("%d-%m-%Y")},
+                        % {"date": long_date(self.not_before)},
                     )
         return cleaned
 
@@ -123,7 +126,7 @@ class ExtraHoursForm(_PageForm):
         return reason
 
 
-class DefinitionForm(forms.ModelForm):
+class DefinitionForm(MergeableForm, ModelForm):
     class Meta:
         model = PhaseDefinition
         fields = ["weeks_min", "weeks_max", "hours_min", "hours_max"]
@@ -143,17 +146,24 @@ class DefinitionForm(forms.ModelForm):
             and cleaned.get("weeks_max") is not None
             and cleaned["weeks_min"] > cleaned["weeks_max"]
         ):
-            self.add_error("weeks_max", _("Het maximum is kleiner dan het minimum."))
+            self.add_error(
+                "weeks_max", _("Het maximum is kleiner dan het minimum; maak het maximum groter.")
+            )
         if (
             cleaned.get("hours_min") is not None
             and cleaned.get("hours_max") is not None
             and cleaned["hours_min"] > cleaned["hours_max"]
         ):
-            self.add_error("hours_max", _("Het maximum is kleiner dan het minimum."))
+            self.add_error(
+                "hours_max", _("Het maximum is kleiner dan het minimum; maak het maximum groter.")
+            )
         return cleaned
 
 
-class TeamPhaseSettingsForm(forms.Form):
+class TeamPhaseSettingsForm(MergeableForm):
+    """The team's own switch, and the version the whole definitions page was opened at."""
+
+    version = version_field()
     approval_required = forms.BooleanField(
         label=_("Een faseovergang vraagt akkoord van de gedragswetenschapper"), required=False
     )

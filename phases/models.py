@@ -46,6 +46,9 @@ class TeamPhaseSettings(models.Model):
     approval_required = models.BooleanField(
         _("faseovergang vraagt akkoord van de gedragswetenschapper"), default=True
     )
+    # Optimistic locking of the whole definitions page (its four phases and this flag):
+    # cases.services.claim_version in phases.services.definitions_update.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("fase-instellingen van een team")

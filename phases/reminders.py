@@ -1,6 +1,12 @@
 """The daily reminder job. Celery beat (phases.tasks), `manage.py run_reminders` and the
 benchmark all call `reminders_run`; it runs a fixed number of queries however many families
 there are, and creates each reminder at most once (unique on subject, kind, due date, recipient).
+
+The sources (settings.REMINDER_SOURCES) say what is due as a query (`due_rows`): the job
+turns each into one `INSERT INTO phases_reminder ... SELECT ... ON CONFLICT DO NOTHING`, so
+the database adds what is missing and a reminder that exists is never built again, not even
+as an object. A source may also return a list of `Due` (few rows, e.g. aftercare check-ins,
+whose month arithmetic stays in Python); those go in through bulk_create, the same way.
 """
 
 from __future__ import annotations
@@ -11,17 +17,33 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import DateField, Max, Min, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from cases.formats import short_date
 from cases.models import Family, FamilyStatus, Membership, Role, last_contact_date
 from phases.budget import open_episodes_with_figures
 from phases.models import (
@@ -63,46 +85,102 @@ class Due:
     with_psychologists: bool = False
 
 
-def phase_dues(today: datetime.date) -> list[Due]:
+# The columns of a source's query, in this order (due_rows); the INSERT reads them by name.
+DUE_COLUMNS = ("r_family", "r_kind", "r_subject", "r_due", "r_coach", "r_team", "r_psy")
+
+
+def due_rows(
+    queryset: QuerySet,  # type: ignore[type-arg]
+    *,
+    family: Any,
+    kind: Any,
+    subject: Any,
+    due_on: Any,
+    coach: Any,
+    team: Any,
+    with_psychologists: Any = False,
+) -> QuerySet:  # type: ignore[type-arg]
+    """A source's query of what is due: one row per reminder subject, before recipients
+    (the coach, and the team's psychologists when `with_psychologists`). Each argument is a
+    field name or an expression."""
+
+    def expression(value: Any) -> Any:
+        if isinstance(value, str):
+            return F(value)
+        if isinstance(value, bool):
+            return Value(value, output_field=BooleanField())
+        return value
+
+    return (
+        queryset.order_by()
+        .annotate(
+            r_family=expression(family),
+            r_kind=expression(kind),
+            r_subject=expression(subject),
+            r_due=expression(due_on),
+            r_coach=expression(coach),
+            r_team=expression(team),
+            r_psy=expression(with_psychologists),
+        )
+        .values(*DUE_COLUMNS)
+    )
+
+
+def text_id(prefix: str, field: str) -> Concat:
+    """`prefix` + the id in `field`, e.g. "episode:12": a reminder's subject, in SQL."""
+    return Concat(Value(prefix), Cast(field, CharField()), output_field=CharField())
+
+
+class AsDate(Func):
+    """A date value as a date: PostgreSQL's date + interval is a timestamp, and SQLite's
+    date arithmetic gives "YYYY-MM-DD HH:MM:SS"; both become a plain date."""
+
+    template = "CAST(%(expressions)s AS date)"
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(compiler, connection, template="date(%(expressions)s)", **extra_context)
+
+
+def phase_dues(today: datetime.date) -> list[QuerySet]:  # type: ignore[type-arg]
     ends_soon = phase_setting("ENDS_SOON_DAYS")
     # "Past the planned end" and "90% of the budget used" are the flags of with_phase_flags,
-    # the same the family page and the caseload show. Selecting only the columns used here
-    # leaves the weekly-rate subqueries out of the SQL: still one query for all families.
-    episodes = (
-        open_episodes_with_figures(
-            PhaseEpisode.objects.filter(family__status=FamilyStatus.ACTIVE), today=today
-        )
-        .order_by()
-        .values_list(
-            "pk",
-            "family_id",
-            "planned_end",
-            "family__coach_id",
-            "family__team_id",
-            "is_overdue",
-            "is_nearly_used",
-            named=True,
-        )
+    # the same the family page and the caseload show.
+    episodes = open_episodes_with_figures(
+        PhaseEpisode.objects.filter(family__status=FamilyStatus.ACTIVE), today=today
     )
-    dues: list[Due] = []
-    for episode in episodes:
-        common = {
-            "family_id": episode.family_id,
-            "subject": f"episode:{episode.pk}",
-            "due_on": episode.planned_end,
-            "coach_id": episode.family__coach_id,
-            "team_id": episode.family__team_id,
-        }
-        if episode.is_overdue:
-            dues.append(Due(kind=ReminderKind.PHASE_OVERDUE, with_psychologists=True, **common))
-        elif (episode.planned_end - today).days <= ends_soon:
-            dues.append(Due(kind=ReminderKind.PHASE_ENDS_SOON, **common))
-        if episode.is_nearly_used:
-            dues.append(Due(kind=ReminderKind.BUDGET_NEARLY_USED, **common))
-    return dues
+    common = {
+        "family": "family_id",
+        "subject": text_id("episode:", "pk"),
+        "due_on": "planned_end",
+        "coach": "family__coach_id",
+        "team": "family__team_id",
+    }
+    phase_end = due_rows(
+        episodes.filter(
+            Q(is_overdue=True) | Q(planned_end__lte=today + datetime.timedelta(days=ends_soon))
+        ),
+        kind=Case(
+            When(is_overdue=True, then=Value(ReminderKind.PHASE_OVERDUE)),
+            default=Value(ReminderKind.PHASE_ENDS_SOON),
+            output_field=CharField(),
+        ),
+        with_psychologists=Case(
+            When(is_overdue=True, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        **common,
+    )
+    budget = due_rows(
+        episodes.filter(is_nearly_used=True),
+        kind=Value(ReminderKind.BUDGET_NEARLY_USED),
+        **common,
+    )
+    return [phase_end, budget]
 
 
-def no_contact_dues(today: datetime.date) -> list[Due]:
+def no_contact_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg]
     """Active families whose last contact (or, without any, their start) is too long ago."""
     days = phase_setting("NO_CONTACT_DAYS")
     first_phase = (
@@ -123,38 +201,31 @@ def no_contact_dues(today: datetime.date) -> list[Due]:
             )
         )
         .filter(since__lte=today - datetime.timedelta(days=days))
-        .values_list("pk", "coach_id", "team_id", "since")
     )
-    return [
-        Due(
-            family_id=pk,
-            kind=ReminderKind.NO_CONTACT,
-            subject=f"family:{pk}",
-            due_on=since + datetime.timedelta(days=days),
-            coach_id=coach_id,
-            team_id=team_id,
-        )
-        for pk, coach_id, team_id, since in families
-    ]
+    return due_rows(
+        families,
+        family="pk",
+        kind=Value(ReminderKind.NO_CONTACT),
+        subject=text_id("family:", "pk"),
+        due_on=AsDate(F("since") + datetime.timedelta(days=days)),
+        coach="coach_id",
+        team="team_id",
+    )
 
 
-def approval_dues(today: datetime.date) -> list[Due]:
+def approval_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg]
     """Transitions waiting for approval, due since they were proposed (`today` unused)."""
-    pending = Transition.objects.filter(status=TransitionStatus.PENDING).values_list(
-        "pk", "family_id", "proposed_at", "family__coach_id", "family__team_id"
+    return due_rows(
+        Transition.objects.filter(status=TransitionStatus.PENDING),
+        family="family_id",
+        kind=Value(ReminderKind.APPROVAL_PENDING),
+        subject=text_id("transition:", "pk"),
+        # The Amsterdam date of the proposal (the current time zone), as localdate() gives.
+        due_on=TruncDate("proposed_at"),
+        coach="family__coach_id",
+        team="family__team_id",
+        with_psychologists=True,
     )
-    return [
-        Due(
-            family_id=family_id,
-            kind=ReminderKind.APPROVAL_PENDING,
-            subject=f"transition:{pk}",
-            due_on=timezone.localdate(proposed_at),
-            coach_id=coach_id,
-            team_id=team_id,
-            with_psychologists=True,
-        )
-        for pk, family_id, proposed_at, coach_id, team_id in pending
-    ]
 
 
 def aftercare_dues(today: datetime.date) -> list[Due]:
@@ -189,10 +260,81 @@ def aftercare_dues(today: datetime.date) -> list[Due]:
     return dues
 
 
-def reminder_sources() -> list[Callable[[datetime.date], Iterable[Due]]]:
+Source = Callable[[datetime.date], "QuerySet | Iterable[Due | QuerySet]"]  # type: ignore[type-arg]
+
+
+def reminder_sources() -> list[Source]:
     """What the job reminds of, settings.REMINDER_SOURCES: phases' own and other apps' (the
     case reviews of reports, which builds on phases, so phases does not import it)."""
     return [import_string(path) for path in settings.REMINDER_SOURCES]
+
+
+def _insert_missing(rows: QuerySet, *, stamp: datetime.datetime) -> None:  # type: ignore[type-arg]
+    """INSERT the reminders of `rows` (a due_rows query) that do not exist yet, for the coach
+    and, where asked, the team's active psychologists: one statement, in the database.
+
+    ON CONFLICT DO NOTHING over the unique constraint `reminder_once` (subject, kind, due
+    date, recipient) skips those that exist with one index probe each, before any row is
+    written. (A NOT EXISTS over the same columns planned as a nested loop over a table
+    the statement itself fills, on a fresh database.) `WHERE true`: SQLite needs a WHERE
+    between INSERT ... SELECT and ON CONFLICT to parse it.
+    """
+    from django.contrib.auth import get_user_model
+
+    sql, params = rows.query.get_compiler(connection=connection).as_sql()
+    reminder = Reminder._meta.db_table
+    membership = Membership._meta.db_table
+    user = get_user_model()._meta.db_table
+    columns = ", ".join(f"due.{c}" for c in DUE_COLUMNS)
+    statement = f"""
+        WITH due AS ({sql})
+        INSERT INTO {reminder} (recipient_id, family_id, kind, subject, due_on, created_at)
+        SELECT r.recipient_id, r.r_family, r.r_kind, r.r_subject, r.r_due, %s
+        FROM (
+            SELECT due.r_coach AS recipient_id, {columns} FROM due
+            WHERE due.r_coach IS NOT NULL
+            UNION
+            SELECT m.user_id AS recipient_id, {columns} FROM due
+            JOIN {membership} m ON m.team_id = due.r_team AND m.role = %s
+            JOIN {user} u ON u.id = m.user_id AND u.is_active
+            WHERE due.r_psy
+        ) r
+        WHERE true
+        ON CONFLICT DO NOTHING
+    """  # noqa: S608 - table names from _meta, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement,
+            [*params, connection.ops.adapt_datetimefield_value(stamp), Role.PSYCHOLOGIST],
+        )
+
+
+def _insert_dues(dues: list[Due], *, stamp: datetime.datetime) -> None:
+    """Sources that compute in Python (few rows): the same rows through bulk_create, where
+    ON CONFLICT DO NOTHING skips those that exist."""
+    psychologists: dict[int, list[int]] = defaultdict(list)
+    if any(d.with_psychologists for d in dues):
+        for team_id, user_id in Membership.objects.filter(
+            role=Role.PSYCHOLOGIST, user__is_active=True
+        ).values_list("team_id", "user_id"):
+            psychologists[team_id].append(user_id)
+    rows = []
+    for due in dues:
+        recipients = {due.coach_id} if due.coach_id else set()
+        if due.with_psychologists:
+            recipients.update(psychologists[due.team_id])
+        rows.extend(
+            Reminder(
+                recipient_id=user_id,
+                family_id=due.family_id,
+                kind=due.kind,
+                subject=due.subject,
+                due_on=due.due_on,
+                created_at=stamp,
+            )
+            for user_id in sorted(recipients)
+        )
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def reminders_run(*, today: datetime.date | None = None, send_email: bool = True) -> int:
@@ -200,34 +342,23 @@ def reminders_run(*, today: datetime.date | None = None, send_email: bool = True
     today = today or timezone.localdate()
     stamp = timezone.now()
     with transaction.atomic():
-        dues = [due for source in reminder_sources() for due in source(today)]
-        psychologists: dict[int, list[int]] = defaultdict(list)
-        if any(d.with_psychologists for d in dues):
-            for team_id, user_id in Membership.objects.filter(
-                role=Role.PSYCHOLOGIST, user__is_active=True
-            ).values_list("team_id", "user_id"):
-                psychologists[team_id].append(user_id)
-        rows = []
-        for due in dues:
-            recipients = {due.coach_id} if due.coach_id else set()
-            if due.with_psychologists:
-                recipients.update(psychologists[due.team_id])
-            rows.extend(
-                Reminder(
-                    recipient_id=user_id,
-                    family_id=due.family_id,
-                    kind=due.kind,
-                    subject=due.subject,
-                    due_on=due.due_on,
-                    created_at=stamp,
-                )
-                for user_id in sorted(recipients)
-            )
-        if not rows:
-            return 0
-        # Existing reminders are skipped by the unique constraint; what this run made is
-        # found back by its timestamp (one beat runs the job, see docker-compose.yml).
-        Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+        if connection.vendor == "postgresql":
+            # The sources' queries look costly to the planner (a subquery per family) and
+            # get JIT-compiled, which takes longer than running them: off for this job only.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        dues: list[Due] = []
+        for source in reminder_sources():
+            found = source(today)
+            for item in [found] if isinstance(found, QuerySet) else found:
+                if isinstance(item, QuerySet):
+                    _insert_missing(item, stamp=stamp)
+                else:
+                    dues.append(item)
+        if dues:
+            _insert_dues(dues, stamp=stamp)
+        # What this run made is found back by its timestamp (one beat runs the job, see
+        # docker-compose.yml).
         created = list(
             Reminder.objects.filter(created_at=stamp)
             .select_related("recipient", "family")
@@ -270,7 +401,7 @@ def _send_mails(reminders: list[Reminder]) -> None:
 def _send_mail_to(items: list[Reminder]) -> None:
     recipient = items[0].recipient
     lines = [
-        f"- {r.get_kind_display()}: {r.family.case_number} ({date_format(r.due_on, 'j M Y')})"
+        f"- {r.get_kind_display()}: {r.family.case_number} ({short_date(r.due_on)})"
         for r in items[:MAIL_MAX_LINES]
     ]
     if len(items) > MAIL_MAX_LINES:

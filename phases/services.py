@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formats import long_date
 from cases.models import Family, FamilyStatus, Team
 from cases.permissions import APPROVER_ROLES
+from cases.services import claim_version
 from phases.models import (
     DEFAULT_DEFINITIONS,
     PHASE_ORDER,
@@ -129,11 +131,11 @@ def _check_date(
     effective_on: datetime.date, *, not_before: datetime.date | None, today: datetime.date
 ) -> None:
     if effective_on > today:
-        raise PhaseError(_("Een datum in de toekomst kan niet."))
+        raise PhaseError(_("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum."))
     if not_before is not None and effective_on < not_before:
         raise PhaseError(
             _("De datum ligt vóór het begin van de huidige fase (%(date)s).")
-            % {"date": not_before.strftime("%d-%m-%Y")}
+            % {"date": long_date(not_before)}
         )
 
 
@@ -328,9 +330,19 @@ def extra_hours_add(*, family: Family, by: Any, hours: Decimal, reason: str) -> 
 
 @transaction.atomic
 def definitions_update(
-    *, team: Team, by: Any, values: dict[str, dict[str, Any]], approval_required: bool
+    *,
+    team: Team,
+    by: Any,
+    version: int | None,
+    values: dict[str, dict[str, Any]],
+    approval_required: bool,
 ) -> None:
-    """Save the team's phase definitions; running phases keep the numbers they started with."""
+    """Save the team's phase definitions; running phases keep the numbers they started with.
+
+    `version` is the team settings' version the page was opened at; EditConflict when
+    someone saved the page in between (nothing is written).
+    """
+    claim_version(TeamPhaseSettings, pk=team_settings(team).pk, version=version)
     current = definitions_for(team)
     for kind, fields in values.items():
         definition = current[kind]

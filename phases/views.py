@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.conflicts import save_or_merge_forms
 from cases.models import AccessAction, Family, FamilyStatus, Role, Team
 from cases.permissions import (
     FamilyAccess,
@@ -24,7 +25,7 @@ from cases.permissions import (
 )
 from phases import services
 from phases.budget import episodes_with_hours, hours_from_minutes, phase_figures_for
-from phases.charts import range_bar_svg
+from phases.charts import BAND_LABELS, BUDGET_LABELS, band_position, range_bar_svg
 from phases.forms import (
     DecisionForm,
     DefinitionForm,
@@ -62,11 +63,12 @@ def episode_rows(episodes: list[PhaseEpisode]) -> list[dict[str, Any]]:
                 "high": high,
                 "extra": extra,
                 "over": used > high,
+                "position": band_position(used, low, high),
                 "bar": range_bar_svg(
                     value=used,
                     low=low,
                     high=high,
-                    over=used > high,
+                    budget=True,
                     title=_("Uren %(phase)s tegen het budget")
                     % {"phase": episode.get_kind_display()},
                 ),
@@ -78,30 +80,37 @@ def episode_rows(episodes: list[PhaseEpisode]) -> list[dict[str, Any]]:
 def rate_bars(figures: Any) -> dict[str, Any]:
     if figures is None:
         return {}
+    # One colour and one word per position against the band (phases.charts): the bar and
+    # the badge beside it say the same.
+    budget = band_position(figures.used_hours, figures.budget_min, figures.budget_max)
+    rate2 = band_position(figures.hours_per_week_2, figures.band_min, figures.band_max)
+    rate4 = band_position(figures.hours_per_week_4, figures.band_min, figures.band_max)
     return {
         "budget_bar": range_bar_svg(
             value=figures.used_hours,
             low=figures.budget_min,
             high=figures.budget_max,
-            over=figures.over_budget,
+            budget=True,
             title=_("Uren gebruikt tegen het budget van deze fase"),
         ),
+        "budget_position": budget,
+        "budget_words": BUDGET_LABELS[budget],
         "rate2_bar": range_bar_svg(
             value=figures.hours_per_week_2,
             low=figures.band_min,
             high=figures.band_max,
-            over=False,
-            under=figures.hours_per_week_2 < figures.band_min,
             title=_("Uren per week, laatste 2 weken, tegen de band van de fase"),
         ),
+        "rate2_position": rate2,
+        "rate2_words": BAND_LABELS[rate2],
         "rate4_bar": range_bar_svg(
             value=figures.hours_per_week_4,
             low=figures.band_min,
             high=figures.band_max,
-            over=False,
-            under=figures.under_band,
             title=_("Uren per week, laatste 4 weken, tegen de band van de fase"),
         ),
+        "rate4_position": rate4,
+        "rate4_words": BAND_LABELS[rate4],
     }
 
 
@@ -311,33 +320,59 @@ def _coordinator_team(request: HttpRequest) -> TeamAccess:
 @require_http_methods(["GET", "POST"])
 def definitions_edit(request: HttpRequest) -> HttpResponse:
     team = _coordinator_team(request).team
-    definitions = services.definitions_for(team)
     data = request.POST if request.method == "POST" else None
-    forms = [
-        (kind, DefinitionForm(data, instance=definitions[kind], prefix=kind))
-        for kind in PHASE_ORDER
-    ]
-    settings_form = TeamPhaseSettingsForm(
-        data, initial={"approval_required": services.team_settings(team).approval_required}
-    )
-    if (
-        request.method == "POST"
-        and settings_form.is_valid()
-        and all(f.is_valid() for _k, f in forms)
-    ):
-        services.definitions_update(
-            team=team,
-            by=request.user,
-            values={
-                kind: {name: form.cleaned_data[name] for name in DefinitionForm.Meta.fields}
-                for kind, form in forms
-            },
-            approval_required=settings_form.cleaned_data["approval_required"],
+    settings_form, forms = _definition_forms(team, data)
+    if request.method == "POST" and settings_form.is_valid() and all(f.is_valid() for f in forms):
+
+        def save(settings_form: Any, forms: Any) -> None:
+            services.definitions_update(
+                team=team,
+                by=request.user,
+                version=settings_form.cleaned_data["version"],
+                values={
+                    kind: {name: form.cleaned_data[name] for name in DefinitionForm.Meta.fields}
+                    for kind, form in zip(PHASE_ORDER, forms, strict=True)
+                },
+                approval_required=settings_form.cleaned_data["approval_required"],
+            )
+
+        conflict = save_or_merge_forms(
+            request,
+            version_form=settings_form,
+            forms=[settings_form, *forms],
+            bind=lambda data: _definition_forms(team, data, with_settings=True),
+            current_version=lambda: services.team_settings(team).version,
+            save=lambda version_form, forms: save(version_form, forms[1:]),
+            render_page=lambda settings_form, forms, status: _definitions_page(
+                request, team, settings_form, list(forms)[1:], status
+            ),
         )
+        if conflict is not None:
+            return conflict
         messages.success(
             request, _("Fasedefinities opgeslagen; ze gelden voor fasen die vanaf nu starten.")
         )
         return redirect(f"{request.path}?team={team.pk}")
+    return _definitions_page(request, team, settings_form, forms)
+
+
+def _definition_forms(team: Team, data: Any, *, with_settings: bool = False) -> Any:
+    """The page's forms against the rows as stored now: the team settings form (which
+    carries the page's version) and one form per phase, in PHASE_ORDER. With
+    `with_settings` the settings form is also first in the list (the merge compares it)."""
+    definitions = services.definitions_for(team)
+    team_phase = services.team_settings(team)
+    settings_form = TeamPhaseSettingsForm(
+        data,
+        initial={"approval_required": team_phase.approval_required, "version": team_phase.version},
+    )
+    forms = [DefinitionForm(data, instance=definitions[kind], prefix=kind) for kind in PHASE_ORDER]
+    return settings_form, [settings_form, *forms] if with_settings else forms
+
+
+def _definitions_page(
+    request: HttpRequest, team: Team, settings_form: Any, forms: list[Any], status: int = 200
+) -> HttpResponse:
     teams = Team.objects.filter(
         memberships__user=request.user, memberships__role=Role.COORDINATOR
     ).order_by("name")
@@ -347,9 +382,10 @@ def definitions_edit(request: HttpRequest) -> HttpResponse:
         {
             "team": team,
             "teams": teams,
-            "forms": [(definitions[kind], form) for kind, form in forms],
+            "forms": [(form.instance, form) for form in forms],
             "settings_form": settings_form,
         },
+        status=status,
     )
 
 

@@ -5,10 +5,10 @@ the contact minutes in that phase and in the last 4 weeks, the last contact, the
 open reminders and the next case review (indexed subqueries), read as plain tuples. The flags
 ("attention first") are SQL annotations (`caseload_queryset`, with the phase rules of
 phases.budget.with_phase_flags): the rows read them, the page filters and sorts on them, and
-nothing recomputes them in Python. Sorting by trend happens in Python over these light rows
-(a thousand families take a few milliseconds). Only the rows on the page then get their full
-phase figures (phases.budget.phase_figures_for) and domain trend (`fill_page`), so the page
-costs a fixed number of queries and little per family.
+nothing recomputes them in Python. Every sort, the domain trend's too (`with_severity_trend`),
+and every filter runs in the database, which returns one page of rows. Only the rows on the
+page then get their full phase figures (phases.budget.phase_figures_for) and domain trend
+(`fill_page`), so the page costs a fixed number of queries and little per family.
 """
 
 from __future__ import annotations
@@ -29,10 +29,12 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
+    Exists,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -48,6 +50,7 @@ from django.db.models.functions import (
     Greatest,
     Lower,
     NullIf,
+    Round,
     Trim,
 )
 
@@ -63,7 +66,7 @@ from phases.budget import (
 from phases.models import PHASE_ORDER, ExtraHours, Reminder
 from phases.reminders import phase_setting
 from reports.reviews import latest_review, report_setting
-from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore
+from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
@@ -198,6 +201,54 @@ def _severity_trends(family_ids: list[int]) -> dict[int, Decimal]:
         ordered = [per_moment[k][1] for k in sorted(per_moment)]
         trends[family_id] = (ordered[-1] - ordered[0]).quantize(TENTH)
     return trends
+
+
+def with_severity_trend(qs: QuerySet[Family]) -> QuerySet[Family]:
+    """The domain trend of `_severity_trends` as a SQL annotation `trend` on families.
+
+    Per moment, the mean severity of its most preferred perspective (PERSPECTIVE_PREFERENCE,
+    then the sheet's id) among the sheets that hold scores; the family's trend is the latest
+    moment's mean minus the first one's (by date, then id), empty with fewer than two
+    scored moments. Unrounded: it is the sort key of ?sort=trend; the page shows the rounded
+    value from `_severity_trends`.
+    """
+    rank = Case(
+        *[When(sheet__perspective=p, then=Value(i)) for i, p in enumerate(PERSPECTIVE_PREFERENCE)],
+        default=Value(99),
+        output_field=IntegerField(),
+    )
+    moment_mean = Subquery(
+        DomainScore.objects.filter(sheet__moment=OuterRef("pk"))
+        .order_by()
+        .values("sheet")
+        .annotate(mean=Avg("severity"), rank=Min(rank))
+        .order_by("rank", "sheet")
+        .values("mean")[:1]
+    )
+    scored = (
+        Moment.objects.filter(family=OuterRef("pk"))
+        .filter(Exists(DomainScore.objects.filter(sheet__moment=OuterRef("pk"))))
+        .annotate(mean=moment_mean)
+    )
+
+    def end(*order: str, field: str) -> Subquery:
+        return Subquery(scored.order_by(*order).values(field)[:1])
+
+    return qs.annotate(
+        trend_first=end("date", "pk", field="pk"),
+        trend_last=end("-date", "-pk", field="pk"),
+        trend_first_mean=Cast(end("date", "pk", field="mean"), FloatField()),
+        trend_last_mean=Cast(end("-date", "-pk", field="mean"), FloatField()),
+    ).annotate(
+        trend=Case(
+            When(
+                ~Q(trend_first=F("trend_last")),
+                then=F("trend_last_mean") - F("trend_first_mean"),
+            ),
+            default=None,
+            output_field=FloatField(),
+        )
+    )
 
 
 def _sum_minutes(**date_filter) -> Coalesce:  # type: ignore[no-untyped-def]
@@ -446,6 +497,8 @@ SQL_SORTS: dict[str, list] = {
     "week": [F("minutes_4w")],
     "contact": [F("last_contact")],
     "safety": [F("safety_flag")],
+    # Annotated only when asked for (with_severity_trend): the scores are not cheap.
+    "trend": [F("trend")],
     "reminders": [F("open_reminders")],
     "review": [F("next_review")],
 }
@@ -467,6 +520,8 @@ def order_queryset(qs: QuerySet[Family], sort: str) -> tuple[QuerySet[Family], s
     if key not in SQL_SORTS:
         return qs.order_by(*ATTENTION_ORDER), DEFAULT_SORT
     descending = sort.startswith("-")
+    if key == "trend":
+        qs = with_severity_trend(qs)
     # Empty values (no phase, no review) come last either way.
     terms = [
         e.desc(nulls_last=True)
@@ -514,13 +569,6 @@ def fill_page(rows: Iterable[Row], *, today: datetime.date, with_trend: bool = T
         row.figures = figures.get(row.family_id)
         if with_trend:
             row.trend = trends.get(row.family_id)
-
-
-def fill_trends(rows: list[Row]) -> None:
-    """The domain trend for every row, to sort on it: one query."""
-    trends = _severity_trends([r.family_id for r in rows])
-    for row in rows:
-        row.trend = trends.get(row.family_id)
 
 
 # Sort keys (?sort=key or ?sort=-key) over rows; None means "empty": last either way, as in
@@ -601,6 +649,53 @@ def is_intensive(row: Row) -> bool:
     or more than REPORTS["INTENSIVE_HOURS_PER_WEEK"] (DOMAIN.md: coaches "sucked in")."""
     threshold = Decimal(report_setting("INTENSIVE_HOURS_PER_WEEK"))
     return row.hours_per_week_4 > threshold or row.above_band
+
+
+def coach_loads(team: Team, *, today: datetime.date) -> list[CoachLoad]:
+    """`coach_load` of the team's active families, summed per coach in the database.
+
+    One GROUP BY over caseload_queryset (the same flags as the caseload), so only a row per
+    coach reaches Python, not one per family. Intensive as in `is_intensive`: the 4 weeks'
+    hours (rounded half up to a tenth, as hours_from_minutes) over 4 above the threshold,
+    or above the phase's band.
+    """
+    threshold = Decimal(report_setting("INTENSIVE_HOURS_PER_WEEK"))
+    weekly = Cast(F("minutes_4w"), DecimalField(max_digits=12, decimal_places=4)) / Value(
+        Decimal(60)
+    )
+    intensive = Q(is_above_band=True) | Q(
+        _weekly_hours__gt=threshold,
+    )
+    per_coach = (
+        caseload_queryset(team, today=today)
+        .annotate(
+            _weekly_hours=Round(weekly, 1) / Value(Decimal(4)),
+        )
+        .order_by()
+        .values("coach_id")
+        .annotate(
+            n=Count("pk"),
+            minutes=Sum("minutes_4w"),
+            n_intensive=Count("pk", filter=intensive),
+            n_overdue=Count("pk", filter=Q(is_overdue=True)),
+            n_no_contact=Count("pk", filter=Q(is_no_contact=True)),
+        )
+        .values_list("coach_id", "n", "minutes", "n_intensive", "n_overdue", "n_no_contact")
+    )
+    names = coach_names(team)
+    loads = [
+        CoachLoad(
+            coach_id=coach_id,
+            coach_name=names.get(coach_id, "") if coach_id else "",
+            families=n,
+            hours_per_week=(hours_from_minutes(minutes or 0) / 4).quantize(Decimal("0.1")),
+            intensive=n_intensive,
+            overdue=n_overdue,
+            no_contact=n_no_contact,
+        )
+        for coach_id, n, minutes, n_intensive, n_overdue, n_no_contact in per_coach
+    ]
+    return sorted(loads, key=lambda c: (-c.hours_per_week, c.coach_name))
 
 
 def coach_load(rows: list[Row]) -> list[CoachLoad]:

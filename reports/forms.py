@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future
 from cases.models import Family, FamilyRole, Team
 from phases.models import PhaseKind
@@ -21,8 +22,13 @@ User = get_user_model()
 YOUNG_PERSON_MIN_AGE = 12
 
 
-class PlanPdfRequestForm(forms.Form):
+class PlanPdfRequestForm(Form):
     plan = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    # Not every reader needs every part: ticked per export (reports.pdf.PlanPdfOptions).
+    include_strengths = forms.BooleanField(
+        label=_("Met de krachtenanalyse per gezinslid"), required=False
+    )
+    include_timeline = forms.BooleanField(label=_("Met de tijdlijn"), required=False)
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,7 +66,7 @@ FLAG_CHOICES = [
 ]
 
 
-class CaseloadFilterForm(forms.Form):
+class CaseloadFilterForm(Form):
     """The caseload's team choice and filters; choices come from rows already loaded."""
 
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False)
@@ -82,13 +88,13 @@ class CaseloadFilterForm(forms.Form):
         self.fields["coach"].choices = [("", _("Alle")), *coaches]
 
 
-class YearForm(forms.Form):
+class YearForm(Form):
     """The team report's year; the team comes from ?team= (reports.views._chosen_team)."""
 
     year = forms.IntegerField(label=_("Jaar"), required=False, min_value=2000, max_value=2100)
 
 
-class CaseReviewForm(forms.ModelForm):
+class CaseReviewForm(ModelForm):
     class Meta:
         model = CaseReview
         fields = ["date", "participants", "notes", "decisions", "next_review_on"]
@@ -121,11 +127,14 @@ class CaseReviewForm(forms.ModelForm):
         data = super().clean()
         date, next_on = data.get("date"), data.get("next_review_on")
         if date and next_on and next_on <= date:
-            self.add_error("next_review_on", _("De volgende bespreking ligt na deze bespreking."))
+            self.add_error(
+                "next_review_on",
+                _("Kies voor de volgende bespreking een datum na deze bespreking."),
+            )
         return data
 
 
-class _QuestionnaireForm(forms.Form):
+class _QuestionnaireForm(Form):
     member = forms.TypedChoiceField(label=_("Ingevuld door"), coerce=int)
     date = forms.DateField(
         label=_("Datum"), widget=DateInput(), validators=[not_in_future], initial=timezone.localdate

@@ -6,14 +6,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Family, FamilyPlan, Member
+from cases.models import Family, FamilyPlan, Member, TaskState
 
-
-class ExportState(models.TextChoices):
-    QUEUED = "queued", _("In wachtrij")
-    RUNNING = "running", _("Bezig")
-    DONE = "done", _("Klaar")
-    FAILED = "failed", _("Mislukt")
+# The one set of states of a task-backed request (cases.models.TaskState); the sweep
+# (cases.taskstate, settings.TASK_STATE_MODELS) reads them on every such model.
+ExportState = TaskState
 
 
 class PlanPdf(models.Model):
@@ -22,6 +19,9 @@ class PlanPdf(models.Model):
     The file lives under MEDIA_ROOT/plans and is only ever served through the access gate
     (reports.views.plan_pdf_download), never from a public URL.
     """
+
+    # The Celery task that renders it; the sweep sends it again (cases.taskstate).
+    task_path = "reports.tasks.render_plan_pdf"
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="plan_pdfs")
     plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="pdfs")
@@ -36,6 +36,8 @@ class PlanPdf(models.Model):
     state = models.CharField(
         _("status"), max_length=8, choices=ExportState.choices, default=ExportState.QUEUED
     )
+    # When `state` last changed: the sweep compares it with its limit (cases.taskstate).
+    state_changed_at = models.DateTimeField(_("status sinds"), default=timezone.now)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     # Relative to MEDIA_ROOT, e.g. "plans/12/34.pdf".
     file_path = models.CharField(_("bestand"), max_length=300, blank=True)
@@ -54,6 +56,10 @@ class PlanPdf(models.Model):
         verbose_name=_("toestemming"),
     )
 
+    # What goes in beyond the plan itself, ticked per export (reports.pdf.PlanPdfOptions).
+    include_strengths = models.BooleanField(_("met krachtenanalyse"), default=False)
+    include_timeline = models.BooleanField(_("met tijdlijn"), default=False)
+
     class Meta:
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("gezinsplan als PDF")
@@ -62,6 +68,16 @@ class PlanPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_id} v{self.plan_number} ({self.state})"
+
+    @property
+    def parts(self) -> list[str]:
+        """The optional parts this export carries, for the list of exports."""
+        parts = []
+        if self.include_strengths:
+            parts.append(str(_("krachtenanalyse")))
+        if self.include_timeline:
+            parts.append(str(_("tijdlijn")))
+        return parts
 
     @property
     def filename(self) -> str:
@@ -84,7 +100,7 @@ class CaseReview(models.Model):
         related_name="case_reviews",
         verbose_name=_("deelnemers"),
     )
-    notes = models.TextField(_("bespreking"), max_length=4000, blank=True)
+    notes = models.TextField(_("bespreking"), max_length=10_000, blank=True)
     decisions = models.TextField(_("besluiten"), max_length=4000, blank=True)
     next_review_on = models.DateField(_("volgende bespreking"), null=True, blank=True)
     created_by = models.ForeignKey(

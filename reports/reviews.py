@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import DateField, IntegerField, OuterRef, Subquery
+from django.db.models import DateField, IntegerField, OuterRef, QuerySet, Subquery, Value
 
 from cases.models import Family, FamilyStatus
 from phases.models import ReminderKind
-from phases.reminders import Due
+from phases.reminders import due_rows, text_id
 from reports.models import CaseReview
 
 
@@ -29,24 +29,20 @@ def latest_review(field: str) -> Subquery:
     return Subquery(latest.values(field)[:1], output_field=output)
 
 
-def case_review_dues(today: datetime.date) -> list[Due]:
+def case_review_dues(today: datetime.date) -> QuerySet[Family]:
     lead = datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
     families = (
         Family.objects.filter(status=FamilyStatus.ACTIVE)
         .annotate(next_review=latest_review("next_review_on"), review_id=latest_review("pk"))
         .filter(next_review__isnull=False, next_review__lte=today + lead)
-        .order_by()
-        .values_list("pk", "coach_id", "team_id", "review_id", "next_review")
     )
-    return [
-        Due(
-            family_id=pk,
-            kind=ReminderKind.CASE_REVIEW_DUE,
-            subject=f"casereview:{review_id}",
-            due_on=next_review,
-            coach_id=coach_id,
-            team_id=team_id,
-            with_psychologists=True,
-        )
-        for pk, coach_id, team_id, review_id, next_review in families
-    ]
+    return due_rows(
+        families,
+        family="pk",
+        kind=Value(ReminderKind.CASE_REVIEW_DUE),
+        subject=text_id("casereview:", "review_id"),
+        due_on="next_review",
+        coach="coach_id",
+        team="team_id",
+        with_psychologists=True,
+    )

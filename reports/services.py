@@ -58,6 +58,8 @@ def plan_pdf_request(
     by: Any,
     recipient: str = "",
     consent: Consent | None = None,
+    include_strengths: bool = False,
+    include_timeline: bool = False,
 ) -> PlanPdf:
     """Record the request and render it in the background once the request is committed.
 
@@ -71,6 +73,8 @@ def plan_pdf_request(
         requested_by=by,
         recipient=recipient,
         consent=consent,
+        include_strengths=include_strengths,
+        include_timeline=include_timeline,
     )
     _enqueue(export)
     return export
@@ -80,7 +84,7 @@ def plan_pdf_request(
 def plan_pdf_retry(*, export: PlanPdf) -> PlanPdf:
     """Queue a failed export again (the retry button)."""
     updated = PlanPdf.objects.filter(pk=export.pk, state=ExportState.FAILED).update(
-        state=ExportState.QUEUED, error="", attempts=0
+        state=ExportState.QUEUED, error="", attempts=0, state_changed_at=timezone.now()
     )
     if updated:
         _enqueue(export)
@@ -108,13 +112,17 @@ def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
             return export
         # A redelivered task (worker lost) finds "running" and simply renders again.
         export.state = ExportState.RUNNING
+        export.state_changed_at = timezone.now()
         export.attempts += 1
-        export.save(update_fields=["state", "attempts"])
+        export.save(update_fields=["state", "state_changed_at", "attempts"])
 
     plan = FamilyPlan.objects.select_related(
         "family__team", "family__coach", "safety_set_by", "agreed_by", "reviewed_by"
     ).get(pk=export.plan_id)
-    data = pdf.render_plan_pdf(plan)
+    options = pdf.PlanPdfOptions(
+        strengths=export.include_strengths, timeline=export.include_timeline
+    )
+    data = pdf.render_plan_pdf(plan, options=options)
     # Through the family's register of stored files, so destruction removes it too.
     export.file_path = family_file_save(
         family=export.family, name=export_name(export), content=data, kind=StoredFileKind.PLAN_PDF
@@ -123,9 +131,17 @@ def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
     export.size = len(data)
     export.state = ExportState.DONE
     export.error = ""
-    export.finished_at = timezone.now()
+    export.finished_at = export.state_changed_at = timezone.now()
     export.save(
-        update_fields=["file_path", "checksum_sha256", "size", "state", "error", "finished_at"]
+        update_fields=[
+            "file_path",
+            "checksum_sha256",
+            "size",
+            "state",
+            "state_changed_at",
+            "error",
+            "finished_at",
+        ]
     )
     return export
 
@@ -134,7 +150,7 @@ def plan_pdf_failed(*, export_id: int, error: str, final: bool) -> None:
     """Note a failed attempt; after the last retry the export is "mislukt"."""
     state = ExportState.FAILED if final else ExportState.QUEUED
     PlanPdf.objects.filter(pk=export_id).exclude(state=ExportState.DONE).update(
-        state=state, error=error[:2000]
+        state=state, error=error[:2000], state_changed_at=timezone.now()
     )
 
 

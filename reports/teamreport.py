@@ -1,5 +1,9 @@
 """The coordinator's team report for one year: a handful of aggregate queries.
 
+Every figure is an aggregate computed by the database (COUNT, SUM, AVG grouped by status,
+phase, referrer and quarter, coach), so only a row per group reaches Python; the figures are
+live, not from a table refreshed later (a coordinator checks a change straight away).
+
 Families per phase and status (now), referrals per referrer per quarter, actual against
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
 logged), and the questionnaire averages per quarter and per coach.
@@ -7,18 +11,17 @@ logged), and the questionnaire averages per quarter and per coach.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, F, FloatField, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Contact, Family, FamilyStatus, Referrer, Team
+from phases.budget import DaysBetween
 from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
 from reports.models import EXIT_ITEMS, ExitQuestionnaire, SdmResponse
 
@@ -98,24 +101,32 @@ def team_report(team: Team, *, year: int) -> TeamReport:
             counts = [referral_counts[value].get(q, 0) for q in QUARTERS]
             referrals.append((str(label), counts, sum(counts)))
 
-    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for kind, started, ended, planned in (
-        PhaseEpisode.objects.filter(family__team=team, ended_on__year=year)
+    # Averages of the episodes closed in the year, per phase, computed by the database.
+    spans = {
+        kind: (n, actual, planned)
+        for kind, n, actual, planned in PhaseEpisode.objects.filter(
+            family__team=team, ended_on__year=year
+        )
         .order_by()
-        .values_list("kind", "started_on", "ended_on", "planned_end")
-    ):
-        spans[kind].append(((ended - started).days, (planned - started).days))
+        .values("kind")
+        .annotate(
+            n=Count("pk"),
+            actual=Avg(DaysBetween(F("ended_on"), F("started_on")), output_field=FloatField()),
+            planned=Avg(DaysBetween(F("planned_end"), F("started_on")), output_field=FloatField()),
+        )
+        .values_list("kind", "n", "actual", "planned")
+    }
     labels = dict(PhaseKind.choices)
     durations = [
         DurationRow(
             kind=kind,
             label=str(labels[kind]),
-            episodes=len(spans[kind]),
-            actual_days=_dec(sum(a for a, _p in spans[kind]) / len(spans[kind])),
-            planned_days=_dec(sum(p for _a, p in spans[kind]) / len(spans[kind])),
+            episodes=spans[kind][0],
+            actual_days=_dec(spans[kind][1]),
+            planned_days=_dec(spans[kind][2]),
         )
         for kind in PHASE_ORDER
-        if spans.get(kind)
+        if kind in spans
     ]
 
     hours_per_coach = sorted(
@@ -191,51 +202,6 @@ def _exit_figures(row) -> tuple[int, dict[str, Decimal | None]]:  # type: ignore
     if row is None:
         return 0, dict.fromkeys(EXIT_ITEMS)
     return row["n"], {name: _dec(row[f"avg_{name}"]) for name in EXIT_ITEMS}
-
-
-def _fmt(value: object) -> str:
-    """Numbers with a decimal comma, as Dutch spreadsheets read them with ';' separators."""
-    if value is None:
-        return ""
-    return str(value).replace(".", ",")
-
-
-def team_report_csv(report: TeamReport) -> str:
-    """One table: section; label; column; value. Reads in a spreadsheet or a script."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("onderdeel"), _("omschrijving"), _("kolom"), _("waarde")])
-    for label, n in report.by_status:
-        writer.writerow([_("gezinnen per status"), label, _("aantal"), n])
-    for label, n in report.by_phase:
-        writer.writerow([_("actieve gezinnen per fase"), label, _("aantal"), n])
-    for label, counts, total in report.referrals:
-        for q, n in zip(QUARTERS, counts, strict=True):
-            writer.writerow([_("aanmeldingen per verwijzer"), label, f"Q{q} {report.year}", n])
-        writer.writerow([_("aanmeldingen per verwijzer"), label, _("totaal"), total])
-    for row in report.durations:
-        section = _("duur per fase (dagen)")
-        writer.writerow([section, row.label, _("afgesloten fasen"), row.episodes])
-        writer.writerow([section, row.label, _("werkelijk, gemiddeld"), _fmt(row.actual_days)])
-        writer.writerow([section, row.label, _("gepland, gemiddeld"), _fmt(row.planned_days)])
-    for name, hours in report.hours_per_coach:
-        writer.writerow([_("uren per coach"), name, _("uren"), _fmt(hours)])
-    for section, rows in (
-        (_("SDM-Q-9 per kwartaal"), report.sdm_per_quarter),
-        (_("SDM-Q-9 per coach"), report.sdm_per_coach),
-    ):
-        for label, n, avg in rows:
-            writer.writerow([section, label, _("aantal"), n])
-            writer.writerow([section, label, _("gemiddelde score"), _fmt(avg)])
-    for section, exit_rows in (
-        (_("eindvragenlijst per kwartaal"), report.exit_per_quarter),
-        (_("eindvragenlijst per coach"), report.exit_per_coach),
-    ):
-        for label, n, avgs in exit_rows:
-            writer.writerow([section, label, _("aantal"), n])
-            for name, avg in avgs.items():
-                writer.writerow([section, label, name, _fmt(avg)])
-    return out.getvalue()
 
 
 def current_year() -> int:

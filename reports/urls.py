@@ -39,4 +39,5 @@ urlpatterns = [
     path("reports/team/", views.team_report_view, name="team_report"),
     path("reports/team/print/", views.team_report_print, name="team_report_print"),
     path("reports/team/csv/", views.team_report_csv_view, name="team_report_csv"),
+    path("reports/team/xlsx/", views.team_report_xlsx_view, name="team_report_xlsx"),
 ]

@@ -25,15 +25,12 @@ from reports import services
 from reports.caseload import (
     COLUMNS,
     caseload_queryset,
-    caseload_rows,
-    coach_load,
+    coach_loads,
     coach_names,
     fill_page,
-    fill_trends,
     filter_queryset,
     order_queryset,
     rows_from,
-    sort_rows,
     without_jit,
 )
 from reports.forms import (
@@ -48,7 +45,8 @@ from reports.forms import (
 from reports.models import EXIT_ITEMS, ExportState, PlanPdf
 from reports.questionnaires import EXIT_QUESTIONS, SDM_QUESTIONS
 from reports.reviews import report_setting
-from reports.teamreport import TeamReport, current_year, team_report, team_report_csv
+from reports.teamreport import TeamReport, current_year, team_report
+from reports.teamreport_export import team_report_csv, team_report_xlsx
 
 
 @require_POST
@@ -64,7 +62,13 @@ def plan_pdf_request(request: HttpRequest, family_id: int) -> HttpResponse:
         messages.error(request, _("Kies een versie van het gezinsplan om als PDF te maken."))
         return redirect("cases:plan_detail", family_id=family.pk)
     plan: FamilyPlan = form.cleaned_data["plan"]
-    services.plan_pdf_request(family=family, plan=plan, by=request.user)
+    services.plan_pdf_request(
+        family=family,
+        plan=plan,
+        by=request.user,
+        include_strengths=form.cleaned_data["include_strengths"],
+        include_timeline=form.cleaned_data["include_timeline"],
+    )
     messages.success(
         request,
         _("De PDF van versie %(n)s wordt gemaakt; ververs de pagina over een paar seconden.")
@@ -184,20 +188,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     with without_jit():
         families = filter_queryset(caseload_queryset(team, today=today), **filters)
         requested = request.GET.get("sort", "")
-        if requested.removeprefix("-") == "trend":
-            # The domain trend comes from the scores, not SQL: sort the light rows in Python.
-            rows = rows_from(families.order_by().values_list(*COLUMNS), names=names, today=today)
-            fill_trends(rows)
-            rows, sort = sort_rows(rows, requested)
-            page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-            fill_page(page.object_list, today=today, with_trend=False)
-        else:
-            # Sorted, filtered and paged in the database: only this page's rows reach Python.
-            ordered, sort = order_queryset(families, requested)
-            values = ordered.values_list(*COLUMNS)
-            page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
-            page.object_list = rows_from(page.object_list, names=names, today=today)
-            fill_page(page.object_list, today=today)
+        # Sorted, filtered and paged in the database: only this page's rows reach Python.
+        ordered, sort = order_queryset(families, requested)
+        values = ordered.values_list(*COLUMNS)
+        page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = rows_from(page.object_list, names=names, today=today)
+        fill_page(page.object_list, today=today)
     # Every family whose name the page shows is in its access log (NEN 7513); filtering the
     # team's families is a search over client records.
     log_families_shown(
@@ -244,14 +240,14 @@ def coach_load_view(request: HttpRequest) -> HttpResponse:
     teams = _team_wide(request, roles=TEAM_WIDE_ROLES, obj="werkdruk coaches")
     team = _chosen_team(request, teams)
     with without_jit():
-        rows = caseload_rows(team, today=timezone.localdate())
+        loads = coach_loads(team, today=timezone.localdate())
     return render(
         request,
         "reports/coachload_list.html",
         {
             "team": team,
             "teams": teams,
-            "loads": coach_load(rows),
+            "loads": loads,
             "threshold": report_setting("INTENSIVE_HOURS_PER_WEEK"),
         },
     )
@@ -301,8 +297,7 @@ def team_report_print(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/teamreport_print.html", _report_context(report, teams))
 
 
-@require_GET
-def team_report_csv_view(request: HttpRequest) -> HttpResponse:
+def _team_report_download(request: HttpRequest, *, extension: str) -> HttpResponse:
     report, _teams = _report_for(request)
     log_access(
         request,
@@ -310,13 +305,31 @@ def team_report_csv_view(request: HttpRequest) -> HttpResponse:
         action=AccessAction.EXPORT,
         outcome=AccessOutcome.ALLOWED,
         role=Role.COORDINATOR,
-        obj="teamrapport",
+        obj="teamrapport" if extension == "csv" else f"teamrapport {extension}",
     )
-    response = HttpResponse(team_report_csv(report), content_type="text/csv; charset=utf-8")
-    filename = f"teamrapport-{slugify(report.team.name)}-{report.year}.csv"
+    if extension == "csv":
+        response = HttpResponse(team_report_csv(report), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(team_report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
+    filename = f"teamrapport-{slugify(report.team.name)}-{report.year}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def team_report_csv_view(request: HttpRequest) -> HttpResponse:
+    """The report's tables one below the other, semicolons and decimal commas."""
+    return _team_report_download(request, extension="csv")
+
+
+@require_GET
+def team_report_xlsx_view(request: HttpRequest) -> HttpResponse:
+    """The report as a workbook, one sheet per table."""
+    return _team_report_download(request, extension="xlsx")
 
 
 # --- Case reviews and questionnaires of one family ---
@@ -484,6 +497,8 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
                     by=request.user,
                     recipient=organisation,
                     consent=consent,
+                    include_strengths=form.cleaned_data["include_strengths"],
+                    include_timeline=form.cleaned_data["include_timeline"],
                 )
                 log_access(
                     request,

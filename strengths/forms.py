@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import MergeableForm, VersionedModelForm
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future, version_field
 from cases.models import Family, LifeDomain
 from strengths.models import (
@@ -25,7 +27,7 @@ from strengths.models import (
 EMPTY_CHOICE = ("", _("Kies…"))
 
 
-class MomentForm(forms.ModelForm):
+class MomentForm(ModelForm):
     class Meta:
         model = Moment
         fields = ["kind", "date"]
@@ -52,7 +54,7 @@ class MomentForm(forms.ModelForm):
         return kind
 
 
-class SheetForm(forms.Form):
+class SheetForm(Form):
     """The hidden version the scoring page started from (optimistic locking)."""
 
     version = version_field()
@@ -68,7 +70,7 @@ def _share_field(label: str) -> forms.IntegerField:
     )
 
 
-class DomainScoreForm(forms.Form):
+class DomainScoreForm(MergeableForm):
     """The score of one life domain; the scoring page shows seven, prefixed by domain code."""
 
     severity = forms.TypedChoiceField(
@@ -122,7 +124,7 @@ class DomainScoreForm(forms.Form):
         return cleaned
 
 
-class AnalysisForm(forms.ModelForm):
+class AnalysisForm(VersionedModelForm):
     version = version_field()
 
     class Meta:
@@ -166,7 +168,7 @@ class AnalysisForm(forms.ModelForm):
         pass
 
 
-class EventForm(forms.ModelForm):
+class EventForm(VersionedModelForm):
     version = version_field()
     # Declared with bounds: a huge day or year would overflow datetime.date in clean().
     # The upper year is the database's check (strengths_event_year_range); a year up to
@@ -177,7 +179,7 @@ class EventForm(forms.ModelForm):
         max_value=EVENT_MAX_YEAR,
         error_messages={
             "min_value": _("Vul een jaar vanaf %(limit_value)s in."),
-            "max_value": _("Een datum in de toekomst kan niet."),
+            "max_value": _("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum."),
         },
     )
     day = forms.IntegerField(
@@ -221,25 +223,29 @@ class EventForm(forms.ModelForm):
         cleaned = super().clean() or {}
         precision = cleaned.get("precision")
         year, month, day = cleaned.get("year"), cleaned.get("month"), cleaned.get("day")
-        if precision is None or any(f in self.errors for f in ("year", "month", "day")):
+        # Also when the year is missing: otherwise the database's check that the fields match
+        # the precision (strengths_event_fields_match_precision) would be the one to refuse.
+        if precision is None or any(f in self.errors for f in ("month", "day")):
             return cleaned
         if precision in (DatePrecision.MONTH, DatePrecision.DAY) and month is None:
             self.add_error("month", _("Kies de maand, of zet de nauwkeurigheid op ‘jaar’."))
         if precision == DatePrecision.DAY and day is None:
             self.add_error("day", _("Vul de dag in, of zet de nauwkeurigheid op ‘maand’."))
-        if self.errors or year is None:
-            return cleaned
         # Keep only the fields the precision asks for, so a stray value cannot mis-sort.
         if precision == DatePrecision.YEAR:
             month = day = None
         elif precision == DatePrecision.MONTH:
             day = None
         cleaned["month"], cleaned["day"] = month, day
+        if self.errors or year is None:
+            return cleaned
         try:
             first_day = datetime.date(year, month or 1, day or 1)
         except ValueError:
             self.add_error("day", _("Deze datum bestaat niet."))
             return cleaned
         if first_day > timezone.localdate():
-            self.add_error("year", _("Een datum in de toekomst kan niet."))
+            self.add_error(
+                "year", _("Een datum in de toekomst kan niet; kies vandaag of een eerdere datum.")
+            )
         return cleaned

@@ -197,9 +197,10 @@ class MemberAnalysis(models.Model):
         max_length=200,
         help_text=_("Bijvoorbeeld ‘zelf’, ‘samen met moeder’ of ‘met de gezinscoach’."),
     )
-    strengths = models.TextField(_("krachten"), max_length=4000)
-    wishes = models.TextField(_("wensen"), max_length=4000, blank=True)
-    worries = models.TextField(_("zorgen"), max_length=4000, blank=True)
+    # Asked of every member at length (the analysis builds trust): room for a long talk.
+    strengths = models.TextField(_("krachten"), max_length=10_000)
+    wishes = models.TextField(_("wensen"), max_length=10_000, blank=True)
+    worries = models.TextField(_("zorgen"), max_length=10_000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.conflicts import conflict_data, conflict_response, edit_conflict_response
+from cases.conflicts import save_or_merge, save_or_merge_forms
 from cases.models import AccessAction, LifeDomain, Member
 from cases.permissions import Need, access_family
 from strengths import services
@@ -127,30 +127,9 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
         # is validated (no short-circuit) so all errors show at once.
         results = [form.is_valid() for form in forms]
         if sheet_form.is_valid() and all(results):
-            try:
-                services.scores_save(
-                    moment=moment,
-                    perspective=perspective,
-                    by=request.user,
-                    version=sheet_form.cleaned_data["version"],
-                    scores={f.domain: f.cleaned_data for f in forms},
-                )
-            except services.EditConflict:
-                # Seven forms and a sheet form, so the re-binding is done here; the
-                # message and the 409 are the shared ones.
-                current = (
-                    ScoreSheet.objects.filter(moment=moment, perspective=perspective)
-                    .select_related("updated_by")
-                    .first()
-                )
-                sheet_form, forms = _score_forms(conflict_data(request.POST, current), current)
-                for form in forms:
-                    form.is_valid()
-                return conflict_response(
-                    request,
-                    "strengths/scores_form.html",
-                    {**context, "sheet_form": sheet_form, "forms": forms, "current": current},
-                )
+            conflict = _save_scores(request, moment, perspective, sheet_form, forms, context)
+            if conflict is not None:
+                return conflict
             messages.success(request, _("Scores opgeslagen."))
             return redirect("strengths:overview", family_id=family.pk)
         messages.error(request, _("Er is niets opgeslagen: verbeter de gemarkeerde velden."))
@@ -158,6 +137,49 @@ def scores(request: HttpRequest, family_id: int, moment_id: int, perspective: st
         request,
         "strengths/scores_form.html",
         {**context, "sheet_form": sheet_form, "forms": forms, "current": None},
+    )
+
+
+def _save_scores(
+    request: HttpRequest,
+    moment: Moment,
+    perspective: str,
+    sheet_form: SheetForm,
+    forms: list[DomainScoreForm],
+    context: dict[str, Any],
+) -> HttpResponse | None:
+    """Save the seven valid domain forms; a stale save is merged per field
+    (cases.conflicts.save_or_merge_forms)."""
+
+    def current() -> ScoreSheet | None:
+        return (
+            ScoreSheet.objects.filter(moment=moment, perspective=perspective)
+            .select_related("updated_by")
+            .prefetch_related("scores")
+            .first()
+        )
+
+    def save(sheet_form: Any, forms: Any) -> None:
+        services.scores_save(
+            moment=moment,
+            perspective=perspective,
+            by=request.user,
+            version=sheet_form.cleaned_data["version"],
+            scores={f.domain: f.cleaned_data for f in forms},
+        )
+
+    def render_page(sheet_form: Any, forms: Any, status: int) -> HttpResponse:
+        page = {**context, "sheet_form": sheet_form, "forms": forms, "current": current()}
+        return render(request, "strengths/scores_form.html", page, status=status)
+
+    return save_or_merge_forms(
+        request,
+        version_form=sheet_form,
+        forms=forms,
+        bind=lambda data: _score_forms(data, current()),
+        current_version=lambda: getattr(current(), "version", None),
+        save=save,
+        render_page=render_page,
     )
 
 
@@ -203,22 +225,22 @@ def analysis_edit(request: HttpRequest, family_id: int, analysis_id: int) -> Htt
     form = AnalysisForm(request.POST or None, instance=analysis, family=family)
     context = {"family": family, "access": access, "analysis": analysis}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.analysis_update(
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.analysis_update(
                 analysis=analysis,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 data=form.cleaned_data,
-            )
-        except services.EditConflict:
-            return edit_conflict_response(
-                request,
-                form=form,
-                current=MemberAnalysis.objects.select_related("member").get(pk=analysis.pk),
-                form_kwargs={"family": family},
-                template="strengths/analysis_form.html",
-                context=context,
-            )
+            ),
+            current=lambda: MemberAnalysis.objects.filter(pk=analysis.pk).first(),
+            form_kwargs={"family": family},
+            template="strengths/analysis_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Krachtenanalyse opgeslagen."))
         return redirect("strengths:overview", family_id=family.pk)
     return render(
@@ -274,22 +296,22 @@ def event_edit(request: HttpRequest, family_id: int, event_id: int) -> HttpRespo
     form = EventForm(request.POST or None, instance=event, family=family)
     context = {"family": family, "access": access, "event": event}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.event_update(
                 event=event,
                 version=form.cleaned_data["version"],
                 data=form.cleaned_data,
                 members=form.cleaned_data["members"],
-            )
-        except services.EditConflict:
-            return edit_conflict_response(
-                request,
-                form=form,
-                current=TimelineEvent.objects.get(pk=event.pk),
-                form_kwargs={"family": family},
-                template="strengths/event_form.html",
-                context=context,
-            )
+            ),
+            current=lambda: TimelineEvent.objects.filter(pk=event.pk).first(),
+            form_kwargs={"family": family},
+            template="strengths/event_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Gebeurtenis opgeslagen."))
         return redirect("strengths:timeline", family_id=family.pk)
     return render(request, "strengths/event_form.html", {**context, "form": form, "current": None})

@@ -28,6 +28,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import FormRules
+
 USERNAME = "username"
 ADDRESS = "address"
 
@@ -38,7 +40,7 @@ def _username_max_length() -> int:
     return int(field.max_length)  # type: ignore[union-attr,arg-type]
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(FormRules, AuthenticationForm):
     """Django's log-in form, with the username's length checked on the server.
 
     AuthenticationForm sets `max_length` on its username field after the field is built, so
@@ -46,15 +48,22 @@ class LoginForm(AuthenticationForm):
     whose 255-character column turned a long username into a server error.
     """
 
+    text_limits = False  # a username: the server checks its length, no counter
+    error_messages = {
+        "invalid_login": _(
+            "Deze gebruikersnaam en dit wachtwoord horen niet bij elkaar. Let op hoofdletters."
+        ),
+        "inactive": _("Dit account is uitgeschakeld. Vraag uw coördinator om hulp."),
+    }
+
     def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         limit = _username_max_length()
-        self.fields["username"].validators.append(
-            MaxLengthValidator(
-                limit,
-                message=_("Een gebruikersnaam heeft hoogstens %(limit_value)d tekens."),
-            )
-        )
+        message = _("Een gebruikersnaam heeft hoogstens %(limit_value)d tekens.")
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(limit, message=message))
+        # The field's messages go over a validator's own (FormRules sets one for this code).
+        field.error_messages["max_length"] = message
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:

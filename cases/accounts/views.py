@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.accounts import services
@@ -136,8 +136,11 @@ def enrolment_code_create(request: HttpRequest, user_id: int) -> HttpResponse:
     return _code_page(request, target=target, code=code, reset=False)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    """GET asks first, naming whose authenticator app and recovery codes go; POST resets."""
     target, role = _target(request, user_id, what="tweestapsverificatie resetten")
+    if request.method == "GET":
+        return render(request, "cases/account_two_factor_reset.html", {"target": target})
     code = services.two_factor_reset(user=target, by=request.user, role=role, path=request.path)
     return _code_page(request, target=target, code=code, reset=True)

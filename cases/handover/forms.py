@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form
 from cases.forms import DateInput
 from cases.models import HANDOVER_NOTE_MAX, HANDOVER_REASON_MAX, Team
 
@@ -63,7 +64,7 @@ def note_field() -> forms.CharField:
     )
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(Form):
     coach = CoachChoice(
         label=_("Nieuwe vaste hulpverlener"),
         queryset=get_user_model().objects.none(),
@@ -80,7 +81,7 @@ class HandoverForm(forms.Form):
         self.fields["coach"].queryset = coaches
 
 
-class BulkHandoverForm(forms.Form):
+class BulkHandoverForm(Form):
     """A leaving coach's families: all or chosen ones, to one coach or spread over several."""
 
     families = forms.MultipleChoiceField(
@@ -114,7 +115,7 @@ class BulkHandoverForm(forms.Form):
         return [self.family_objects[pk] for pk in self.cleaned_data["families"]]
 
 
-class ReplacementForm(forms.Form):
+class ReplacementForm(Form):
     coach = CoachChoice(label=_("Afwezige coach"), queryset=get_user_model().objects.none())
     replacement = CoachChoice(label=_("Waarnemer"), queryset=get_user_model().objects.none())
     starts_on = forms.DateField(label=_("Eerste dag"), widget=DateInput())

@@ -73,7 +73,7 @@ def member_formset(data: Any = None, *, add_row: bool = False) -> Any:
 def members_of(formset: Any) -> list[dict[str, Any]]:
     """The filled-in rows' data, in the order typed."""
     return [
-        form.cleaned_data
+        form.record_data()
         for form in formset.forms
         if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cases.formats import short_date
 from cases.models.families import Family, Member
 from cases.models.teams import LifeDomain
 
@@ -52,7 +54,8 @@ class Contact(models.Model):
     )
     # Codes of LifeDomain; a JSON list keeps the log fast to fill in and works on SQLite too.
     domains = models.JSONField(_("levensgebieden"), default=list, blank=True)
-    note = models.TextField(_("korte notitie"), max_length=2000, blank=True)
+    # A home visit's report can run to several pages: 20,000 characters (about six A4).
+    note = models.TextField(_("notitie of verslag"), max_length=20_000, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -79,6 +82,22 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d-%m-%Y}"
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """contact_minutes_in_range checked in Python (the same bounds), not with a query on
+        every save of the contact form; the constraint itself still guards the table."""
+        exclude = set(exclude or ())
+        out_of_range = self.minutes is not None and not (
+            CONTACT_MIN_MINUTES <= self.minutes <= CONTACT_MAX_MINUTES
+        )
+        if "minutes" not in exclude and out_of_range:
+            [constraint] = [
+                c for c in self._meta.constraints if c.name == "contact_minutes_in_range"
+            ]
+            raise ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            )
+        super().validate_constraints(exclude=exclude | {"minutes"})
 
     def get_domains_display(self) -> list[str]:
         labels = dict(LifeDomain.choices)
@@ -123,7 +142,7 @@ class ContactRevision(models.Model):
 
         def show(field: str, value: object) -> str:
             if field == "date" and value:
-                return date_format(datetime.date.fromisoformat(str(value)), "j M Y")
+                return short_date(datetime.date.fromisoformat(str(value)))
             if field == "kind":
                 return str(kinds.get(str(value), value))
             if field == "domains":

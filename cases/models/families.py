@@ -154,6 +154,8 @@ class Member(models.Model):
     role = models.CharField(_("rol in het gezin"), max_length=16, choices=FamilyRole.choices)
     lives_in_household = models.BooleanField(_("woont in het huishouden"), default=True)
     has_parental_authority = models.BooleanField(_("heeft gezag"), default=False)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["date_of_birth", "name"]

@@ -109,6 +109,37 @@ class FamilyPlan(models.Model):
         return [datetime.date.fromisoformat(d) for d in self.evaluation_dates]
 
 
+class InDraftManager(models.Manager):
+    """What is part of the plan: without the parts removed from a draft.
+
+    The default manager, so `plan.goals` and `plan.actions` (the plan page, the PDF, a new
+    draft's copy, the network's goal choices) leave removed parts out. Removed parts stay
+    in the database, in the plan's history, until the user puts them back; `with_removed`
+    sees them. Django's base manager (foreign keys, the records walk of inzage and
+    destruction in cases.records.services) sees them as well.
+    """
+
+    def get_queryset(self) -> models.QuerySet:  # type: ignore[type-arg]
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class RemovableFromDraft(models.Model):
+    """A part of a draft plan that can be removed and put back ("Terugzetten")."""
+
+    removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verwijderd door"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class GoalStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Nog niet begonnen")
     IN_PROGRESS = "in_progress", _("Bezig")
@@ -116,7 +147,7 @@ class GoalStatus(models.TextChoices):
     STOPPED = "stopped", _("Gestopt")
 
 
-class PlanGoal(models.Model):
+class PlanGoal(RemovableFromDraft):
     plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="goals")
     domain = models.CharField(_("levensgebied"), max_length=16, choices=LifeDomain.choices)
     owner = models.ForeignKey(
@@ -137,6 +168,9 @@ class PlanGoal(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+
+    objects = InDraftManager()
+    with_removed = models.Manager()  # noqa: DJ012 (the managers belong together, after the fields)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -182,7 +216,7 @@ class PlanActionQuerySet(models.QuerySet["PlanAction"]):
         return self.annotate(source_order=order).order_by("source_order", "created_at", "pk")
 
 
-class PlanAction(models.Model):
+class PlanAction(RemovableFromDraft):
     plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="actions")
     goal = models.ForeignKey(
         PlanGoal,
@@ -212,7 +246,8 @@ class PlanAction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
-    objects = PlanActionQuerySet.as_manager()
+    objects = InDraftManager.from_queryset(PlanActionQuerySet)()
+    with_removed = PlanActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -26,7 +26,8 @@ class ClientStatement(models.Model):
         max_length=200,
         help_text=_("Wie de verklaring aflegt, bijvoorbeeld ‘moeder’ of ‘Noah (15)’."),
     )
-    text = models.TextField(_("verklaring"), max_length=5000)
+    # The family's own words: room enough that a statement is never cut short.
+    text = models.TextField(_("verklaring"), max_length=10_000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -169,3 +170,73 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TaskState(models.TextChoices):
+    """The state of a request that a background task carries out (a PDF, an export). Every
+    model with such a state is listed in settings.TASK_STATE_MODELS, so the sweep
+    (cases.taskstate) finds one whose worker died."""
+
+    QUEUED = "queued", _("In wachtrij")
+    RUNNING = "running", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class RecordsExportFormat(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    JSON = "json", _("JSON")
+
+
+class RecordsExport(models.Model):
+    """One request for the family's inzage/afschrift, built in the background
+    (cases.records.exports) and kept in the register of stored files (cases.storage).
+
+    A big file is split into volumes (`files`, one entry per volume), so no render needs
+    more memory than one volume takes.
+    """
+
+    # The Celery task that builds it; the sweep sends it again (cases.taskstate).
+    task_path = "cases.tasks.build_records_export"
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="records_exports")
+    format = models.CharField(_("formaat"), max_length=8, choices=RecordsExportFormat.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    state = models.CharField(
+        _("status"), max_length=8, choices=TaskState.choices, default=TaskState.QUEUED
+    )
+    # When `state` last changed: the sweep compares it with its limit.
+    state_changed_at = models.DateTimeField(_("status sinds"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    # [{"name": storage name, "size": bytes, "sha256": hex}, ...], one per volume.
+    files = models.JSONField(_("bestanden"), default=list, blank=True)
+    error = models.TextField(_("foutmelding"), max_length=2000, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("inzage/afschrift")
+        verbose_name_plural = _("inzage/afschriften")
+        indexes = [
+            models.Index(fields=["family", "-requested_at"]),
+            models.Index(
+                fields=["state_changed_at"],
+                condition=Q(state__in=["queued", "running"]),
+                name="records_export_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_id} {self.format} ({self.state})"
+
+    def filename(self, volume: int) -> str:
+        extension = "json" if self.format == RecordsExportFormat.JSON else "pdf"
+        if len(self.files) > 1:
+            return f"dossier-{self.family_id}-{self.pk}-deel-{volume}.{extension}"
+        return f"dossier-{self.family_id}-{self.pk}.{extension}"

@@ -7,13 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.conflicts import VersionedModelForm
+from cases.formbase import Form
 from cases.forms import DateInput, bounded_formfield, not_in_future, version_field
 from cases.models import ActionSource, Family, FamilyPlan, PlanAction, PlanGoal
 
 EVALUATION_SLOTS = 4
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedModelForm):
     """The plan's own sections in one form: question, worries, safety, fallback, dates."""
 
     version = version_field()
@@ -79,7 +81,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(VersionedModelForm):
     version = version_field()
 
     class Meta:
@@ -109,7 +111,7 @@ class GoalForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedModelForm):
     version = version_field()
 
     class Meta:
@@ -154,7 +156,7 @@ class ActionForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     """Carries the version a POST button was rendered with (fix, delete)."""
 
     version = version_field(required=True)

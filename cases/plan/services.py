@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from cases.models import Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
@@ -23,9 +23,11 @@ __all__ = [
     "PlanFrozen",
     "action_create",
     "action_delete",
+    "action_restore",
     "action_update",
     "goal_create",
     "goal_delete",
+    "goal_restore",
     "goal_update",
     "plan_fix",
     "plan_review",
@@ -162,11 +164,34 @@ def goal_update(*, goal: PlanGoal, version: int | None, **data: Any) -> PlanGoal
 
 
 @transaction.atomic
-def goal_delete(*, goal: PlanGoal, version: int | None) -> None:
+def goal_delete(*, goal: PlanGoal, by: Any, version: int | None) -> None:
+    """Remove a goal from the draft; it stays in the plan's history and can be put back."""
     _lock_draft(goal.plan_id)
-    # Claiming the version refuses to delete a goal someone changed in the meantime.
+    # Claiming the version refuses to remove a goal someone changed in the meantime.
     claim_version(PlanGoal, pk=goal.pk, version=version)
-    goal.delete()
+    _remove(goal, by=by)
+
+
+@transaction.atomic
+def goal_restore(*, goal: PlanGoal) -> PlanGoal:
+    """Put a removed goal back into the draft it was removed from."""
+    _lock_draft(goal.plan_id)
+    return _restore(goal)
+
+
+def _remove(part: PlanGoal | PlanAction, *, by: Any) -> None:
+    part.removed_at = timezone.now()
+    part.removed_by = by
+    part.save(update_fields=["removed_at", "removed_by"])
+
+
+def _restore(part: Any) -> Any:
+    # The version moves on, so a tab still showing the removed part cannot act on it.
+    type(part).with_removed.filter(pk=part.pk).update(
+        removed_at=None, removed_by=None, version=F("version") + 1
+    )
+    part.refresh_from_db(fields=["removed_at", "removed_by", "version"])
+    return part
 
 
 @transaction.atomic
@@ -187,7 +212,15 @@ def action_update(*, action: PlanAction, version: int | None, **data: Any) -> Pl
 
 
 @transaction.atomic
-def action_delete(*, action: PlanAction, version: int | None) -> None:
+def action_delete(*, action: PlanAction, by: Any, version: int | None) -> None:
+    """Remove an action from the draft; it stays in the plan's history and can be put back."""
     _lock_draft(action.plan_id)
     claim_version(PlanAction, pk=action.pk, version=version)
-    action.delete()
+    _remove(action, by=by)
+
+
+@transaction.atomic
+def action_restore(*, action: PlanAction) -> PlanAction:
+    """Put a removed action back into the draft it was removed from."""
+    _lock_draft(action.plan_id)
+    return _restore(action)

@@ -30,6 +30,11 @@ urlpatterns = [
         name="goal_delete",
     ),
     path(
+        "families/<int:family_id>/plan/goals/<int:goal_id>/restore/",
+        views.goal_restore,
+        name="goal_restore",
+    ),
+    path(
         "families/<int:family_id>/plan/actions/new/",
         views.action_create,
         name="action_create",
@@ -43,5 +48,10 @@ urlpatterns = [
         "families/<int:family_id>/plan/actions/<int:action_id>/delete/",
         views.action_delete,
         name="action_delete",
+    ),
+    path(
+        "families/<int:family_id>/plan/actions/<int:action_id>/restore/",
+        views.action_restore,
+        name="action_restore",
     ),
 ]

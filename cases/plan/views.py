@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.conflicts import edit_conflict_response
+from cases.conflicts import save_or_merge
 from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
 from cases.permissions import FamilyAccess, Need, access_family
 from cases.plan import services
@@ -22,8 +22,8 @@ from cases.sections import plan_slots
 # Lazy: module constants are translated when shown, in the user's language.
 PLAN_CONFLICT_MESSAGE = gettext_lazy(
     "Iemand anders heeft dit deel van het gezinsplan intussen opgeslagen. Er is niets "
-    "overschreven: uw invoer staat hieronder nog. Controleer de huidige gegevens en sla "
-    "opnieuw op als u uw versie wilt bewaren."
+    "overschreven en er is nog niets van u opgeslagen: kies hieronder per veld dat u "
+    "allebei hebt gewijzigd welke waarde blijft, en sla dan op."
 )
 PLAN_FROZEN_MESSAGE = gettext_lazy(
     "Deze versie van het gezinsplan is vastgesteld en kan niet meer veranderen. Begin een "
@@ -61,6 +61,18 @@ def plan_context(access: FamilyAccess, plan: FamilyPlan | None) -> dict[str, Any
         context["goals"] = list(plan.goals.select_related("owner"))
         context["actions"] = list(plan.actions.in_plan_order().select_related("member", "goal"))
         context["members"] = list(family.members.all())
+        # Removed from this version while it was a draft: kept in its history, put back
+        # from the plan page while it is still the draft.
+        context["removed_goals"] = list(
+            PlanGoal.with_removed.filter(plan=plan, removed_at__isnull=False)
+            .select_related("removed_by")
+            .order_by("-removed_at")
+        )
+        context["removed_actions"] = list(
+            PlanAction.with_removed.filter(plan=plan, removed_at__isnull=False)
+            .select_related("removed_by", "member")
+            .order_by("-removed_at")
+        )
     versions = list(_versions(family))
     context["versions"] = versions
     context["has_draft"] = any(v.status == PlanStatus.DRAFT for v in versions)
@@ -131,22 +143,26 @@ def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
     context = {"family": family, "access": access, "plan": plan, "section": "plan"}
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_update(
-                plan=plan, by=request.user, version=form.cleaned_data["version"], **form.plan_data()
-            )
-        except services.PlanFrozen:
-            messages.error(request, PLAN_FROZEN_MESSAGE)
-            return redirect("cases:plan_detail", family_id=family.pk)
-        except services.EditConflict:
-            return edit_conflict_response(
+            conflict = save_or_merge(
                 request,
                 form=form,
-                current=FamilyPlan.objects.get(pk=plan.pk),
+                save=lambda form: services.plan_update(
+                    plan=plan,
+                    by=request.user,
+                    version=form.cleaned_data["version"],
+                    **form.plan_data(),
+                ),
+                current=lambda: FamilyPlan.objects.filter(pk=plan.pk).first(),
                 form_kwargs={"family": family},
                 template="cases/plan_form.html",
                 context=context,
                 message=PLAN_CONFLICT_MESSAGE,
             )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+            return redirect("cases:plan_detail", family_id=family.pk)
+        if conflict is not None:
+            return conflict
         messages.success(request, _("Gezinsplan opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
     return render(request, "cases/plan_form.html", {**context, "form": form, "current": None})
@@ -267,39 +283,56 @@ def goal_edit(request: HttpRequest, family_id: int, goal_id: int) -> HttpRespons
     form = GoalForm(request.POST or None, instance=goal, family=family)
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_update(
-                goal=goal, version=form.cleaned_data["version"], **form.goal_data()
-            )
-        except services.PlanFrozen:
-            messages.error(request, PLAN_FROZEN_MESSAGE)
-        except services.EditConflict:
-            return edit_conflict_response(
+            conflict = save_or_merge(
                 request,
                 form=form,
-                current=PlanGoal.objects.filter(pk=goal.pk).select_related("owner").first(),
+                save=lambda form: services.goal_update(
+                    goal=goal, version=form.cleaned_data["version"], **form.goal_data()
+                ),
+                current=lambda: PlanGoal.objects.filter(pk=goal.pk).first(),
                 form_kwargs={"family": family},
                 template="cases/plan_form.html",
                 context=_section_context(access, plan, "goal", goal),
                 message=PLAN_CONFLICT_MESSAGE,
             )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
         else:
+            if conflict is not None:
+                return conflict
             messages.success(request, _("Doel opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
     return _section_form(request, access=access, plan=plan, form=form, section="goal", obj=goal)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def goal_delete(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
+    """GET asks (naming the goal), POST removes it from the draft (it can be put back)."""
     access = access_family(
         request,
         family_id,
         need=Need.WRITE,
-        action=AccessAction.DELETE,
+        action=AccessAction.DELETE if request.method == "POST" else AccessAction.READ,
         obj=f"gezinsplan doel {goal_id}",
         lookup=lambda family: _in_draft(family, PlanGoal, goal_id),
     )
     plan, goal = access.record
+    if request.method == "GET":
+        return _confirm_delete(request, access, plan, "goal", goal)
     return _delete(request, access, plan, services.goal_delete, goal=goal)
+
+
+@require_POST
+def goal_restore(request: HttpRequest, family_id: int, goal_id: int) -> HttpResponse:
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gezinsplan doel {goal_id} terugzetten",
+        lookup=lambda family: _removed_in_draft(family, PlanGoal, goal_id),
+    )
+    plan, goal = access.record
+    return _restore(request, access, services.goal_restore, goal=goal)
 
 
 @require_http_methods(["GET", "POST"])
@@ -338,39 +371,75 @@ def action_edit(request: HttpRequest, family_id: int, action_id: int) -> HttpRes
     form = ActionForm(request.POST or None, instance=action, family=family, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_update(
-                action=action, version=form.cleaned_data["version"], **form.action_data()
-            )
-        except services.PlanFrozen:
-            messages.error(request, PLAN_FROZEN_MESSAGE)
-        except services.EditConflict:
-            return edit_conflict_response(
+            conflict = save_or_merge(
                 request,
                 form=form,
-                current=PlanAction.objects.filter(pk=action.pk).select_related("member").first(),
+                save=lambda form: services.action_update(
+                    action=action, version=form.cleaned_data["version"], **form.action_data()
+                ),
+                current=lambda: PlanAction.objects.filter(pk=action.pk).first(),
                 form_kwargs={"family": family, "plan": plan},
                 template="cases/plan_form.html",
                 context=_section_context(access, plan, "action", action),
                 message=PLAN_CONFLICT_MESSAGE,
             )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
         else:
+            if conflict is not None:
+                return conflict
             messages.success(request, _("Actie opgeslagen."))
         return redirect("cases:plan_detail", family_id=family.pk)
     return _section_form(request, access=access, plan=plan, form=form, section="action", obj=action)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_delete(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
+    """GET asks (naming the action), POST removes it from the draft (it can be put back)."""
     access = access_family(
         request,
         family_id,
         need=Need.WRITE,
-        action=AccessAction.DELETE,
+        action=AccessAction.DELETE if request.method == "POST" else AccessAction.READ,
         obj=f"gezinsplan actie {action_id}",
         lookup=lambda family: _in_draft(family, PlanAction, action_id),
     )
     plan, action = access.record
+    if request.method == "GET":
+        return _confirm_delete(request, access, plan, "action", action)
     return _delete(request, access, plan, services.action_delete, action=action)
+
+
+@require_POST
+def action_restore(request: HttpRequest, family_id: int, action_id: int) -> HttpResponse:
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"gezinsplan actie {action_id} terugzetten",
+        lookup=lambda family: _removed_in_draft(family, PlanAction, action_id),
+    )
+    plan, action = access.record
+    return _restore(request, access, services.action_restore, action=action)
+
+
+def _removed_in_draft(family: Family, model: Any, pk: int) -> tuple[FamilyPlan, Any]:
+    """The draft plan and its removed goal or action `pk`; 404 if either lacks."""
+    plan = _draft_or_404(family)
+    return plan, get_object_or_404(model.with_removed, pk=pk, plan=plan, removed_at__isnull=False)
+
+
+def _confirm_delete(
+    request: HttpRequest, access: FamilyAccess, plan: FamilyPlan, section: str, obj: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/plan_part_delete.html",
+        {
+            **_section_context(access, plan, section, obj),
+            "form": VersionForm(initial={"version": obj.version}),
+        },
+    )
 
 
 def _delete(
@@ -382,7 +451,7 @@ def _delete(
         messages.error(request, _("Het formulier was onvolledig; probeer het opnieuw."))
         return redirect("cases:plan_detail", family_id=family.pk)
     try:
-        delete(version=form.cleaned_data["version"], **target)
+        delete(by=request.user, version=form.cleaned_data["version"], **target)
     except services.PlanFrozen:
         messages.error(request, PLAN_FROZEN_MESSAGE)
     except services.EditConflict:
@@ -395,5 +464,23 @@ def _delete(
         )
         return _render_plan(request, access, plan, status=409)
     else:
-        messages.success(request, _("Verwijderd uit het gezinsplan."))
+        messages.success(
+            request,
+            _(
+                "Verwijderd uit dit concept. U vindt het onder ‘Verwijderd uit dit concept’ "
+                "en kunt het daar terugzetten."
+            ),
+        )
     return redirect("cases:plan_detail", family_id=family.pk)
+
+
+def _restore(
+    request: HttpRequest, access: FamilyAccess, restore: Any, **target: Any
+) -> HttpResponse:
+    try:
+        restore(**target)
+    except services.PlanFrozen:
+        messages.error(request, PLAN_FROZEN_MESSAGE)
+    else:
+        messages.success(request, _("Teruggezet in het gezinsplan."))
+    return redirect("cases:plan_detail", family_id=access.family.pk)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future
 from cases.models import (
     ClientStatement,
@@ -16,7 +17,7 @@ from cases.models import (
 )
 
 
-class StatementForm(forms.ModelForm):
+class StatementForm(ModelForm):
     class Meta:
         model = ClientStatement
         fields = ["statement_date", "given_by", "text"]
@@ -26,7 +27,7 @@ class StatementForm(forms.ModelForm):
         return not_in_future(self.cleaned_data.get("statement_date"))
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(ModelForm):
     class Meta:
         model = Consent
         fields = [
@@ -54,11 +55,13 @@ class ConsentForm(forms.ModelForm):
             self.add_error("given_by_name", _("Kies een gezinslid óf vul een naam in, niet beide."))
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
-            self.add_error("valid_until", _("De einddatum ligt vóór de begindatum."))
+            self.add_error(
+                "valid_until", _("De einddatum ligt vóór de begindatum; kies een latere einddatum.")
+            )
         return cleaned
 
 
-class ShareForm(forms.Form):
+class ShareForm(Form):
     """Before the file (or the plan) goes to someone outside the team: to whom?"""
 
     organisation = forms.CharField(
@@ -68,7 +71,7 @@ class ShareForm(forms.Form):
     )
 
 
-class DestroyForm(forms.Form):
+class DestroyForm(Form):
     reason = forms.ChoiceField(label=_("Reden"), choices=DestructionReason.choices)
     requested_by = forms.ChoiceField(label=_("Verzocht door"), choices=DestructionRequester.choices)
     requested_on = forms.DateField(label=_("Datum verzoek"), widget=DateInput())

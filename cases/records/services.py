@@ -4,15 +4,13 @@ consent for sharing, and the export of everything held on a family (inzage/afsch
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import hmac
-import io
 import json
 import logging
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +22,6 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from cases import storage
 from cases.models import (
@@ -122,28 +119,59 @@ def families_due_for_destruction(teams: Iterable[Team]) -> list[Family]:
 # --- Everything held on a family -------------------------------------------------------
 
 
+def _forward(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    return [
+        f  # type: ignore[misc]
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.many_to_one and not f.primary_key
+    ]
+
+
+def _loaded(model: type[models.Model], queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The queryset with what the exports read of each row: its forward foreign keys and
+    theirs (`str()` of a row or of what it points to often names the next one, e.g. a score's
+    sheet and its moment) and its many-to-many values, each in one query for all rows
+    instead of one per row."""
+    forward = []
+    for field in _forward(model):
+        forward.append(field.name)
+        forward += [f"{field.name}__{f.name}" for f in _forward(field.related_model)]  # type: ignore[arg-type]
+    many = [f.name for f in model._meta.many_to_many]
+    return queryset.select_related(*forward).prefetch_related(*many)
+
+
 def family_records(family: Family) -> list[models.Model]:
     """The family and every object that hangs from it, in any app.
 
     Walks the reverse foreign keys (`_meta.related_objects`) from the family outwards, so
     models added later by other apps (phases, network, strengths, plans) are included
-    without a change here. Many-to-many values are serialised with their owner.
+    without a change here. One query per model and relation, for all the family's rows of
+    it at once (plus one per many-to-many field), so the number of queries does not grow
+    with the family's size. Many-to-many values are serialised with their owner.
     """
-    seen: set[tuple[str, Any]] = set()
-    ordered: list[models.Model] = []
-    queue: list[models.Model] = [family]
-    while queue:
-        obj = queue.pop(0)
-        key = (obj._meta.label, obj.pk)
-        if key in seen:
-            continue
-        seen.add(key)
-        ordered.append(obj)
-        for relation in obj._meta.related_objects:
-            if relation.many_to_many or relation.related_model is AccessLog:
-                continue
-            manager = relation.related_model._base_manager  # type: ignore[union-attr]
-            queue.extend(manager.filter(**{relation.field.name: obj}).order_by("pk"))
+    seen: set[tuple[str, Any]] = {(family._meta.label, family.pk)}
+    ordered: list[models.Model] = [family]
+    frontier: dict[type[models.Model], list[Any]] = {type(family): [family.pk]}
+    while frontier:
+        found: dict[type[models.Model], list[Any]] = {}
+        for model, ids in frontier.items():
+            for relation in model._meta.related_objects:
+                if relation.many_to_many or relation.related_model is AccessLog:
+                    continue
+                related = relation.related_model
+                manager = related._base_manager  # type: ignore[union-attr]
+                rows = _loaded(
+                    related,  # type: ignore[arg-type]
+                    manager.filter(**{f"{relation.field.name}__in": ids}).order_by("pk"),
+                )
+                for obj in rows:
+                    key = (obj._meta.label, obj.pk)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    ordered.append(obj)
+                    found.setdefault(type(obj), []).append(obj.pk)
+        frontier = found
     return ordered
 
 
@@ -156,13 +184,17 @@ def _grouped(objects: list[models.Model]) -> dict[str, list[models.Model]]:
 
 def family_export_json(family: Family, *, by: Any) -> str:
     """Inzage/afschrift as JSON: every record of the family, model by model."""
+    return export_json_text(family, family_records(family), by=by)
+
+
+def export_json_text(family: Family, records: list[models.Model], *, by: Any) -> str:
     data = {
         "exported_at": timezone.now(),
         "exported_by": by.get_username(),
         "case_number": family.case_number,
         "records": {
             label: serializers.serialize("python", objs)
-            for label, objs in _grouped(family_records(family)).items()
+            for label, objs in _grouped(records).items()
         },
     }
     return json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
@@ -186,8 +218,13 @@ def _display(obj: models.Model, field: models.Field) -> str:
 
 
 def _readable_sections(family: Family) -> list[dict[str, Any]]:
+    return readable_sections(family_records(family))
+
+
+def readable_sections(records: list[models.Model]) -> list[dict[str, Any]]:
+    """The records as the PDF shows them: one section per kind, one row per record."""
     sections = []
-    for objs in _grouped(family_records(family)).values():
+    for objs in _grouped(records).values():
         meta = objs[0]._meta
         rows = []
         for obj in objs:
@@ -211,21 +248,45 @@ def _readable_sections(family: Family) -> list[dict[str, Any]]:
 
 
 def family_export_pdf(family: Family, *, by: Any) -> bytes:
-    """Inzage/afschrift as a plain PDF: each kind of record with its fields, through the one
-    renderer (only the project's static files can be fetched)."""
+    """Inzage/afschrift as one plain PDF (a small family; the background export splits a
+    big one into volumes: export_pdf_volumes)."""
+    return next(export_pdf_volumes(family, family_records(family), by=by, per_volume=None))
+
+
+def export_pdf_volumes(
+    family: Family, records: list[models.Model], *, by: Any, per_volume: int | None
+) -> Iterator[bytes]:
+    """The records as PDF volumes of at most `per_volume` records each (None: one volume),
+    each kind of record with its fields, through the one renderer (only the project's
+    static files can be fetched). A generator: one volume's document is in memory at a
+    time, which is what keeps a heavy family's export within the worker's memory."""
     # Imported here: WeasyPrint is heavy and only this export needs it.
     from cases.pdf import render_pdf
 
-    html = render_to_string(
-        "cases/records_export_pdf.html",
-        {
-            "family": family,
-            "sections": _readable_sections(family),
-            "exported_at": timezone.now(),
-            "exported_by": by,
-        },
-    )
-    return render_pdf(html)
+    rows = [
+        (section["title"], row) for section in readable_sections(records) for row in section["rows"]
+    ]
+    size = per_volume or max(len(rows), 1)
+    chunks = [rows[i : i + size] for i in range(0, len(rows), size)] or [[]]
+    exported_at = timezone.now()
+    for number, chunk in enumerate(chunks, start=1):
+        sections: list[dict[str, Any]] = []
+        for title, row in chunk:
+            if not sections or sections[-1]["title"] != title:
+                sections.append({"title": title, "rows": []})
+            sections[-1]["rows"].append(row)
+        html = render_to_string(
+            "cases/records_export_pdf.html",
+            {
+                "family": family,
+                "sections": sections,
+                "exported_at": exported_at,
+                "exported_by": by,
+                "volume": number,
+                "volumes": len(chunks),
+            },
+        )
+        yield render_pdf(html)
 
 
 # --- Destruction -----------------------------------------------------------------------
@@ -382,49 +443,3 @@ def consent_covering(family: Family, organisation: str, on_date: datetime.date) 
         .order_by("-valid_from")
         .first()
     )
-
-
-# --- Access log overview ---------------------------------------------------------------
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheet programs run cells that start with these as formulas.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def access_log_csv(family: Family) -> str:
-    """Who looked at this file: a readable CSV the coordinator can give to the family."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            _("Datum en tijd"),
-            _("Naam"),
-            _("Gebruikersnaam"),
-            _("Rol"),
-            _("Handeling"),
-            _("Onderdeel"),
-        ]
-    )
-    entries = (
-        AccessLog.objects.filter(family_id_ref=family.pk)
-        .select_related("user")
-        .order_by("at")
-        .iterator()
-    )
-    for entry in entries:
-        name = (entry.user.get_full_name() if entry.user else "") or entry.username
-        writer.writerow(
-            [
-                _csv_safe(timezone.localtime(entry.at).strftime("%d-%m-%Y %H:%M")),
-                _csv_safe(name),
-                _csv_safe(entry.username),
-                _csv_safe(entry.role_label),
-                _csv_safe(
-                    str(entry.get_action_display())
-                    + ("" if entry.outcome == "allowed" else " " + _("(geweigerd)"))
-                ),
-                _csv_safe(entry.object),
-            ]
-        )
-    return out.getvalue()

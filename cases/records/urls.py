@@ -21,20 +21,31 @@ urlpatterns = [
     ),
     path("families/<int:family_id>/records/share/", views.share_check, name="share_check"),
     path(
-        "families/<int:family_id>/records/export.json",
+        "families/<int:family_id>/records/export/json/",
         views.export_json,
         name="records_export_json",
     ),
     path(
-        "families/<int:family_id>/records/export.pdf",
+        "families/<int:family_id>/records/export/pdf/",
         views.export_pdf,
         name="records_export_pdf",
+    ),
+    path(
+        "families/<int:family_id>/records/exports/<int:export_id>/<int:volume>/",
+        views.export_download,
+        name="records_export_download",
+    ),
+    path(
+        "families/<int:family_id>/records/exports/<int:export_id>/retry/",
+        views.export_retry,
+        name="records_export_retry",
     ),
     path(
         "families/<int:family_id>/records/destroy/",
         views.family_destroy,
         name="family_destroy",
     ),
+    path("families/<int:family_id>/access-log/", views.access_log, name="access_log"),
     path(
         "families/<int:family_id>/access-log/export.csv",
         views.access_log_export,

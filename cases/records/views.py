@@ -4,16 +4,32 @@ the coordinator's destruction list and register."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db.models import ProtectedError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import AccessAction, DestructionRecord, Role
+from cases.models import (
+    AccessAction,
+    DestructionRecord,
+    Family,
+    RecordsExport,
+    RecordsExportFormat,
+    Role,
+    TaskState,
+)
 from cases.permissions import Need, access_family, access_team, log_families_shown
-from cases.records import services
+from cases.records import accesslog, exports, services
 from cases.records.forms import ConsentForm, DestroyForm, ShareForm, StatementForm
 
 
@@ -93,50 +109,134 @@ def share_check(request: HttpRequest, family_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+EXPORT_OBJECTS = {
+    RecordsExportFormat.JSON: "inzage/afschrift (JSON)",
+    RecordsExportFormat.PDF: "inzage/afschrift (PDF)",
+}
+
+
+def _export_page(request: HttpRequest, family_id: int, format: str) -> HttpResponse:
+    """The family's inzage/afschrift in one format: GET shows the recent exports and their
+    state, POST asks for a new one, built in the background (cases.records.exports)."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    access = access_family(
+        request,
+        family_id,
+        need=Need.EXPORT,
+        action=AccessAction.EXPORT if request.method == "POST" else AccessAction.READ,
+        obj=EXPORT_OBJECTS[format],
+    )
+    family = access.family
+    if request.method == "POST":
+        exports.records_export_request(family=family, by=request.user, format=format)
+        messages.success(
+            request,
+            _("Het afschrift wordt gemaakt. Vernieuw deze pagina over een ogenblik."),
+        )
+        return redirect(request.path)
+    return render(
+        request,
+        "cases/records_export.html",
+        {
+            "family": family,
+            "access": access,
+            "format": format,
+            "format_label": RecordsExportFormat(format).label,
+            "exports": [e for e in exports.recent_exports(family) if e.format == format],
+        },
+    )
+
+
 def export_json(request: HttpRequest, family_id: int) -> HttpResponse:
-    access = access_family(
-        request,
-        family_id,
-        need=Need.EXPORT,
-        action=AccessAction.EXPORT,
-        obj="inzage/afschrift (JSON)",
-    )
-    family = access.family
-    response = HttpResponse(
-        services.family_export_json(family, by=request.user),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="dossier-{family.pk}.json"'
-    return response
+    return _export_page(request, family_id, RecordsExportFormat.JSON)
+
+
+def export_pdf(request: HttpRequest, family_id: int) -> HttpResponse:
+    return _export_page(request, family_id, RecordsExportFormat.PDF)
+
+
+def _done_export(family: Family, export_id: int, volume: int) -> RecordsExport:
+    """The finished export and one of its volumes (the gate's lookup), else 404."""
+    export = get_object_or_404(RecordsExport, pk=export_id, family=family, state=TaskState.DONE)
+    if not 1 <= volume <= len(export.files):
+        raise Http404("No such volume.")
+    return export
 
 
 @require_GET
-def export_pdf(request: HttpRequest, family_id: int) -> HttpResponse:
+def export_download(
+    request: HttpRequest, family_id: int, export_id: int, volume: int
+) -> HttpResponse:
     access = access_family(
         request,
         family_id,
         need=Need.EXPORT,
         action=AccessAction.EXPORT,
-        obj="inzage/afschrift (PDF)",
+        obj=f"inzage/afschrift {export_id} deel {volume}",
+        lookup=lambda family: _done_export(family, export_id, volume),
     )
-    family = access.family
-    response = HttpResponse(
-        services.family_export_pdf(family, by=request.user), content_type="application/pdf"
+    export = access.record
+    try:
+        handle = default_storage.open(export.files[volume - 1]["name"], "rb")
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=export.filename(volume),
+        content_type="application/json"
+        if export.format == RecordsExportFormat.JSON
+        else "application/pdf",
     )
-    response["Content-Disposition"] = f'attachment; filename="dossier-{family.pk}.pdf"'
+    # Personal data: no caching by browsers or proxies.
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def export_retry(request: HttpRequest, family_id: int, export_id: int) -> HttpResponse:
+    access = access_family(
+        request,
+        family_id,
+        need=Need.EXPORT,
+        action=AccessAction.EXPORT,
+        obj=f"inzage/afschrift {export_id} opnieuw",
+        lookup=lambda family: get_object_or_404(RecordsExport, pk=export_id, family=family),
+    )
+    export = exports.records_export_retry(export=access.record)
+    messages.success(request, _("Het afschrift wordt opnieuw gemaakt."))
+    name = (
+        "records_export_json" if export.format == RecordsExportFormat.JSON else "records_export_pdf"
+    )
+    return redirect(f"cases:{name}", family_id=access.family.pk)
+
+
+# No method decorator: the gate answers first, so an outsider's POST gets 404 like a GET.
+def access_log(request: HttpRequest, family_id: int) -> HttpResponse:
+    """ "Wie heeft dit dossier ingezien": grouped per day, person, role and part; with
+    `?rows=1` every row, newest first, paged by id."""
+    access = access_family(request, family_id, need=Need.COORDINATE, obj="toegangslog")
+    family = access.family
+    context: dict[str, object] = {"family": family, "access": access}
+    if request.GET.get("rows"):
+        context["rows"] = accesslog.rows_page(
+            family.pk, before=request.GET.get("before"), after=request.GET.get("after")
+        )
+        return render(request, "cases/accesslog_rows.html", context)
+    context["overview"] = accesslog.overview_page(family.pk, before=request.GET.get("before"))
+    return render(request, "cases/accesslog_list.html", context)
 
 
 @require_GET
 def access_log_export(request: HttpRequest, family_id: int) -> HttpResponse:
-    """ "Wie heeft dit dossier ingezien" as CSV, for the family."""
+    """ "Wie heeft dit dossier ingezien" as CSV, for the family: every row, streamed."""
     access = access_family(
         request, family_id, need=Need.EXPORT, action=AccessAction.EXPORT, obj="toegangslog"
     )
     family = access.family
-    response = HttpResponse(
-        "\ufeff" + services.access_log_csv(family), content_type="text/csv; charset=utf-8"
+    response = StreamingHttpResponse(
+        accesslog.csv_lines(family.pk), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="ingezien-{family.pk}.csv"'
     return response

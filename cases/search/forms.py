@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.formbase import Form
 
-class SearchForm(forms.Form):
+
+class SearchForm(Form):
     q = forms.CharField(
         label=_("Zoek een gezin of gezinslid"),
         min_length=2,

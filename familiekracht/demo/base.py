@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from cases import services
@@ -160,7 +161,8 @@ def _seed_family(
     if history:
         _seed_contacts(rng, family, coach, members, network, history, today)
         _seed_network_work(rng, family, coach, members, network, today)
-        _seed_scores(rng, family, coach, today)
+        # The family that got extra hours relapsed: its scores fall (a falling trend).
+        _seed_scores(rng, family, coach, today, relapse=history.extra_hours)
     _seed_analyses(rng, family, coach, members, today)
     _seed_timeline(rng, family, coach, members, today)
     if history and status == FamilyStatus.ACTIVE:
@@ -188,6 +190,7 @@ class History:
     pending: bool = False
     extra_hours: bool = False
     over_budget: bool = False
+    nearly_used: bool = False
     active_index: int = -1
 
     @property
@@ -212,6 +215,7 @@ def _history_plan(team: Team, status: str, today: datetime.date, counters: Count
         history.active_index = i
         history.over_budget = i % 5 == 1
         history.extra_hours = i == 2
+        history.nearly_used = i == 3
         if not counters.pending_made and i >= 1 and kind in ("analysis", "execution"):
             counters.pending_made = True
             history.pending = True
@@ -394,17 +398,27 @@ def _seed_contacts(
         reverse=True,
     )
     for n, day in enumerate(dates):
+        minutes = rng.choice([15, 30, 45, 60, 90, 120, 150])
+        kind = rng.choice(ContactKind.values)
+        members_present = rng.sample(members, min(len(members), rng.randint(1, 3)))
+        # Some recent contacts name network members present (for "last contact").
+        network_present = [rng.choice(contributors)] if n < 6 and n % 2 == 0 else []
+        domains = rng.sample(LifeDomain.values, rng.randint(1, 3))
+        note = rng.choice(names.NOTES)
+        if n == 0:
+            # The latest contact is a home visit with a full report, longer than a short note
+            # (the same draws are made, so the rest of the demo stays as it was).
+            kind, note = ContactKind.HOME_VISIT, names.HOME_VISIT_REPORT
         services.contact_create(
             family=family,
             author=coach,
             date=min(day, today),
-            minutes=rng.choice([15, 30, 45, 60, 90, 120, 150]),
-            kind=rng.choice(ContactKind.values),
-            members_present=rng.sample(members, min(len(members), rng.randint(1, 3))),
-            # Some recent contacts name network members present (for "last contact").
-            network_members_present=[rng.choice(contributors)] if n < 6 and n % 2 == 0 else [],
-            domains=rng.sample(LifeDomain.values, rng.randint(1, 3)),
-            note=rng.choice(names.NOTES),
+            minutes=minutes,
+            kind=kind,
+            members_present=members_present,
+            network_members_present=network_present,
+            domains=domains,
+            note=note,
         )
     if history.over_budget:
         # Many long visits in the current phase: over its hour budget.
@@ -421,6 +435,28 @@ def _seed_contacts(
                 domains=["family"],
                 note="Intensieve begeleiding na een crisis.",
             )
+
+    if history.nearly_used:
+        # Close to the top of the current phase's budget: 90% or more used, not over it
+        # (the caseload's and the family page's "90%" badge).
+        current = history.starts[-1]
+        definition = phase_services.definitions_for(family.team_id)[history.kinds[-1]]
+        budget_minutes = int(definition.weeks_max * definition.hours_max * 60)
+        used = family.contacts.filter(date__gte=current).aggregate(m=Sum("minutes"))["m"] or 0
+        days_in = max((today - current).days, 1)
+        n = 0
+        while used + 15 <= budget_minutes * 95 // 100:
+            services.contact_create(
+                family=family,
+                author=coach,
+                date=current + datetime.timedelta(days=n % days_in),
+                minutes=15,
+                kind=ContactKind.HOME_VISIT,
+                domains=["parenting"],
+                note="Extra steun in een drukke periode.",
+            )
+            used += 15
+            n += 1
 
 
 def _seed_network_work(
@@ -564,7 +600,9 @@ def _score_values(
     return scores
 
 
-def _seed_scores(rng: random.Random, family: Family, coach: Any, today: datetime.date) -> None:
+def _seed_scores(
+    rng: random.Random, family: Family, coach: Any, today: datetime.date, *, relapse: bool = False
+) -> None:
     span = (today - family.referral_date).days
     # Recently referred families still get two moments, spread over their time in care.
     offsets = [14, 60, 180] if span > 60 else [span // 4, span * 3 // 4]
@@ -573,6 +611,9 @@ def _seed_scores(rng: random.Random, family: Family, coach: Any, today: datetime
     # the inclusion check shows both outcomes.
     lasting = set(rng.sample(LifeDomain.values, rng.choice([7, 6, 6, 6, 5, 4])))
     base = {c: rng.randint(1, 2) if c in lasting else rng.randint(3, 4) for c in LifeDomain.values}
+    if relapse:
+        # It went reasonably at first, then fell back.
+        base = {c: min(5, v + 2) for c, v in base.items()}
     step = 0
     for kind, days in zip(kinds, offsets, strict=False):
         day = family.referral_date + datetime.timedelta(days=days)
@@ -588,8 +629,12 @@ def _seed_scores(rng: random.Random, family: Family, coach: Any, today: datetime
                 version=None,
                 scores=_score_values(rng, base, lasting),
             )
-        # Change between moments: most domains improve a step, lasting problems ease.
-        base = {c: min(5, v + (1 if rng.random() < 0.6 else 0)) for c, v in base.items()}
+        # Change between moments: most domains improve a step, lasting problems ease; after
+        # a relapse most domains fall back a step.
+        if relapse:
+            base = {c: max(1, v - (1 if rng.random() < 0.7 else 0)) for c, v in base.items()}
+        else:
+            base = {c: min(5, v + (1 if rng.random() < 0.6 else 0)) for c, v in base.items()}
         if step >= 1:
             lasting = {c for c in lasting if base[c] <= 2}
         step += 1
@@ -756,6 +801,11 @@ def seed_plan(
                 what=what,
                 when=when,
             )
+    if not fixed and len(goals) > 3:
+        # A goal taken out of the draft: the plan page lists it under "Verwijderd uit dit
+        # concept", where it can be put back.
+        removed = goals[-1]
+        plan_services.goal_delete(goal=removed, by=by, version=removed.version)
     for _ in range(fixed_versions):
         plan = plan_services.plan_review(plan=plan, by=by)
         plan.refresh_from_db(fields=["version"])

@@ -85,6 +85,41 @@ NOTES = [
     "Netwerkoverleg voorbereid met buurvrouw en oom.",
 ]
 
+# A full home-visit report, longer than a short note (the contact note holds up to 20,000
+# characters): one per family, the latest home visit, so the demo shows a long report.
+HOME_VISIT_REPORT = "\n\n".join(
+    [
+        "Huisbezoek van anderhalf uur, moeder en de twee jongste kinderen aanwezig; de oudste "
+        "kwam halverwege uit school. De sfeer was bij binnenkomst gespannen: er lag een brief "
+        "van de deurwaarder op tafel die moeder nog niet had durven openen.",
+        "Geld en schulden: samen de brief geopend en gelezen. Het gaat om de achterstand bij de "
+        "energieleverancier; er is nog geen beslag gelegd. Moeder wil zelf bellen om een "
+        "betalingsregeling te vragen. We hebben opgeschreven wat ze gaat zeggen en welke "
+        "bedragen ze per maand kan missen. Afgesproken dat ik donderdag even bel hoe het ging.",
+        "Opvoeding en gezin: de ochtenden blijven het moeilijkst. De jongste wil niet naar de "
+        "opvang en moeder komt daardoor vaak te laat op haar werk. We hebben het ochtendritme "
+        "stap voor stap doorgelopen; de kleren liggen voortaan de avond ervoor klaar en oma "
+        "brengt de jongste op maandag en woensdag. Moeder zegt dat ze zich gesteund voelt nu "
+        "oma weer meedoet; dat is een duidelijke kracht van dit gezin.",
+        "Kind: de oudste vertelde uit zichzelf over school. Het gaat beter met rekenen, maar hij "
+        "wordt in de pauze gepest. Hij wil niet dat moeder de school belt; hij wil het eerst "
+        "zelf met zijn mentor bespreken. Afgesproken dat hij dat deze week doet en dat we het "
+        "volgende keer samen evalueren. Hij mag zelf kiezen of hij daar de jeugdmentor bij wil.",
+        "Netwerk: de buurvrouw heeft aangeboden om een middag per week op te passen. Moeder "
+        "twijfelt nog, omdat ze niemand tot last wil zijn. We hebben besproken wat de buurvrouw "
+        "er zelf aan heeft en dat ze het op elk moment mag terugdraaien. Moeder denkt erover "
+        "na en laat het bij de netwerkbijeenkomst weten.",
+        "Ouder: moeder slaapt slecht sinds de brief kwam en merkt dat ze sneller boos wordt op "
+        "de kinderen. Ze wil daar hulp bij, maar liever niet weer een nieuwe hulpverlener. We "
+        "hebben afgesproken dat ze het bij de huisarts aankaart en dat ik, als zij dat wil, "
+        "meega. Ze gaf zelf aan dat wandelen met de hond haar rust geeft; dat houdt ze vast.",
+        "Veiligheid: geen nieuwe signalen; de afspraken uit het veiligheidsplan zijn bekend bij "
+        "moeder en oma en hangen op de koelkast.",
+        "Volgende stappen: donderdag telefonisch contact over de betalingsregeling; over twee "
+        "weken huisbezoek met oma erbij; netwerkbijeenkomst voorbereiden met de buurvrouw.",
+    ]
+)
+
 
 def family_members(
     rng: random.Random, family: Family, surname: str, today: datetime.date

@@ -30,7 +30,7 @@ def contact_data(**overrides):  # type: ignore[no-untyped-def]
         ({"date": "10/01/2025x"}, "Voer een geldige datum in"),
         ({"kind": "teleport"}, "Selecteer een geldige keuze"),
         ({"domains": ["child", "mars"]}, "Selecteer een geldige keuze"),
-        ({"note": "x" * 2001}, "niet meer dan 2000 tekens"),
+        ({"note": "x" * 20_001}, "niet meer dan 20000 tekens"),
     ],
 )
 def test_contact_form_bad_input(family, alice_client, overrides, message):

@@ -19,7 +19,7 @@ def test_coach_logs_a_contact_in_the_browser(browser_page, family, alice):
     page.get_by_label("Soort contact").select_option(label="Huisbezoek")
     page.get_by_label("Noah Jansen").check()
     page.get_by_label("Opvoeding").check()
-    page.get_by_label("Korte notitie").fill("Samen boodschappenlijst gemaakt.")
+    page.get_by_label("Notitie of verslag").fill("Samen boodschappenlijst gemaakt.")
     page.get_by_role("button", name="Opslaan").click()
 
     page.get_by_text("Contact vastgelegd.").wait_for()
@@ -77,16 +77,21 @@ def test_typed_contact_survives_an_expired_session(browser_page, family, alice):
     browser_login(page, "alice")
     page.goto(f"/families/{family.pk}/contacts/new/")
     page.get_by_label("Minuten").fill("50")
-    page.get_by_label("Korte notitie").fill("Lang gesprek over de schulden.")
+    page.get_by_label("Notitie of verslag").fill("Lang gesprek over de schulden.")
     Session.objects.all().delete()  # the session times out while the coach is typing
     page.get_by_role("button", name="Opslaan").click()
 
-    # Back at the log-in page; after logging in the form returns with what was typed.
+    # Back at the log-in page, which says why and that the typed work is kept; after
+    # logging in the form returns with what was typed.
+    page.get_by_text("Uw sessie is beëindigd omdat u 30 minuten niets heeft gedaan.").wait_for()
+    assert page.get_by_text(
+        "is bewaard: na het inloggen staat het weer in het formulier"
+    ).is_visible()
     page.get_by_label("Gebruikersnaam").fill("alice")
     page.get_by_label("Wachtwoord").fill("secret-pass-123")
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_text("Uw eerder getypte invoer is teruggezet").wait_for()
-    assert page.get_by_label("Korte notitie").input_value() == "Lang gesprek over de schulden."
+    assert page.get_by_label("Notitie of verslag").input_value() == "Lang gesprek over de schulden."
     assert page.get_by_label("Minuten").input_value() == "50"
     assert not Contact.objects.exists()
 
@@ -95,7 +100,7 @@ def test_typed_contact_survives_an_expired_session(browser_page, family, alice):
     assert Contact.objects.get().note == "Lang gesprek over de schulden."
     # Saved: a new contact form starts empty again.
     page.goto(f"/families/{family.pk}/contacts/new/")
-    assert page.get_by_label("Korte notitie").input_value() == ""
+    assert page.get_by_label("Notitie of verslag").input_value() == ""
 
 
 def test_edited_plan_survives_an_expired_session(browser_page, family, alice):

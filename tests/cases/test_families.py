@@ -3,11 +3,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Family, FamilyStatus, Member
+from cases.models import AccessLog, Family, FamilyStatus, Member
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory
 from tests.querycounts import chain_queries
 
@@ -232,14 +233,14 @@ def _families_with_contacts(team, coach, n):  # type: ignore[no-untyped-def]
 def test_caseload_query_count_is_pinned(team, alice, alice_client, django_assert_num_queries):
     _families_with_contacts(team, alice, 3)
     alice_client.get(reverse("cases:caseload"))  # the session's first request loads settings
-    # session, user, unread reminders, memberships (navigation), families with figures, and
-    # the session save that keeps the idle time-out current (savepoint, update, release);
-    # plus 2 for the access log of the families shown (NEN 7513): the user's memberships for
-    # the roles and one insert of all rows, whatever the number of families
-    with django_assert_num_queries(10 + chain_queries()):
+    # session, user, unread reminders, the count and the page of families with figures
+    # (paged: cases.views.FAMILIES_PER_PAGE), the user's memberships (the roles of the
+    # access-log rows and the navigation, one query) and one insert of all rows, whatever the
+    # number of families; the session is not written within a minute of its last write
+    with django_assert_num_queries(7 + chain_queries()):
         alice_client.get(reverse("cases:caseload"))
     _families_with_contacts(team, alice, 10)
-    with django_assert_num_queries(10 + chain_queries()):
+    with django_assert_num_queries(7 + chain_queries()):
         assert alice_client.get(reverse("cases:caseload")).status_code == 200
 
 
@@ -259,3 +260,33 @@ def test_family_page_queries_do_not_grow(family, alice, alice_client):
     with CaptureQueriesContext(connection) as many:
         assert alice_client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_team_wide_landing_page_is_paged_and_logs_only_the_page(
+    team, alice, psychologist, psychologist_client, django_assert_num_queries
+):
+    from cases.views import FAMILIES_PER_PAGE
+
+    url = reverse("cases:caseload")
+    _families_with_contacts(team, alice, 5)
+    psychologist_client.get(url)  # the session's first request loads settings
+    with CaptureQueriesContext(connection) as small:
+        psychologist_client.get(url)
+    _families_with_contacts(team, alice, FAMILIES_PER_PAGE)
+    # The same queries with a page and a half of families as with five.
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = psychologist_client.get(url)
+    assert len(small.captured_queries) == 7 + chain_queries()
+    assert response.context["total"] == FAMILIES_PER_PAGE + 5
+    assert len(response.context["families"]) == FAMILIES_PER_PAGE
+    assert "Pagina 1 van 2" in response.content.decode()
+    logged = AccessLog.objects.filter(user=psychologist, object="lijst: mijn gezinnen")
+    before = logged.count()
+    second = psychologist_client.get(url, {"page": 2})
+    assert len(second.context["families"]) == 5
+    # Only the families the page showed are in the access log (NEN 7513).
+    assert logged.count() == before + 5
+    shown = {f.pk for f in response.context["families"]} | {
+        f.pk for f in second.context["families"]
+    }
+    assert len(shown) == FAMILIES_PER_PAGE + 5

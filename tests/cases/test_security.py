@@ -96,7 +96,27 @@ def test_session_ends_after_30_minutes_idle(alice_client):
     assert response["Location"].startswith(reverse("login"))
     assert "_auth_user_id" not in alice_client.session
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST
+    # The idle clock moves at most once a minute (SESSION_TOUCH_SECONDS), not per request.
+    assert django_settings.SESSION_TOUCH_SECONDS == 60
+
+
+def test_the_idle_clock_is_written_at_most_once_a_minute(alice_client):
+    from django.contrib.sessions.models import Session
+
+    url = reverse("cases:caseload")
+    assert alice_client.get(url).status_code == 200  # the first request stores the language
+    _age_session(alice_client, **{LAST_SEEN_KEY: 30})
+    stored = Session.objects.get(pk=alice_client.session.session_key).session_data
+    assert alice_client.get(url).status_code == 200
+    # Seen 30 seconds ago: the request leaves the stored session (and its expiry) alone.
+    assert Session.objects.get(pk=alice_client.session.session_key).session_data == stored
+    seen = alice_client.session[LAST_SEEN_KEY]
+    _age_session(alice_client, **{LAST_SEEN_KEY: 61})
+    response = alice_client.get(url)
+    assert response.status_code == 200
+    # A minute on: the clock moves to now and the cookie is renewed.
+    assert alice_client.session[LAST_SEEN_KEY] > seen
+    assert response.cookies[django_settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
 
 
 def test_session_ends_after_10_hours_even_when_active(alice_client):

@@ -269,8 +269,8 @@ def test_english_form_errors_and_messages(alice, alice_client, family):
     url = reverse("cases:contact_create", args=[family.pk])
     response = alice_client.post(url, {"date": "2999-01-01", "minutes": "5", "kind": "home_visit"})
     html = response.content.decode()
-    assert "A date in the future is not possible." in html
-    assert "Een datum in de toekomst kan niet." not in html
+    assert "A date in the future is not possible; choose today or an earlier date." in html
+    assert "Een datum in de toekomst kan niet; kies vandaag of een eerdere datum." not in html
 
 
 def test_dutch_stays_the_default(alice_client, rich_family):

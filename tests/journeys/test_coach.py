@@ -51,7 +51,7 @@ def test_coach_journey(browser_page, family, alice):
     parenting = page.get_by_label("Opvoeding")
     tab_to(page, parenting)
     page.keyboard.press("Space")
-    tab_to(page, page.get_by_label("Korte notitie"))
+    tab_to(page, page.get_by_label("Notitie of verslag"))
     page.keyboard.type("Samen boodschappenlijst gemaakt.")
     tab_to(page, page.get_by_role("button", name="Opslaan"))
     page.keyboard.press("Enter")

@@ -4,10 +4,11 @@ in: axe-core, Tab to every control, and the Nu HTML checker."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.models import Family
+from cases.models import Family, PlanGoal
 from familiekracht.demo.users import DEMO_PASSWORD
 from network.models import Krachtgezin, NetworkMeeting, NetworkMember
 from strengths.models import MemberAnalysis, Moment, TimelineEvent
@@ -34,6 +35,7 @@ def _coach_pages() -> dict[str, str]:
     moment = _first(Moment.objects.all(), family__in=families)
     analysis = _first(MemberAnalysis.objects.all(), family__in=families)
     event = _first(TimelineEvent.objects.all(), family__in=families)
+    goal = _first(PlanGoal.objects.all(), plan__family__in=families, plan__status="draft")
     m, k = meeting.family_id, krachtgezin.supported_family_id
     return {
         "family edit": reverse("cases:family_edit", args=[f]),
@@ -62,6 +64,7 @@ def _coach_pages() -> dict[str, str]:
         "timeline": reverse("strengths:timeline", args=[event.family_id]),
         "event new": reverse("strengths:event_create", args=[event.family_id]),
         "event edit": reverse("strengths:event_edit", args=[event.family_id, event.pk]),
+        "goal delete": reverse("cases:goal_delete", args=[goal.plan.family_id, goal.pk]),
         "reminders": reverse("phases:reminder_list"),
         "notifications": reverse("cases:notification_list"),
         "search": reverse("cases:search"),
@@ -81,6 +84,10 @@ def _coordinator_pages() -> dict[str, str]:
         "family destroy": reverse("cases:family_destroy", args=[family.pk]),
         "family new": reverse("cases:family_create"),
         "phase definitions": reverse("phases:definitions"),
+        "two-factor reset": reverse(
+            "cases:account_two_factor_reset",
+            args=[get_user_model().objects.get(username="coach-zuidoost").pk],
+        ),
         "destruction list": reverse("cases:destruction_list"),
         "destruction register": reverse("cases:destruction_register"),
     }

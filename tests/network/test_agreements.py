@@ -68,7 +68,9 @@ def test_family_member_agreement_tied_to_a_meeting(family, alice, alice_client):
 def test_edit_marks_done(family, alice_client):
     agreement = AgreementFactory(family=family)
     url = reverse("network:agreement_edit", args=[family.pk, agreement.pk])
-    response = alice_client.post(url, agreement_data(what=agreement.what, status="done"))
+    response = alice_client.post(
+        url, agreement_data(what=agreement.what, status="done", version=agreement.version)
+    )
     assert response.status_code == 302
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.DONE

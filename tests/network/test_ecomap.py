@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from network import ecomap
 from network.ecomap import _overlaps, layout, network_map_svg, short_label
 from network.models import Circle, Direction, NetworkMember, Quality
 from tests.network.factories import NetworkMemberFactory
@@ -99,7 +100,9 @@ def test_map_with_forty_members_every_member_in_the_text_alternative(family, ali
     table = html[html.index("network-map-table") :]
     for member in NetworkMember.objects.all():
         assert member.name in table
-    assert html.count("<svg") == 1
+    # One map; the legend's swatches are small decorative SVGs (aria-hidden).
+    assert html.count("<svg") - html.count('class="legend-swatch"') == 1
+    assert html.count('aria-hidden="true" focusable="false" class="legend-swatch"') > 10
 
 
 @pytest.mark.parametrize(
@@ -133,3 +136,63 @@ def test_rings_by_closeness(family):
     placed, _ = layout([("family", 1, "a"), ("family", 2, "b"), ("family", 3, "c")])
     radii = [round((p.x**2 + p.y**2) ** 0.5) for p in placed]
     assert radii[0] < radii[1] < radii[2]
+
+
+@pytest.mark.parametrize("count", [1, 15, 45])
+def test_printed_map_sets_every_name_at_7_pt_or_more(family, count):
+    circles = list(Circle)
+    for i in range(count):
+        NetworkMemberFactory(
+            family=family,
+            name=f"Persoon {i:02d} Achternaam",
+            circle=circles[i % len(circles)],
+            closeness=1 + i % 3,
+        )
+    svg = network_map_svg(family, for_print=True)
+    root = parse(svg)
+    check_safe(svg, root)
+    width_mm = float(root.get("width").removesuffix("mm"))
+    height_mm = float(root.get("height").removesuffix("mm"))
+    assert width_mm <= ecomap.PRINT_MAX_W_MM + 0.1 and height_mm <= ecomap.PRINT_MAX_H_MM + 0.1
+    view_w = float(root.get("viewBox").split()[2])
+    mm_per_unit = width_mm / view_w
+    names = [t for t in root.iter(f"{SVG}text") if t.get("class") == "member-name"]
+    assert len(names) == count
+    for text in names:
+        printed_pt = float(text.get("font-size")) * mm_per_unit / (25.4 / 72)
+        assert printed_pt >= 7.0, (text.text, printed_pt)
+        assert text.text.startswith("Persoon")
+        if count <= ecomap.PRINT_WHOLE_NAMES_UP_TO:
+            assert "…" not in text.text  # whole names
+        else:
+            assert len(text.text) <= ecomap.PRINT_SHORT_LABEL_CHARS
+    # The household's names and the circles' names are as large.
+    for text in root.iter(f"{SVG}text"):
+        if text.get("class") == "member-name" or text.text in {str(n) for n in range(99)}:
+            continue
+        if text.text == "!":
+            continue
+        assert float(text.get("font-size")) * mm_per_unit / (25.4 / 72) >= 7.0, text.text
+    # The screen map is unchanged: short labels, sized in pixels.
+    screen = parse(network_map_svg(family))
+    assert not screen.get("width").endswith("mm")
+
+
+def test_legend_explains_every_circle_line_and_sign():
+    groups = dict(ecomap.legend_groups())
+    assert list(groups) == ["Kringen", "Lijnen: kwaliteit van het contact", "Tekens"]
+    circle_labels = [item.label for item in groups["Kringen"]]
+    for _value, label in Circle.choices:
+        assert label in circle_labels
+    lines = groups["Lijnen: kwaliteit van het contact"]
+    for quality, label in Quality.choices:
+        item = next(i for i in lines if i.label.startswith(f"{label}:"))
+        colour, _width, dash = ecomap.LINE_STYLE[quality]
+        assert f'stroke="{colour}"' in item.swatch  # the same stroke as on the map
+        if dash:
+            assert f'stroke-dasharray="{dash}"' in item.swatch
+    signs = " ".join(i.label for i in groups["Tekens"])
+    assert "Veiligheidsrisico" in signs and "geeft steun" in signs and "krijgt steun" in signs
+    for items in groups.values():
+        for item in items:
+            assert 'aria-hidden="true"' in item.swatch  # the label carries the meaning

@@ -67,7 +67,9 @@ def test_bad_input_saves_nothing(family, alice_client, overrides, message):
 def test_edit(family, alice_client):
     krachtgezin = KrachtgezinFactory(supported_family=family)
     url = reverse("network:krachtgezin_edit", args=[family.pk, krachtgezin.pk])
-    response = alice_client.post(url, kg_data(hours_per_week="8", intro_safety="false"))
+    response = alice_client.post(
+        url, kg_data(hours_per_week="8", intro_safety="false", version=krachtgezin.version)
+    )
     assert response.status_code == 302
     krachtgezin.refresh_from_db()
     assert krachtgezin.hours_per_week == 8 and not krachtgezin.is_matched

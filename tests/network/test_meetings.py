@@ -46,7 +46,9 @@ def test_edit_meeting(family, alice, alice_client):
     NetworkMemberFactory(family=family)
     meeting = MeetingFactory(family=family, created_by=alice)
     url = reverse("network:meeting_edit", args=[family.pk, meeting.pk])
-    response = alice_client.post(url, meeting_data(family, outcomes="Nieuwe uitkomst"))
+    response = alice_client.post(
+        url, meeting_data(family, outcomes="Nieuwe uitkomst", version=meeting.version)
+    )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.outcomes == "Nieuwe uitkomst"

@@ -71,7 +71,7 @@ def test_details_afterwards(family, alice_client):
     member = NetworkMemberFactory(family=family, name="Ria")
     url = reverse("network:member_edit", args=[family.pk, member.pk])
     assert alice_client.get(url).status_code == 200
-    response = alice_client.post(url, member_data())
+    response = alice_client.post(url, member_data(version=member.version))
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.quality == Quality.STRONG
@@ -106,7 +106,13 @@ def test_safety_risk_is_recorded_and_shown(family, alice_client):
     member = NetworkMemberFactory(family=family, name="Rob")
     url = reverse("network:member_edit", args=[family.pk, member.pk])
     alice_client.post(
-        url, member_data(name="Rob", safety_risk="on", safety_note="Dreigde bij de ruzie.")
+        url,
+        member_data(
+            name="Rob",
+            safety_risk="on",
+            safety_note="Dreigde bij de ruzie.",
+            version=member.version,
+        ),
     )
     member.refresh_from_db()
     assert member.safety_risk

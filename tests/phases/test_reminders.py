@@ -362,8 +362,9 @@ def test_query_count_does_not_grow_with_families(team, psychologist):
     few, created_few = _queries_for(3, team)
     many, created_many = _queries_for(30, team)
     assert created_many > created_few > 0
-    # 11: one of them reads the recipients' languages for the e-mails.
-    assert many == few <= 11
+    # 11: one of them reads the recipients' languages for the e-mails; on PostgreSQL one
+    # more switches JIT off for the job (phases.reminders.reminders_run).
+    assert many == few <= (12 if connection.vendor == "postgresql" else 11)
 
 
 def test_demo_database_gets_reminders_once():

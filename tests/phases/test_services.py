@@ -63,6 +63,7 @@ def test_definition_change_applies_only_to_phases_started_afterwards(family, ali
     services.definitions_update(
         team=family.team,
         by=coordinator,
+        version=services.team_settings(family.team).version,
         values={"start": {"weeks_max": 3, "hours_max": Decimal(12)}},
         approval_required=True,
     )

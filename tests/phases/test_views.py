@@ -17,7 +17,7 @@ from phases.models import (
     Transition,
     TransitionStatus,
 )
-from phases.services import definitions_for
+from phases.services import definitions_for, team_settings
 from tests.factories import ContactFactory, FamilyFactory
 from tests.phases.helpers import open_phase
 
@@ -49,7 +49,7 @@ def test_phases_page_shows_figures_bars_and_history(family, alice, alice_client,
     assert "dag 11 van gepland 42" in html
     assert "1,5 uur gebruikt van een budget van 24,0–36,0 uur" in html
     assert html.count("<svg") == 4  # budget, 2 weeks, 4 weeks, history row
-    assert "<title>" in html and "<desc>1,5 / 24,0–36,0</desc>" in html
+    assert "<title>" in html and "<desc>1,5 / 24,0–36,0: onder het budget</desc>" in html
     assert "Overgang voorstellen" in html and "Fase terugzetten" in html
 
 
@@ -291,7 +291,11 @@ def test_extra_hours_need_a_reason(family, alice_client, in_analysis):
 
 
 def _definition_data(team, **overrides):  # type: ignore[no-untyped-def]
-    data = {"team": str(team.pk), "approval_required": "on"}
+    data = {
+        "team": str(team.pk),
+        "approval_required": "on",
+        "version": str(team_settings(team).version),
+    }
     for kind, d in definitions_for(team).items():
         data.update(
             {
@@ -413,7 +417,7 @@ def test_bar_escapes_its_text():
     from phases.charts import range_bar_svg
 
     svg = range_bar_svg(
-        value=Decimal(3), low=Decimal(1), high=Decimal(2), title="<script>x</script>", over=True
+        value=Decimal(3), low=Decimal(1), high=Decimal(2), title="<script>x</script>"
     )
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg

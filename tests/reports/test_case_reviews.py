@@ -83,11 +83,15 @@ def test_wrong_method(alice_client, family):
     ("overrides", "field", "message"),
     [
         ({"participants": []}, "participants", "Dit veld is verplicht"),
-        ({"date": "2099-01-01"}, "date", "Een datum in de toekomst kan niet."),
+        (
+            {"date": "2099-01-01"},
+            "date",
+            "Een datum in de toekomst kan niet; kies vandaag of een eerdere datum.",
+        ),
         (
             {"next_review_on": (TODAY - datetime.timedelta(days=5)).isoformat()},
             "next_review_on",
-            "De volgende bespreking ligt na deze bespreking.",
+            "Kies voor de volgende bespreking een datum na deze bespreking.",
         ),
         ({"date": "gisteren"}, "date", "Voer een geldige datum in"),
     ],

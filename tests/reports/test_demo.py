@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from cases.models import Family, FamilyPlan, FamilyStatus, PlanStatus
+from cases.models import Family, FamilyPlan, FamilyStatus, PlanGoal, PlanStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,9 @@ def test_demo_seed_gives_most_active_families_a_plan():
         assert all(g.owner.family_id == plan.family_id for g in plan.goals.all())
     fixed = FamilyPlan.objects.filter(status=PlanStatus.FIXED).first()
     assert fixed.fixed_by is not None and fixed.family.plans.filter(number=2).exists()
+    # A draft shows a goal removed from it, to be put back ("Verwijderd uit dit concept").
+    removed = PlanGoal.with_removed.filter(removed_at__isnull=False)
+    assert removed.filter(plan__status=PlanStatus.DRAFT, removed_by__isnull=False).exists()
 
 
 def test_bulk_families_get_no_plans():

@@ -103,14 +103,16 @@ def test_pdf_includes_network_map_and_domain_profile_when_present(plan, monkeypa
         '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50">'
         '<text x="5" y="20">{}</text></svg>'
     )
-    monkeypatch.setattr("network.ecomap.network_map_svg", lambda f: svg.format("NETWERKKAART"))
+    monkeypatch.setattr(
+        "network.ecomap.network_map_svg", lambda f, *a, **k: svg.format("NETWERKKAART")
+    )
     monkeypatch.setattr(
         "strengths.charts.domain_profile_svg", lambda f: svg.format("DOMEINPROFIEL")
     )
     html = pdf.plan_html(plan)
     assert "NETWERKKAART" in html and "DOMEINPROFIEL" in html
     assert "Het netwerk" in html
-    monkeypatch.setattr("network.ecomap.network_map_svg", lambda f: "")
+    monkeypatch.setattr("network.ecomap.network_map_svg", lambda f, *a, **k: "")
     monkeypatch.setattr("strengths.charts.domain_profile_svg", lambda f: "")
     assert "Het netwerk" not in pdf.plan_html(plan)
 

@@ -120,7 +120,7 @@ TYPED = "Veilig Thuis (afschrift verstuurd)"
 def access_log_csv(client, family):  # type: ignore[no-untyped-def]
     response = client.get(reverse("cases:access_log_export", args=[family.pk]))
     assert response.status_code == 200
-    return response.content.decode()
+    return b"".join(response.streaming_content).decode()
 
 
 def test_outsider_share_post_is_404_and_logs_no_typed_text(
@@ -231,3 +231,18 @@ def test_the_shared_plan_leaves_nothing_typed_behind_after_destruction(
     kept = [str(v) for row in AccessLog.objects.values() for v in row.values()]
     kept += [str(v) for row in DestructionRecord.objects.values() for v in row.values()]
     assert not any("veilig thuis" in value.lower() for value in kept)
+
+
+def test_the_sharer_ticks_what_goes_to_the_partner(plan, alice_client):
+    page = alice_client.get(share_url(plan.family)).content.decode()
+    # Nothing beyond the plan is ticked for an outside partner unless asked for.
+    assert 'name="include_strengths"' in page and 'name="include_timeline"' in page
+    assert "checked" not in page.split('name="include_timeline"')[1].split(">")[0]
+    consent_for(plan.family, "Buurtteam")
+    alice_client.post(
+        share_url(plan.family),
+        {"plan": plan.pk, "organisation": "Buurtteam", "include_timeline": "on"},
+    )
+    export = PlanPdf.objects.get()
+    assert export.include_timeline and not export.include_strengths
+    assert export.parts == ["tijdlijn"]

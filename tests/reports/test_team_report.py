@@ -161,6 +161,25 @@ def test_page(coordinator_client, data):
     assert "Teamrapport Amsterdam Zuidoost, 2025" in body
     assert "17,5" in body and "90,0" in body
     assert 'href="/reports/team/csv/?team=' in body
+    assert 'href="/reports/team/xlsx/?team=' in body
+
+
+def csv_tables(text: str) -> dict[str, list[list[str]]]:
+    """The sheet-like CSV back as {title: [header, *rows]}: tables are separated by an
+    empty row, each starts with its title on a row of its own."""
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    tables: dict[str, list[list[str]]] = {}
+    blocks: list[list[list[str]]] = [[]]
+    for row in rows[2:]:
+        if not row:
+            blocks.append([])
+        else:
+            blocks[-1].append(row)
+    for block in blocks:
+        if block:
+            assert len(block[0]) == 1, block[0]  # the title, alone
+            tables[block[0][0]] = block[1:]
+    return tables
 
 
 def test_csv_and_its_log(coordinator_client, coordinator, data, alice):
@@ -168,26 +187,86 @@ def test_csv_and_its_log(coordinator_client, coordinator, data, alice):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "teamrapport-amsterdam-zuidoost-2025.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))
-    assert rows[0] == ["onderdeel", "omschrijving", "kolom", "waarde"]
-    for expected in (
-        ["gezinnen per status", "Actief", "aantal", "2"],
-        ["actieve gezinnen per fase", "Uitvoeringsfase", "aantal", "1"],
-        ["aanmeldingen per verwijzer", "Huisarts", "Q2 2025", "1"],
-        ["aanmeldingen per verwijzer", "Huisarts", "totaal", "2"],
-        ["duur per fase (dagen)", "Startfase", "werkelijk, gemiddeld", "17,5"],
-        ["duur per fase (dagen)", "Analysefase", "gepland, gemiddeld", "42,0"],
-        ["uren per coach", alice.get_full_name(), "uren", "2,5"],
-        ["SDM-Q-9 per kwartaal", "Q2", "gemiddelde score", "90,0"],
-        ["SDM-Q-9 per coach", alice.get_full_name(), "gemiddelde score", "70,0"],
-        ["eindvragenlijst per kwartaal", "Q2", "network_role", "2,5"],
-    ):
-        assert expected in rows
+    raw = response.content.decode("utf-8")
+    assert raw.startswith("\ufeff")  # a spreadsheet opens it as UTF-8
+    text = raw.removeprefix("\ufeff")
+    assert text.splitlines()[0] == "Teamrapport Amsterdam Zuidoost, 2025"
+    tables = csv_tables(text)
+    assert list(tables) == [
+        "Gezinnen per status (nu)",
+        "Actieve gezinnen per fase (nu)",
+        "Aanmeldingen per verwijzer per kwartaal, 2025",
+        "Duur per fase in dagen (fasen afgesloten in 2025)",
+        "Uren per coach (vastgelegde contacten), 2025",
+        "SDM-Q-9 per kwartaal (0–100)",
+        "SDM-Q-9 per coach (0–100)",
+        "Eindvragenlijst per kwartaal (1–5)",
+        "Eindvragenlijst per coach (1–5)",
+    ]
+    # Each table: a header row, then one row per line, every row as wide as the header.
+    for rows in tables.values():
+        assert all(len(row) == len(rows[0]) for row in rows)
+    status = tables["Gezinnen per status (nu)"]
+    assert status[0] == ["Status", "Gezinnen"] and ["Actief", "2"] in status
+    assert ["Uitvoeringsfase", "1"] in tables["Actieve gezinnen per fase (nu)"]
+    referrals = tables["Aanmeldingen per verwijzer per kwartaal, 2025"]
+    assert referrals[0] == ["Verwijzer", "Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025", "Totaal"]
+    huisarts = next(r for r in referrals if r[0] == "Huisarts")
+    assert huisarts[2] == "1" and huisarts[-1] == "2"
+    durations = {r[0]: r for r in tables["Duur per fase in dagen (fasen afgesloten in 2025)"]}
+    assert durations["Fase"][2:4] == ["Werkelijk (dagen, gem.)", "Gepland (dagen, gem.)"]
+    assert durations["Startfase"][2] == "17,5"  # decimal comma
+    assert durations["Analysefase"][3] == "42,0"
+    hours = tables["Uren per coach (vastgelegde contacten), 2025"]
+    assert [alice.get_full_name(), "2,5"] in hours
+    sdm_q = tables["SDM-Q-9 per kwartaal (0–100)"]
+    assert sdm_q[0] == ["Kwartaal", "Aantal", "Gemiddelde"]
+    assert next(r for r in sdm_q if r[0] == "Q2")[2] == "90,0"
+    sdm_c = tables["SDM-Q-9 per coach (0–100)"]
+    assert next(r for r in sdm_c if r[0] == alice.get_full_name())[2] == "70,0"
+    exit_q = tables["Eindvragenlijst per kwartaal (1–5)"]
+    assert exit_q[0] == ["Kwartaal", "Aantal", "Resultaat", "Coach", "Netwerk", "Eigen regie"]
+    assert next(r for r in exit_q if r[0] == "Q2")[4] == "2,5"  # network_role
     log = AccessLog.objects.get(action=AccessAction.EXPORT)
     assert log.family_id_ref is None
     assert log.object == "teamrapport"
     assert log.user == coordinator
     assert log.outcome == "allowed"
+
+
+def test_xlsx_has_a_sheet_per_table_with_numbers(coordinator_client, coordinator, data, alice):
+    import openpyxl
+
+    response = coordinator_client.get("/reports/team/xlsx/", {"year": 2025})
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "teamrapport-amsterdam-zuidoost-2025.xlsx" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 9
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    durations = book[book.sheetnames[3]]
+    assert durations["A1"].value == "Duur per fase in dagen (fasen afgesloten in 2025)"
+    assert durations["A2"].value == "Fase" and durations["A2"].font.bold
+    rows = {row[0]: row for row in durations.iter_rows(min_row=3, values_only=True)}
+    assert rows["Startfase"][2] == pytest.approx(17.5)  # a number, not text
+    hours = book[book.sheetnames[4]]
+    assert (alice.get_full_name(), pytest.approx(2.5)) in [
+        tuple(r) for r in hours.iter_rows(min_row=3, values_only=True)
+    ]
+    log = AccessLog.objects.get(action=AccessAction.EXPORT)
+    assert log.object == "teamrapport xlsx" and log.user == coordinator
+
+
+def test_csv_cells_never_start_a_formula():
+    from reports.teamreport_export import _csv_cell
+
+    assert _csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _csv_cell("-1") == "'-1"
+    assert _csv_cell(Decimal("-2.5")) == "-2,5"  # a real number keeps its sign
+    assert _csv_cell(None) == ""
 
 
 def test_print_page_has_no_inline_script(coordinator_client, data):
@@ -202,14 +281,18 @@ def test_print_page_has_no_inline_script(coordinator_client, data):
     assert AccessLog.objects.filter(action=AccessAction.EXPORT, family_id_ref=None).exists()
 
 
-@pytest.mark.parametrize("path", ["/reports/team/", "/reports/team/csv/", "/reports/team/print/"])
+@pytest.mark.parametrize(
+    "path", ["/reports/team/", "/reports/team/csv/", "/reports/team/xlsx/", "/reports/team/print/"]
+)
 @pytest.mark.parametrize("who", ["psychologist_client", "alice_client", "charlie_client"])
 def test_only_the_coordinator(request, path, who, data):
     assert request.getfixturevalue(who).get(path).status_code == 403
     assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()
 
 
-@pytest.mark.parametrize("path", ["/reports/team/", "/reports/team/csv/", "/reports/team/print/"])
+@pytest.mark.parametrize(
+    "path", ["/reports/team/", "/reports/team/csv/", "/reports/team/xlsx/", "/reports/team/print/"]
+)
 def test_wrong_method(coordinator_client, path):
     assert coordinator_client.post(path).status_code == 405
 

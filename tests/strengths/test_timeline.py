@@ -126,8 +126,14 @@ def test_bad_input_saves_nothing(family, alice_client, overrides, message):
     [
         ({"day": str(10**20)}, "Vul een dag van 1 tot en met 31 in."),
         ({"day": "0"}, "Vul een dag van 1 tot en met 31 in."),
-        ({"year": str(10**20)}, "Een datum in de toekomst kan niet."),
-        ({"year": str(10**20), "precision": "year"}, "Een datum in de toekomst kan niet."),
+        (
+            {"year": str(10**20)},
+            "Een datum in de toekomst kan niet; kies vandaag of een eerdere datum.",
+        ),
+        (
+            {"year": str(10**20), "precision": "year"},
+            "Een datum in de toekomst kan niet; kies vandaag of een eerdere datum.",
+        ),
         ({"year": "-1"}, "Vul een jaar vanaf 1900 in."),
         ({"month": str(10**20)}, "Selecteer een geldige keuze"),
     ],

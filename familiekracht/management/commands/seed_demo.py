@@ -25,8 +25,21 @@ class Command(BaseCommand):
             default=0,
             help="Also create this many extra families for the Zuidoost coaches (load tests).",
         )
+        parser.add_argument(
+            "--heavy-family",
+            action="store_true",
+            help="Also create one heavy family (1,500 contacts, 40 network members, "
+            "10 plan versions) for load tests of the exports.",
+        )
 
-    def handle(self, *args: Any, families: int = 0, if_empty: bool = False, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        families: int = 0,
+        if_empty: bool = False,
+        heavy_family: bool = False,
+        **options: Any,
+    ) -> None:
         if if_empty and Family.objects.exists():
             self.stdout.write("De database bevat al gezinnen; geen demogegevens geladen.")
             return
@@ -46,12 +59,17 @@ class Command(BaseCommand):
             if families:
                 seed.seed_bulk(families)
                 self.stdout.write(f"{families} extra gezinnen voor Amsterdam Zuidoost")
+            if heavy_family:
+                from familiekracht.demo.heavy import seed_heavy_family
+
+                heavy = seed_heavy_family()
+                self.stdout.write(f"Zwaar gezin voor Amsterdam Zuidoost: {heavy.case_number}")
         if created_base:
             self.stdout.write(
                 "Demogebruikers (alleen voor de demo), wachtwoord "
                 f"'{DEMO_PASSWORD}': " + ", ".join(u[0] for u in DEMO_USERS)
             )
-        elif not families:
+        elif not families and not heavy_family:
             self.stdout.write("Demogegevens waren al geladen.")
         total = Family.objects.count()
         self.stdout.write(self.style.SUCCESS(f"{total} gezinnen in de database."))

@@ -91,7 +91,12 @@ def test_staff_reset_removes_the_second_factor_and_is_logged(
     session.save()
 
     url = reverse("cases:account_two_factor_reset", args=[alice.pk])
-    assert coordinator_client.get(url).status_code == 405
+    # A GET asks first, naming whose app and codes go; it resets nothing.
+    confirm = coordinator_client.get(url)
+    assert confirm.status_code == 200
+    assert "herstelcodes van alice" in confirm.content.decode()
+    assert TOTPDevice.objects.filter(user=alice).exists()
+    assert coordinator_client.put(url).status_code == 405
     response = coordinator_client.post(url)
     assert response.status_code == 200
     assert "gereset" in response.content.decode()

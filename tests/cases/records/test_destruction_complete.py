@@ -33,7 +33,9 @@ from cases.models import (
     Family,
     FamilyPlan,
     Member,
+    RecordsExport,
     StoredFile,
+    TaskState,
     Trajectory,
 )
 from cases.records.services import case_pseudonym
@@ -412,6 +414,10 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         requested_by=coach,
         state=ExportState.FAILED,
         error="schijf vol",
+    )
+    # A failed inzage/afschrift: no files, so its columns carry the string.
+    RecordsExport.objects.create(
+        family=family, requested_by=coach, format="pdf", state=TaskState.FAILED, error="kapot"
     )
     return plan
 

@@ -51,7 +51,7 @@ def drop_search_indexes(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0008_admin_history_without_family_records")]
+    dependencies = [("cases", "0011_merge_limits_versions_exports")]
 
     operations = [
         TrigramExtension(),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_intake_case_numbers_and_trajectories'),
+        ('cases', '0013_intake_case_numbers_and_trajectories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

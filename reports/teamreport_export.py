@@ -1,0 +1,189 @@
+"""The team report as tables to download: one sheet-like CSV and an XLSX workbook.
+
+The figures come from `reports.teamreport.team_report`; this module only lays them out, as
+the page does (templates/reports/teamreport_tables.html): each table with a title, a header
+row and one row per line. The CSV holds the tables one below the other (a title row, a
+header row, the rows, an empty row), with semicolons and decimal commas, as a Dutch
+spreadsheet opens it; the workbook has one sheet per table and real numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from reports.models import EXIT_ITEMS
+from reports.teamreport import QUARTERS, TeamReport
+
+Cell = str | int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+
+
+def _exit_labels() -> list[str]:
+    labels = {
+        "result": _("Resultaat"),
+        "coach_rating": _("Coach"),
+        "network_role": _("Netwerk"),
+        "own_control": _("Eigen regie"),
+    }
+    return [labels[name] for name in EXIT_ITEMS]
+
+
+def report_tables(report: TeamReport) -> list[Table]:
+    """The report's tables in the page's order, with the page's headings."""
+    year = report.year
+    quarters = [f"Q{q} {year}" for q in QUARTERS]
+    tables = [
+        Table(
+            _("Gezinnen per status (nu)"),
+            [_("Status"), _("Gezinnen")],
+            [[label, n] for label, n in report.by_status],
+        ),
+        Table(
+            _("Actieve gezinnen per fase (nu)"),
+            [_("Fase"), _("Gezinnen")],
+            [[label, n] for label, n in report.by_phase],
+        ),
+        Table(
+            _("Aanmeldingen per verwijzer per kwartaal, %(year)s") % {"year": year},
+            [_("Verwijzer"), *quarters, _("Totaal")],
+            [[label, *counts, total] for label, counts, total in report.referrals],
+        ),
+        Table(
+            _("Duur per fase in dagen (fasen afgesloten in %(year)s)") % {"year": year},
+            [
+                _("Fase"),
+                _("Afgesloten fasen"),
+                _("Werkelijk (dagen, gem.)"),
+                _("Gepland (dagen, gem.)"),
+                _("Verschil"),
+            ],
+            [
+                [r.label, r.episodes, r.actual_days, r.planned_days, r.difference]
+                for r in report.durations
+            ],
+        ),
+        Table(
+            _("Uren per coach (vastgelegde contacten), %(year)s") % {"year": year},
+            [_("Coach"), _("Uren")],
+            [[name, hours] for name, hours in report.hours_per_coach],
+        ),
+        Table(
+            _("SDM-Q-9 per kwartaal (0–100)"),
+            [_("Kwartaal"), _("Aantal"), _("Gemiddelde")],
+            [[label, n, avg] for label, n, avg in report.sdm_per_quarter],
+        ),
+        Table(
+            _("SDM-Q-9 per coach (0–100)"),
+            [_("Coach"), _("Aantal"), _("Gemiddelde")],
+            [[label, n, avg] for label, n, avg in report.sdm_per_coach],
+        ),
+    ]
+    for title, first, rows in (
+        (_("Eindvragenlijst per kwartaal (1–5)"), _("Kwartaal"), report.exit_per_quarter),
+        (_("Eindvragenlijst per coach (1–5)"), _("Coach"), report.exit_per_coach),
+    ):
+        tables.append(
+            Table(
+                title,
+                [first, _("Aantal"), *_exit_labels()],
+                [[label, n, *(avgs.get(name) for name in EXIT_ITEMS)] for label, n, avgs in rows],
+            )
+        )
+    return tables
+
+
+def _csv_cell(value: Cell) -> str:
+    """Decimal commas, as a Dutch spreadsheet reads them beside ';' separators; a cell
+    that starts like a formula is quoted with an apostrophe (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def team_report_csv(report: TeamReport) -> str:
+    """All tables one below the other: title row, header row, rows, an empty row.
+
+    Starts with a byte order mark, so a spreadsheet opens it as UTF-8 (names with ë, ï).
+    """
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [_("Teamrapport %(team)s, %(year)s") % {"team": report.team.name, "year": report.year}]
+    )
+    writer.writerow([])
+    for table in report_tables(report):
+        writer.writerow([table.title])
+        writer.writerow(table.header)
+        for row in table.rows:
+            writer.writerow([_csv_cell(cell) for cell in row])
+        writer.writerow([])
+    return out.getvalue()
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    # Excel: at most 31 characters, none of []:*?/\, unique in the workbook.
+    base = _SHEET_FORBIDDEN.sub("", title).strip()[:31].rstrip() or "Tabel"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def team_report_xlsx(report: TeamReport) -> bytes:
+    """The report as a workbook: one sheet per table, its title above a bold header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for table in report_tables(report):
+        sheet = workbook.create_sheet(_sheet_name(table.title, used))
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True, size=12)
+        sheet.append(table.header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=True):
+                if isinstance(value, Decimal):
+                    cell.number_format = "0.0"
+                elif isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # a name that looks like a formula stays text
+        sheet.freeze_panes = "A3"
+        sheet.column_dimensions["A"].width = max(
+            [len(str(r[0] or "")) for r in table.rows] + [len(table.header[0]), 12]
+        )
+        for letter in "BCDEFGH"[: len(table.header) - 1]:
+            sheet.column_dimensions[letter].width = 14
+    workbook.properties.title = _("Teamrapport %(team)s, %(year)s") % {
+        "team": report.team.name,
+        "year": report.year,
+    }
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,102 @@
+"""The query counts of every first page, pinned at two team sizes (issue 15: the same number
+of queries at 1,000 and at 10,000 families; `make bench` measures the times).
+
+Each page is requested once to warm the session, counted with 5 families in the team, and
+again with 25: both counts must equal the pin. The pins include the access log's chain
+(tests.querycounts.chain_queries) where the page logs the families it shows.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases.models import Membership, Role
+from phases.models import Reminder, ReminderKind
+from reports.models import CaseReview
+from tests.factories import ContactFactory, FamilyFactory, MemberFactory
+from tests.phases.helpers import open_phase
+from tests.querycounts import chain_queries
+from tests.reports.helpers import scored_moment
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
+    psy = Membership.objects.filter(team=team, role=Role.PSYCHOLOGIST).first().user
+    for i in range(start, start + n):
+        family = FamilyFactory(
+            team=team,
+            coach=coach,
+            display_name=f"Gezin {i:02d}",
+            status="active",
+            safety_flag=i % 5 == 0,
+            referral_date=TODAY - datetime.timedelta(days=30 + i),
+        )
+        MemberFactory(family=family)
+        open_phase(
+            family,
+            kind=("start", "analysis", "execution")[i % 3],
+            started_on=TODAY - datetime.timedelta(days=10 + i),
+        )
+        ContactFactory(family=family, author=coach, date=TODAY - datetime.timedelta(days=i % 20))
+        scored_moment(family, coach, kind="start", date=TODAY - datetime.timedelta(40), severity=2)
+        scored_moment(family, coach, kind="interim", date=TODAY - datetime.timedelta(5), severity=3)
+        CaseReview.objects.create(
+            family=family,
+            date=TODAY - datetime.timedelta(days=3),
+            next_review_on=TODAY + datetime.timedelta(days=i),
+            created_by=psy,
+        )
+        Reminder.objects.create(
+            recipient=coach,
+            family=family,
+            kind=ReminderKind.NO_CONTACT,
+            subject=f"family:{family.pk}",
+            due_on=TODAY,
+        )
+
+
+# (client fixture, path, pinned queries). What every page costs: session, user, the user's
+# memberships (the gate, the access log's roles and the navigation share one query), unread
+# reminders (navigation). The landing page adds its count, its page of families and the log
+# of the families shown (one insert plus the chain). The caseload adds the coach names, the
+# transaction with JIT off (savepoint, SET LOCAL, release), the count, the page's rows, their
+# phase figures and domain scores, and the log of the families shown. The coach load is one
+# GROUP BY per coach (in that transaction) and the coach names. The team report is a fixed
+# set of aggregates (status, phases, referrals, durations, hours per coach, SDM and exit
+# questionnaire per quarter and per coach); its CSV and print version add an access-log row.
+PAGES = [
+    ("psychologist_client", "/", 7 + chain_queries()),
+    ("alice_client", "/", 7 + chain_queries()),
+    ("psychologist_client", "/caseload/", 13 + chain_queries()),
+    ("psychologist_client", "/caseload/?flag=attention", 13 + chain_queries()),
+    ("psychologist_client", "/caseload/?sort=-trend", 13 + chain_queries()),
+    ("psychologist_client", "/caseload/?sort=week&page=1", 13 + chain_queries()),
+    ("psychologist_client", "/caseload/coaches/", 9),
+    ("coordinator_client", "/reports/team/", 13),
+    ("coordinator_client", "/reports/team/csv/", 13 + chain_queries()),
+    ("coordinator_client", "/reports/team/print/", 13 + chain_queries()),
+]
+
+
+@pytest.mark.parametrize(("who", "path", "pinned"), PAGES)
+def test_first_pages_cost_the_same_queries_at_two_sizes(
+    request, team, alice, psychologist, coordinator, who, path, pinned
+):  # type: ignore[no-untyped-def]
+    client = request.getfixturevalue(who)
+    _add(team, alice, 5, start=0)
+    assert client.get(path).status_code == 200  # the session's first request
+    counts = []
+    for more in (0, 20):
+        _add(team, alice, more, start=5)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts == [pinned, pinned], "\n".join(q["sql"][:120] for q in queries.captured_queries)
