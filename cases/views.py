@@ -22,6 +22,7 @@ from cases.models import (
     Contact,
     Family,
     Member,
+    Notification,
     Team,
     UserPreference,
     last_contact_date,
@@ -32,6 +33,7 @@ from cases.permissions import (
     access_family,
     log_families_shown,
 )
+from cases.sections import caseload_attention
 
 CONTACTS_PER_PAGE = 20
 FAMILIES_PER_PAGE = 50
@@ -64,18 +66,27 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(families, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    shown = [(f.pk, f.team_id) for f in page.object_list]
+    # The psychologist's review's badges, by its own rules (settings.CASELOAD_ATTENTION):
+    # one query per team on the page.
+    attention = caseload_attention(shown)
+    for family in page.object_list:
+        family.attention = attention.get(family.pk, ())
     # Every family whose name the page shows is in its access log (NEN 7513).
-    log_families_shown(
-        request,
-        [(f.pk, f.team_id) for f in page.object_list],
-        action=AccessAction.READ,
-        obj="lijst: mijn gezinnen",
-    )
+    log_families_shown(request, shown, action=AccessAction.READ, obj="lijst: mijn gezinnen")
     # The heading's "team" wording comes from the navigation's membership data (is_team_wide).
     return render(
         request,
         "cases/caseload.html",
-        {"families": page.object_list, "page": page, "total": page.paginator.count},
+        {
+            "families": page.object_list,
+            "page": page,
+            "total": page.paginator.count,
+            "contact_button": True,
+            "unread_notifications": Notification.objects.filter(
+                recipient=request.user, read_at__isnull=True
+            ).count(),
+        },
     )
 
 

@@ -108,6 +108,8 @@ FAMILY_SECTIONS = [
 ]
 # What other apps show on the family plan page.
 FAMILY_PLAN_SLOTS = ["reports.sections.plan_pdfs"]
+# The caseload review's attention flags, shown on the coach's own landing page as well.
+CASELOAD_ATTENTION = "reports.attention.caseload_attention"
 # Fields other apps add to the contact form, saved by the contact services.
 CONTACT_FORM_EXTENSIONS = ["network.contact_form.network_members_present"]
 # What the daily reminder job (phases.reminders.reminders_run) reminds of, in this order.
