@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db.models import BaseConstraint
 from django.utils.formats import number_format
@@ -78,9 +79,7 @@ CONSTRAINT_MESSAGE = _(
 
 
 def _limit_text(limit: int) -> str:
-    return gettext("Maximaal %(limit)s tekens.") % {
-        "limit": number_format(limit, force_grouping=True)
-    }
+    return gettext("Maximaal %(limit)s tekens.") % {"limit": grouped(limit)}
 
 
 limit_text = lazy(_limit_text, str)
@@ -121,12 +120,42 @@ def _normalise_line_breaks(to_python: Any) -> Any:
     return wrapped
 
 
+def grouped(number: int) -> str:
+    """A count as the page writes it (20.000 in Dutch, 20,000 in English)."""
+    return number_format(number, force_grouping=True)
+
+
+class GroupedMaxLengthValidator(validators.MaxLengthValidator):
+    """Django's length check, with the limit and the length written as the counter writes
+    them, so the server's sentence and the live counter read the same."""
+
+    def __call__(self, value: Any) -> None:
+        length = self.clean(value)
+        limit = self.limit_value() if callable(self.limit_value) else self.limit_value
+        if self.compare(length, limit):
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "limit_value": grouped(limit),
+                    "show_value": grouped(length),
+                    "value": value,
+                },
+            )
+
+
 def apply_limit(field: forms.Field) -> None:
     """A text field's limit as a counter's data attribute and in its help text."""
     limit = getattr(field, "max_length", None)
     if not isinstance(field, forms.CharField) or limit is None or field.widget.is_hidden:
         return
     field.widget.attrs.pop("maxlength", None)
+    field.validators = [
+        GroupedMaxLengthValidator(v.limit_value, v.message)
+        if type(v) is validators.MaxLengthValidator
+        else v
+        for v in field.validators
+    ]
     field.widget.attrs["data-limit"] = str(limit)
     field.help_text = (
         format_lazy("{} {}", field.help_text, limit_text(limit))

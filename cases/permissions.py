@@ -236,11 +236,14 @@ def access_family(
     when there is none); it runs once the user may change the family at all, so a missing
     record is 404 for them and 403 still for a reader, and its result is `access.record`.
     Whatever the answer, the gate writes one row: `denied` (with the role once the user is
-    known to be in the team) or `allowed`. `action` defaults to read, or change for any
-    other need; `obj` names the part of the record (e.g. "contact 12") for the log: a fixed
+    known to be in the team) or `allowed`. `action` defaults to what the request does:
+    read for a GET (whatever the page's need: opening an edit form or the access log
+    changes nothing), change for a POST; `obj` names the part of the record (e.g. "contact 12") for the log: a fixed
     label with ids, never typed text.
     """
-    action = action or (AccessAction.READ if need is Need.READ else AccessAction.CHANGE)
+    action = action or (
+        AccessAction.READ if request.method in ("GET", "HEAD") else AccessAction.CHANGE
+    )
     family = (
         Family.objects.select_related("team", "coach").filter(pk=family_id).first()
         if id_in_range(family_id)

@@ -30,7 +30,7 @@ def contact_data(**overrides):  # type: ignore[no-untyped-def]
         ({"date": "10/01/2025x"}, "Voer een geldige datum in"),
         ({"kind": "teleport"}, "Selecteer een geldige keuze"),
         ({"domains": ["child", "mars"]}, "Selecteer een geldige keuze"),
-        ({"note": "x" * 20_001}, "niet meer dan 20000 tekens"),
+        ({"note": "x" * 20_001}, "niet meer dan 20.000 tekens"),
     ],
 )
 def test_contact_form_bad_input(family, alice_client, overrides, message):
@@ -153,7 +153,7 @@ def test_safety_note_too_long_is_refused(family, alice_client):
         follow=True,
     )
     assert response.status_code == 200
-    assert "niet meer dan 2000 tekens" in response.content.decode()
+    assert "niet meer dan 2.000 tekens" in response.content.decode()
     family.refresh_from_db()
     assert not family.safety_flag
 

@@ -106,3 +106,17 @@ def test_access_is_a_frozen_result_and_the_family_is_not_patched(family, alice, 
     coordinating = family_access_for(coordinator, family)
     assert coordinating is not None
     assert coordinating.may(Need.COORDINATE) and not coordinating.may(Need.CARE)
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "expected"),
+    [
+        ("get", "cases:access_log", "read"),  # a coordinator's page, and only read
+        ("get", "cases:family_edit", "read"),  # opening an edit form changes nothing
+        ("post", "cases:family_edit", "change"),  # sending it is a change (refused or not)
+    ],
+)
+def test_the_log_says_what_the_request_did(method, name, expected, family, coordinator_client):
+    status, rows = _rows_of(coordinator_client, method, reverse(name, args=[family.pk]))
+    assert status in (200, 400, 409)
+    assert [r.action for r in rows if r.family_id_ref == family.pk][:1] == [expected]

@@ -24,7 +24,7 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 
-from cases.formbase import CONSTRAINT_MESSAGE, FormRules
+from cases.formbase import CONSTRAINT_MESSAGE, FormRules, grouped
 from tests.cases.plan_factories import PlanFactory
 from tests.factories import MemberFactory
 from tests.network.factories import AgreementFactory, KrachtgezinFactory
@@ -298,7 +298,8 @@ def test_every_limited_text_field_shows_its_limit_and_cuts_nothing(
             sent = data[form.add_prefix(name)]
             messages = [str(m) for m in form.errors.get(name, [])]
             assert any(
-                f"niet meer dan {limit} tekens" in m and str(limit + 1) in m for m in messages
+                f"niet meer dan {grouped(limit)} tekens" in m and grouped(limit + 1) in m
+                for m in messages
             ), (name, messages)
             # The whole text comes back in the form, so nothing typed is lost.
             assert sent in str(form[name]), name

@@ -52,7 +52,7 @@ def test_a_long_paste_stays_whole_and_the_counter_says_it_is_too_long(browser_pa
     page.get_by_label("Minuten").fill("60")
     page.get_by_role("button", name="Opslaan").click()
     message = (
-        "Deze tekst is 20050 tekens lang; hier passen niet meer dan 20000 tekens in. "
+        "Deze tekst is 20.050 tekens lang; hier passen niet meer dan 20.000 tekens in. "
         "Maak hem korter: uw tekst staat er nog."
     )
     page.locator(".invalid-feedback", has_text=message).wait_for()

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
 
+from cases.formbase import grouped
 from cases.models import Family, Membership, Role
 from familiekracht.demo.users import DEMO_PREFIX
 from tests.cases.test_permission_matrix import all_routes
@@ -183,7 +184,7 @@ def test_every_page_keeps_an_over_long_text_and_says_why():
                 limit = form.fields[name].max_length
                 if text not in body:
                     failures.append((route.name, name, "text not shown again"))
-                if f"niet meer dan {limit} tekens" not in body:
+                if f"niet meer dan {grouped(limit)} tekens" not in body:
                     failures.append((route.name, name, "no message naming the limit"))
             if _snapshot() != before:
                 failures.append((route.name, type(form).__name__, "something was saved"))

@@ -36,7 +36,7 @@ def test_coordinator_journey(browser_page, family, alice, coordinator):
     page.get_by_label("Gebruikersnaam").fill("coord")
     page.get_by_label("Wachtwoord").fill("not-the-password")
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Voer een juiste gebruikersnaam en wachtwoord in").wait_for()
+    page.get_by_text("Deze gebruikersnaam en dit wachtwoord horen niet bij elkaar").wait_for()
     checks.check("login with errors")
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()

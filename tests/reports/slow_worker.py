@@ -27,11 +27,11 @@ def main() -> None:
     marker = Path(sys.argv[1])
     real_render = pdf.render_plan_pdf
 
-    def slow_render(plan):  # type: ignore[no-untyped-def]
+    def slow_render(plan, **options):  # type: ignore[no-untyped-def]
         deadline = time.monotonic() + 60
         while marker.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
-        return real_render(plan)
+        return real_render(plan, **options)
 
     pdf.render_plan_pdf = slow_render  # the pool's children are forked after this
     app.worker_main(

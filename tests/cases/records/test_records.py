@@ -94,7 +94,7 @@ def test_statement_permissions(family, bob_client, charlie_client, alice_client)
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"text": "x" * 10_001}, "niet meer dan 10000 tekens"),
+        ({"text": "x" * 10_001}, "niet meer dan 10.000 tekens"),
         ({"given_by": "x" * 201}, "niet meer dan 200 tekens"),
         ({"text": ""}, "Dit veld is verplicht"),
         ({"statement_date": "morgen"}, "Voer een geldige datum in"),
