@@ -82,7 +82,7 @@ def test_a_handover_needs_a_reason_and_a_coach_of_the_team(
         (psychologist, {}, "Kies een coach uit het team van dit gezin."),
         (charlie, {}, "Kies een coach uit het team van dit gezin."),
         (alice, {}, "Kies een coach uit het team van dit gezin."),  # already the coach
-        (bob, {"note": "x" * 2001}, "niet meer dan 2000 tekens"),
+        (bob, {"note": "x" * 2001}, "niet meer dan 2.000 tekens"),
     ]:
         response = handover(coordinator_client, family, coach, **extra)
         assert response.status_code == 200
