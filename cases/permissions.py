@@ -238,8 +238,8 @@ def access_family(
     Whatever the answer, the gate writes one row: `denied` (with the role once the user is
     known to be in the team) or `allowed`. `action` defaults to what the request does:
     read for a GET (whatever the page's need: opening an edit form or the access log
-    changes nothing), change for a POST; `obj` names the part of the record (e.g. "contact 12") for the log: a fixed
-    label with ids, never typed text.
+    changes nothing), change for a POST; `obj` names the part of the record (e.g.
+    "contact 12") for the log: a fixed label with ids, never typed text.
     """
     action = action or (
         AccessAction.READ if request.method in ("GET", "HEAD") else AccessAction.CHANGE
