@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -105,7 +106,10 @@ class FamilyForm(VersionedModelForm):
             .distinct()
             .order_by("first_name", "username")
         )
-        self.fields["coach"].queryset = users
+        # The vaste hulpverlener is someone who coaches families (settings.COACHING_ROLES).
+        self.fields["coach"].queryset = users.filter(
+            memberships__team__in=teams, memberships__role__in=settings.COACHING_ROLES
+        ).distinct()
         self.fields["involved"].queryset = users
         self.fields["coach"].label_from_instance = _user_label
         self.fields["involved"].label_from_instance = _user_label

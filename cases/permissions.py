@@ -23,6 +23,7 @@ from cases.models import (
     AccessAction,
     AccessLog,
     AccessOutcome,
+    CoachReplacement,
     Family,
     Membership,
     Role,
@@ -202,6 +203,13 @@ def family_access_for(  # type: ignore[no-untyped-def]
         membership.role in TEAM_WIDE_ROLES
         or family.coach_id == user.pk
         or family.involved.filter(pk=user.pk).exists()
+        # Waarneming: the coach's replacement during leave, on the days it runs only.
+        or (
+            family.coach_id is not None
+            and CoachReplacement.objects.active_on()
+            .filter(team_id=family.team_id, coach_id=family.coach_id, replacement=user)
+            .exists()
+        )
     )
     return FamilyAccess(
         family=family,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +134,16 @@ def contact_form_extensions() -> tuple[ContactFormExtension, ...]:
 
 def appointment_extensions() -> tuple[AppointmentExtension, ...]:
     return _load("APPOINTMENT_EXTENSIONS")
+
+
+def caseload_attention(families: list[tuple[int, int]]) -> dict[int, tuple[str, ...]]:
+    """The caseload review's attention flags ("overdue", "over_budget", "no_contact") for
+    (family id, team id) pairs, from settings.CASELOAD_ATTENTION (the review's own rules,
+    in reports); no setting or no families, no flags."""
+    path = getattr(settings, "CASELOAD_ATTENTION", "")
+    if not path or not families:
+        return {}
+    return import_string(path)(families, today=timezone.localdate())  # type: ignore[no-any-return]
 
 
 @receiver(setting_changed)

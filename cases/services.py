@@ -10,7 +10,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases.models import Contact, ContactRevision, Family, Member
+from cases.models import CoachChangeKind, Contact, ContactRevision, Family, Member
 from cases.sections import contact_form_extensions
 
 
@@ -56,9 +56,15 @@ def family_create(*, data: dict[str, Any], involved: Iterable[Any] = ()) -> Fami
 
 @transaction.atomic
 def family_update(
-    *, family: Family, data: dict[str, Any], involved: Iterable[Any], version: int | None
+    *,
+    family: Family,
+    data: dict[str, Any],
+    involved: Iterable[Any],
+    version: int | None,
+    by: Any = None,
 ) -> Family:
     claim_version(Family, pk=family.pk, version=version)
+    previous_coach = Family.objects.get(pk=family.pk).coach
     for field, value in data.items():
         setattr(family, field, value)
     _save_case_number(
@@ -66,6 +72,16 @@ def family_update(
     )
     family.involved.set(involved)
     family.refresh_from_db(fields=["version"])
+    if "coach" in data and data["coach"] != previous_coach:
+        from cases.handover.services import coach_record
+
+        coach_record(
+            family=family,
+            coach=data["coach"],
+            previous=previous_coach,
+            by=by,
+            kind=CoachChangeKind.EDIT,
+        )
     return family
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from cases import views
+from cases.intake import views as intake_views
 
 app_name = "cases"
 
@@ -10,7 +11,7 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("language/", views.language_set, name="language_set"),
     path("families/", views.family_list, name="family_list"),
-    path("families/new/", views.family_create, name="family_create"),
+    path("families/new/", intake_views.intake, name="family_create"),
     path("families/<int:family_id>/", views.family_detail, name="family_detail"),
     path("families/<int:family_id>/edit/", views.family_edit, name="family_edit"),
     path("families/<int:family_id>/safety/", views.family_safety, name="family_safety"),
@@ -35,4 +36,6 @@ urlpatterns = [
     path("", include("cases.documents.urls")),
     path("", include("cases.records.urls")),
     path("", include("cases.accounts.urls")),
+    path("", include("cases.search.urls")),
+    path("", include("cases.handover.urls")),
 ]

@@ -19,10 +19,10 @@ from cases.models import (
     CASE_NUMBER_TAKEN,
     TEAM_WIDE_ROLES,
     AccessAction,
-    AccessOutcome,
     Contact,
     Family,
     Member,
+    Notification,
     Team,
     UserPreference,
     last_contact_date,
@@ -32,11 +32,9 @@ from cases.permissions import (
     FamilyAccess,
     Need,
     access_family,
-    access_team,
-    log_access,
     log_families_shown,
-    team_role,
 )
+from cases.sections import caseload_attention
 
 CONTACTS_PER_PAGE = 20
 FAMILIES_PER_PAGE = 50
@@ -72,18 +70,27 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(families, FAMILIES_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    shown = [(f.pk, f.team_id) for f in page.object_list]
+    # The psychologist's review's badges, by its own rules (settings.CASELOAD_ATTENTION):
+    # one query per team on the page.
+    attention = caseload_attention(shown)
+    for family in page.object_list:
+        family.attention = attention.get(family.pk, ())
     # Every family whose name the page shows is in its access log (NEN 7513).
-    log_families_shown(
-        request,
-        [(f.pk, f.team_id) for f in page.object_list],
-        action=AccessAction.READ,
-        obj="lijst: mijn gezinnen",
-    )
+    log_families_shown(request, shown, action=AccessAction.READ, obj="lijst: mijn gezinnen")
     # The heading's "team" wording comes from the navigation's membership data (is_team_wide).
     return render(
         request,
         "cases/caseload.html",
-        {"families": page.object_list, "page": page, "total": page.paginator.count},
+        {
+            "families": page.object_list,
+            "page": page,
+            "total": page.paginator.count,
+            "contact_button": True,
+            "unread_notifications": Notification.objects.filter(
+                recipient=request.user, read_at__isnull=True
+            ).count(),
+        },
     )
 
 
@@ -142,33 +149,6 @@ def _intake_teams(user):  # type: ignore[no-untyped-def]
     return list(Team.objects.filter(memberships__user=user, memberships__role__in=TEAM_WIDE_ROLES))
 
 
-@require_http_methods(["GET", "POST"])
-def family_create(request: HttpRequest) -> HttpResponse:
-    teams = list(
-        access_team(request, roles=TEAM_WIDE_ROLES, action=AccessAction.CREATE, obj="gezin").teams
-    )
-    form = FamilyForm(request.POST or None, teams=teams)
-    if request.method == "POST" and form.is_valid():
-        data = form.record_data()
-        data.pop("involved")
-        try:
-            family = services.family_create(data=data, involved=form.cleaned_data["involved"])
-        except services.CaseNumberTaken:
-            form.add_error("case_number", CASE_NUMBER_TAKEN)
-            return render(request, "cases/family_form.html", {"form": form, "family": None})
-        log_access(
-            request,
-            family_id=family.pk,
-            action=AccessAction.CREATE,
-            outcome=AccessOutcome.ALLOWED,
-            role=team_role(request.user, family.team_id) or "",
-            obj="gezin",
-        )
-        messages.success(request, _("Gezin aangemeld."))
-        return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/family_form.html", {"form": form, "family": None})
-
-
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     access = access_family(request, family_id)
     return _family_page(request, access)
@@ -209,6 +189,10 @@ def _family_page(
             ),
             "panels": panels,
             "is_coordinator": access.is_coordinator,
+            "trajectories": list(family.trajectories.select_related("created_by")),
+            "coach_history": list(
+                family.coach_changes.select_related("coach", "previous_coach", "changed_by")
+            ),
         },
     )
 
@@ -245,6 +229,7 @@ def family_edit(request: HttpRequest, family_id: int) -> HttpResponse:
                 data=data,
                 involved=form.cleaned_data["involved"],
                 version=form.cleaned_data["version"],
+                by=request.user,
             )
 
         try:

@@ -110,6 +110,8 @@ FAMILY_SECTIONS = [
 ]
 # What other apps show on the family plan page.
 FAMILY_PLAN_SLOTS = ["reports.sections.plan_pdfs"]
+# The caseload review's attention flags, shown on the coach's own landing page as well.
+CASELOAD_ATTENTION = "reports.attention.caseload_attention"
 # Fields other apps add to the contact form, saved by the contact services.
 CONTACT_FORM_EXTENSIONS = [
     "network.contact_form.network_members_present",
@@ -468,6 +470,13 @@ TASK_DEFAULT_DUE_DAYS = env_int("FK_TASK_DEFAULT_DUE_DAYS", 7)
 
 # Documents in the family file (cases/documents/): the largest upload, in megabytes.
 DOCUMENT_MAX_MB = env_int("FK_DOCUMENT_MAX_MB", 20)
+
+# The search box in the navigation (cases/search/): at most this many families per search;
+# on PostgreSQL a name also matches a word this similar (pg_trgm word_similarity, 0..1).
+SEARCH_MAX_RESULTS = 50
+SEARCH_WORD_SIMILARITY = 0.5
+# Team roles that coach families: only these appear in the "Vaste hulpverlener" choice.
+COACHING_ROLES = env_list("FK_COACHING_ROLES", ["coach"])
 
 LOGGING = {
     "version": 1,

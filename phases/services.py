@@ -159,9 +159,18 @@ def trajectory_start(
     family = _lock(family)
     if family.status not in (FamilyStatus.REFERRED, FamilyStatus.ACTIVE):
         raise PhaseError(_("Dit gezin is afgesloten; een nieuw traject start hier niet."))
-    if PhaseEpisode.objects.filter(family=family).exists():
+    # Only an open phase stands in the way: a file reopened after closing or aftercare
+    # (cases.intake, a new trajectory in the same file) keeps its earlier, ended phases.
+    if PhaseEpisode.objects.filter(family=family, ended_on__isnull=True).exists():
         raise PhaseError(_("Dit gezin heeft al een fase."))
-    _check_date(started_on, not_before=family.referral_date, today=today)
+    earlier_end = (
+        PhaseEpisode.objects.filter(family=family)
+        .order_by("-ended_on")
+        .values_list("ended_on", flat=True)
+        .first()
+    )
+    not_before = max(d for d in (family.referral_date, earlier_end) if d is not None)
+    _check_date(started_on, not_before=not_before, today=today)
     episode = _episode_new(family=family, kind=PhaseKind.START, started_on=started_on)
     now = timezone.now()
     Transition.objects.create(

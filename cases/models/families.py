@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,9 +48,17 @@ class FamilyQuerySet(models.QuerySet["Family"]):
 
     def caseload_of(self, user: AbstractBaseUser) -> FamilyQuerySet:
         """The user's own families: coach or involved; the whole team for team-wide roles."""
+        from cases.models.handover import CoachReplacement
+
         team_wide = Membership.objects.filter(user=user, role__in=TEAM_WIDE_ROLES).values("team")
         involved = Family.involved.through.objects.filter(user=user).values("family")
-        return self.filter(Q(coach=user) | Q(pk__in=involved) | Q(team__in=team_wide))
+        # The families of a coach the user replaces today (waarneming), as the gate allows.
+        replacing = CoachReplacement.objects.active_on().filter(
+            replacement=user, coach=OuterRef("coach"), team=OuterRef("team")
+        )
+        return self.filter(
+            Q(coach=user) | Q(pk__in=involved) | Q(team__in=team_wide) | Q(Exists(replacing))
+        )
 
 
 CASE_NUMBER_TAKEN = _("Dit dossiernummer bestaat al.")

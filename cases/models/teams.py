@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +28,14 @@ class Team(models.Model):
         _("inclusiedrempel (levensgebieden)"),
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(7)],
+    )
+    # The first part of the team's case numbers ("ZO" in ZO-2026-001); empty: the initials
+    # of the team's name (cases/intake/numbering.py).
+    case_prefix = models.CharField(
+        _("voorvoegsel dossiernummers"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9]*$", _("Alleen letters en cijfers."))],
     )
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from cases.models import Family, Membership, Role
-from familiekracht.demo import agenda, base, families, network, phases, reports, strengths
+from familiekracht.demo import agenda, base, families, intake, network, phases, reports, strengths
 from familiekracht.demo.users import create_teams_and_users
 
 
@@ -19,10 +19,20 @@ def seed_base() -> dict[str, int]:
         members = Membership.objects.filter(team=team).select_related("user")
         coaches = [m.user for m in members.filter(role=Role.COACH).order_by("user__username")]
         psychologist = next((m.user for m in members if m.role == Role.PSYCHOLOGIST), None)
+        coordinator = next((m.user for m in members if m.role == Role.COORDINATOR), None)
         made_here = base.seed_team(
             team=team, coaches=coaches, psychologist=psychologist, rng=rng, counters=counters
         )
         agenda.seed(made_here, psychologist=psychologist, rng=rng)
+        made_here += intake.seed(
+            team=team,
+            families=made_here,
+            coaches=coaches,
+            psychologist=psychologist,
+            coordinator=coordinator,
+            rng=rng,
+            counters=counters,
+        )
         counts[team_name] = len(made_here)
     return counts
 

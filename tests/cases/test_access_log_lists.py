@@ -178,9 +178,12 @@ def test_old_get_search_shows_no_search_results(family, bob_client):
 
 def test_search_form_posts_with_csrf(family, bob_client):
     body = bob_client.get(reverse("cases:family_list")).content.decode()
-    [search_form] = re.findall(r"<form[^>]*role=\"search\"[^>]*>.*?</form>", body, re.S)
-    assert 'method="post"' in search_form
-    assert 'name="csrfmiddlewaretoken"' in search_form and 'name="q"' in search_form
+    # The page's own search and the navigation's search box.
+    search_forms = re.findall(r"<form[^>]*role=\"search\"[^>]*>.*?</form>", body, re.S)
+    assert len(search_forms) == 2
+    for search_form in search_forms:
+        assert 'method="post"' in search_form
+        assert 'name="csrfmiddlewaretoken"' in search_form and 'name="q"' in search_form
     # No form anywhere on the page sends free text by GET.
     assert 'method="get"' not in body.lower()
 

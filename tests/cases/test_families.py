@@ -236,11 +236,12 @@ def test_caseload_query_count_is_pinned(team, alice, alice_client, django_assert
     # session, user, unread reminders, the count and the page of families with figures
     # (paged: cases.views.FAMILIES_PER_PAGE), the user's memberships (the roles of the
     # access-log rows and the navigation, one query) and one insert of all rows, whatever the
-    # number of families; the session is not written within a minute of its last write
-    with django_assert_num_queries(7 + chain_queries()):
+    # number of families; the review's attention flags (one query per team on the page) and
+    # the unread notifications; the session is not written within a minute of its last write
+    with django_assert_num_queries(9 + chain_queries()):
         alice_client.get(reverse("cases:caseload"))
     _families_with_contacts(team, alice, 10)
-    with django_assert_num_queries(7 + chain_queries()):
+    with django_assert_num_queries(9 + chain_queries()):
         assert alice_client.get(reverse("cases:caseload")).status_code == 200
 
 
@@ -276,7 +277,8 @@ def test_team_wide_landing_page_is_paged_and_logs_only_the_page(
     # The same queries with a page and a half of families as with five.
     with django_assert_num_queries(len(small.captured_queries)):
         response = psychologist_client.get(url)
-    assert len(small.captured_queries) == 7 + chain_queries()
+    # As the coach's page: with the review's attention flags and the unread notifications.
+    assert len(small.captured_queries) == 9 + chain_queries()
     assert response.context["total"] == FAMILIES_PER_PAGE + 5
     assert len(response.context["families"]) == FAMILIES_PER_PAGE
     assert "Pagina 1 van 2" in response.content.decode()

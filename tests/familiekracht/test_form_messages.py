@@ -115,6 +115,10 @@ def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
     return {
         "family": family,
         "teams": [team],
+        "team": team,
+        "current": alice,
+        "from_coach": alice,
+        "families": [family],
         "coaches": [(alice.pk, "Alice")],
         "domain": "child",
         "plan": plan,

@@ -28,7 +28,7 @@ def test_coach_journey(browser_page, family, alice):
     login(page, checks, "alice")
     page.get_by_role("heading", name="Mijn caseload").wait_for()
     checks.check("caseload")
-    page.get_by_role("link", name="Gezin Jansen").click()
+    page.get_by_role("link", name="Gezin Jansen", exact=True).click()
     page.get_by_role("heading", name="Gezin Jansen").wait_for()
     checks.check("family overview")
 

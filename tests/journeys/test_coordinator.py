@@ -43,7 +43,7 @@ def test_coordinator_journey(browser_page, family, alice, coordinator):
     page.get_by_role("heading", name="Caseload van het team").wait_for()
     checks.check("team caseload")
 
-    page.get_by_role("link", name="Gezin Jansen").click()
+    page.get_by_role("link", name="Gezin Jansen", exact=True).click()
     page.get_by_role("heading", name="Gezin Jansen").wait_for()
     checks.check("family overview")
     page.get_by_role("link", name="Gezinsplan", exact=True).click()

@@ -80,6 +80,8 @@ def _coach_pages() -> dict[str, str]:
         "document new": reverse("cases:document_upload", args=[d]),
         "document replace": reverse("cases:document_replace", args=[d, document.pk]),
         "document remove": reverse("cases:document_remove", args=[d, document.pk]),
+        "notifications": reverse("cases:notification_list"),
+        "search": reverse("cases:search"),
         "password": reverse("password_change"),
         "two-factor": reverse("otp_setup"),
     }
@@ -89,6 +91,10 @@ def _coordinator_pages() -> dict[str, str]:
     family = _first(Family.objects.all(), coach__username="coach-zuidoost")
     return {
         "access log": reverse("cases:access_log", args=[family.pk]),
+        "handover": reverse("cases:family_handover", args=[family.pk]),
+        "team handover": f"{reverse('cases:team_handover')}?team={family.team_id}"
+        f"&coach={family.coach_id}",
+        "replacements": reverse("cases:replacements"),
         "family destroy": reverse("cases:family_destroy", args=[family.pk]),
         "family new": reverse("cases:family_create"),
         "phase definitions": reverse("phases:definitions"),

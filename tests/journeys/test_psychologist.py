@@ -54,7 +54,7 @@ def test_psychologist_journey(browser_page, family, alice, psychologist, team):
     assert page.url.endswith("/families/"), page.url
     checks.check("family list searched")
     assert page.get_by_role("link", name="Gezin Bakker").count() == 0
-    page.get_by_role("link", name="Gezin Jansen").click()
+    page.get_by_role("link", name="Gezin Jansen", exact=True).click()
     page.get_by_role("heading", name="Gezin Jansen").wait_for()
     checks.check("family overview")
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cases.agenda import services as agenda_services
 from cases.documents import services as document_services
+from cases.handover.services import coach_change
 from cases.models import (
     ActionSource,
     ClientStatement,
@@ -37,6 +38,7 @@ from cases.models import (
     RecordsExport,
     StoredFile,
     TaskState,
+    Trajectory,
 )
 from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
@@ -321,6 +323,17 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         members=[mother],
         description="Verwijsbrief huisarts",
     )
+    Trajectory.objects.create(
+        family=family,
+        number=1,
+        referrer="other",
+        referrer_detail="Buurtteam",
+        referral_date=TODAY(),
+        created_by=coordinator,
+    )
+    # A handover: the history row (reason, note) and the new coach's notification.
+    coach_change(family=family, coach=colleague, by=coordinator, reason="Verlof", note="Zie de map")
+    coach_change(family=family, coach=coach, by=coordinator, reason="Terug van verlof")
 
     # phases
     episode = PhaseEpisode.objects.create(
