@@ -42,6 +42,11 @@ def test_coordinator_journey(browser_page, family, alice, coordinator):
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_role("heading", name="Caseload van het team").wait_for()
     checks.check("team caseload")
+    # The coordinator has the longest menu: on a laptop and a tablet it fits the width.
+    for width in (1280, 1024, 768):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Gezin Jansen", exact=True).click()
     page.get_by_role("heading", name="Gezin Jansen").wait_for()
