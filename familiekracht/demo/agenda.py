@@ -31,6 +31,7 @@ from cases.models import (
     TaskSource,
 )
 from cases.todo import services as task_services
+from reports.caseload import caseload_queryset
 from reports.models import CaseReview
 
 PURPOSES = {
@@ -120,6 +121,15 @@ def seed(families: Sequence[Family], *, psychologist: Any | None, rng: random.Ra
     monday = today - datetime.timedelta(days=today.weekday())
     kinds = list(AppointmentKind)
     active = [f for f in families if f.status == FamilyStatus.ACTIVE and f.coach_id]
+    # A family the review finds calm stays calm (the caseload keeps a row without a tint);
+    # overdue tasks go to every other family that already asks for attention.
+    calm = set(
+        caseload_queryset(active[0].team, today=today)
+        .filter(pk__in=[f.pk for f in active], needs_attention=False, safety_flag=False)
+        .values_list("pk", flat=True)
+        if active
+        else []
+    )
     for index, family in enumerate(active):
         coach = family.coach
         members = list(family.members.all())
@@ -179,11 +189,13 @@ def seed(families: Sequence[Family], *, psychologist: Any | None, rng: random.Ra
                 family, coach, AppointmentKind.PHONE, today + datetime.timedelta(days=3), 16
             )
             agenda_services.appointment_cancel(appointment=cancelled)
-        _seed_tasks(family, coach, index, today)
+        _seed_tasks(family, coach, index, today, calm=family.pk in calm)
         _seed_documents(family, coach, members, index, today, rng)
 
 
-def _seed_tasks(family: Family, coach: Any, index: int, today: datetime.date) -> None:
+def _seed_tasks(
+    family: Family, coach: Any, index: int, today: datetime.date, *, calm: bool
+) -> None:
     contact = family.contacts.order_by("-date").first()
     action = PlanAction.objects.filter(plan__family=family).order_by("pk").first()
     sources: list[tuple[str, dict[str, Any]]] = [(TaskSource.MANUAL, {})]
@@ -200,8 +212,9 @@ def _seed_tasks(family: Family, coach: Any, index: int, today: datetime.date) ->
     if review_id is not None:
         sources.append((TaskSource.CASE_REVIEW, {"case_review_ref": review_id}))
     for n, (source, extra) in enumerate(sources):
-        # Every other family has an overdue task; one task per family is done.
-        offset = -3 if (n == 0 and index % 2 == 0) else 2 + n * 3
+        # Every other family that asks for attention has an overdue task; one task per
+        # family is done.
+        offset = -3 if (n == 0 and index % 2 == 0 and not calm) else 2 + n * 3
         task = task_services.task_create(
             family=family,
             by=coach,

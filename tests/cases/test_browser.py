@@ -12,7 +12,7 @@ def test_coach_logs_a_contact_in_the_browser(browser_page, family, alice):
     page = browser_page
     browser_login(page, "alice")
     page.get_by_role("heading", name="Mijn caseload").wait_for()
-    page.get_by_role("link", name="Gezin Jansen").click()
+    page.get_by_role("link", name="Gezin Jansen", exact=True).click()
     page.get_by_role("link", name="Contact vastleggen").click()
 
     page.get_by_label("Minuten").fill("45")

@@ -20,7 +20,7 @@ def test_plan_a_visit_see_it_in_the_agenda_and_log_it(browser_page, family, alic
     today = timezone.localdate()
 
     login(page, checks, "alice")
-    page.get_by_role("link", name="Gezin Jansen").click()
+    page.get_by_role("link", name="Gezin Jansen", exact=True).click()
     page.get_by_role("heading", name="Gezin Jansen").wait_for()
     page.get_by_role("link", name="Afspraak plannen").first.click()
     page.get_by_role("heading", name="Afspraak plannen").wait_for()
