@@ -148,7 +148,7 @@ def test_duplicates_are_shown_before_anything_is_saved(earlier, team, alice, coo
     assert response.status_code == 200
     body = response.content.decode()
     assert "Mogelijk dubbele dossiers" in body and "Gezin Pinas-de Vries" in body
-    assert "Zelfde naam en geboortedatum: Sanne Pinas (03-02-1988)" in body
+    assert "Zelfde naam en geboortedatum: Sanne Pinas (3 feb. 1988)" in body
     assert "Zelfde gezinsleden:" in body
     assert f'name="reopen" value="{earlier.pk}"' in body
     assert Family.objects.count() == 1
