@@ -68,6 +68,10 @@ def _forms(response: Any) -> list[forms.BaseForm]:
                 for item in value if isinstance(value, list | tuple) else [value]:
                     if isinstance(item, forms.BaseForm):
                         found[id(item)] = item
+                    elif isinstance(item, forms.BaseFormSet):
+                        # A formset's rows, and its management form, go with its page.
+                        for part in [item.management_form, *item.forms]:
+                            found[id(part)] = part
     return list(found.values())
 
 
@@ -163,16 +167,24 @@ def test_every_page_keeps_an_over_long_text_and_says_why():
             fields = _limited(form)
             if not fields:
                 continue
-            data = _as_posted(form)
+            target = _action(response.content.decode(), form[fields[0]].auto_id, url)
+            if target is None:
+                continue  # in the context, not on the page (a step not possible now)
+            # As a browser sends it: every form of the same <form> on the page goes along.
+            data = {}
+            for other in _forms(response):
+                first = next(iter(other), None)
+                if first is not None and (
+                    _action(response.content.decode(), first.auto_id, url) == target
+                ):
+                    data.update(_as_posted(other))
+            data.update(_as_posted(form))
             texts = {}
             for name in fields:
                 limit = form.fields[name].max_length
                 prefix = f"[{name}]"
                 texts[name] = prefix + "x" * (limit + 1 - len(prefix))
                 data[form.add_prefix(name)] = texts[name]
-            target = _action(response.content.decode(), form[fields[0]].auto_id, url)
-            if target is None:
-                continue  # in the context, not on the page (a step not possible now)
             before = _snapshot()
             answer = client.post(target, data)
             walked.add(f"{route.name}:{type(form).__name__}")

@@ -65,16 +65,17 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 
 # (client fixture, path, pinned queries). What every page costs: session, user, the user's
 # memberships (the gate, the access log's roles and the navigation share one query), unread
-# reminders (navigation). The landing page adds its count, its page of families and the log
-# of the families shown (one insert plus the chain). The caseload adds the coach names, the
+# reminders (navigation). The landing page adds its count, its page of families, their
+# attention badges (one query for the page), unread notifications and the log of the
+# families shown (one insert plus the chain). The caseload adds the coach names, the
 # transaction with JIT off (savepoint, SET LOCAL, release), the count, the page's rows, their
 # phase figures and domain scores, and the log of the families shown. The coach load is one
 # GROUP BY per coach (in that transaction) and the coach names. The team report is a fixed
 # set of aggregates (status, phases, referrals, durations, hours per coach, SDM and exit
 # questionnaire per quarter and per coach); its CSV and print version add an access-log row.
 PAGES = [
-    ("psychologist_client", "/", 7 + chain_queries()),
-    ("alice_client", "/", 7 + chain_queries()),
+    ("psychologist_client", "/", 9 + chain_queries()),
+    ("alice_client", "/", 9 + chain_queries()),
     ("psychologist_client", "/caseload/", 13 + chain_queries()),
     ("psychologist_client", "/caseload/?flag=attention", 13 + chain_queries()),
     ("psychologist_client", "/caseload/?sort=-trend", 13 + chain_queries()),
