@@ -46,7 +46,7 @@ lint: install
 
 test: install tests/frontend/node_modules/.installed lint
 	$(BIN)/python manage.py check
-	$(BIN)/pytest
+	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup
 
 # Every benchmark at 1,000 and 10,000 active families and the load test (about 15 minutes).
 # BENCH=bench_pages runs only the modules named.

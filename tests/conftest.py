@@ -221,3 +221,11 @@ def browser_login(page, username: str, password: str = "secret-pass-123") -> Non
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """With several test processes (make test runs two), the tests on a real Celery worker
+    share one process: two workers on one Redis queue would take each other's tasks."""
+    for item in items:
+        if item.get_closest_marker("real_worker"):
+            item.add_marker(pytest.mark.xdist_group("real_worker"))
