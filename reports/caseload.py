@@ -347,7 +347,7 @@ COLUMNS = (
     "minutes_4w",
     "open_phase__kind",
     "open_phase__started_on",
-    "open_phase__planned_end",
+    "phase_end",
     "open_phase__weeks_max",
     "open_phase__hours_min",
     "open_phase__hours_max",
@@ -363,6 +363,7 @@ COLUMNS = (
     "is_budget_issue",
     "needs_attention",
     "overdue_tasks",
+    "extension_hours",
 )
 
 
@@ -407,6 +408,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         budget_issue,
         attention,
         overdue_tasks,
+        extension_hours,
         *_rest,
     ) in values:
         row = Row(
@@ -438,7 +440,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             row.planned_days = (planned_end - started).days
             row.days_late = max((today - planned_end).days, 0)
             row.used_hours = hours_from_minutes(used_minutes)
-            row.budget_max = weeks_max * hours_max + extra
+            row.budget_max = weeks_max * hours_max + extra + (extension_hours or ZERO)
             row.band_min = hours_min
             row.band_max = hours_max
         rows.append(row)
@@ -465,10 +467,9 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
     return (
         with_phase_flags(_base_queryset(team, today=today), today=today, phase="open_phase__")
         .annotate(
-            planned_days=DaysBetween(F("open_phase__planned_end"), F("open_phase__started_on")),
-            days_late=DaysBetween(
-                Value(today, output_field=DateField()), F("open_phase__planned_end")
-            ),
+            # `phase_end`: the planned end as agreed (with_phase_flags; an extension moves it).
+            planned_days=DaysBetween(F("phase_end"), F("open_phase__started_on")),
+            days_late=DaysBetween(Value(today, output_field=DateField()), F("phase_end")),
         )
         .annotate(late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)))
         .annotate(
