@@ -70,7 +70,16 @@ from phases.budget import (
     phase_figures_for,
     with_phase_flags,
 )
-from phases.models import PHASE_ORDER, ExtraHours, Reminder
+from phases.models import (
+    PHASE_ORDER,
+    AftercareCheckin,
+    ClosingOutcome,
+    ExtraHours,
+    Reminder,
+    Step,
+    Transition,
+    TransitionStatus,
+)
 from phases.reminders import phase_setting
 from reports.reviews import latest_review, report_setting
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
@@ -748,3 +757,82 @@ def coach_load(rows: list[Row]) -> list[CoachLoad]:
         for coach_id, items in by_coach.items()
     ]
     return sorted(loads, key=lambda c: (-c.hours_per_week, c.coach_name))
+
+
+# --- Aftercare: the families whose trajectory closed into aftercare ---
+
+
+@dataclass(frozen=True)
+class AftercareRow:
+    family_id: int
+    name: str
+    case_number: str
+    coach_name: str
+    closed_on: datetime.date | None
+    outcome: str  # the closing's outcome, as its label
+    next_checkin: datetime.date | None  # planned, not held
+    last_held: datetime.date | None
+    checkin_late: bool  # the next check-in's date has passed
+
+
+def aftercare_queryset(team: Team) -> QuerySet[Family]:
+    """The team's families in aftercare with their closing and check-ins (indexed
+    subqueries), the next check-in first; families without a planned one come last."""
+    checkins = AftercareCheckin.objects.filter(family=OuterRef("pk")).order_by()
+    closing = Transition.objects.filter(
+        family=OuterRef("pk"), to_step=Step.CLOSED, status=TransitionStatus.APPLIED
+    ).order_by("-effective_on", "-pk")
+    return (
+        Family.objects.filter(team=team, status=FamilyStatus.AFTERCARE)
+        .annotate(
+            next_checkin=Subquery(
+                checkins.filter(held_on__isnull=True)
+                .order_by("planned_on")
+                .values("planned_on")[:1]
+            ),
+            last_held=Subquery(
+                checkins.filter(held_on__isnull=False).order_by("-held_on").values("held_on")[:1]
+            ),
+            closed_on=Subquery(closing.values("effective_on")[:1]),
+            outcome=Subquery(closing.values("closing_outcome")[:1]),
+        )
+        .order_by(
+            F("next_checkin").asc(nulls_last=True), Lower("display_name").asc(), F("pk").asc()
+        )
+    )
+
+
+AFTERCARE_COLUMNS = (
+    "pk",
+    "display_name",
+    "case_number",
+    "coach__first_name",
+    "coach__last_name",
+    "coach__username",
+    "closed_on",
+    "outcome",
+    "next_checkin",
+    "last_held",
+)
+
+
+def aftercare_rows(values: Iterable[tuple], *, today: datetime.date) -> list[AftercareRow]:
+    """Rows from AFTERCARE_COLUMNS tuples of aftercare_queryset."""
+    labels = dict(ClosingOutcome.choices)
+    rows = []
+    for pk, name, number, first, last, username, closed, outcome, next_on, held in values:
+        coach = f"{first or ''} {last or ''}".strip() or (username or "")
+        rows.append(
+            AftercareRow(
+                family_id=pk,
+                name=name,
+                case_number=number,
+                coach_name=coach,
+                closed_on=closed,
+                outcome=str(labels.get(outcome, "")) if outcome else "",
+                next_checkin=next_on,
+                last_held=held,
+                checkin_late=next_on is not None and next_on < today,
+            )
+        )
+    return rows
