@@ -299,3 +299,29 @@ def test_who_may_record_a_checkin(
     assert bob_client.post(record, data).status_code == 403
     checkin.refresh_from_db()
     assert checkin.held_on is None
+
+
+def test_families_already_in_aftercare_get_their_checkins(family, alice):
+    """The data migration plans the check-ins of families that were in aftercare before."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    closed_on = datetime.date(2026, 1, 31)
+    family.status = FamilyStatus.AFTERCARE
+    family.save()
+    Transition.objects.create(
+        family=family,
+        from_step="closing",
+        to_step=Step.CLOSED,
+        status=TransitionStatus.APPLIED,
+        effective_on=closed_on,
+        proposed_by=alice,
+    )
+    migration = import_module("phases.migrations.0006_plan_checkins_of_aftercare_families")
+    migration.plan_checkins(apps, None)
+    migration.plan_checkins(apps, None)  # once only
+    assert list(AftercareCheckin.objects.values_list("planned_on", flat=True)) == [
+        datetime.date(2026, 4, 30),
+        datetime.date(2026, 7, 31),
+    ]
