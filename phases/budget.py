@@ -86,6 +86,18 @@ def as_bool(q: Q) -> Coalesce:
     )
 
 
+def agreed_end(phase: str = "") -> Coalesce:
+    """The phase's planned end as it stands: an approved extension's new end (the episode's
+    `extended_end`), else the end planned when it began. `phase` as in with_phase_flags."""
+    return Coalesce(F(f"{phase}extended_end"), F(f"{phase}planned_end"), output_field=DateField())
+
+
+def extension_budget(days: int, hours_per_week: Decimal) -> Decimal:
+    """The hours an extension of `days` adds to a budget of `hours_per_week`, to a tenth
+    (half up), as the SQL of with_phase_flags computes them."""
+    return (Decimal(days) * hours_per_week / 7).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def with_phase_flags(qs: QuerySet, *, today: datetime.date, phase: str = "") -> QuerySet:
     """Annotate the phase's hours and its flags: the one place these rules are written.
 
@@ -93,25 +105,51 @@ def with_phase_flags(qs: QuerySet, *, today: datetime.date, phase: str = "") -> 
     and `extra` (relapse hours) annotated; `phase` is the path to the episode's fields ("" on
     PhaseEpisode, "open_phase__" on Family). Hours are rounded to a tenth first, half up, as
     `hours_from_minutes` does for the figures shown next to the flags.
+
+    An approved extension moves the phase's end (`phase_end`, see `agreed_end`) and adds
+    its days at the phase's top weekly hours to the budget (`extension_hours`).
     """
     field = lambda name: f"{phase}{name}"  # noqa: E731
     today_value = Value(today, output_field=DateField())
-    return qs.annotate(
-        day=DaysBetween(today_value, F(field("started_on"))) + 1,
-        used_hours=HoursFromMinutes("used_minutes"),
-        week_hours=HoursFromMinutes("minutes_4w") / 4,
-        budget=F(field("weeks_max")) * F(field("hours_max")) + F("extra"),
-    ).annotate(
-        is_overdue=as_bool(Q(**{field("planned_end__lt"): today})),
-        is_over_budget=as_bool(Q(used_hours__gt=F("budget"))),
-        # The budget and the share have a tenth each, so 90% of the budget has at most two
-        # decimals: rounding to two is exact in PostgreSQL and, in SQLite, takes away the
-        # float noise that would tip the edge (37 h × 0.9 is 33.300000000000004 there).
-        is_nearly_used=as_bool(
-            Q(budget__gt=0, used_hours__gte=Round(F("budget") * Value(WARNING_SHARE), precision=2))
-        ),
-        is_under_band=as_bool(Q(day__gt=BAND_GRACE_DAYS, week_hours__lt=F(field("hours_min")))),
-        is_above_band=as_bool(Q(week_hours__gt=F(field("hours_max")))),
+    return (
+        qs.annotate(
+            day=DaysBetween(today_value, F(field("started_on"))) + 1,
+            used_hours=HoursFromMinutes("used_minutes"),
+            week_hours=HoursFromMinutes("minutes_4w") / 4,
+            phase_end=agreed_end(phase),
+        )
+        .annotate(
+            extension_hours=Coalesce(
+                Round(
+                    DaysBetween(F("phase_end"), F(field("planned_end")))
+                    * F(field("hours_max"))
+                    / Value(Decimal(7)),
+                    precision=1,
+                ),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=7, decimal_places=1),
+            ),
+        )
+        .annotate(
+            budget=F(field("weeks_max")) * F(field("hours_max"))
+            + F("extra")
+            + F("extension_hours"),
+        )
+        .annotate(
+            is_overdue=as_bool(Q(phase_end__lt=today)),
+            is_over_budget=as_bool(Q(used_hours__gt=F("budget"))),
+            # The budget and the share have a tenth each, so 90% of the budget has at most two
+            # decimals: rounding to two is exact in PostgreSQL and, in SQLite, takes away the
+            # float noise that would tip the edge (37 h × 0.9 is 33.300000000000004 there).
+            is_nearly_used=as_bool(
+                Q(
+                    budget__gt=0,
+                    used_hours__gte=Round(F("budget") * Value(WARNING_SHARE), precision=2),
+                )
+            ),
+            is_under_band=as_bool(Q(day__gt=BAND_GRACE_DAYS, week_hours__lt=F(field("hours_min")))),
+            is_above_band=as_bool(Q(week_hours__gt=F(field("hours_max")))),
+        )
     )
 
 
@@ -156,14 +194,16 @@ class Figures:
     kind: str
     kind_label: str
     started_on: datetime.date
-    planned_end: datetime.date
+    planned_end: datetime.date  # as agreed: an approved extension's end, else the original
+    original_end: datetime.date  # planned when the phase began
     day: int  # day x ...
     planned_days: int  # ... of planned y
     days_left: int  # negative when past the planned end
     used_hours: Decimal
     budget_min: Decimal
-    budget_max: Decimal  # including extra hours
+    budget_max: Decimal  # including extra hours and an extension's hours
     extra_hours: Decimal
+    extension_hours: Decimal  # the budget an approved extension added
     hours_per_week_2: Decimal  # over the last 2 weeks
     hours_per_week_4: Decimal  # over the last 4 weeks
     band_min: Decimal
@@ -173,6 +213,10 @@ class Figures:
     nearly_used: bool
     under_band: bool
     overdue: bool
+
+    @property
+    def extended(self) -> bool:
+        return self.planned_end != self.original_end
 
     @property
     def days_late(self) -> int:
@@ -193,20 +237,24 @@ def hours_from_minutes(minutes: int) -> Decimal:
 def figures_from_episode(episode: PhaseEpisode, *, today: datetime.date) -> Figures:
     """Figures of an episode annotated by `open_episodes_with_figures`."""
     extra = Decimal(episode.extra or 0)
+    end = episode.phase_end
+    extension_days = (end - episode.planned_end).days
     return Figures(
         family_id=episode.family_id,
         episode_id=episode.pk,
         kind=episode.kind,
         kind_label=str(episode.get_kind_display()),
         started_on=episode.started_on,
-        planned_end=episode.planned_end,
+        planned_end=end,
+        original_end=episode.planned_end,
         day=(today - episode.started_on).days + 1,
-        planned_days=(episode.planned_end - episode.started_on).days,
-        days_left=(episode.planned_end - today).days,
+        planned_days=(end - episode.started_on).days,
+        days_left=(end - today).days,
         used_hours=hours_from_minutes(episode.used_minutes),
-        budget_min=episode.budget_min + extra,
-        budget_max=episode.budget_max + extra,
+        budget_min=episode.budget_min + extra + extension_budget(extension_days, episode.hours_min),
+        budget_max=episode.budget_max + extra + Decimal(episode.extension_hours),
         extra_hours=extra,
+        extension_hours=Decimal(episode.extension_hours),
         hours_per_week_2=hours_from_minutes(episode.minutes_2w) / 2,
         hours_per_week_4=hours_from_minutes(episode.minutes_4w) / 4,
         band_min=episode.hours_min,

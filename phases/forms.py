@@ -12,7 +12,9 @@ from cases.conflicts import MergeableForm, version_field
 from cases.formats import long_date
 from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
-from phases.models import MAX_EXTRA_HOURS, PhaseDefinition
+from phases.models import MAX_EXTRA_HOURS, ClosingOutcome, PhaseDefinition
+
+YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
 
 
 class _PageForm(Form):
@@ -69,6 +71,110 @@ class ProposeForm(_DatedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ClosingForm(ProposeForm):
+    """The step to "closed": how the trajectory ended, and whether aftercare follows."""
+
+    closing_outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[("", "---------"), *ClosingOutcome.choices],
+        error_messages={"required": _("Kies de uitkomst van het traject.")},
+    )
+    closing_reason = forms.CharField(
+        label=_("Reden van afsluiten"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Geef de reden van het afsluiten.")},
+    )
+    into_aftercare = forms.TypedChoiceField(
+        label=_("Gaat het gezin in nazorg?"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Geef aan of het gezin in nazorg gaat.")},
+    )
+
+    def clean_closing_reason(self) -> str:
+        reason = self.cleaned_data["closing_reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Geef de reden van het afsluiten."))
+        return reason
+
+
+class ExtensionForm(_PageForm):
+    """An extension of the open phase: a new planned end after the current one."""
+
+    id_prefix = "extension"
+
+    new_end = forms.DateField(label=_("Nieuwe geplande einddatum"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reden"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    agreed_with = forms.CharField(
+        label=_("Afgesproken met"),
+        max_length=200,
+        help_text=_("Bijvoorbeeld het gezin en de verwijzer."),
+    )
+
+    def __init__(self, *args: Any, current_end: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_end = current_end
+
+    def clean_new_end(self) -> datetime.date:
+        day = self.cleaned_data["new_end"]
+        if self.current_end is not None and day <= self.current_end:
+            raise forms.ValidationError(
+                _("Kies een datum na de huidige geplande einddatum (%(date)s).")
+                % {"date": long_date(self.current_end)}
+            )
+        return day
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Geef een reden voor de verlenging."))
+        return reason
+
+    def clean_agreed_with(self) -> str:
+        agreed = self.cleaned_data["agreed_with"].strip()
+        if not agreed:
+            raise forms.ValidationError(_("Geef aan met wie de verlenging is afgesproken."))
+        return agreed
+
+
+class AftercareCheckinForm(_DatedForm):
+    """A held aftercare check-in; a need for help reopens the file."""
+
+    id_prefix = "checkin"
+    date_field = "held_on"
+
+    held_on = forms.DateField(label=_("Gehouden op"), widget=DateInput())
+    how_it_goes = forms.CharField(
+        label=_("Hoe gaat het met het gezin?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    needs_help = forms.TypedChoiceField(
+        label=_("Is er een nieuwe hulpvraag?"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=_("Bij ja wordt het dossier meteen heropend als nieuw traject."),
+        error_messages={"required": _("Geef aan of er een nieuwe hulpvraag is.")},
+    )
+    notes = forms.CharField(
+        label=_("Aantekeningen"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_how_it_goes(self) -> str:
+        text = self.cleaned_data["how_it_goes"].strip()
+        if not text:
+            raise forms.ValidationError(_("Beschrijf hoe het met het gezin gaat."))
+        return text
 
 
 class StepBackForm(_DatedForm):

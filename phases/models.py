@@ -121,7 +121,10 @@ class PhaseEpisode(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="phase_episodes")
     kind = models.CharField(_("fase"), max_length=16, choices=PhaseKind.choices)
     started_on = models.DateField(_("begonnen op"))
+    # The end planned when the phase began; it stays as it was (the history keeps the
+    # original plan). An approved extension (PhaseExtension) moves `extended_end`.
     planned_end = models.DateField(_("geplande einddatum"))
+    extended_end = models.DateField(_("verlengd tot"), null=True, blank=True)
     ended_on = models.DateField(_("afgesloten op"), null=True, blank=True)
     weeks_min = models.PositiveSmallIntegerField(_("weken, minimaal"))
     weeks_max = models.PositiveSmallIntegerField(_("weken, maximaal"))
@@ -151,10 +154,19 @@ class PhaseEpisode(models.Model):
                 condition=Q(planned_end__gte=F("started_on")),
                 name="phaseepisode_planned_end_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(extended_end__isnull=True) | Q(extended_end__gt=F("planned_end")),
+                name="phaseepisode_extension_after_planned_end",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.started_on:%d-%m-%Y}"
+
+    @property
+    def agreed_end(self) -> datetime.date:
+        """The planned end as it stands: the latest approved extension's, else the original."""
+        return self.extended_end or self.planned_end
 
     @property
     def budget_min(self) -> Decimal:
@@ -195,6 +207,69 @@ class ExtraHours(models.Model):
         return f"+{self.hours} u ({self.episode})"
 
 
+class TransitionStatus(models.TextChoices):
+    PENDING = "pending", _("Wacht op akkoord")
+    APPLIED = "applied", _("Doorgevoerd")
+    REJECTED = "rejected", _("Afgewezen")
+
+
+class PhaseExtension(models.Model):
+    """An agreed extension of the open phase's planned end: proposed by the coach, approved
+    or refused by the psychologist as a transition is (phases.services.extension_propose).
+
+    The episode keeps its original `planned_end`; an applied extension sets the episode's
+    `extended_end` to `new_end`, and these rows are the history of how the plan bent.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="phase_extensions")
+    episode = models.ForeignKey(PhaseEpisode, on_delete=models.CASCADE, related_name="extensions")
+    previous_end = models.DateField(_("geplande einddatum daarvoor"))
+    new_end = models.DateField(_("nieuwe einddatum"))
+    reason = models.TextField(_("reden"), max_length=2000)
+    agreed_with = models.CharField(_("afgesproken met"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=TransitionStatus.choices,
+        default=TransitionStatus.PENDING,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("voorgesteld door"),
+    )
+    proposed_at = models.DateTimeField(_("voorgesteld op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besloten door"),
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    decision_note = models.TextField(_("toelichting besluit"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        verbose_name = _("verlenging van een fase")
+        verbose_name_plural = _("verlengingen van fasen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=Q(status="pending"),
+                name="phaseextension_one_pending_per_episode",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_end__gt=F("previous_end")), name="phaseextension_later_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode} → {self.new_end} ({self.status})"
+
+
 class Step(models.TextChoices):
     """Where a transition leads: a phase, or the end of the trajectory and aftercare."""
 
@@ -209,10 +284,16 @@ class Step(models.TextChoices):
 STEP_ORDER: list[str] = [s.value for s in Step]
 
 
-class TransitionStatus(models.TextChoices):
-    PENDING = "pending", _("Wacht op akkoord")
-    APPLIED = "applied", _("Doorgevoerd")
-    REJECTED = "rejected", _("Afgewezen")
+class ClosingOutcome(models.TextChoices):
+    """How a trajectory ended, asked when it is closed."""
+
+    GOALS_REACHED = "goals_reached", _("Doelen bereikt")
+    PARTLY_REACHED = "partly_reached", _("Doelen deels bereikt")
+    GOALS_MOVED = "goals_moved", _("Doelen overgedragen aan andere hulp")
+    FAMILY_STOPPED = "family_stopped", _("Gezin is gestopt")
+    REFERRED = "referred", _("Doorverwezen naar andere hulp")
+    MOVED_AWAY = "moved_away", _("Gezin is verhuisd")
+    OTHER = "other", _("Anders")
 
 
 class Transition(models.Model):
@@ -247,6 +328,14 @@ class Transition(models.Model):
     )
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
     decision_note = models.TextField(_("toelichting besluit"), max_length=2000, blank=True)
+    # The closing of the trajectory (to_step "closed") records how it ended; the proposal
+    # carries them while it waits for approval, so they are on the transition, not the
+    # trajectory. Empty on every other transition.
+    closing_outcome = models.CharField(
+        _("uitkomst"), max_length=32, choices=ClosingOutcome.choices, blank=True
+    )
+    closing_reason = models.TextField(_("reden van afsluiten"), max_length=2000, blank=True)
+    into_aftercare = models.BooleanField(_("gezin gaat in nazorg"), null=True, blank=True)
 
     class Meta:
         ordering = ["proposed_at", "id"]
@@ -262,6 +351,67 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_step} → {self.to_step} ({self.status})"
+
+
+class AftercareCheckinQuerySet(models.QuerySet["AftercareCheckin"]):
+    def planned(self) -> AftercareCheckinQuerySet:
+        """Check-ins not held yet."""
+        return self.filter(held_on__isnull=True)
+
+
+class AftercareCheckin(models.Model):
+    """One aftercare check-in: planned when the family goes into aftercare (months after
+    the closing, settings.PHASES["AFTERCARE_CHECKIN_MONTHS"]), recorded when held."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="aftercare_checkins")
+    planned_on = models.DateField(_("gepland op"))
+    held_on = models.DateField(_("gehouden op"), null=True, blank=True)
+    how_it_goes = models.TextField(_("hoe gaat het"), max_length=2000, blank=True)
+    needs_help = models.BooleanField(_("nieuwe hulpvraag"), null=True, blank=True)
+    notes = models.TextField(_("aantekeningen"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+    recorded_at = models.DateTimeField(_("vastgelegd op"), null=True, blank=True)
+    # The trajectory this check-in opened when it found a need for help.
+    reopened_as = models.ForeignKey(
+        "cases.Trajectory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("heropend als traject"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AftercareCheckinQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["planned_on", "id"]
+        verbose_name = _("nazorgcontact")
+        verbose_name_plural = _("nazorgcontacten")
+        indexes = [
+            models.Index(
+                fields=["planned_on"],
+                condition=Q(held_on__isnull=True),
+                name="aftercarecheckin_planned",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(held_on__isnull=True)
+                | (Q(needs_help__isnull=False) & Q(recorded_by__isnull=False)),
+                name="aftercarecheckin_held_is_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_id} {self.planned_on}"
 
 
 class ReminderKind(models.TextChoices):

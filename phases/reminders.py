@@ -5,8 +5,8 @@ there are, and creates each reminder at most once (unique on subject, kind, due 
 The sources (settings.REMINDER_SOURCES) say what is due as a query (`due_rows`): the job
 turns each into one `INSERT INTO phases_reminder ... SELECT ... ON CONFLICT DO NOTHING`, so
 the database adds what is missing and a reminder that exists is never built again, not even
-as an object. A source may also return a list of `Due` (few rows, e.g. aftercare check-ins,
-whose month arithmetic stays in Python); those go in through bulk_create, the same way.
+as an object. A source may also return a list of `Due` (few rows computed in Python); those go in
+through bulk_create, the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from django.db.models import (
     DateField,
     F,
     Func,
-    Max,
     Min,
     OuterRef,
     Q,
@@ -47,10 +46,10 @@ from cases.formats import short_date
 from cases.models import Appointment, Family, FamilyStatus, Membership, Role, last_contact_date
 from phases.budget import open_episodes_with_figures
 from phases.models import (
+    AftercareCheckin,
     PhaseEpisode,
     Reminder,
     ReminderKind,
-    Step,
     Transition,
     TransitionStatus,
 )
@@ -152,13 +151,14 @@ def phase_dues(today: datetime.date) -> list[QuerySet]:  # type: ignore[type-arg
     common = {
         "family": "family_id",
         "subject": text_id("episode:", "pk"),
-        "due_on": "planned_end",
+        # The end as agreed (an approved extension moves it): with_phase_flags' `phase_end`.
+        "due_on": "phase_end",
         "coach": "family__coach_id",
         "team": "family__team_id",
     }
     phase_end = due_rows(
         episodes.filter(
-            Q(is_overdue=True) | Q(planned_end__lte=today + datetime.timedelta(days=ends_soon))
+            Q(is_overdue=True) | Q(phase_end__lte=today + datetime.timedelta(days=ends_soon))
         ),
         kind=Case(
             When(is_overdue=True, then=Value(ReminderKind.PHASE_OVERDUE)),
@@ -228,36 +228,25 @@ def approval_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg]
     )
 
 
-def aftercare_dues(today: datetime.date) -> list[Due]:
-    months = phase_setting("AFTERCARE_CHECKIN_MONTHS")
+def aftercare_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg]
+    """Aftercare check-ins planned and not held (the AftercareCheckin records), from
+    AFTERCARE_LEAD_DAYS before their date to AFTERCARE_GRACE_DAYS after, for the coach of a
+    family in aftercare."""
     lead = datetime.timedelta(days=phase_setting("AFTERCARE_LEAD_DAYS"))
     grace = datetime.timedelta(days=phase_setting("AFTERCARE_GRACE_DAYS"))
-    closings = (
-        Transition.objects.filter(
-            to_step=Step.CLOSED,
-            status=TransitionStatus.APPLIED,
-            family__status__in=[FamilyStatus.CLOSED, FamilyStatus.AFTERCARE],
-        )
-        .values("family_id", "family__coach_id", "family__team_id")
-        .annotate(closed_on=Max("effective_on"))
-        .order_by()
+    return due_rows(
+        AftercareCheckin.objects.planned().filter(
+            family__status=FamilyStatus.AFTERCARE,
+            planned_on__gte=today - grace,
+            planned_on__lte=today + lead,
+        ),
+        family="family_id",
+        kind=Value(ReminderKind.AFTERCARE_CHECKIN),
+        subject=text_id("family:", "family_id"),
+        due_on="planned_on",
+        coach="family__coach_id",
+        team="family__team_id",
     )
-    dues = []
-    for row in closings:
-        for month in months:
-            due_on = add_months(row["closed_on"], month)
-            if due_on - lead <= today <= due_on + grace:
-                dues.append(
-                    Due(
-                        family_id=row["family_id"],
-                        kind=ReminderKind.AFTERCARE_CHECKIN,
-                        subject=f"family:{row['family_id']}",
-                        due_on=due_on,
-                        coach_id=row["family__coach_id"],
-                        team_id=row["family__team_id"],
-                    )
-                )
-    return dues
 
 
 # A planned appointment that passed without a contact is reminded of for this long after.

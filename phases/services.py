@@ -15,16 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.formats import long_date
-from cases.models import Family, FamilyStatus, Team
+from cases.intake.services import family_reopen
+from cases.models import Family, FamilyStatus, Referrer, Team
 from cases.permissions import APPROVER_ROLES
 from cases.services import claim_version
 from phases.models import (
     DEFAULT_DEFINITIONS,
     PHASE_ORDER,
     STEP_ORDER,
+    AftercareCheckin,
+    ClosingOutcome,
     ExtraHours,
     PhaseDefinition,
     PhaseEpisode,
+    PhaseExtension,
     PhaseKind,
     Reminder,
     Step,
@@ -33,6 +37,7 @@ from phases.models import (
     TransitionStatus,
     planned_end_for,
 )
+from phases.reminders import add_months, phase_setting
 
 
 class PhaseError(Exception):
@@ -196,6 +201,32 @@ def _apply(transition: Transition, family: Family) -> None:
     if episode is not None:
         episode.ended_on = transition.effective_on
         episode.save(update_fields=["ended_on"])
+        # An extension asked for the phase that ends now lapses with it.
+        PhaseExtension.objects.filter(episode=episode, status=TransitionStatus.PENDING).update(
+            status=TransitionStatus.REJECTED,
+            decided_by=transition.decided_by or transition.proposed_by,
+            decided_at=timezone.now(),
+            decision_note=str(_("Vervallen: de fase is afgesloten.")),
+        )
+    if transition.to_step == Step.CLOSED and transition.into_aftercare:
+        # Closing with aftercare goes on to aftercare at once, as a transition of its own.
+        family.status = FamilyStatus.CLOSED
+        aftercare = Transition.objects.create(
+            family=family,
+            from_step=Step.CLOSED,
+            to_step=Step.AFTERCARE,
+            status=TransitionStatus.APPLIED,
+            effective_on=transition.effective_on,
+            note=str(_("Nazorg afgesproken bij het afsluiten.")),
+            proposed_by=transition.proposed_by,
+            proposed_at=transition.decided_at or transition.proposed_at,
+            decided_by=transition.decided_by,
+            decided_at=transition.decided_at,
+        )
+        _apply(aftercare, family)
+        return
+    if transition.to_step == Step.AFTERCARE:
+        aftercare_plan(family=family, closed_on=closing_date(family) or transition.effective_on)
     if transition.to_step in PHASE_ORDER:
         _episode_new(family=family, kind=transition.to_step, started_on=transition.effective_on)
         status = FamilyStatus.ACTIVE
@@ -222,10 +253,16 @@ def transition_propose(
     role: str,
     effective_on: datetime.date,
     note: str = "",
+    closing_outcome: str = "",
+    closing_reason: str = "",
+    into_aftercare: bool | None = None,
     today: datetime.date | None = None,
 ) -> Transition:
     """Propose the next step. It is applied at once when the team needs no approval or when
-    the proposer is the team's psychologist; otherwise it waits for the psychologist."""
+    the proposer is the team's psychologist; otherwise it waits for the psychologist.
+
+    Closing the trajectory (the step to "closed") needs its outcome, the reason and whether
+    the family goes into aftercare; with aftercare it goes on to aftercare when applied."""
     today = today or timezone.localdate()
     family = _lock(family)
     episode = _open_episode(family)
@@ -236,6 +273,11 @@ def transition_propose(
     if Transition.objects.filter(family=family, status=TransitionStatus.PENDING).exists():
         raise PhaseError(_("Er wacht al een faseovergang op akkoord."))
     _check_date(effective_on, not_before=_not_before(family, episode), today=today)
+    closing: dict[str, Any] = {}
+    if target == Step.CLOSED:
+        closing = _closing_fields(
+            outcome=closing_outcome, reason=closing_reason, into_aftercare=into_aftercare
+        )
     now = timezone.now()
     transition = Transition(
         family=family,
@@ -245,9 +287,9 @@ def transition_propose(
         note=note,
         proposed_by=by,
         proposed_at=now,
+        **closing,
     )
-    needs_approval = team_settings(family.team).approval_required
-    if not needs_approval or role in APPROVER_ROLES:
+    if _approval_applies_at_once(family, role):
         transition.status = TransitionStatus.APPLIED
         if role in APPROVER_ROLES:
             transition.decided_by = by
@@ -257,6 +299,20 @@ def transition_propose(
     else:
         transition.save()
     return transition
+
+
+def _closing_fields(*, outcome: str, reason: str, into_aftercare: bool | None) -> dict[str, Any]:
+    if outcome not in ClosingOutcome.values:
+        raise PhaseError(_("Kies de uitkomst van het traject."))
+    if not reason.strip():
+        raise PhaseError(_("Geef de reden van het afsluiten."))
+    if into_aftercare is None:
+        raise PhaseError(_("Geef aan of het gezin in nazorg gaat."))
+    return {
+        "closing_outcome": outcome,
+        "closing_reason": reason.strip(),
+        "into_aftercare": into_aftercare,
+    }
 
 
 @transaction.atomic
@@ -326,6 +382,143 @@ def extra_hours_add(*, family: Family, by: Any, hours: Decimal, reason: str) -> 
     if episode is None:
         raise PhaseError(_("Dit gezin heeft geen lopende fase."))
     return ExtraHours.objects.create(episode=episode, hours=hours, reason=reason, added_by=by)
+
+
+def _approval_applies_at_once(family: Family, role: str) -> bool:
+    """The transition rule: no approval needed by the team, or the proposer approves."""
+    return not team_settings(family.team).approval_required or role in APPROVER_ROLES
+
+
+@transaction.atomic
+def extension_propose(
+    *,
+    family: Family,
+    by: Any,
+    role: str,
+    new_end: datetime.date,
+    reason: str,
+    agreed_with: str,
+) -> PhaseExtension:
+    """Ask to move the open phase's planned end to `new_end`. Approved as a transition is:
+    at once when the team needs no approval or the proposer is the psychologist, otherwise
+    it waits for the psychologist (`extension_decide`). The episode keeps its original end."""
+    family = _lock(family)
+    episode = _open_episode(family)
+    if episode is None:
+        raise PhaseError(_("Dit gezin heeft geen lopende fase."))
+    if PhaseExtension.objects.filter(episode=episode, status=TransitionStatus.PENDING).exists():
+        raise PhaseError(_("Er wacht al een verlenging van deze fase op akkoord."))
+    current_end = episode.agreed_end
+    if new_end <= current_end:
+        raise PhaseError(
+            _("De nieuwe einddatum moet na de huidige geplande einddatum (%(date)s) liggen.")
+            % {"date": long_date(current_end)}
+        )
+    if not reason.strip():
+        raise PhaseError(_("Geef een reden voor de verlenging."))
+    if not agreed_with.strip():
+        raise PhaseError(_("Geef aan met wie de verlenging is afgesproken."))
+    now = timezone.now()
+    extension = PhaseExtension(
+        family=family,
+        episode=episode,
+        previous_end=current_end,
+        new_end=new_end,
+        reason=reason.strip(),
+        agreed_with=agreed_with.strip(),
+        proposed_by=by,
+        proposed_at=now,
+    )
+    if _approval_applies_at_once(family, role):
+        extension.status = TransitionStatus.APPLIED
+        if role in APPROVER_ROLES:
+            extension.decided_by = by
+            extension.decided_at = now
+        extension.save()
+        _extend(episode, extension)
+    else:
+        extension.save()
+    return extension
+
+
+def _extend(episode: PhaseEpisode, extension: PhaseExtension) -> None:
+    episode.extended_end = extension.new_end
+    episode.save(update_fields=["extended_end"])
+
+
+@transaction.atomic
+def extension_decide(
+    *, extension: PhaseExtension, by: Any, approve: bool, note: str = ""
+) -> PhaseExtension:
+    """The psychologist's decision on a waiting extension; approval moves the planned end."""
+    _lock(extension.family)
+    extension = PhaseExtension.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != TransitionStatus.PENDING:
+        raise PhaseError(_("Over deze verlenging is al besloten."))
+    episode = PhaseEpisode.objects.get(pk=extension.episode_id)
+    if approve and (episode.ended_on is not None or extension.new_end <= episode.agreed_end):
+        raise PhaseError(_("Deze verlenging past niet meer bij de fase; vraag haar opnieuw aan."))
+    extension.decided_by = by
+    extension.decided_at = timezone.now()
+    extension.decision_note = note
+    extension.status = TransitionStatus.APPLIED if approve else TransitionStatus.REJECTED
+    extension.save(update_fields=["decided_by", "decided_at", "decision_note", "status"])
+    if approve:
+        _extend(episode, extension)
+    return extension
+
+
+def aftercare_plan(*, family: Family, closed_on: datetime.date) -> list[AftercareCheckin]:
+    """Plan the aftercare check-ins, settings.PHASES["AFTERCARE_CHECKIN_MONTHS"] after the
+    closing; the ones already planned after that closing stay as they are."""
+    if AftercareCheckin.objects.filter(family=family, planned_on__gt=closed_on).exists():
+        return []
+    months = phase_setting("AFTERCARE_CHECKIN_MONTHS")
+    return AftercareCheckin.objects.bulk_create(
+        [AftercareCheckin(family=family, planned_on=add_months(closed_on, m)) for m in months]
+    )
+
+
+@transaction.atomic
+def aftercare_checkin_record(
+    *,
+    checkin: AftercareCheckin,
+    by: Any,
+    held_on: datetime.date,
+    how_it_goes: str,
+    needs_help: bool,
+    notes: str = "",
+    today: datetime.date | None = None,
+) -> AftercareCheckin:
+    """Record a held check-in. One that finds a need for help reopens the file at once: a
+    new trajectory in the same file (cases.intake), referred again on the day it was held."""
+    today = today or timezone.localdate()
+    family = _lock(checkin.family)
+    checkin = AftercareCheckin.objects.select_for_update().get(pk=checkin.pk)
+    if checkin.held_on is not None:
+        raise PhaseError(_("Dit nazorgcontact is al vastgelegd."))
+    if family.status != FamilyStatus.AFTERCARE:
+        raise PhaseError(_("Dit gezin is niet meer in nazorg."))
+    _check_date(held_on, not_before=closing_date(family), today=today)
+    if not how_it_goes.strip():
+        raise PhaseError(_("Beschrijf hoe het met het gezin gaat."))
+    checkin.held_on = held_on
+    checkin.how_it_goes = how_it_goes.strip()
+    checkin.needs_help = needs_help
+    checkin.notes = notes.strip()
+    checkin.recorded_by = by
+    checkin.recorded_at = timezone.now()
+    if needs_help:
+        checkin.reopened_as = family_reopen(
+            family=family,
+            referrer=Referrer.OTHER,
+            referrer_detail=str(_("Hulpvraag bij nazorgcontact van %(date)s"))
+            % {"date": long_date(held_on)},
+            referral_date=held_on,
+            by=by,
+        )
+    checkin.save()
+    return checkin
 
 
 @transaction.atomic

@@ -19,6 +19,21 @@ urlpatterns = [
         views.transition_decide,
         name="transition_decide",
     ),
+    path(
+        "families/<int:family_id>/phases/extensions/",
+        views.extension_propose,
+        name="extension_propose",
+    ),
+    path(
+        "families/<int:family_id>/phases/extensions/<int:extension_id>/decide/",
+        views.extension_decide,
+        name="extension_decide",
+    ),
+    path(
+        "families/<int:family_id>/phases/aftercare/<int:checkin_id>/record/",
+        views.aftercare_checkin_record,
+        name="aftercare_checkin_record",
+    ),
     path("families/<int:family_id>/phases/step-back/", views.phase_step_back, name="step_back"),
     path("families/<int:family_id>/phases/extra-hours/", views.extra_hours_add, name="extra_hours"),
     path("phases/definitions/", views.definitions_edit, name="definitions"),

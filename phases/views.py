@@ -24,11 +24,19 @@ from cases.permissions import (
     log_families_shown,
 )
 from phases import services
-from phases.budget import episodes_with_hours, hours_from_minutes, phase_figures_for
+from phases.budget import (
+    episodes_with_hours,
+    extension_budget,
+    hours_from_minutes,
+    phase_figures_for,
+)
 from phases.charts import BAND_LABELS, BUDGET_LABELS, band_position, range_bar_svg
 from phases.forms import (
+    AftercareCheckinForm,
+    ClosingForm,
     DecisionForm,
     DefinitionForm,
+    ExtensionForm,
     ExtraHoursForm,
     ProposeForm,
     StepBackForm,
@@ -37,8 +45,10 @@ from phases.forms import (
 )
 from phases.models import (
     PHASE_ORDER,
+    AftercareCheckin,
     ExtraHours,
     PhaseEpisode,
+    PhaseExtension,
     Reminder,
     Step,
     Transition,
@@ -54,7 +64,10 @@ def episode_rows(episodes: list[PhaseEpisode]) -> list[dict[str, Any]]:
     for episode in episodes:
         extra = episode.extra or 0
         used = hours_from_minutes(episode.used_minutes)
-        low, high = episode.budget_min + extra, episode.budget_max + extra
+        # An approved extension adds its days at the phase's weekly band (phases.budget).
+        days = (episode.agreed_end - episode.planned_end).days
+        low = episode.budget_min + extra + extension_budget(days, episode.hours_min)
+        high = episode.budget_max + extra + extension_budget(days, episode.hours_max)
         rows.append(
             {
                 "episode": episode,
@@ -121,8 +134,15 @@ def _render_page(
     today = timezone.localdate()
     episodes = list(
         episodes_with_hours(family.phase_episodes.all()).prefetch_related(
-            Prefetch("extra_hours", queryset=ExtraHours.objects.select_related("added_by"))
+            Prefetch("extra_hours", queryset=ExtraHours.objects.select_related("added_by")),
+            Prefetch(
+                "extensions",
+                queryset=PhaseExtension.objects.select_related("proposed_by", "decided_by"),
+            ),
         )
+    )
+    checkins = list(
+        AftercareCheckin.objects.filter(family=family).select_related("recorded_by", "reopened_as")
     )
     transitions = list(
         family.phase_transitions.select_related("proposed_by", "decided_by").order_by(
@@ -137,6 +157,16 @@ def _render_page(
     pending = next((t for t in transitions if t.status == TransitionStatus.PENDING), None)
     not_before = open_episode.started_on if open_episode else None
     act = access.can_care
+    pending_extension = (
+        next(
+            (x for x in open_episode.extensions.all() if x.status == TransitionStatus.PENDING), None
+        )
+        if open_episode
+        else None
+    )
+    next_checkin = next((c for c in checkins if c.held_on is None), None)
+    in_aftercare = family.status == FamilyStatus.AFTERCARE
+    closing = target == Step.CLOSED
     context = {
         "family": family,
         "access": access,
@@ -152,8 +182,21 @@ def _render_page(
         "can_step_back": act and back is not None,
         "can_extra": act and open_episode is not None,
         "can_decide": access.can_approve and pending is not None,
+        "closing": closing,
+        "open_episode": open_episode,
+        "pending_extension": pending_extension,
+        "can_extend": act and open_episode is not None and pending_extension is None,
+        "can_decide_extension": access.can_approve and pending_extension is not None,
+        "extension_form": forms.get("extension_form")
+        or ExtensionForm(current_end=open_episode.agreed_end if open_episode else None),
+        "extension_decision_form": forms.get("extension_decision_form")
+        or DecisionForm(prefix="extension_decision"),
+        "checkins": checkins,
+        "next_checkin": forms.get("checkin_target") or (next_checkin if in_aftercare else None),
+        "can_record_checkin": act and in_aftercare and next_checkin is not None,
+        "checkin_form": forms.get("checkin_form") or AftercareCheckinForm(),
         "start_form": forms.get("start_form") or TrajectoryStartForm(),
-        "propose_form": forms.get("propose_form") or ProposeForm(),
+        "propose_form": forms.get("propose_form") or (ClosingForm() if closing else ProposeForm()),
         "step_back_form": forms.get("step_back_form") or StepBackForm(),
         "extra_form": forms.get("extra_form") or ExtraHoursForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(),
@@ -213,15 +256,22 @@ def transition_propose(request: HttpRequest, family_id: int) -> HttpResponse:
         request, family_id, need=Need.CARE, action=AccessAction.CREATE, obj="faseovergang"
     )
     family = access.family
-    form = ProposeForm(request.POST, not_before=_closing_or_start(family))
+    episode = PhaseEpisode.objects.open().filter(family=family).first()
+    closing = services.next_step(services.current_step(family, episode)) == Step.CLOSED
+    form_class = ClosingForm if closing else ProposeForm
+    form = form_class(request.POST, not_before=_closing_or_start(family))
     if form.is_valid():
+        data = form.cleaned_data
         try:
             transition = services.transition_propose(
                 family=family,
                 by=request.user,
                 role=access.role,
-                effective_on=form.cleaned_data["effective_on"],
-                note=form.cleaned_data["note"],
+                effective_on=data["effective_on"],
+                note=data["note"],
+                closing_outcome=data.get("closing_outcome", ""),
+                closing_reason=data.get("closing_reason", ""),
+                into_aftercare=data.get("into_aftercare"),
             )
         except services.PhaseError as error:
             form.add_error(None, error.message)
@@ -259,6 +309,98 @@ def transition_decide(request: HttpRequest, family_id: int, transition_id: int) 
             messages.success(request, _("Besluit over de faseovergang vastgelegd."))
         return redirect("phases:family_phases", family_id=family.pk)
     return _render_page(request, access, decision_form=form)
+
+
+@require_POST
+def extension_propose(request: HttpRequest, family_id: int) -> HttpResponse:
+    access = access_family(
+        request, family_id, need=Need.CARE, action=AccessAction.CREATE, obj="verlenging fase"
+    )
+    family = access.family
+    episode = PhaseEpisode.objects.open().filter(family=family).first()
+    form = ExtensionForm(request.POST, current_end=episode.agreed_end if episode else None)
+    if form.is_valid():
+        try:
+            extension = services.extension_propose(
+                family=family,
+                by=request.user,
+                role=access.role,
+                new_end=form.cleaned_data["new_end"],
+                reason=form.cleaned_data["reason"],
+                agreed_with=form.cleaned_data["agreed_with"],
+            )
+        except services.PhaseError as error:
+            form.add_error(None, error.message)
+        else:
+            if extension.status == TransitionStatus.PENDING:
+                messages.success(request, _("Verlenging voorgesteld; die wacht op akkoord."))
+            else:
+                messages.success(request, _("Fase verlengd; de geplande einddatum is verschoven."))
+            return redirect("phases:family_phases", family_id=family.pk)
+    return _render_page(request, access, extension_form=form)
+
+
+@require_POST
+def extension_decide(request: HttpRequest, family_id: int, extension_id: int) -> HttpResponse:
+    access = access_family(
+        request,
+        family_id,
+        need=Need.APPROVE,
+        obj=f"verlenging {extension_id}",
+        lookup=lambda family: get_object_or_404(PhaseExtension, pk=extension_id, family=family),
+    )
+    family, extension = access.family, access.record
+    form = DecisionForm(request.POST, prefix="extension_decision")
+    if form.is_valid():
+        try:
+            services.extension_decide(
+                extension=extension,
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except services.PhaseError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Besluit over de verlenging vastgelegd."))
+        return redirect("phases:family_phases", family_id=family.pk)
+    return _render_page(request, access, extension_decision_form=form)
+
+
+@require_POST
+def aftercare_checkin_record(request: HttpRequest, family_id: int, checkin_id: int) -> HttpResponse:
+    access = access_family(
+        request,
+        family_id,
+        need=Need.CARE,
+        action=AccessAction.CHANGE,
+        obj=f"nazorgcontact {checkin_id}",
+        lookup=lambda family: get_object_or_404(AftercareCheckin, pk=checkin_id, family=family),
+    )
+    family, checkin = access.family, access.record
+    form = AftercareCheckinForm(request.POST, not_before=services.closing_date(family))
+    if form.is_valid():
+        try:
+            checkin = services.aftercare_checkin_record(
+                checkin=checkin,
+                by=request.user,
+                held_on=form.cleaned_data["held_on"],
+                how_it_goes=form.cleaned_data["how_it_goes"],
+                needs_help=form.cleaned_data["needs_help"],
+                notes=form.cleaned_data["notes"],
+            )
+        except services.PhaseError as error:
+            form.add_error(None, error.message)
+        else:
+            if checkin.reopened_as is not None:
+                messages.success(
+                    request,
+                    _("Nazorgcontact vastgelegd en het dossier heropend als nieuw traject."),
+                )
+            else:
+                messages.success(request, _("Nazorgcontact vastgelegd."))
+            return redirect("phases:family_phases", family_id=family.pk)
+    return _render_page(request, access, checkin_form=form, checkin_target=checkin)
 
 
 @require_POST

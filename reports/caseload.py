@@ -70,7 +70,16 @@ from phases.budget import (
     phase_figures_for,
     with_phase_flags,
 )
-from phases.models import PHASE_ORDER, ExtraHours, Reminder
+from phases.models import (
+    PHASE_ORDER,
+    AftercareCheckin,
+    ClosingOutcome,
+    ExtraHours,
+    Reminder,
+    Step,
+    Transition,
+    TransitionStatus,
+)
 from phases.reminders import phase_setting
 from reports.reviews import latest_review, report_setting
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
@@ -347,7 +356,7 @@ COLUMNS = (
     "minutes_4w",
     "open_phase__kind",
     "open_phase__started_on",
-    "open_phase__planned_end",
+    "phase_end",
     "open_phase__weeks_max",
     "open_phase__hours_min",
     "open_phase__hours_max",
@@ -363,6 +372,7 @@ COLUMNS = (
     "is_budget_issue",
     "needs_attention",
     "overdue_tasks",
+    "extension_hours",
 )
 
 
@@ -407,6 +417,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         budget_issue,
         attention,
         overdue_tasks,
+        extension_hours,
         *_rest,
     ) in values:
         row = Row(
@@ -438,7 +449,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             row.planned_days = (planned_end - started).days
             row.days_late = max((today - planned_end).days, 0)
             row.used_hours = hours_from_minutes(used_minutes)
-            row.budget_max = weeks_max * hours_max + extra
+            row.budget_max = weeks_max * hours_max + extra + (extension_hours or ZERO)
             row.band_min = hours_min
             row.band_max = hours_max
         rows.append(row)
@@ -465,10 +476,9 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
     return (
         with_phase_flags(_base_queryset(team, today=today), today=today, phase="open_phase__")
         .annotate(
-            planned_days=DaysBetween(F("open_phase__planned_end"), F("open_phase__started_on")),
-            days_late=DaysBetween(
-                Value(today, output_field=DateField()), F("open_phase__planned_end")
-            ),
+            # `phase_end`: the planned end as agreed (with_phase_flags; an extension moves it).
+            planned_days=DaysBetween(F("phase_end"), F("open_phase__started_on")),
+            days_late=DaysBetween(Value(today, output_field=DateField()), F("phase_end")),
         )
         .annotate(late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)))
         .annotate(
@@ -747,3 +757,82 @@ def coach_load(rows: list[Row]) -> list[CoachLoad]:
         for coach_id, items in by_coach.items()
     ]
     return sorted(loads, key=lambda c: (-c.hours_per_week, c.coach_name))
+
+
+# --- Aftercare: the families whose trajectory closed into aftercare ---
+
+
+@dataclass(frozen=True)
+class AftercareRow:
+    family_id: int
+    name: str
+    case_number: str
+    coach_name: str
+    closed_on: datetime.date | None
+    outcome: str  # the closing's outcome, as its label
+    next_checkin: datetime.date | None  # planned, not held
+    last_held: datetime.date | None
+    checkin_late: bool  # the next check-in's date has passed
+
+
+def aftercare_queryset(team: Team) -> QuerySet[Family]:
+    """The team's families in aftercare with their closing and check-ins (indexed
+    subqueries), the next check-in first; families without a planned one come last."""
+    checkins = AftercareCheckin.objects.filter(family=OuterRef("pk")).order_by()
+    closing = Transition.objects.filter(
+        family=OuterRef("pk"), to_step=Step.CLOSED, status=TransitionStatus.APPLIED
+    ).order_by("-effective_on", "-pk")
+    return (
+        Family.objects.filter(team=team, status=FamilyStatus.AFTERCARE)
+        .annotate(
+            next_checkin=Subquery(
+                checkins.filter(held_on__isnull=True)
+                .order_by("planned_on")
+                .values("planned_on")[:1]
+            ),
+            last_held=Subquery(
+                checkins.filter(held_on__isnull=False).order_by("-held_on").values("held_on")[:1]
+            ),
+            closed_on=Subquery(closing.values("effective_on")[:1]),
+            outcome=Subquery(closing.values("closing_outcome")[:1]),
+        )
+        .order_by(
+            F("next_checkin").asc(nulls_last=True), Lower("display_name").asc(), F("pk").asc()
+        )
+    )
+
+
+AFTERCARE_COLUMNS = (
+    "pk",
+    "display_name",
+    "case_number",
+    "coach__first_name",
+    "coach__last_name",
+    "coach__username",
+    "closed_on",
+    "outcome",
+    "next_checkin",
+    "last_held",
+)
+
+
+def aftercare_rows(values: Iterable[tuple], *, today: datetime.date) -> list[AftercareRow]:
+    """Rows from AFTERCARE_COLUMNS tuples of aftercare_queryset."""
+    labels = dict(ClosingOutcome.choices)
+    rows = []
+    for pk, name, number, first, last, username, closed, outcome, next_on, held in values:
+        coach = f"{first or ''} {last or ''}".strip() or (username or "")
+        rows.append(
+            AftercareRow(
+                family_id=pk,
+                name=name,
+                case_number=number,
+                coach_name=coach,
+                closed_on=closed,
+                outcome=str(labels.get(outcome, "")) if outcome else "",
+                next_checkin=next_on,
+                last_held=held,
+                checkin_late=next_on is not None and next_on < today,
+            )
+        )
+    return rows

@@ -36,6 +36,7 @@ urlpatterns = [
     path(F + "exit/new/", views.exit_create, name="exit_create"),
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/coaches/", views.coach_load_view, name="coach_load"),
+    path("caseload/aftercare/", views.caseload_aftercare, name="caseload_aftercare"),
     path("reports/team/", views.team_report_view, name="team_report"),
     path("reports/team/print/", views.team_report_print, name="team_report_print"),
     path("reports/team/csv/", views.team_report_csv_view, name="team_report_csv"),

@@ -32,7 +32,10 @@ from cases.models import (
 from cases.permissions import Need, access_family, access_team, log_access, log_families_shown
 from reports import services
 from reports.caseload import (
+    AFTERCARE_COLUMNS,
     COLUMNS,
+    aftercare_queryset,
+    aftercare_rows,
     caseload_queryset,
     coach_loads,
     coach_names,
@@ -240,6 +243,34 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "page_query": _query({**base, "sort": request.GET.get("sort", "")}),
             "attention_query": _query(base),
             "today": today,
+        },
+    )
+
+
+@require_GET
+def caseload_aftercare(request: HttpRequest) -> HttpResponse:
+    """The caseload's "Nazorg" tab: the team's aftercare families and their next check-in."""
+    teams = _team_wide(request, roles=TEAM_WIDE_ROLES, obj="nazorg van het team")
+    team = _chosen_team(request, teams)
+    today = timezone.localdate()
+    values = aftercare_queryset(team).values_list(*AFTERCARE_COLUMNS)
+    page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = aftercare_rows(page.object_list, today=today)
+    log_families_shown(
+        request,
+        [(row.family_id, team.pk) for row in page.object_list],
+        action=AccessAction.READ,
+        obj="lijst: nazorg van het team",
+    )
+    return render(
+        request,
+        "reports/caseload_aftercare.html",
+        {
+            "team": team,
+            "teams": teams,
+            "page": page,
+            "total": page.paginator.count,
+            "team_query": _query({"team": team.pk if len(teams) > 1 else None}),
         },
     )
 

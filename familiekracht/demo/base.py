@@ -56,7 +56,7 @@ from network.models import (
     SupportType,
 )
 from phases import services as phase_services
-from phases.models import PHASE_ORDER, TransitionStatus
+from phases.models import PHASE_ORDER, ClosingOutcome, TransitionStatus
 from phases.reminders import add_months
 from reports import services as report_services
 from reports.models import EXIT_ITEMS, QuestionnaireMoment
@@ -78,6 +78,7 @@ class Counters:
 
     active: int = 0
     pending_made: bool = False
+    aftercare: int = 0
     krachtgezinnen: int = 0
     index: int = 0
 
@@ -171,6 +172,8 @@ def _seed_family(
         _seed_reviews_and_questionnaires(rng, family, coach, approver, members, today, counters)
     if number == 1:
         _seed_records(family, coach, members, today)
+    if history and history.checkins:
+        seed_checkins(family, coach, history, today)
     counters.index += 1
     family.refresh_from_db()
     return family
@@ -189,6 +192,10 @@ class History:
     aftercare: bool = False
     pending: bool = False
     extra_hours: bool = False
+    # An extension of the open phase: "approved" (no longer overdue) or "waiting".
+    extension: str = ""
+    # Aftercare check-ins: "held" (one held, one planned) or "need" (a need for help found).
+    checkins: str = ""
     over_budget: bool = False
     nearly_used: bool = False
     active_index: int = -1
@@ -216,6 +223,7 @@ def _history_plan(team: Team, status: str, today: datetime.date, counters: Count
         history.over_budget = i % 5 == 1
         history.extra_hours = i == 2
         history.nearly_used = i == 3
+        history.extension = {2: "approved", 6: "waiting"}.get(i, "")
         if not counters.pending_made and i >= 1 and kind in ("analysis", "execution"):
             counters.pending_made = True
             history.pending = True
@@ -223,11 +231,16 @@ def _history_plan(team: Team, status: str, today: datetime.date, counters: Count
     if status in (FamilyStatus.CLOSED, FamilyStatus.AFTERCARE):
         closed_on = closed_on_for(status, today)
         closing_start = closed_on - datetime.timedelta(weeks=definitions["closing"].weeks_max)
+        checkins = ""
+        if status == FamilyStatus.AFTERCARE:
+            checkins = "held" if counters.aftercare == 0 else "need"
+            counters.aftercare += 1
         return History(
             kinds=list(PHASE_ORDER),
             starts=back_to_back(definitions, list(PHASE_ORDER), closing_start),
             closed_on=closed_on,
             aftercare=status == FamilyStatus.AFTERCARE,
+            checkins=checkins,
         )
     return History(kinds=[], starts=[])
 
@@ -267,11 +280,17 @@ def back_to_back(
 
 
 def _advance(
-    family: Family, coach: Any, approver: Any, on: datetime.date, today: datetime.date
+    family: Family,
+    coach: Any,
+    approver: Any,
+    on: datetime.date,
+    today: datetime.date,
+    **closing: Any,
 ) -> None:
-    """The coach proposes the next step; the psychologist approves it (the team asks that)."""
+    """The coach proposes the next step; the psychologist approves it (the team asks that).
+    Closing the trajectory takes its outcome, reason and aftercare (`closing`)."""
     transition = phase_services.transition_propose(
-        family=family, by=coach, role=Role.COACH, effective_on=on, today=today
+        family=family, by=coach, role=Role.COACH, effective_on=on, today=today, **closing
     )
     if transition.status == TransitionStatus.PENDING:
         phase_services.transition_decide(transition=transition, by=approver, approve=True)
@@ -290,9 +309,23 @@ def _run_trajectory(
     for start in history.starts[1:]:
         _advance(family, coach, approver, start, today)
     if history.closed_on:
-        _advance(family, coach, approver, history.closed_on, today)
-        if history.aftercare:
-            _advance(family, coach, approver, history.closed_on, today)
+        # With aftercare the closing goes on to aftercare and plans the check-ins.
+        _advance(
+            family,
+            coach,
+            approver,
+            history.closed_on,
+            today,
+            closing_outcome=ClosingOutcome.GOALS_REACHED
+            if history.aftercare
+            else ClosingOutcome.PARTLY_REACHED,
+            closing_reason="Het gezin redt zich weer met het eigen netwerk."
+            if history.aftercare
+            else "Veiligheid op orde; de schulden zijn overgedragen aan de schuldhulp.",
+            into_aftercare=history.aftercare,
+        )
+    if history.extension:
+        _extend(family, coach, approver, history.extension, today)
     if history.extra_hours:
         phase_services.extra_hours_add(
             family=family,
@@ -310,6 +343,44 @@ def _run_trajectory(
             note="Analyse rond; gezinsplan staat, voorstel om door te gaan.",
             today=today,
         )
+
+
+def _extend(family: Family, coach: Any, approver: Any, kind: str, today: datetime.date) -> None:
+    """An extension of the open phase agreed with the family: approved, or waiting."""
+    episode = family.phase_episodes.get(ended_on__isnull=True)
+    new_end = max(episode.agreed_end, today) + datetime.timedelta(weeks=4)
+    extension = phase_services.extension_propose(
+        family=family,
+        by=coach,
+        role=Role.COACH,
+        new_end=new_end,
+        reason="Het gezin verhuist; de afspraken lopen daardoor vier weken later.",
+        agreed_with="Moeder en de verwijzer (huisarts)",
+    )
+    if kind == "approved" and extension.status == TransitionStatus.PENDING:
+        phase_services.extension_decide(
+            extension=extension, by=approver, approve=True, note="Akkoord, goed onderbouwd."
+        )
+
+
+def seed_checkins(family: Family, coach: Any, history: History, today: datetime.date) -> None:
+    """The aftercare family's first check-in was held (well, or with a need for help that
+    reopened the file); the later one stays planned."""
+    first = family.aftercare_checkins.planned().filter(planned_on__lte=today).first()
+    if first is None:
+        return
+    needs_help = history.checkins == "need"
+    phase_services.aftercare_checkin_record(
+        checkin=first,
+        by=coach,
+        held_on=first.planned_on,
+        how_it_goes="Moeder houdt het weekritme vast; de kinderen gaan elke dag naar school."
+        if not needs_help
+        else "Vader is zijn werk kwijt; de spanning thuis loopt weer op.",
+        needs_help=needs_help,
+        notes="" if not needs_help else "Gezin vraagt zelf om opnieuw hulp.",
+        today=today,
+    )
 
 
 # --- Contacts and network ---------------------------------------------------------------

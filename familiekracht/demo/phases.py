@@ -19,12 +19,15 @@ from cases.models import Contact, ContactKind, Family, FamilyStatus, Membership,
 from familiekracht.demo.base import active_phase, back_to_back, closed_on_for
 from phases.models import (
     PHASE_ORDER,
+    AftercareCheckin,
+    ClosingOutcome,
     PhaseDefinition,
     PhaseEpisode,
     Step,
     Transition,
     TransitionStatus,
 )
+from phases.reminders import add_months, phase_setting
 from phases.services import definitions_for, episode_build
 
 
@@ -58,6 +61,7 @@ def seed(families: Sequence[Family]) -> None:
     )
     episodes: list[PhaseEpisode] = []
     transitions: list[Transition] = []
+    checkins: list[AftercareCheckin] = []
     contacts: list[Contact] = []
     active_index = 0
     for family in families:
@@ -96,10 +100,18 @@ def seed(families: Sequence[Family]) -> None:
             history[-1].ended_on = closed_on
             episodes.extend(history)
             transitions.extend(_applied(family, history, approver, now))
-            transitions.append(
-                _done(family, "closing", Step.CLOSED, closed_on, family.coach_id, approver, now)
+            closing = _done(
+                family, "closing", Step.CLOSED, closed_on, family.coach_id, approver, now
             )
+            closing.closing_outcome = ClosingOutcome.GOALS_REACHED
+            closing.closing_reason = "Doelen van het gezinsplan bereikt."
+            closing.into_aftercare = family.status == FamilyStatus.AFTERCARE
+            transitions.append(closing)
             if family.status == FamilyStatus.AFTERCARE:
+                checkins.extend(
+                    AftercareCheckin(family=family, planned_on=add_months(closed_on, months))
+                    for months in phase_setting("AFTERCARE_CHECKIN_MONTHS")
+                )
                 transitions.append(
                     _done(
                         family, Step.CLOSED, Step.AFTERCARE, closed_on, family.coach_id, None, now
@@ -108,6 +120,7 @@ def seed(families: Sequence[Family]) -> None:
     episodes = PhaseEpisode.objects.bulk_create(episodes, batch_size=5000)
     _align_with_trajectory(families, episodes)
     Transition.objects.bulk_create(transitions, batch_size=5000)
+    AftercareCheckin.objects.bulk_create(checkins, batch_size=5000)
     Contact.objects.bulk_create(contacts, batch_size=5000)
 
 

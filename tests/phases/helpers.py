@@ -27,3 +27,12 @@ def open_phase(
         hours_min=Decimal(definition.hours_min),
         hours_max=Decimal(definition.hours_max),
     )
+
+
+# What closing a trajectory asks (phases.services.transition_propose to "closed").
+CLOSE_WITHOUT_AFTERCARE = {
+    "closing_outcome": "goals_reached",
+    "closing_reason": "Doelen van het plan gehaald.",
+    "into_aftercare": False,
+}
+CLOSE_WITH_AFTERCARE = {**CLOSE_WITHOUT_AFTERCARE, "into_aftercare": True}

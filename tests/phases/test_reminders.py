@@ -227,6 +227,8 @@ def _closed(family, alice, closed_on):  # type: ignore[no-untyped-def]
         effective_on=closed_on,
         proposed_by=alice,
     )
+    # Going into aftercare plans the check-ins (the records the reminder reads).
+    services.aftercare_plan(family=family, closed_on=closed_on)
 
 
 def test_aftercare_checkins_at_3_and_6_months(family, alice):

@@ -19,7 +19,7 @@ from phases.models import (
     TransitionStatus,
 )
 from tests.factories import ContactFactory
-from tests.phases.helpers import open_phase
+from tests.phases.helpers import CLOSE_WITHOUT_AFTERCARE, open_phase
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,8 @@ def test_full_trajectory_to_aftercare_without_gaps(family, alice, psychologist):
             role=Role.PSYCHOLOGIST,
             effective_on=TODAY - datetime.timedelta(days=days_ago),
             today=TODAY,
+            # Only the last step (closing the trajectory) reads these.
+            **CLOSE_WITHOUT_AFTERCARE,
         )
     family.refresh_from_db()
     assert family.status == "closed"

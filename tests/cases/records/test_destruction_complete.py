@@ -52,7 +52,14 @@ from network.models import (
     NetworkMember,
     RespiteStay,
 )
-from phases.models import ExtraHours, PhaseEpisode, Reminder, Transition
+from phases.models import (
+    AftercareCheckin,
+    ExtraHours,
+    PhaseEpisode,
+    PhaseExtension,
+    Reminder,
+    Transition,
+)
 from reports import services as report_services
 from reports.models import CaseReview, ExportState, PlanPdf
 from strengths.models import MemberAnalysis, TimelineEvent
@@ -323,7 +330,7 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         members=[mother],
         description="Verwijsbrief huisarts",
     )
-    Trajectory.objects.create(
+    trajectory = Trajectory.objects.create(
         family=family,
         number=1,
         referrer="other",
@@ -356,6 +363,26 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         effective_on=TODAY(),
         note="Klaar voor de analyse",
         proposed_by=coach,
+    )
+    PhaseExtension.objects.create(
+        family=family,
+        episode=episode,
+        previous_end=episode.planned_end,
+        new_end=episode.planned_end + datetime.timedelta(days=14),
+        reason="Verhuizing",
+        agreed_with="Naomi",
+        proposed_by=coach,
+    )
+    AftercareCheckin.objects.create(
+        family=family,
+        planned_on=TODAY(),
+        held_on=TODAY(),
+        how_it_goes="Het gaat goed",
+        needs_help=True,
+        notes="Vraagt opnieuw hulp",
+        recorded_by=coach,
+        recorded_at=timezone.now(),
+        reopened_as=trajectory,
     )
     Reminder.objects.create(
         recipient=coach,
