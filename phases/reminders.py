@@ -44,7 +44,16 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cases.formats import short_date
-from cases.models import Appointment, Family, FamilyStatus, Membership, Role, last_contact_date
+from cases.models import (
+    Appointment,
+    Family,
+    FamilyStatus,
+    LegalMeasure,
+    Membership,
+    Role,
+    last_contact_date,
+    measure_setting,
+)
 from phases.budget import open_episodes_with_figures
 from phases.models import (
     PhaseEpisode,
@@ -278,6 +287,39 @@ def appointment_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg
         coach="coach_id",
         team="family__team_id",
     )
+
+
+def legal_measure_dues(today: datetime.date) -> list[QuerySet]:  # type: ignore[type-arg]
+    """A legal measure (cases.LegalMeasure) that ends soon, once per lead of
+    settings.LEGAL_MEASURES["REMINDER_WEEKS"] (e.g. 8 and 4 weeks before its last day), for
+    the coach and the team's psychologists. Each lead has its own window, up to the next
+    shorter lead (the shortest: up to the last day), so a measure recorded late gets the
+    reminder of the lead it is in, not all of them at once. A measure a later decision
+    continues (a verlenging) is not reminded of; closed files neither."""
+    leads = sorted({int(w) for w in measure_setting("REMINDER_WEEKS")}, reverse=True)
+    sources = []
+    for i, weeks in enumerate(leads):
+        lead = datetime.timedelta(weeks=weeks)
+        # Up to (not including) the next lead's first day; the shortest lead to the end.
+        first = (
+            today + datetime.timedelta(weeks=leads[i + 1], days=1) if i + 1 < len(leads) else today
+        )
+        measures = LegalMeasure.objects.ending_between(first, today + lead).exclude(
+            family__status=FamilyStatus.CLOSED
+        )
+        sources.append(
+            due_rows(
+                measures,
+                family="family_id",
+                kind=Value(ReminderKind.LEGAL_MEASURE_ENDS),
+                subject=text_id("legalmeasure:", "pk"),
+                due_on=AsDate(F("ends_on") - lead),
+                coach="family__coach_id",
+                team="family__team_id",
+                with_psychologists=True,
+            )
+        )
+    return sources
 
 
 Source = Callable[[datetime.date], "QuerySet | Iterable[Due | QuerySet]"]  # type: ignore[type-arg]
