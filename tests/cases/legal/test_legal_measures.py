@@ -235,3 +235,12 @@ def test_measure_access(active, bob_client, charlie_client, alice_client, team):
         == 404
     )
     assert LegalMeasure.objects.count() == 2
+
+
+def test_family_page_does_not_flag_a_continued_measure(active, alice_client):
+    measure(active, ends_in=5)
+    measure(active, ends_in=370, starts_ago=-6)
+    page = alice_client.get(reverse("cases:family_detail", args=[active.pk])).content.decode()
+    section = page.split('id="measures-heading"')[1].split("</section>")[0]
+    assert section.count("<strong>Noah Jansen</strong>") == 2
+    assert "loopt af over" not in section
