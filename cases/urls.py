@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("cases.todo.urls")),
     path("", include("cases.documents.urls")),
     path("", include("cases.records.urls")),
+    path("", include("cases.legal.urls")),
     path("", include("cases.accounts.urls")),
     path("", include("cases.search.urls")),
     path("", include("cases.handover.urls")),

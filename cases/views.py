@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import services
 from cases.conflicts import save_or_merge
 from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, SafetyForm
+from cases.legal.panel import family_measures
 from cases.models import (
     CASE_NUMBER_TAKEN,
     TEAM_WIDE_ROLES,
@@ -193,6 +194,8 @@ def _family_page(
             "coach_history": list(
                 family.coach_changes.select_related("coach", "previous_coach", "changed_by")
             ),
+            # The children's legal measures (cases/legal/): one query.
+            "legal_measures": family_measures(family, today=timezone.localdate()),
         },
     )
 

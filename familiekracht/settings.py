@@ -131,6 +131,7 @@ REMINDER_SOURCES = [
     "phases.reminders.aftercare_dues",
     "phases.reminders.appointment_dues",
     "reports.reviews.case_review_dues",
+    "phases.reminders.legal_measure_dues",
 ]
 
 MIDDLEWARE = [
@@ -444,6 +445,18 @@ FAMILIEKRACHT = {
     # Inzage/afschrift as PDF: records per volume, so one render stays within the worker's
     # memory (cases.records.exports; the heavy family's volumes peak near 200 MB).
     "EXPORT_PDF_VOLUME_RECORDS": 250,
+}
+
+# Consent by the Jeugdwet's ages (cases/records/consent.py): under the first age the parents
+# with gezag decide, from it the parents and the child, from the second the young person alone.
+CONSENT_AGES = {"WITH_CHILD_FROM": 12, "CHILD_ALONE_FROM": 16}
+
+# Legal measures per child (cases/models/legal.py): reminders this many weeks before a
+# measure ends (phases.reminders.legal_measure_dues); the caseload review flags a measure
+# ending within ENDS_SOON_DAYS (reports.attention.with_measure_ending_flag).
+LEGAL_MEASURES = {
+    "REMINDER_WEEKS": env_int_list("FK_LEGAL_MEASURE_REMINDER_WEEKS", [8, 4]),
+    "ENDS_SOON_DAYS": 28,
 }
 
 # Phase reminders (phases/reminders.py); aftercare check-ins in months after closing.

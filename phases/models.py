@@ -423,6 +423,7 @@ class ReminderKind(models.TextChoices):
     AFTERCARE_CHECKIN = "aftercare_checkin", _("Nazorgcontact gepland")
     CASE_REVIEW_DUE = "case_review_due", _("Casusbespreking gepland")
     APPOINTMENT_MISSED = "appointment_missed", _("Afspraak voorbij, nog niet vastgelegd")
+    LEGAL_MEASURE_ENDS = "legal_measure_ends", _("Maatregel loopt binnenkort af")
 
 
 class Reminder(models.Model):

@@ -43,7 +43,16 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cases.formats import short_date
-from cases.models import Appointment, Family, FamilyStatus, Membership, Role, last_contact_date
+from cases.models import (
+    Appointment,
+    Family,
+    FamilyStatus,
+    LegalMeasure,
+    Membership,
+    Role,
+    last_contact_date,
+    measure_setting,
+)
 from phases.budget import open_episodes_with_figures
 from phases.models import (
     AftercareCheckin,
@@ -266,6 +275,34 @@ def appointment_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg
         due_on="date",
         coach="coach_id",
         team="family__team_id",
+    )
+
+
+def legal_measure_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg]
+    """A legal measure (cases.LegalMeasure) that ends soon, once per lead of
+    settings.LEGAL_MEASURES["REMINDER_WEEKS"] (e.g. 8 and 4 weeks before its last day), for
+    the coach and the team's psychologists: one query. Each lead has its own window, up to
+    the next shorter lead (the shortest: up to the last day), so a measure recorded late
+    gets the reminder of the lead it is in, not all of them at once; the reminder's date is
+    the last day minus that lead. A measure a later decision continues (a verlenging) is not
+    reminded of; closed files neither."""
+    leads = sorted({datetime.timedelta(weeks=int(w)) for w in measure_setting("REMINDER_WEEKS")})
+    measures = LegalMeasure.objects.ending_between(today, today + leads[-1]).exclude(
+        family__status=FamilyStatus.CLOSED
+    )
+    return due_rows(
+        measures,
+        family="family_id",
+        kind=Value(ReminderKind.LEGAL_MEASURE_ENDS),
+        subject=text_id("legalmeasure:", "pk"),
+        # The shortest lead whose window the last day is in (the first When that holds).
+        due_on=Case(
+            *[When(ends_on__lte=today + lead, then=AsDate(F("ends_on") - lead)) for lead in leads],
+            output_field=DateField(),
+        ),
+        coach="family__coach_id",
+        team="family__team_id",
+        with_psychologists=True,
     )
 
 

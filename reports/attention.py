@@ -17,6 +17,7 @@ ATTENTION_FLAGS = {
     "overdue": "is_overdue",
     "over_budget": "is_over_budget",
     "no_contact": "is_no_contact",
+    "measure_ending": "is_measure_ending",
 }
 
 

@@ -81,6 +81,7 @@ from phases.models import (
     TransitionStatus,
 )
 from phases.reminders import phase_setting
+from reports.measures import measure_ending_flag
 from reports.reviews import latest_review, report_setting
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
 
@@ -146,6 +147,8 @@ class Row:
     # Open tasks past their due date (cases' Task.objects.overdue rule, in SQL).
     overdue_tasks: int = 0
     tasks_overdue: bool = False
+    # A child's legal measure ends within four weeks (reports.measures).
+    measure_ending: bool = False
     # Filled for the rows on the page only (fill_page), or for all when sorting by trend.
     figures: Figures | None = None
     # Mean severity (1 acute … 5 good) at the latest moment minus the first; None with one.
@@ -184,6 +187,7 @@ FLAGS = (
     "no_contact",
     "review_due",
     "tasks_overdue",
+    "measure_ending",
 )
 
 
@@ -197,6 +201,7 @@ def _flags(row: Row) -> tuple[str, ...]:
         row.no_recent_contact,
         row.review_due,
         row.tasks_overdue,
+        row.measure_ending,
     )
     return tuple(name for name, on in zip(FLAGS, checks, strict=True) if on)
 
@@ -373,6 +378,7 @@ COLUMNS = (
     "needs_attention",
     "overdue_tasks",
     "extension_hours",
+    "is_measure_ending",
 )
 
 
@@ -418,6 +424,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         attention,
         overdue_tasks,
         extension_hours,
+        measure_ending,
         *_rest,
     ) in values:
         row = Row(
@@ -442,6 +449,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             needs_attention=attention,
             overdue_tasks=overdue_tasks,
             tasks_overdue=overdue_tasks > 0,
+            measure_ending=measure_ending,
         )
         if phase is not None:
             row.phase = phase
@@ -486,6 +494,7 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
                 Q(last_contact__isnull=True) | Q(last_contact__lte=no_contact_since)
             ),
             is_review_due=as_bool(Q(next_review__lte=review_until)),
+            is_measure_ending=measure_ending_flag(today=today),
         )
         .annotate(
             is_budget_issue=as_bool(Q(is_over_budget=True) | Q(is_under_band=True)),
@@ -497,6 +506,7 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
                 | Q(is_no_contact=True)
                 | Q(is_review_due=True)
                 | Q(overdue_tasks__gt=0)
+                | Q(is_measure_ending=True)
             ),
         )
     )
@@ -578,6 +588,7 @@ SQL_FLAGS = {
     "no_contact": Q(is_no_contact=True),
     "review_due": Q(is_review_due=True),
     "tasks_overdue": Q(overdue_tasks__gt=0),
+    "measure_ending": Q(is_measure_ending=True),
     "attention": Q(needs_attention=True),
 }
 

@@ -65,6 +65,7 @@ FLAG_CHOICES = [
     ("no_contact", _("Geen recent contact")),
     ("review_due", _("Casusbespreking gepland")),
     ("tasks_overdue", _("Taken over tijd")),
+    ("measure_ending", _("Maatregel loopt af")),
 ]
 
 

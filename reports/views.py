@@ -518,7 +518,7 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
     Without recorded consent for that organisation nothing is made until the requester
     confirms why the plan may go anyway; the export then records that it had no consent.
     """
-    from cases.records.services import consent_covering
+    from cases.records.consent import share_check
 
     # The gate logs the page or the attempt, as it decided. What was typed is validated by
     # the form below and kept on the export, with the family's data, never in the access log;
@@ -538,10 +538,14 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
     form = PlanShareForm(request.POST or None, family=family, initial={"plan": plan.pk})
     consent = None
     missing_consent = False
+    consent_message = ""
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"].strip()
-        consent = consent_covering(family, organisation, timezone.localdate())
+        # The Jeugdwet's age rules for every child: the plan concerns the whole family.
+        check = share_check(family, organisation, timezone.localdate())
+        consent = check.consent
         missing_consent = consent is None
+        consent_message = check.message
         if consent is not None or form.cleaned_data["share_without_consent"]:
             chosen: FamilyPlan = form.cleaned_data["plan"]
             # Only now is anything exported; the log row names the export, not its
@@ -579,5 +583,6 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
             "form": form,
             "plan": plan,
             "missing_consent": missing_consent,
+            "consent_message": consent_message,
         },
     )

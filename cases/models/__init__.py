@@ -68,6 +68,7 @@ from cases.models.handover import (
     NotificationKind,
 )
 from cases.models.intake import CaseNumberSequence, Trajectory
+from cases.models.legal import LegalMeasure, LegalMeasureQuerySet, MeasureKind, measure_setting
 from cases.models.plan import (
     ACTION_SOURCE_ORDER,
     ActionSource,
@@ -135,6 +136,10 @@ __all__ = [
     "CoachReplacement",
     "CoachReplacementQuerySet",
     "Consent",
+    "LegalMeasure",
+    "LegalMeasureQuerySet",
+    "MeasureKind",
+    "measure_setting",
     "Contact",
     "ContactKind",
     "ContactQuerySet",

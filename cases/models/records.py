@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -64,10 +66,31 @@ class Consent(models.Model):
         blank=True,
         help_text=_("Alleen invullen als het geen gezinslid is, bijvoorbeeld een voogd."),
     )
+    # Who gave it (every member who agreed); `given_by_member` is the first of them, kept for
+    # the consents recorded before several could be named. The rules (cases.records.consent)
+    # count both.
+    given_by_members = models.ManyToManyField(
+        Member,
+        blank=True,
+        related_name="consents_given",
+        verbose_name=_("toestemming van (gezinsleden)"),
+    )
+    # The children it is about; none: every child of the family.
+    concerns_members = models.ManyToManyField(
+        Member,
+        blank=True,
+        related_name="consents_about",
+        verbose_name=_("over (kinderen)"),
+    )
+    # The recipient, matched on its name (ignoring case). A link to cases.Partner can be
+    # added next to it; the rules then match the partner first and the name otherwise.
     organisation = models.CharField(_("organisatie"), max_length=200)
     purpose = models.CharField(_("waarvoor"), max_length=500)
     valid_from = models.DateField(_("geldig vanaf"), default=timezone.localdate)
     valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    # Withdrawn from this day on (the day itself no longer counts), by whom.
+    withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
+    withdrawn_by = models.CharField(_("ingetrokken door"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -93,7 +116,29 @@ class Consent(models.Model):
 
     @property
     def given_by_label(self) -> str:
-        return self.given_by_member.name if self.given_by_member else self.given_by_name
+        names = [m.name for m in self.givers()]
+        if self.given_by_name:
+            names.append(self.given_by_name)
+        return ", ".join(names)
+
+    def givers(self) -> list[Member]:
+        """The members who gave it (prefetch `given_by_members` for lists)."""
+        members = list(self.given_by_members.all())
+        if self.given_by_member_id and all(m.pk != self.given_by_member_id for m in members):
+            members.insert(0, self.given_by_member)  # type: ignore[arg-type]
+        return members
+
+    def is_withdrawn_on(self, day: datetime.date) -> bool:
+        return self.withdrawn_on is not None and self.withdrawn_on <= day
+
+    def is_expired_on(self, day: datetime.date) -> bool:
+        return self.valid_until is not None and self.valid_until < day
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        """Valid from `valid_from` up to and including `valid_until`, until withdrawn."""
+        return (
+            self.valid_from <= day and not self.is_expired_on(day) and not self.is_withdrawn_on(day)
+        )
 
 
 class DestructionReason(models.TextChoices):

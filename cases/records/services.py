@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,6 +34,7 @@ from cases.models import (
     Member,
     Team,
 )
+from cases.records.consent import share_check
 
 logger = logging.getLogger(__name__)
 
@@ -408,39 +409,59 @@ def consent_add(
     *,
     family: Family,
     by: Any,
-    given_by_member: Member | None,
+    given_by_member: Member | Iterable[Member] | None,
     given_by_name: str,
     organisation: str,
     purpose: str,
     valid_from: datetime.date,
     valid_until: datetime.date | None,
+    concerns_members: Iterable[Member] = (),
 ) -> Consent:
-    return Consent.objects.create(
+    """Record a consent; `given_by_member` is one member or every member who agreed."""
+    if isinstance(given_by_member, Member):
+        givers = [given_by_member]
+    else:
+        givers = sorted(given_by_member or [], key=lambda m: (m.date_of_birth is None, m.pk))
+    consent = Consent.objects.create(
         family=family,
         recorded_by=by,
-        given_by_member=given_by_member,
+        given_by_member=givers[0] if givers else None,
         given_by_name=given_by_name,
         organisation=organisation.strip(),
         purpose=purpose,
         valid_from=valid_from,
         valid_until=valid_until,
     )
+    consent.given_by_members.set(givers)
+    consent.concerns_members.set(list(concerns_members))
+    return consent
 
 
-def consent_covering(family: Family, organisation: str, on_date: datetime.date) -> Consent | None:
-    """The consent that lets the family's file go to `organisation` on `on_date`, if any.
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, withdrawn_on: datetime.date, withdrawn_by: str
+) -> Consent:
+    """Withdraw a consent from `withdrawn_on` on (that day no longer counts). Kept, not
+    deleted: the file shows what was shared while it stood."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawn_by = withdrawn_by.strip()
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
+    return consent
+
+
+def consent_covering(
+    family: Family,
+    organisation: str,
+    on_date: datetime.date,
+    *,
+    concerns: Iterable[Member] | None = None,
+) -> Consent | None:
+    """The consent that lets the family's file go to `organisation` on `on_date`, if the
+    consents for it satisfy the Jeugdwet's age rules for every child concerned
+    (cases.records.consent; `concerns` None: the whole family, as for the plan).
 
     The organisation is matched on its name, ignoring case and surrounding spaces. Used
     by every export for someone outside the team (the family plan PDF among them).
     """
-    return (
-        Consent.objects.filter(
-            family=family,
-            organisation__iexact=organisation.strip(),
-            valid_from__lte=on_date,
-        )
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on_date))
-        .select_related("given_by_member")
-        .order_by("-valid_from")
-        .first()
-    )
+    return share_check(family, organisation, on_date, concerns=concerns).consent

@@ -19,6 +19,11 @@ urlpatterns = [
         views.consent_create,
         name="consent_create",
     ),
+    path(
+        "families/<int:family_id>/records/consents/<int:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path("families/<int:family_id>/records/share/", views.share_check, name="share_check"),
     path(
         "families/<int:family_id>/records/export/json/",

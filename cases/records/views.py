@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import (
     EXPORT_CONTENT_TYPES,
     AccessAction,
+    Consent,
     DestructionRecord,
     Family,
     RecordsExport,
@@ -31,13 +32,24 @@ from cases.models import (
 )
 from cases.permissions import Need, access_family, access_team, log_families_shown
 from cases.records import accesslog, exports, services
-from cases.records.forms import ConsentForm, DestroyForm, ShareForm, StatementForm
+from cases.records import consent as consent_rules
+from cases.records.forms import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    DestroyForm,
+    ShareForm,
+    StatementForm,
+)
 
 
 @require_GET
 def records(request: HttpRequest, family_id: int) -> HttpResponse:
     access = access_family(request, family_id, obj="dossier en privacy")
     family = access.family
+    today = timezone.localdate()
+    members = list(family.members.all())
+    consents = list(consent_rules.family_consents(family))
+    children = [m for m in members if consent_rules.is_child(m)]
     return render(
         request,
         "cases/records_detail.html",
@@ -45,11 +57,17 @@ def records(request: HttpRequest, family_id: int) -> HttpResponse:
             "family": family,
             "access": access,
             "statements": family.statements.select_related("recorded_by"),
-            "consents": family.consents.select_related("given_by_member", "recorded_by"),
+            "consents": consents,
+            # Recipient × child: covered, missing who, withdrawn or expired (today).
+            "matrix": consent_rules.consent_matrix(
+                family, today, members=members, consents=consents
+            ),
+            "children": children,
+            "children_without_birth_date": [c for c in children if c.date_of_birth is None],
             "retention_until": services.retention_until(family),
             "retention_years": services.retention_years(),
             "is_coordinator": access.is_coordinator,
-            "today": timezone.localdate(),
+            "today": today,
         },
     )
 
@@ -91,22 +109,56 @@ def consent_create(request: HttpRequest, family_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, family_id: int, consent_id: int) -> HttpResponse:
+    """The family withdraws a consent: from that day on it no longer counts."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"toestemming {consent_id} intrekken",
+        lookup=lambda family: get_object_or_404(
+            Consent, pk=consent_id, family=family, withdrawn_on__isnull=True
+        ),
+    )
+    family, consent = access.family, access.record
+    form = ConsentWithdrawForm(request.POST or None, consent=consent)
+    if request.method == "POST" and form.is_valid():
+        services.consent_withdraw(consent=consent, **form.cleaned_data)
+        messages.success(request, _("De toestemming is ingetrokken."))
+        return redirect("cases:records", family_id=family.pk)
+    return render(
+        request,
+        "cases/records_consent_withdraw.html",
+        {"form": form, "family": family, "access": access, "consent": consent},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def share_check(request: HttpRequest, family_id: int) -> HttpResponse:
     """Before sending (part of) the file outside the team: is there consent for it?"""
     access = access_family(request, family_id, obj="delen buiten het team")
     family = access.family
-    form = ShareForm(request.POST or None)
-    checked = False
-    consent = None
+    form = ShareForm(request.POST or None, family=family)
+    check = None
     if request.method == "POST" and form.is_valid():
-        checked = True
-        consent = services.consent_covering(
-            family, form.cleaned_data["organisation"], timezone.localdate()
+        # The rules for every child the document concerns (none ticked: the whole family).
+        check = consent_rules.share_check(
+            family,
+            form.cleaned_data["organisation"],
+            timezone.localdate(),
+            concerns=list(form.cleaned_data["concerns"]) or None,
         )
     return render(
         request,
         "cases/records_share.html",
-        {"form": form, "family": family, "access": access, "checked": checked, "consent": consent},
+        {
+            "form": form,
+            "family": family,
+            "access": access,
+            "checked": check is not None,
+            "check": check,
+            "consent": check.consent if check else None,
+        },
     )
 
 

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import random
 
+from django.utils import timezone
+
 from cases.models import Family, Membership, Role
-from familiekracht.demo import agenda, base, families, intake, network, phases, reports, strengths
+from familiekracht.demo import (
+    agenda,
+    base,
+    families,
+    intake,
+    legal,
+    network,
+    phases,
+    reports,
+    strengths,
+)
 from familiekracht.demo.users import create_teams_and_users
 
 
@@ -24,6 +36,8 @@ def seed_base() -> dict[str, int]:
             team=team, coaches=coaches, psychologist=psychologist, rng=rng, counters=counters
         )
         agenda.seed(made_here, psychologist=psychologist, rng=rng)
+        # Consent by age and legal measures (draws no random numbers).
+        legal.seed(made_here, today=timezone.localdate())
         made_here += intake.seed(
             team=team,
             families=made_here,

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import translation
 
 from cases.formbase import CONSTRAINT_MESSAGE, FormRules, grouped
+from cases.models import Consent
 from tests.cases.plan_factories import PlanFactory
 from tests.factories import MemberFactory
 from tests.network.factories import AgreementFactory, KrachtgezinFactory
@@ -125,6 +126,9 @@ def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
         "agreements": [AgreementFactory(family=family)],
         "krachtgezin": KrachtgezinFactory(supported_family=family, team=team),
         "needs_code": True,
+        "consent": Consent.objects.create(
+            family=family, organisation="Buurtteam", purpose="plan", given_by_name="Voogd"
+        ),
         "user": alice,
         "request": _login_request(),
     }

@@ -21,7 +21,7 @@ def share_url(family):  # type: ignore[no-untyped-def]
 
 
 def consent_for(family, organisation, **fields):  # type: ignore[no-untyped-def]
-    return Consent.objects.create(
+    consent = Consent.objects.create(
         family=family,
         given_by_member=family.members.first(),
         organisation=organisation,
@@ -29,6 +29,9 @@ def consent_for(family, organisation, **fields):  # type: ignore[no-untyped-def]
         valid_from=fields.pop("valid_from", timezone.localdate() - datetime.timedelta(days=30)),
         **fields,
     )
+    # The Jeugdwet: Noah is 12, so the mother with gezag and Noah himself both agree.
+    consent.given_by_members.set(family.members.all())
+    return consent
 
 
 def test_share_page_asks_for_the_recipient(plan, alice_client):

@@ -34,6 +34,7 @@ from cases.models import (
     DestructionRecord,
     Family,
     FamilyPlan,
+    LegalMeasure,
     Member,
     RecordsExport,
     StoredFile,
@@ -279,12 +280,25 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     ClientStatement.objects.create(
         family=family, given_by="moeder", text="Eigen woorden", recorded_by=coach
     )
-    Consent.objects.create(
+    consent = Consent.objects.create(
         family=family,
         given_by_member=mother,
         organisation="Huisarts",
         purpose="plan",
         valid_from=timezone.localdate(),
+        recorded_by=coach,
+    )
+    # Noah is 14: the mother with gezag and Noah both agree (Jeugdwet).
+    consent.given_by_members.set([mother, child])
+    consent.concerns_members.set([child])
+    LegalMeasure.objects.create(
+        family=family,
+        member=child,
+        kind="ots",
+        starts_on=TODAY() - datetime.timedelta(days=30),
+        ends_on=TODAY() + datetime.timedelta(days=300),
+        institution=f"GI {token}",
+        note=f"OTS van Noah {token}",
         recorded_by=coach,
     )
     # A stored file of another kind in another folder: only the register finds it. Its

@@ -170,14 +170,16 @@ def test_consent_permissions(family, bob_client, charlie_client):
 
 def test_consent_covering(family):
     today = timezone.localdate()
-    Consent.objects.create(
+    consent = Consent.objects.create(
         family=family,
-        given_by_name="Naomi",
+        given_by_name="",
         organisation="Veilig Thuis",
         purpose="plan",
         valid_from=today - datetime.timedelta(days=10),
         valid_until=today + datetime.timedelta(days=10),
     )
+    # Naomi (mother with gezag) and Noah (12): both have to agree (Jeugdwet).
+    consent.given_by_members.set(family.members.all())
     assert consent_covering(family, "  veilig thuis ", today) is not None
     assert consent_covering(family, "Huisarts", today) is None
     assert consent_covering(family, "Veilig Thuis", today + datetime.timedelta(days=11)) is None
@@ -190,13 +192,14 @@ def test_share_page_warns_without_consent(family, bob_client, charlie_client):
     response = bob_client.post(url("share_check", family), {"organisation": "Veilig Thuis"})
     assert response.status_code == 200
     assert "geen geldige toestemming" in response.content.decode()
-    Consent.objects.create(
+    consent = Consent.objects.create(
         family=family,
-        given_by_name="Naomi",
+        given_by_name="",
         organisation="Veilig Thuis",
         purpose="plan",
         valid_from=timezone.localdate(),
     )
+    consent.given_by_members.set(family.members.all())
     response = bob_client.post(url("share_check", family), {"organisation": "Veilig Thuis"})
     assert "Er is toestemming" in response.content.decode()
     assert "geen geldige toestemming" not in response.content.decode()

@@ -1,0 +1,1 @@
+"""Legal measures per child (OTS, machtigingen, voogdij): recording and changing them."""
