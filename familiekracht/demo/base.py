@@ -46,6 +46,7 @@ from network import services as network_services
 from network.models import (
     AgreementStatus,
     AgreementWho,
+    Answer,
     Circle,
     Direction,
     MeetingKind,
@@ -106,6 +107,7 @@ def seed_team(
                 counters=counters,
             )
         )
+    _seed_pool(team, families)
     # One family per team with a safety flag (meldcode), raised by its coach.
     flagged = families[3]
     services.family_set_safety(
@@ -116,6 +118,33 @@ def seed_team(
         "veiligheidsplan met moeder gemaakt.",
     )
     return families
+
+
+def _seed_pool(team: Team, families: list[Family]) -> None:
+    """Per team, a Krachtgezin of the pool that is free, and one free again after a
+    matching that ended (the kennismaking found no klik on the Krachtgezin's side)."""
+    today = timezone.localdate()
+    for name, person in (network_texts.POOL_FREE, network_texts.POOL_ENDED):
+        krachtgezin = network_services.krachtgezin_create(
+            team=team,
+            data={"name": name, "contact_person": person, "hours_per_week": 8},
+        )
+    match = network_services.krachtgezin_match(
+        krachtgezin=krachtgezin,
+        family=families[1],
+        data={
+            "started_on": today - datetime.timedelta(days=40),
+            "intro_date": today - datetime.timedelta(days=35),
+            "intro_third_person": "de regisseur",
+            "click_family": Answer.YES,
+            "click_krachtgezin": Answer.UNSURE,
+            "safety": Answer.YES,
+            "intro_note": "Het krachtgezin twijfelde of het de zorg voor drie kinderen aankan.",
+        },
+    )
+    network_services.krachtgezin_match_end(
+        match=match, ended_on=today - datetime.timedelta(days=30)
+    )
 
 
 def _seed_family(
@@ -157,7 +186,7 @@ def _seed_family(
     if history:
         _run_trajectory(family, coach, approver, history, today)
         family.refresh_from_db()  # the phase services set its status
-    network = _seed_network_members(rng, family, counters)
+    network = _seed_network_members(rng, family, counters, members)
     if history:
         _seed_contacts(rng, family, coach, members, network, history, today)
         _seed_network_work(rng, family, coach, members, network, today)
@@ -316,7 +345,7 @@ def _run_trajectory(
 
 
 def _seed_network_members(
-    rng: random.Random, family: Family, counters: Counters
+    rng: random.Random, family: Family, counters: Counters, members: list[Member]
 ) -> list[NetworkMember]:
     made = []
     for i, (name, relation, circle, closeness, quality) in enumerate(
@@ -355,6 +384,7 @@ def _seed_network_members(
                 "direction": Direction.GIVES,
                 "support_types": [SupportType.EMOTIONAL, SupportType.ADVICE],
                 "special_role": SpecialRole.JIM,
+                "chosen_by": _eldest_child(members),
                 "willing_to_contribute": True,
             },
         )
@@ -379,6 +409,28 @@ def _seed_network_members(
             )
         )
     return made
+
+
+def _eldest_child(members: list[Member]) -> Member | None:
+    children = [m for m in members if m.role == FamilyRole.CHILD]
+    dated = [m for m in children if m.date_of_birth]
+    if dated:
+        return min(dated, key=lambda m: m.date_of_birth)
+    return children[0] if children else None
+
+
+# Start times of the logged contacts, in turn: mostly office hours, one evening visit
+# (19:30, outside office hours) and the second contact on a Saturday. The oldest contacts
+# have no time, as contacts logged before the start time was asked.
+CONTACT_TIMES = [
+    datetime.time(9, 30),
+    datetime.time(14, 0),
+    datetime.time(19, 30),
+    datetime.time(11, 0),
+    datetime.time(16, 15),
+    datetime.time(10, 0),
+]
+TIMED_CONTACTS = 12
 
 
 def _seed_contacts(
@@ -409,10 +461,16 @@ def _seed_contacts(
             # The latest contact is a home visit with a full report, longer than a short note
             # (the same draws are made, so the rest of the demo stays as it was).
             kind, note = ContactKind.HOME_VISIT, names.HOME_VISIT_REPORT
+        day = min(day, today)
+        if n == 1:
+            # A weekend visit: the Saturday on or before its day (no draw).
+            saturday = day - datetime.timedelta(days=(day.weekday() - 5) % 7)
+            day = saturday if saturday >= begin else day
         services.contact_create(
             family=family,
             author=coach,
-            date=min(day, today),
+            date=day,
+            start_time=CONTACT_TIMES[n % len(CONTACT_TIMES)] if n < TIMED_CONTACTS else None,
             minutes=minutes,
             kind=kind,
             members_present=members_present,
@@ -430,6 +488,7 @@ def _seed_contacts(
                 family=family,
                 author=coach,
                 date=current + datetime.timedelta(days=n % days_in),
+                start_time=datetime.time(10, 0),
                 minutes=150,
                 kind=ContactKind.HOME_VISIT,
                 domains=["family"],
@@ -450,6 +509,7 @@ def _seed_contacts(
                 family=family,
                 author=coach,
                 date=current + datetime.timedelta(days=n % days_in),
+                start_time=datetime.time(13, 30),
                 minutes=15,
                 kind=ContactKind.HOME_VISIT,
                 domains=["parenting"],
@@ -543,17 +603,29 @@ def _seed_network_work(
 def _seed_krachtgezin(
     family: Family, name: str, members: list[Member], today: datetime.date
 ) -> None:
+    """A Krachtgezin of the team's pool matched with `family`, the kennismaking recorded."""
     person = dict(network_texts.KRACHTGEZIN_NAMES)[name]
     krachtgezin = network_services.krachtgezin_create(
-        family=family,
+        team=family.team,
         data={
             "name": name,
             "contact_person": person,
             "registration": "SKJ-registratie",
             "hours_per_week": 10,
+        },
+    )
+    network_services.krachtgezin_match(
+        krachtgezin=krachtgezin,
+        family=family,
+        data={
+            "started_on": today - datetime.timedelta(days=55),
             "intro_date": today - datetime.timedelta(days=50),
-            "intro_click": True,
-            "intro_safety": True,
+            "intro_third_person": "de gezinscoach",
+            "click_family": Answer.YES,
+            "click_krachtgezin": Answer.YES,
+            "safety": Answer.YES,
+            "goals": "Moeder heeft elke woensdagmiddag rust; de kinderen logeren eens per "
+            "maand een weekend.",
             "intro_note": "Goede klik met moeder; de kinderen wilden meteen terugkomen.",
         },
     )

@@ -112,6 +112,7 @@ def problems_with(message: str) -> list[str]:
 def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
     """What each form's keyword-only arguments are in the views (by name)."""
     plan = PlanFactory(family=family)
+    krachtgezin = KrachtgezinFactory(supported_family=family, team=team)
     return {
         "family": family,
         "teams": [team],
@@ -123,7 +124,8 @@ def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
         "domain": "child",
         "plan": plan,
         "agreements": [AgreementFactory(family=family)],
-        "krachtgezin": KrachtgezinFactory(supported_family=family, team=team),
+        "krachtgezin": krachtgezin,
+        "match": krachtgezin.matches.get(),
         "needs_code": True,
         "user": alice,
         "request": _login_request(),
