@@ -196,3 +196,23 @@ def test_team_report_without_contacts_says_so(team):
     report = team_report(team, year=2025)
     assert report.contact_times == []
     assert report.contact_times_total.outside_share is None
+
+
+def test_the_one_tap_contact_keeps_the_appointments_time(family, alice, alice_client):
+    today = timezone.localdate()
+    appointment = agenda_services.appointment_create(
+        family=family,
+        by=alice,
+        kind="home_visit",
+        date=today,
+        starts_at=T(18, 30),
+        ends_at=T(19, 30),
+        coach=alice,
+    )
+    url = reverse("cases:appointment_log", args=[family.pk, appointment.pk])
+    form = alice_client.get(url).context["form"]
+    assert form["start_time"].value() == T(18, 30)  # the appointment's time, not now
+    data = {"date": today.isoformat(), "start_time": "18:30", "minutes": 60, "kind": "home_visit"}
+    assert alice_client.post(url, data).status_code == 302
+    contact = Contact.objects.get()
+    assert contact.start_time == T(18, 30) and contact.outside_office_hours is True
