@@ -223,9 +223,11 @@ class ContactForm(VersionedModelForm):
 
     class Meta:
         model = Contact
-        fields = ["date", "minutes", "kind", "members_present", "domains", "note"]
+        fields = ["date", "start_time", "minutes", "kind", "members_present", "domains", "note"]
         widgets = {
             "date": DateInput(),
+            # Native time picker: one tap on a tablet, no seconds.
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "members_present": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -239,8 +241,16 @@ class ContactForm(VersionedModelForm):
             extension.add_fields(self, family=family, contact=self.instance)
         if not self.instance.pk:
             # Most contacts are today's home visit: two fewer fields to touch.
-            self.fields["date"].initial = timezone.localdate()
+            today = timezone.localdate()
+            self.fields["date"].initial = today
             self.fields["kind"].initial = ContactKind.HOME_VISIT
+            # Today's contact starts now; a contact on another day has no guessed time
+            # (static/js/contact_time.js empties it when the date is changed).
+            if self.initial.get("date", today) == today:
+                now = timezone.localtime().time().replace(second=0, microsecond=0)
+                self.fields["start_time"].initial = now
+            start = self.fields["start_time"]
+            start.widget.attrs["data-default-date"] = today.isoformat()
         else:
             self.fields["version"].initial = self.instance.version
 

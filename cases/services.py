@@ -127,6 +127,7 @@ def member_update(*, member: Member, version: int | None, data: dict[str, Any]) 
 def _contact_snapshot(contact: Contact) -> dict[str, Any]:
     snapshot: dict[str, Any] = {
         "date": contact.date.isoformat(),
+        "start_time": contact.start_time.isoformat("minutes") if contact.start_time else None,
         "minutes": contact.minutes,
         "kind": contact.kind,
         "members_present": sorted(m.pk for m in contact.members_present.all()),
@@ -159,6 +160,7 @@ def contact_create(
     date: datetime.date,
     minutes: int,
     kind: str,
+    start_time: datetime.time | None = None,
     members_present: Iterable[Member] = (),
     domains: Iterable[str] = (),
     note: str = "",
@@ -171,6 +173,7 @@ def contact_create(
         family=family,
         author=author,
         date=date,
+        start_time=start_time,
         minutes=minutes,
         kind=kind,
         domains=sorted(set(domains)),
@@ -192,6 +195,7 @@ def contact_update(
     date: datetime.date,
     minutes: int,
     kind: str,
+    start_time: datetime.time | None = None,
     members_present: Iterable[Member] = (),
     domains: Iterable[str] = (),
     note: str = "",
@@ -203,11 +207,14 @@ def contact_update(
     # From the database: a bound ModelForm may already have changed `contact` in memory.
     before = _contact_snapshot(Contact.objects.get(pk=contact.pk))
     contact.date = date
+    contact.start_time = start_time
     contact.minutes = minutes
     contact.kind = kind
     contact.domains = sorted(set(domains))
     contact.note = note
-    contact.save(update_fields=["date", "minutes", "kind", "domains", "note", "updated_at"])
+    contact.save(
+        update_fields=["date", "start_time", "minutes", "kind", "domains", "note", "updated_at"]
+    )
     contact.members_present.set(members_present)
     _save_extensions(contact, extension_values)
     after = _contact_snapshot(contact)

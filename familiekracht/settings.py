@@ -478,6 +478,16 @@ REPORTS = {
     "INTENSIVE_HOURS_PER_WEEK": env_int("FK_INTENSIVE_HOURS_PER_WEEK", 8),
 }
 
+# Office hours (cases/models/contacts.py): a contact starting outside them (an evening, a
+# weekend) is flagged in the contact list and counted in the team report. Weekdays are ISO
+# (1 = Monday); a contact at START is inside, one at END is outside. Public holidays are not
+# counted as outside office hours.
+OFFICE_HOURS = {
+    "WEEKDAYS": [1, 2, 3, 4, 5],
+    "START": "08:00",
+    "END": "18:00",
+}
+
 # Tasks (cases/todo/): a follow-up task from a contact is due this many days later.
 TASK_DEFAULT_DUE_DAYS = env_int("FK_TASK_DEFAULT_DUE_DAYS", 7)
 

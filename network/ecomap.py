@@ -253,6 +253,7 @@ def map_members(family: Family) -> list[NetworkMember]:
     `network/map_table.html`), annotated with their last contact."""
     return list(
         NetworkMember.objects.filter(family=family)
+        .select_related("chosen_by")  # a JIM's young person, in the same query
         .with_last_contact()
         .order_by("closeness", "circle", "name", "pk")
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -8,17 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.conflicts import VersionedModelForm
+from cases.formats import short_date
 from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, bounded_formfield, not_in_future
-from cases.models import Family, FamilyRole, PlanGoal
+from cases.models import Family, FamilyRole, Member, PlanGoal, Team
 from network.models import (
     Agreement,
     AgreementWho,
     Krachtgezin,
+    KrachtgezinMatch,
     NetworkMeeting,
     NetworkMember,
     Outcome,
     RespiteStay,
+    SpecialRole,
     SupportType,
 )
 
@@ -65,6 +69,7 @@ class NetworkMemberForm(VersionedModelForm):
             "willing_to_contribute",
             "contribution",
             "special_role",
+            "chosen_by",
             "safety_risk",
             "safety_note",
             "phone",
@@ -76,10 +81,25 @@ class NetworkMemberForm(VersionedModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The young people of this family: a member of another family is an invalid choice.
+        self.fields["chosen_by"].queryset = Member.objects.filter(
+            family_id=self.instance.family_id, role=FamilyRole.CHILD
+        )
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("safety_risk") and not (cleaned.get("safety_note") or "").strip():
             self.add_error("safety_note", _("Beschrijf kort wat het veiligheidsrisico is."))
+        is_jim = cleaned.get("special_role") == SpecialRole.JIM
+        if is_jim and not cleaned.get("chosen_by") and "chosen_by" not in self.errors:
+            self.add_error("chosen_by", _("Kies de jongere die deze JIM heeft gekozen."))
+        elif not is_jim and cleaned.get("chosen_by"):
+            self.add_error(
+                "chosen_by",
+                _("Alleen een JIM is gekozen door een jongere; kies de rol JIM of laat dit leeg."),
+            )
         return cleaned
 
 
@@ -232,27 +252,12 @@ class EvaluationForm(Form):
 
 
 class KrachtgezinForm(VersionedModelForm):
+    """The Krachtgezin itself, as it is in the team's pool."""
+
     class Meta:
         model = Krachtgezin
         formfield_callback = bounded_formfield
-        fields = [
-            "name",
-            "contact_person",
-            "phone",
-            "registration",
-            "hours_per_week",
-            "intro_date",
-            "intro_click",
-            "intro_safety",
-            "intro_note",
-            "active",
-        ]
-        widgets = {
-            "intro_date": DateInput(),
-            "intro_note": forms.Textarea(attrs={"rows": 2}),
-            "intro_click": forms.NullBooleanSelect,
-            "intro_safety": forms.NullBooleanSelect,
-        }
+        fields = ["name", "contact_person", "phone", "registration", "hours_per_week", "active"]
         error_messages = {
             "hours_per_week": {
                 "min_value": _("Minimaal %(limit_value)s uur."),
@@ -260,15 +265,108 @@ class KrachtgezinForm(VersionedModelForm):
             }
         }
 
+
+class KrachtgezinPoolForm(KrachtgezinForm):
+    """A new Krachtgezin for the pool; a coordinator of two teams chooses the team."""
+
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+
+    class Meta(KrachtgezinForm.Meta):
+        pass
+
+    def __init__(self, *args: Any, teams: Sequence[Team], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(teams) > 1:
+            self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+            self.order_fields(["team"])
+        else:
+            del self.fields["team"]
+        del self.fields["active"]  # a new one is available
+
+
+MATCH_FIELDS = [
+    "intro_date",
+    "intro_third_person",
+    "click_family",
+    "click_krachtgezin",
+    "safety",
+    "goals",
+    "intro_note",
+]
+
+
+class KrachtgezinMatchForm(VersionedModelForm):
+    """The matching with one family: the kennismakingsgesprek and the goals."""
+
+    class Meta:
+        model = KrachtgezinMatch
+        formfield_callback = bounded_formfield
+        fields = MATCH_FIELDS
+        widgets = {
+            "intro_date": DateInput(),
+            "click_family": forms.RadioSelect,
+            "click_krachtgezin": forms.RadioSelect,
+            "safety": forms.RadioSelect,
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "intro_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("click_family", "click_krachtgezin", "safety"):
+            # Blank is "not asked yet": the radio buttons offer only the three answers.
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
     def clean_intro_date(self):  # type: ignore[no-untyped-def]
         return not_in_future(self.cleaned_data.get("intro_date"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        held = cleaned.get("intro_click") is not None or cleaned.get("intro_safety") is not None
+        held = any(cleaned.get(name) for name in ("click_family", "click_krachtgezin", "safety"))
         if held and not cleaned.get("intro_date") and "intro_date" not in self.errors:
             self.add_error("intro_date", _("Vul de datum van het kennismakingsgesprek in."))
         return cleaned
+
+
+class KrachtgezinMatchCreateForm(KrachtgezinMatchForm):
+    """Koppelen: a free Krachtgezin of the family's team, and what is known of the matching."""
+
+    krachtgezin = forms.ModelChoiceField(
+        label=_("Krachtgezin uit de pool"),
+        queryset=Krachtgezin.objects.none(),
+        help_text=_("Alleen krachtgezinnen van uw team die nu geen ander gezin ondersteunen."),
+    )
+
+    class Meta(KrachtgezinMatchForm.Meta):
+        fields = MATCH_FIELDS
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Busy ones are left out; one taken meanwhile is refused by the service.
+        self.fields["krachtgezin"].queryset = Krachtgezin.objects.filter(
+            team_id=family.team_id, active=True
+        ).exclude(pk__in=KrachtgezinMatch.objects.open().values("krachtgezin"))
+        self.order_fields(["krachtgezin", *MATCH_FIELDS])
+
+
+class KrachtgezinMatchEndForm(Form):
+    ended_on = forms.DateField(label=_("Beëindigd op"), widget=DateInput())
+
+    def __init__(self, *args: Any, match: KrachtgezinMatch, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.match = match
+        self.fields["ended_on"].initial = timezone.localdate()
+
+    def clean_ended_on(self):  # type: ignore[no-untyped-def]
+        ended_on = not_in_future(self.cleaned_data.get("ended_on"))
+        if ended_on and ended_on < self.match.started_on:
+            raise forms.ValidationError(
+                _("Het einde kan niet vóór de koppeling liggen (%(date)s).")
+                % {"date": short_date(self.match.started_on)}
+            )
+        return ended_on
 
 
 class RespiteStayForm(ModelForm):
@@ -277,13 +375,11 @@ class RespiteStayForm(ModelForm):
         fields = ["child", "start", "end", "note"]
         widgets = {"start": DateTimeInput(), "end": DateTimeInput()}
 
-    def __init__(self, *args: Any, krachtgezin: Krachtgezin, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, krachtgezin: Krachtgezin, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.krachtgezin = krachtgezin
         # Only children of the supported family: a foreign id is an invalid choice.
-        self.fields["child"].queryset = krachtgezin.supported_family.members.filter(
-            role=FamilyRole.CHILD
-        )
+        self.fields["child"].queryset = family.members.filter(role=FamilyRole.CHILD)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

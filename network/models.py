@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Appointment, Contact, Family, Member, Team
@@ -125,6 +126,16 @@ class NetworkMember(models.Model):
     )
     special_role = models.CharField(
         _("bijzondere rol"), max_length=20, choices=SpecialRole.choices, blank=True
+    )
+    # A JIM is the mentor a young person of this family chose (network.forms checks both).
+    chosen_by = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jims",
+        verbose_name=_("gekozen door (jongere)"),
+        help_text=_("Bij een JIM: de jongere die deze mentor heeft gekozen."),
     )
     safety_risk = models.BooleanField(_("veiligheidsrisico"), default=False)
     safety_note = models.TextField(_("toelichting veiligheidsrisico"), max_length=2000, blank=True)
@@ -371,8 +382,11 @@ class AgreementEvaluation(models.Model):
 
 
 class Krachtgezin(models.Model):
-    """A supporting family (seeds/001): one parent a registered youth-care professional,
-    about 10 hours a week available, may take a child for a day or a weekend."""
+    """A supporting family in the team's pool (seeds/001): one parent a registered youth-care
+    professional, about 10 hours a week available, may take a child for a day or a weekend.
+
+    It supports one family at a time: the matching with that family (KrachtgezinMatch) is
+    recorded separately, so a Krachtgezin holds nothing of the families it supported."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="krachtgezinnen")
     name = models.CharField(_("naam krachtgezin"), max_length=120)
@@ -389,18 +403,11 @@ class Krachtgezin(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(40)],
     )
-    supported_family = models.ForeignKey(
-        Family,
-        on_delete=models.CASCADE,
-        related_name="krachtgezinnen",
-        verbose_name=_("ondersteunt gezin"),
+    active = models.BooleanField(
+        _("beschikbaar"),
+        default=True,
+        help_text=_("Uit: het krachtgezin doet (voorlopig) niet meer mee in de pool."),
     )
-    intro_date = models.DateField(_("datum kennismakingsgesprek"), null=True, blank=True)
-    # None until the introduction meeting was held: a match needs both (seeds/001).
-    intro_click = models.BooleanField(_("klik"), null=True, blank=True)
-    intro_safety = models.BooleanField(_("gevoel van veiligheid"), null=True, blank=True)
-    intro_note = models.TextField(_("toelichting kennismaking"), max_length=2000, blank=True)
-    active = models.BooleanField(_("loopt"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking (cases.services.claim_version): the edit form carries this version.
@@ -414,9 +421,113 @@ class Krachtgezin(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @cached_property
+    def open_match(self) -> KrachtgezinMatch | None:
+        """The running matching (at most one: a constraint), or None while in the pool.
+        A list prefetches it as `open_matches`."""
+        if hasattr(self, "open_matches"):
+            return self.open_matches[0] if self.open_matches else None
+        return self.matches.filter(ended_on__isnull=True).select_related("family").first()
+
+    @property
+    def supported_family(self) -> Family | None:
+        match = self.open_match
+        return match.family if match else None
+
+    @property
+    def is_free(self) -> bool:
+        return self.active and self.open_match is None
+
     @property
     def is_matched(self) -> bool:
-        return bool(self.intro_click and self.intro_safety)
+        """Klik from both sides and a feeling of safety at the running matching."""
+        match = self.open_match
+        return bool(match and match.is_matched)
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Ja")
+    NO = "no", _("Nee")
+    UNSURE = "unsure", _("Twijfel")
+
+
+class KrachtgezinMatchQuerySet(models.QuerySet["KrachtgezinMatch"]):
+    def open(self) -> KrachtgezinMatchQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class KrachtgezinMatch(models.Model):
+    """A Krachtgezin from the pool supporting one family: the kennismakingsgesprek (date, the
+    third person present, klik from both sides, feeling of safety) and the goals agreed with
+    the regisseur. Support needs klik from both sides and safety (seeds/001)."""
+
+    krachtgezin = models.ForeignKey(
+        Krachtgezin, on_delete=models.CASCADE, related_name="matches", verbose_name=_("krachtgezin")
+    )
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="krachtgezin_matches")
+    intro_date = models.DateField(_("datum kennismakingsgesprek"), null=True, blank=True)
+    intro_third_person = models.CharField(
+        _("derde persoon bij het gesprek"),
+        max_length=120,
+        blank=True,
+        help_text=_("Bijvoorbeeld de gezinscoach of de regisseur."),
+    )
+    # Blank until the introduction meeting was held.
+    click_family = models.CharField(
+        _("klik volgens het gezin"), max_length=8, choices=Answer.choices, blank=True
+    )
+    click_krachtgezin = models.CharField(
+        _("klik volgens het krachtgezin"), max_length=8, choices=Answer.choices, blank=True
+    )
+    safety = models.CharField(
+        _("gevoel van veiligheid"), max_length=8, choices=Answer.choices, blank=True
+    )
+    goals = models.TextField(_("doelen afgesproken met de regisseur"), max_length=2000, blank=True)
+    intro_note = models.TextField(_("toelichting kennismaking"), max_length=2000, blank=True)
+    started_on = models.DateField(_("gekoppeld op"), default=timezone.localdate)
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking (cases.services.claim_version): the edit form carries this version.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = KrachtgezinMatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name = _("koppeling krachtgezin")
+        verbose_name_plural = _("koppelingen krachtgezinnen")
+        constraints = [
+            # One supported family at a time (network.services.krachtgezin_match says so first).
+            models.UniqueConstraint(
+                fields=["krachtgezin"],
+                condition=Q(ended_on__isnull=True),
+                name="krachtgezin_one_family_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="krachtgezinmatch_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.krachtgezin_id} → {self.family_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def is_held(self) -> bool:
+        return self.intro_date is not None
+
+    @property
+    def is_matched(self) -> bool:
+        return (
+            self.click_family == Answer.YES
+            and self.click_krachtgezin == Answer.YES
+            and self.safety == Answer.YES
+        )
 
 
 class RespiteStay(models.Model):

@@ -6,23 +6,34 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from cases.models import Family, Member
+from cases.models import Family, Member, Team
 from cases.services import claim_version
 from network.models import (
     Agreement,
     AgreementEvaluation,
     Evaluation,
     Krachtgezin,
+    KrachtgezinMatch,
     NetworkMeeting,
     NetworkMember,
     RespiteStay,
 )
 
 
+def _check_chosen_by(family_id: int, data: Mapping[str, Any]) -> None:
+    """A JIM's young person is a member of the same family (the form says so in Dutch)."""
+    chosen_by = data.get("chosen_by")
+    if chosen_by is not None and chosen_by.family_id != family_id:
+        raise ValueError("a JIM is chosen by a young person of the same family")
+
+
 @transaction.atomic
 def network_member_create(*, family: Family, data: Mapping[str, Any]) -> NetworkMember:
+    _check_chosen_by(family.pk, data)
     return NetworkMember.objects.create(family=family, **data)
 
 
@@ -30,6 +41,7 @@ def network_member_create(*, family: Family, data: Mapping[str, Any]) -> Network
 def network_member_update(
     *, member: NetworkMember, version: int | None, data: Mapping[str, Any]
 ) -> NetworkMember:
+    _check_chosen_by(member.family_id, data)
     claim_version(NetworkMember, pk=member.pk, version=version)
     for field, value in data.items():
         setattr(member, field, value)
@@ -123,9 +135,9 @@ def evaluation_create(
 
 
 @transaction.atomic
-def krachtgezin_create(*, family: Family, data: Mapping[str, Any]) -> Krachtgezin:
-    """A Krachtgezin for `family`; it belongs to the family's team."""
-    return Krachtgezin.objects.create(team=family.team, supported_family=family, **data)
+def krachtgezin_create(*, team: Team, data: Mapping[str, Any]) -> Krachtgezin:
+    """A Krachtgezin joins the team's pool, free until it is matched with a family."""
+    return Krachtgezin.objects.create(team=team, **data)
 
 
 @transaction.atomic
@@ -140,19 +152,68 @@ def krachtgezin_update(
     return krachtgezin
 
 
+class KrachtgezinBusy(ValidationError):
+    """The Krachtgezin already supports a family: one at a time."""
+
+
+def _busy(krachtgezin: Krachtgezin) -> KrachtgezinBusy:
+    return KrachtgezinBusy(
+        _(
+            "%(name)s ondersteunt al een ander gezin. Een krachtgezin ondersteunt één gezin "
+            "tegelijk: beëindig eerst die koppeling of kies een ander krachtgezin."
+        )
+        % {"name": krachtgezin.name},
+        code="busy",
+    )
+
+
 @transaction.atomic
-def krachtgezin_support(*, krachtgezin: Krachtgezin, family: Family) -> Krachtgezin:
-    """Let the Krachtgezin support another family; only one of its own team."""
+def krachtgezin_match(
+    *, krachtgezin: Krachtgezin, family: Family, data: Mapping[str, Any]
+) -> KrachtgezinMatch:
+    """Match a Krachtgezin of the pool with `family` (of its own team), with what is known
+    of the kennismakingsgesprek. Refused with KrachtgezinBusy while it supports a family."""
     if family.team_id != krachtgezin.team_id:
         raise ValueError("a Krachtgezin supports families of its own team only")
-    krachtgezin.supported_family = family
-    krachtgezin.save(update_fields=["supported_family", "updated_at"])
-    return krachtgezin
+    # The row lock makes two coaches matching the same Krachtgezin wait for each other.
+    Krachtgezin.objects.select_for_update().get(pk=krachtgezin.pk)
+    if KrachtgezinMatch.objects.open().filter(krachtgezin=krachtgezin).exists():
+        raise _busy(krachtgezin)
+    try:
+        with transaction.atomic():
+            return KrachtgezinMatch.objects.create(krachtgezin=krachtgezin, family=family, **data)
+    except IntegrityError as exc:  # krachtgezin_one_family_at_a_time
+        raise _busy(krachtgezin) from exc
+
+
+@transaction.atomic
+def krachtgezin_match_update(
+    *, match: KrachtgezinMatch, version: int | None, data: Mapping[str, Any]
+) -> KrachtgezinMatch:
+    claim_version(KrachtgezinMatch, pk=match.pk, version=version)
+    for field, value in data.items():
+        setattr(match, field, value)
+    match.save(update_fields=[*data.keys(), "updated_at"])
+    match.refresh_from_db(fields=["version"])
+    return match
+
+
+@transaction.atomic
+def krachtgezin_match_end(*, match: KrachtgezinMatch, ended_on: datetime.date) -> KrachtgezinMatch:
+    """End the support: the record stays with the family, the Krachtgezin is free again."""
+    if match.ended_on is not None:
+        return match
+    match.ended_on = ended_on
+    match.save(update_fields=["ended_on", "updated_at"])
+    return match
 
 
 @transaction.atomic
 def stay_create(*, krachtgezin: Krachtgezin, data: Mapping[str, Any]) -> RespiteStay:
     child = data["child"]
-    if child.family_id != krachtgezin.supported_family_id:
+    supporting = KrachtgezinMatch.objects.open().filter(
+        krachtgezin=krachtgezin, family_id=child.family_id
+    )
+    if not supporting.exists():
         raise ValueError("the child must belong to the supported family")
     return RespiteStay.objects.create(krachtgezin=krachtgezin, **data)

@@ -32,9 +32,22 @@ urlpatterns = [
         name="krachtgezin_edit",
     ),
     path(
+        F + "krachtgezinnen/<int:krachtgezin_id>/matching/",
+        views.krachtgezin_match_edit,
+        name="krachtgezin_match_edit",
+    ),
+    path(
+        F + "krachtgezinnen/<int:krachtgezin_id>/end/",
+        views.krachtgezin_match_end,
+        name="krachtgezin_match_end",
+    ),
+    path(
         F + "krachtgezinnen/<int:krachtgezin_id>/stays/new/",
         views.stay_create,
         name="stay_create",
     ),
     path("network/krachtgezinnen/", views.krachtgezin_list, name="krachtgezin_list"),
+    path(
+        "network/krachtgezinnen/new/", views.krachtgezin_pool_create, name="krachtgezin_pool_create"
+    ),
 ]

@@ -13,14 +13,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.agenda.services import held_if_planned, planned_to_record
 from cases.conflicts import save_or_merge
-from cases.models import AccessAction, AppointmentKind, Family, Membership
-from cases.permissions import FamilyAccess, Need, access_family, log_families_shown
+from cases.models import AccessAction, AppointmentKind, Family, Membership, Role
+from cases.permissions import (
+    FamilyAccess,
+    Need,
+    access_family,
+    access_team,
+    log_families_shown,
+    user_memberships,
+)
 from network import services
 from network.ecomap import legend_groups, map_members, network_map_svg
 from network.forms import (
     AgreementForm,
     EvaluationForm,
     KrachtgezinForm,
+    KrachtgezinMatchCreateForm,
+    KrachtgezinMatchEndForm,
+    KrachtgezinMatchForm,
+    KrachtgezinPoolForm,
     MeetingForm,
     NetworkMemberForm,
     QuickAddForm,
@@ -40,6 +51,7 @@ from network.models import (
     AgreementEvaluation,
     AgreementStatus,
     Krachtgezin,
+    KrachtgezinMatch,
     NetworkMeeting,
     NetworkMember,
     RespiteStay,
@@ -85,7 +97,11 @@ def _overview(
             "meetings": meetings,
             "stale": stale_members(members),
             "stale_weeks": stale_weeks(),
-            "krachtgezinnen": list(family.krachtgezinnen.all()),
+            "krachtgezin_matches": list(
+                family.krachtgezin_matches.select_related("krachtgezin").order_by(
+                    "ended_on", "-started_on"
+                )
+            ),
             "today": timezone.localdate(),
         },
         status=status,
@@ -358,24 +374,49 @@ def meeting_evaluate(request: HttpRequest, family_id: int, meeting_id: int) -> H
 
 @require_http_methods(["GET", "POST"])
 def krachtgezin_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    """Koppelen: a free Krachtgezin of the team's pool, and the kennismakingsgesprek."""
     access = access_family(
         request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="krachtgezin"
     )
     family = access.family
-    form = KrachtgezinForm(request.POST or None)
+    form = KrachtgezinMatchCreateForm(request.POST or None, family=family)
+    context = {"family": family, "access": access, "match": None}
     if request.method == "POST" and form.is_valid():
-        krachtgezin = services.krachtgezin_create(family=family, data=form.record_data())
-        messages.success(request, _("Krachtgezin vastgelegd."))
-        return redirect(
-            "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
-        )
-    return render(
-        request, "network/krachtgezin_form.html", {"form": form, "family": family, "access": access}
-    )
+        data = form.record_data()
+        krachtgezin = data.pop("krachtgezin")
+        try:
+            services.krachtgezin_match(krachtgezin=krachtgezin, family=family, data=data)
+        except services.KrachtgezinBusy as busy:
+            form.add_error("krachtgezin", busy)
+        else:
+            messages.success(request, _("Krachtgezin gekoppeld."))
+            return redirect(
+                "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin.pk
+            )
+    return render(request, "network/krachtgezin_match_form.html", {**context, "form": form})
 
 
 def _krachtgezin_of(family: Family, krachtgezin_id: int) -> Krachtgezin:
-    return get_object_or_404(Krachtgezin, pk=krachtgezin_id, supported_family=family)
+    """A Krachtgezin that supports or supported `family` (its record stays readable)."""
+    return get_object_or_404(
+        Krachtgezin.objects.filter(matches__family=family).distinct(), pk=krachtgezin_id
+    )
+
+
+def _supporting(family: Family, krachtgezin_id: int) -> Krachtgezin:
+    """A Krachtgezin that supports `family` now: only then can its support be changed."""
+    return get_object_or_404(
+        Krachtgezin.objects.filter(matches__family=family, matches__ended_on__isnull=True),
+        pk=krachtgezin_id,
+    )
+
+
+def _open_match(family: Family, krachtgezin_id: int) -> KrachtgezinMatch:
+    return get_object_or_404(
+        KrachtgezinMatch.objects.open().select_related("krachtgezin"),
+        family=family,
+        krachtgezin_id=krachtgezin_id,
+    )
 
 
 @require_GET
@@ -387,7 +428,10 @@ def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int
         lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
     )
     family, krachtgezin = access.family, access.record
-    stays = list(krachtgezin.stays.select_related("child"))
+    # This family's matchings with it, the running one first; only its own children's stays.
+    matches = list(krachtgezin.matches.filter(family=family).order_by("ended_on", "-started_on"))
+    stays = list(krachtgezin.stays.filter(child__family=family).select_related("child"))
+    match = matches[0]
     return render(
         request,
         "network/krachtgezin_detail.html",
@@ -395,6 +439,9 @@ def krachtgezin_detail(request: HttpRequest, family_id: int, krachtgezin_id: int
             "family": family,
             "access": access,
             "krachtgezin": krachtgezin,
+            "match": match,
+            "earlier": matches[1:],
+            "supporting": match.is_open,
             "stays": stays,
             "weeks": weekly_hours(stays, krachtgezin.hours_per_week),
         },
@@ -408,7 +455,7 @@ def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) 
         family_id,
         need=Need.WRITE,
         obj=f"krachtgezin {krachtgezin_id}",
-        lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
+        lookup=lambda family: _supporting(family, krachtgezin_id),
     )
     family, krachtgezin = access.family, access.record
     form = KrachtgezinForm(request.POST or None, instance=krachtgezin)
@@ -436,6 +483,68 @@ def krachtgezin_edit(request: HttpRequest, family_id: int, krachtgezin_id: int) 
 
 
 @require_http_methods(["GET", "POST"])
+def krachtgezin_match_edit(
+    request: HttpRequest, family_id: int, krachtgezin_id: int
+) -> HttpResponse:
+    """The matching record: kennismakingsgesprek, klik from both sides, safety, goals."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"koppeling krachtgezin {krachtgezin_id}",
+        lookup=lambda family: _open_match(family, krachtgezin_id),
+    )
+    family, match = access.family, access.record
+    form = KrachtgezinMatchForm(request.POST or None, instance=match)
+    context = {"family": family, "access": access, "match": match}
+    if request.method == "POST" and form.is_valid():
+        conflict = save_or_merge(
+            request,
+            form=form,
+            save=lambda form: services.krachtgezin_match_update(
+                match=match, version=form.cleaned_data["version"], data=form.record_data()
+            ),
+            current=lambda: KrachtgezinMatch.objects.filter(pk=match.pk).first(),
+            template="network/krachtgezin_match_form.html",
+            context=context,
+        )
+        if conflict is not None:
+            return conflict
+        messages.success(request, _("Kennismaking opgeslagen."))
+        return redirect(
+            "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin_id
+        )
+    return render(request, "network/krachtgezin_match_form.html", {**context, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def krachtgezin_match_end(
+    request: HttpRequest, family_id: int, krachtgezin_id: int
+) -> HttpResponse:
+    """End the support: the Krachtgezin is free for another family, the record stays."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"koppeling krachtgezin {krachtgezin_id}",
+        lookup=lambda family: _open_match(family, krachtgezin_id),
+    )
+    family, match = access.family, access.record
+    form = KrachtgezinMatchEndForm(request.POST or None, match=match)
+    if request.method == "POST" and form.is_valid():
+        services.krachtgezin_match_end(match=match, ended_on=form.cleaned_data["ended_on"])
+        messages.success(request, _("Koppeling beëindigd; het krachtgezin is weer vrij."))
+        return redirect(
+            "network:krachtgezin_detail", family_id=family.pk, krachtgezin_id=krachtgezin_id
+        )
+    return render(
+        request,
+        "network/krachtgezin_end.html",
+        {"form": form, "family": family, "access": access, "match": match},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def stay_create(request: HttpRequest, family_id: int, krachtgezin_id: int) -> HttpResponse:
     access = access_family(
         request,
@@ -443,10 +552,10 @@ def stay_create(request: HttpRequest, family_id: int, krachtgezin_id: int) -> Ht
         need=Need.WRITE,
         action=AccessAction.CREATE,
         obj="opvang krachtgezin",
-        lookup=lambda family: _krachtgezin_of(family, krachtgezin_id),
+        lookup=lambda family: _supporting(family, krachtgezin_id),
     )
     family, krachtgezin = access.family, access.record
-    form = RespiteStayForm(request.POST or None, krachtgezin=krachtgezin)
+    form = RespiteStayForm(request.POST or None, krachtgezin=krachtgezin, family=family)
     if request.method == "POST" and form.is_valid():
         stay = services.stay_create(krachtgezin=krachtgezin, data=form.cleaned_data)
         weeks = weekly_hours(list(krachtgezin.stays.all()), krachtgezin.hours_per_week)
@@ -478,13 +587,18 @@ def krachtgezin_list(request: HttpRequest) -> HttpResponse:
     begin, end = week_bounds(this_week)
     krachtgezinnen = list(
         Krachtgezin.objects.filter(team__in=teams)
-        .select_related("team", "supported_family")
+        .select_related("team")
         .prefetch_related(
             Prefetch(
                 "stays",
                 queryset=RespiteStay.objects.filter(start__lt=end, end__gt=begin),
                 to_attr="stays_this_week",
-            )
+            ),
+            Prefetch(
+                "matches",
+                queryset=KrachtgezinMatch.objects.open().select_related("family"),
+                to_attr="open_matches",
+            ),
         )
         .order_by("-active", "name")
     )
@@ -502,8 +616,37 @@ def krachtgezin_list(request: HttpRequest) -> HttpResponse:
     # The page names the family each Krachtgezin supports: that family's access log has it.
     log_families_shown(
         request,
-        [(k.supported_family_id, k.supported_family.team_id) for k in krachtgezinnen],
+        [(m.family_id, m.family.team_id) for k in krachtgezinnen for m in k.open_matches],
         action=AccessAction.READ,
         obj="lijst: krachtgezinnen",
     )
-    return render(request, "network/krachtgezin_list.html", {"rows": rows})
+    can_add = any(m.role == Role.COORDINATOR for m in user_memberships(request))
+    return render(request, "network/krachtgezin_list.html", {"rows": rows, "can_add": can_add})
+
+
+@require_http_methods(["GET", "POST"])
+def krachtgezin_pool_create(request: HttpRequest) -> HttpResponse:
+    """The coordinator adds a Krachtgezin to the team's pool; coaches then match it."""
+    teams = access_team(
+        request, roles={Role.COORDINATOR}, action=AccessAction.CREATE, obj="krachtgezin pool"
+    ).teams
+    form = KrachtgezinPoolForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.record_data()
+        team = data.pop("team", None) or teams[0]
+        services.krachtgezin_create(team=team, data=data)
+        messages.success(request, _("Krachtgezin aan de pool toegevoegd."))
+        return redirect("network:krachtgezin_list")
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": _("Krachtgezin toevoegen aan de pool"),
+            "intro": _(
+                "Een krachtgezin is een stevig gezin met een ouder die geregistreerd "
+                "jeugdzorgprofessional is; het is ongeveer 10 uur per week beschikbaar. "
+                "Een coach koppelt het daarna aan één gezin tegelijk."
+            ),
+        },
+    )

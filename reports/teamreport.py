@@ -6,7 +6,8 @@ live, not from a table refreshed later (a coordinator checks a change straight a
 
 Families per phase and status (now), referrals per referrer per quarter, actual against
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
-logged), and the questionnaire averages per quarter and per coach.
+logged), the questionnaire averages per quarter and per coach, and the contacts outside
+office hours per coach and for the team.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField, Sum
+from django.db.models import Avg, Count, F, FloatField, Q, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from cases.models import Contact, Family, FamilyStatus, Referrer, Team
+from cases.models.contacts import office_hours, outside_office_hours_q
 from phases.budget import DaysBetween
 from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
 from reports.models import EXIT_ITEMS, ExitQuestionnaire, SdmResponse
@@ -51,6 +54,72 @@ class DurationRow:
 
 
 @dataclass(frozen=True)
+class ContactTimeRow:
+    """Contacts of one coach (or the team) by their start time against the office hours.
+
+    A contact without a start time (logged before the time was asked) counts as unknown,
+    neither inside nor outside; the share is of the contacts whose time is known."""
+
+    label: str
+    contacts: int
+    outside: int
+    unknown: int
+
+    @property
+    def known(self) -> int:
+        return self.contacts - self.unknown
+
+    @property
+    def outside_share(self) -> Decimal | None:
+        """Percentage, one decimal; None when no contact has a known time."""
+        if not self.known:
+            return None
+        return (Decimal(100 * self.outside) / self.known).quantize(ONE)
+
+
+def contact_times(team: Team, *, year: int) -> tuple[list[ContactTimeRow], ContactTimeRow]:
+    """Per coach who logged contacts in `year`, and for the team: one grouped query."""
+    rows = sorted(
+        (
+            ContactTimeRow(_user_name(first, last, username), n, outside, unknown)
+            for first, last, username, n, outside, unknown in Contact.objects.filter(
+                family__team=team, date__year=year
+            )
+            .order_by()
+            .values("author")
+            .annotate(
+                n=Count("pk"),
+                outside=Count("pk", filter=outside_office_hours_q()),
+                unknown=Count("pk", filter=Q(start_time__isnull=True)),
+            )
+            .values_list(
+                "author__first_name",
+                "author__last_name",
+                "author__username",
+                "n",
+                "outside",
+                "unknown",
+            )
+        ),
+        key=lambda row: (-row.contacts, row.label),
+    )
+    total = ContactTimeRow(
+        _("Team"),
+        sum(r.contacts for r in rows),
+        sum(r.outside for r in rows),
+        sum(r.unknown for r in rows),
+    )
+    return rows, total
+
+
+def office_hours_text() -> str:
+    """settings.OFFICE_HOURS in words: "maandag, dinsdag, … 08:00–18:00"."""
+    weekdays, start, end = office_hours()
+    days = ", ".join(str(WEEKDAYS[day - 1]) for day in sorted(weekdays))
+    return f"{days} {start:%H:%M}–{end:%H:%M}"
+
+
+@dataclass(frozen=True)
 class TeamReport:
     team: Team
     year: int
@@ -66,6 +135,10 @@ class TeamReport:
     # (label, responses, {item: average})
     exit_per_quarter: list[tuple[str, int, dict[str, Decimal | None]]]
     exit_per_coach: list[tuple[str, int, dict[str, Decimal | None]]]
+    # Contacts outside office hours (settings.OFFICE_HOURS), per coach and for the team.
+    contact_times: list[ContactTimeRow]
+    contact_times_total: ContactTimeRow
+    office_hours: str
 
 
 def team_report(team: Team, *, year: int) -> TeamReport:
@@ -177,6 +250,7 @@ def team_report(team: Team, *, year: int) -> TeamReport:
             "coach", "coach__first_name", "coach__last_name", "coach__username"
         ).annotate(n=Count("pk"), **averages)
     )
+    times, times_total = contact_times(team, year=year)
     return TeamReport(
         team=team,
         year=year,
@@ -189,6 +263,9 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         sdm_per_coach=sdm_per_coach,
         exit_per_quarter=exit_per_quarter,
         exit_per_coach=exit_per_coach,
+        contact_times=times,
+        contact_times_total=times_total,
+        office_hours=office_hours_text(),
     )
 
 

@@ -80,6 +80,22 @@ def report_tables(report: TeamReport) -> list[Table]:
             [[name, hours] for name, hours in report.hours_per_coach],
         ),
         Table(
+            _("Contacten buiten kantoortijd, %(year)s") % {"year": year},
+            [
+                _("Coach"),
+                _("Contacten"),
+                _("Buiten kantoortijd"),
+                _("Aandeel buiten kantoortijd (%, van bekende tijden)"),
+                _("Tijd onbekend"),
+            ],
+            [
+                [r.label, r.contacts, r.outside, r.outside_share, r.unknown]
+                for r in [*report.contact_times, report.contact_times_total]
+            ]
+            if report.contact_times
+            else [],
+        ),
+        Table(
             _("SDM-Q-9 per kwartaal (0–100)"),
             [_("Kwartaal"), _("Aantal"), _("Gemiddelde")],
             [[label, n, avg] for label, n, avg in report.sdm_per_quarter],

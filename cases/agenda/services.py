@@ -166,6 +166,7 @@ def contact_initial(appointment: Appointment) -> dict[str, Any]:
     minutes = min(max(appointment.minutes, CONTACT_MIN_MINUTES), CONTACT_MAX_MINUTES)
     return {
         "date": appointment.date,
+        "start_time": appointment.starts_at,
         "minutes": minutes,
         "kind": kind,
         "members_present": list(appointment.members.all()),

@@ -32,6 +32,35 @@ CONTACT_MIN_MINUTES = 5
 CONTACT_MAX_MINUTES = 720
 
 
+def office_hours() -> tuple[frozenset[int], datetime.time, datetime.time]:
+    """settings.OFFICE_HOURS as (ISO weekdays, start, end): inside is start <= t < end."""
+    hours = settings.OFFICE_HOURS
+    return (
+        frozenset(hours["WEEKDAYS"]),
+        datetime.time.fromisoformat(hours["START"]),
+        datetime.time.fromisoformat(hours["END"]),
+    )
+
+
+def is_outside_office_hours(date: datetime.date, start_time: datetime.time | None) -> bool | None:
+    """True for an evening or weekend contact, False inside office hours, None when the
+    start time is unknown (older contacts): unknown is not counted as office hours."""
+    if start_time is None:
+        return None
+    weekdays, start, end = office_hours()
+    return date.isoweekday() not in weekdays or not (start <= start_time < end)
+
+
+def outside_office_hours_q() -> Q:
+    """The same rule as is_outside_office_hours, for counting in the database."""
+    weekdays, start, end = office_hours()
+    return Q(start_time__isnull=False) & (
+        ~Q(date__iso_week_day__in=sorted(weekdays))
+        | Q(start_time__lt=start)
+        | Q(start_time__gte=end)
+    )
+
+
 class ContactQuerySet(models.QuerySet["Contact"]):
     def hours(self) -> float:
         total = self.aggregate(total=models.Sum("minutes"))["total"] or 0
@@ -41,6 +70,8 @@ class ContactQuerySet(models.QuerySet["Contact"]):
 class Contact(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="contacts")
     date = models.DateField(_("datum"))
+    # Empty for contacts logged before the start time was asked: their time is unknown.
+    start_time = models.TimeField(_("begintijd"), null=True, blank=True)
     minutes = models.PositiveSmallIntegerField(
         _("minuten"),
         validators=[
@@ -99,6 +130,10 @@ class Contact(models.Model):
             )
         super().validate_constraints(exclude=exclude | {"minutes"})
 
+    @property
+    def outside_office_hours(self) -> bool | None:
+        return is_outside_office_hours(self.date, self.start_time)
+
     def get_domains_display(self) -> list[str]:
         labels = dict(LifeDomain.choices)
         return [str(labels.get(code, code)) for code in self.domains]
@@ -145,6 +180,8 @@ class ContactRevision(models.Model):
                 return short_date(datetime.date.fromisoformat(str(value)))
             if field == "kind":
                 return str(kinds.get(str(value), value))
+            if field == "start_time" and value:
+                return str(value)[:5]
             if field == "domains":
                 return ", ".join(str(domains.get(code, code)) for code in value or []) or "–"
             if field in ("members_present", "network_members_present"):
@@ -153,6 +190,7 @@ class ContactRevision(models.Model):
 
         labels = {
             "date": _("datum"),
+            "start_time": _("begintijd"),
             "minutes": _("minuten"),
             "kind": _("soort contact"),
             "members_present": _("aantal aanwezige gezinsleden"),

@@ -46,6 +46,7 @@ from network import services as network_services
 from network.models import (
     AgreementStatus,
     AgreementWho,
+    Answer,
     Circle,
     Direction,
     MeetingKind,
@@ -107,6 +108,7 @@ def seed_team(
                 counters=counters,
             )
         )
+    _seed_pool(team, families)
     # One family per team with a safety flag (meldcode), raised by its coach.
     flagged = families[3]
     services.family_set_safety(
@@ -117,6 +119,33 @@ def seed_team(
         "veiligheidsplan met moeder gemaakt.",
     )
     return families
+
+
+def _seed_pool(team: Team, families: list[Family]) -> None:
+    """Per team, a Krachtgezin of the pool that is free, and one free again after a
+    matching that ended (the kennismaking found no klik on the Krachtgezin's side)."""
+    today = timezone.localdate()
+    for name, person in (network_texts.POOL_FREE, network_texts.POOL_ENDED):
+        krachtgezin = network_services.krachtgezin_create(
+            team=team,
+            data={"name": name, "contact_person": person, "hours_per_week": 8},
+        )
+    match = network_services.krachtgezin_match(
+        krachtgezin=krachtgezin,
+        family=families[1],
+        data={
+            "started_on": today - datetime.timedelta(days=40),
+            "intro_date": today - datetime.timedelta(days=35),
+            "intro_third_person": "de regisseur",
+            "click_family": Answer.YES,
+            "click_krachtgezin": Answer.UNSURE,
+            "safety": Answer.YES,
+            "intro_note": "Het krachtgezin twijfelde of het de zorg voor drie kinderen aankan.",
+        },
+    )
+    network_services.krachtgezin_match_end(
+        match=match, ended_on=today - datetime.timedelta(days=30)
+    )
 
 
 def _seed_family(
@@ -158,7 +187,7 @@ def _seed_family(
     if history:
         _run_trajectory(family, coach, approver, history, today)
         family.refresh_from_db()  # the phase services set its status
-    network = _seed_network_members(rng, family, counters)
+    network = _seed_network_members(rng, family, counters, members)
     if history:
         _seed_contacts(rng, family, coach, members, network, history, today)
         _seed_network_work(rng, family, coach, members, network, today)
@@ -387,7 +416,7 @@ def seed_checkins(family: Family, coach: Any, history: History, today: datetime.
 
 
 def _seed_network_members(
-    rng: random.Random, family: Family, counters: Counters
+    rng: random.Random, family: Family, counters: Counters, members: list[Member]
 ) -> list[NetworkMember]:
     made = []
     for i, (name, relation, circle, closeness, quality) in enumerate(
@@ -426,6 +455,7 @@ def _seed_network_members(
                 "direction": Direction.GIVES,
                 "support_types": [SupportType.EMOTIONAL, SupportType.ADVICE],
                 "special_role": SpecialRole.JIM,
+                "chosen_by": _eldest_child(members),
                 "willing_to_contribute": True,
             },
         )
@@ -450,6 +480,28 @@ def _seed_network_members(
             )
         )
     return made
+
+
+def _eldest_child(members: list[Member]) -> Member | None:
+    children = [m for m in members if m.role == FamilyRole.CHILD]
+    dated = [m for m in children if m.date_of_birth]
+    if dated:
+        return min(dated, key=lambda m: m.date_of_birth)
+    return children[0] if children else None
+
+
+# Start times of the logged contacts, in turn: mostly office hours, one evening visit
+# (19:30, outside office hours) and the second contact on a Saturday. The oldest contacts
+# have no time, as contacts logged before the start time was asked.
+CONTACT_TIMES = [
+    datetime.time(9, 30),
+    datetime.time(14, 0),
+    datetime.time(19, 30),
+    datetime.time(11, 0),
+    datetime.time(16, 15),
+    datetime.time(10, 0),
+]
+TIMED_CONTACTS = 12
 
 
 def _seed_contacts(
@@ -480,10 +532,16 @@ def _seed_contacts(
             # The latest contact is a home visit with a full report, longer than a short note
             # (the same draws are made, so the rest of the demo stays as it was).
             kind, note = ContactKind.HOME_VISIT, names.HOME_VISIT_REPORT
+        day = min(day, today)
+        if n == 1:
+            # A weekend visit: the Saturday on or before its day (no draw).
+            saturday = day - datetime.timedelta(days=(day.weekday() - 5) % 7)
+            day = saturday if saturday >= begin else day
         services.contact_create(
             family=family,
             author=coach,
-            date=min(day, today),
+            date=day,
+            start_time=CONTACT_TIMES[n % len(CONTACT_TIMES)] if n < TIMED_CONTACTS else None,
             minutes=minutes,
             kind=kind,
             members_present=members_present,
@@ -501,6 +559,7 @@ def _seed_contacts(
                 family=family,
                 author=coach,
                 date=current + datetime.timedelta(days=n % days_in),
+                start_time=datetime.time(10, 0),
                 minutes=150,
                 kind=ContactKind.HOME_VISIT,
                 domains=["family"],
@@ -521,6 +580,7 @@ def _seed_contacts(
                 family=family,
                 author=coach,
                 date=current + datetime.timedelta(days=n % days_in),
+                start_time=datetime.time(13, 30),
                 minutes=15,
                 kind=ContactKind.HOME_VISIT,
                 domains=["parenting"],
@@ -614,17 +674,29 @@ def _seed_network_work(
 def _seed_krachtgezin(
     family: Family, name: str, members: list[Member], today: datetime.date
 ) -> None:
+    """A Krachtgezin of the team's pool matched with `family`, the kennismaking recorded."""
     person = dict(network_texts.KRACHTGEZIN_NAMES)[name]
     krachtgezin = network_services.krachtgezin_create(
-        family=family,
+        team=family.team,
         data={
             "name": name,
             "contact_person": person,
             "registration": "SKJ-registratie",
             "hours_per_week": 10,
+        },
+    )
+    network_services.krachtgezin_match(
+        krachtgezin=krachtgezin,
+        family=family,
+        data={
+            "started_on": today - datetime.timedelta(days=55),
             "intro_date": today - datetime.timedelta(days=50),
-            "intro_click": True,
-            "intro_safety": True,
+            "intro_third_person": "de gezinscoach",
+            "click_family": Answer.YES,
+            "click_krachtgezin": Answer.YES,
+            "safety": Answer.YES,
+            "goals": "Moeder heeft elke woensdagmiddag rust; de kinderen logeren eens per "
+            "maand een weekend.",
             "intro_note": "Goede klik met moeder; de kinderen wilden meteen terugkomen.",
         },
     )

@@ -44,6 +44,9 @@ WHAT = [
     ("Neemt de kinderen een zaterdag mee naar de dierentuin", "due", ""),
 ]
 KRACHTGEZIN_NAMES = [("Familie Veldhuis", "Anja Veldhuis"), ("Familie Kromo", "Dennis Kromo")]
+# Per team, a Krachtgezin of the pool that is free, and one whose earlier matching ended.
+POOL_FREE = ("Familie Yilmaz", "Aylin Yilmaz")
+POOL_ENDED = ("Familie de Boer", "Kees de Boer")
 
 
 def seed(families: Sequence[Family]) -> None:

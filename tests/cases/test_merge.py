@@ -90,6 +90,11 @@ def _krachtgezin(family, alice):  # type: ignore[no-untyped-def]
     return reverse("network:krachtgezin_edit", args=[family.pk, krachtgezin.pk]), krachtgezin
 
 
+def _krachtgezin_match(family, alice):  # type: ignore[no-untyped-def]
+    match = KrachtgezinFactory(supported_family=family).matches.get()
+    return reverse("network:krachtgezin_match_edit", args=[family.pk, match.krachtgezin_id]), match
+
+
 def _analysis(family, alice):  # type: ignore[no-untyped-def]
     analysis = MemberAnalysis.objects.create(
         family=family,
@@ -120,7 +125,8 @@ CASES = {
     "network member": Case(_network_member, "relation", "note", "Belt elke zondag."),
     "agreement": Case(_agreement, "what", "frequency", "wekelijks"),
     "meeting": Case(_meeting, "outcomes", "other_participants", "juf Sanne"),
-    "krachtgezin": Case(_krachtgezin, "intro_note", "phone", "020 123 4567"),
+    "krachtgezin": Case(_krachtgezin, "registration", "phone", "020 123 4567"),
+    "krachtgezin matching": Case(_krachtgezin_match, "intro_note", "goals", "Rust op woensdag"),
     "analysis": Case(_analysis, "strengths", "wishes", "Een fiets"),
     "event": Case(_event, "description", "kind", "school"),
 }

@@ -29,6 +29,13 @@ def test_seed_demo_creates_teams_users_and_families(capsys):
     assert Contact.objects.count() > 100
     # Every contact is authored by the family's own coach.
     assert not Contact.objects.exclude(author_id=F("family__coach_id")).exists()
+    # Contacts in the evening and on a Saturday (outside office hours), in office hours, and
+    # older ones without a start time.
+    timed = list(Contact.objects.filter(start_time__isnull=False))
+    assert any(c.date.isoweekday() == 6 and c.outside_office_hours for c in timed)
+    assert any(c.start_time.hour >= 18 and c.date.isoweekday() <= 5 for c in timed)
+    assert any(c.outside_office_hours is False for c in timed)
+    assert Contact.objects.filter(start_time__isnull=True).exists()
 
 
 def test_seed_demo_twice_adds_nothing(capsys):

@@ -113,6 +113,7 @@ def problems_with(message: str) -> list[str]:
 def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
     """What each form's keyword-only arguments are in the views (by name)."""
     plan = PlanFactory(family=family)
+    krachtgezin = KrachtgezinFactory(supported_family=family, team=team)
     return {
         "family": family,
         "teams": [team],
@@ -124,7 +125,8 @@ def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
         "domain": "child",
         "plan": plan,
         "agreements": [AgreementFactory(family=family)],
-        "krachtgezin": KrachtgezinFactory(supported_family=family, team=team),
+        "krachtgezin": krachtgezin,
+        "match": krachtgezin.matches.get(),
         "needs_code": True,
         "consent": Consent.objects.create(
             family=family, organisation="Buurtteam", purpose="plan", given_by_name="Voogd"

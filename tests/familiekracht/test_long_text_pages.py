@@ -27,7 +27,8 @@ from tests.cases.test_permission_matrix import all_routes
 pytestmark = pytest.mark.django_db
 
 MISSING_ID = 987_654_321
-FAMILY_PATHS = ("family", "plan__family", "meeting__family", "supported_family")
+# A Krachtgezin of the pool hangs from a family through its matching.
+FAMILY_PATHS = ("family", "plan__family", "meeting__family", "matches__family")
 
 
 def _object_id(kwarg: str, family: Family) -> int:

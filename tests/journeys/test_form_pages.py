@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.models import Appointment, Document, Family, PlanGoal
 from familiekracht.demo.users import DEMO_PASSWORD
-from network.models import Krachtgezin, NetworkMeeting, NetworkMember
+from network.models import KrachtgezinMatch, NetworkMeeting, NetworkMember
 from strengths.models import MemberAnalysis, Moment, TimelineEvent
 from tests.journeys.helpers import PageChecks, login
 
@@ -31,12 +31,13 @@ def _coach_pages() -> dict[str, str]:
     contact = _first(family.contacts.all(), author__username="coach-zuidoost")
     meeting = _first(NetworkMeeting.objects.all(), family__in=families)
     network_member = _first(NetworkMember.objects.all(), family=meeting.family)
-    krachtgezin = _first(Krachtgezin.objects.all(), supported_family__in=families)
+    match = _first(KrachtgezinMatch.objects.open(), family__in=families)
+    krachtgezin = match.krachtgezin
     moment = _first(Moment.objects.all(), family__in=families)
     analysis = _first(MemberAnalysis.objects.all(), family__in=families)
     event = _first(TimelineEvent.objects.all(), family__in=families)
     goal = _first(PlanGoal.objects.all(), plan__family__in=families, plan__status="draft")
-    m, k = meeting.family_id, krachtgezin.supported_family_id
+    m, k = meeting.family_id, match.family_id
     appointment = _first(Appointment.objects.all(), family__in=families, status="planned")
     document = _first(Document.objects.all(), family__in=families)
     a, d = appointment.family_id, document.family_id
@@ -57,6 +58,8 @@ def _coach_pages() -> dict[str, str]:
         "krachtgezin new": reverse("network:krachtgezin_create", args=[k]),
         "krachtgezin": reverse("network:krachtgezin_detail", args=[k, krachtgezin.pk]),
         "krachtgezin edit": reverse("network:krachtgezin_edit", args=[k, krachtgezin.pk]),
+        "krachtgezin matching": reverse("network:krachtgezin_match_edit", args=[k, krachtgezin.pk]),
+        "krachtgezin end": reverse("network:krachtgezin_match_end", args=[k, krachtgezin.pk]),
         "respite stay new": reverse("network:stay_create", args=[k, krachtgezin.pk]),
         "krachtgezinnen": reverse("network:krachtgezin_list"),
         "strengths": reverse("strengths:overview", args=[moment.family_id]),

@@ -49,6 +49,8 @@ def write_urls(family, o):  # type: ignore[no-untyped-def]
         reverse("network:meeting_evaluate", args=[f, o["meeting"].pk]),
         reverse("network:krachtgezin_create", args=[f]),
         reverse("network:krachtgezin_edit", args=[f, o["krachtgezin"].pk]),
+        reverse("network:krachtgezin_match_edit", args=[f, o["krachtgezin"].pk]),
+        reverse("network:krachtgezin_match_end", args=[f, o["krachtgezin"].pk]),
         reverse("network:stay_create", args=[f, o["krachtgezin"].pk]),
     ]
 

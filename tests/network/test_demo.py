@@ -9,6 +9,7 @@ from network.models import (
     Agreement,
     AgreementEvaluation,
     Krachtgezin,
+    KrachtgezinMatch,
     NetworkMeeting,
     NetworkMember,
     RespiteStay,
@@ -29,12 +30,27 @@ def test_demo_network(client):
     assert len({m.quality for m in NetworkMember.objects.all()}) == 4
     assert Agreement.objects.overdue().exists()
     assert NetworkMeeting.objects.exists() and AgreementEvaluation.objects.exists()
-    assert 1 <= Krachtgezin.objects.count() <= 2 and RespiteStay.objects.exists()
+    # One or two Krachtgezinnen support a family; per team the pool also has a free one and
+    # one free again after its matching ended.
+    supporting = Krachtgezin.objects.filter(
+        pk__in=KrachtgezinMatch.objects.open().values("krachtgezin")
+    )
+    assert 1 <= supporting.count() <= 2 and RespiteStay.objects.exists()
+    teams = {f.team_id for f in demo}
+    free = [k for k in Krachtgezin.objects.all() if k.is_free]
+    assert {k.team_id for k in free} == teams and len(free) == 2 * len(teams)
+    assert KrachtgezinMatch.objects.filter(ended_on__isnull=False).count() == len(teams)
+    matched = KrachtgezinMatch.objects.open().get(krachtgezin__name="Familie Veldhuis")
+    assert matched.is_matched and matched.intro_third_person and matched.goals
+    # Every JIM is linked to the young person of the same family who chose them.
+    jims = NetworkMember.objects.filter(special_role=SpecialRole.JIM).select_related("chosen_by")
+    assert jims and all(j.chosen_by and j.chosen_by.family_id == j.family_id for j in jims)
     assert NetworkMember.contacts.through.objects.exists()
     # The demo coach can open the network page of a family with a Krachtgezin.
-    krachtgezin = Krachtgezin.objects.select_related("supported_family__coach").first()
-    client.force_login(krachtgezin.supported_family.coach)
-    family_id = krachtgezin.supported_family_id
+    krachtgezin = supporting.first()
+    family = krachtgezin.supported_family
+    client.force_login(family.coach)
+    family_id = family.pk
     assert client.get(reverse("network:overview", args=[family_id])).status_code == 200
     assert client.get(reverse("cases:family_detail", args=[family_id])).status_code == 200
 

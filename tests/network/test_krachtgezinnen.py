@@ -3,12 +3,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from network import services
 from network.involvement import hours_in_week, week_start, weekly_hours
-from network.models import Krachtgezin, RespiteStay
+from network.models import Krachtgezin, KrachtgezinMatch, RespiteStay
 from tests.factories import FamilyFactory, MemberFactory, TeamFactory
 from tests.network.factories import KrachtgezinFactory
 
@@ -16,32 +17,67 @@ pytestmark = pytest.mark.django_db
 
 
 def kg_data(**overrides):  # type: ignore[no-untyped-def]
+    """The Krachtgezin itself, as the pool has it."""
     data = {
         "name": "Familie Veldhuis",
         "contact_person": "Anja Veldhuis",
         "phone": "",
         "registration": "SKJ 123",
         "hours_per_week": "10",
-        "intro_date": (timezone.localdate() - datetime.timedelta(days=3)).isoformat(),
-        "intro_click": "true",
-        "intro_safety": "true",
-        "intro_note": "Goede klik.",
         "active": "on",
     }
     data.update(overrides)
     return data
 
 
-def test_coach_links_a_krachtgezin(family, alice_client):
-    response = alice_client.post(reverse("network:krachtgezin_create", args=[family.pk]), kg_data())
+def match_data(**overrides):  # type: ignore[no-untyped-def]
+    """The matching: the kennismakingsgesprek and the goals agreed with the regisseur."""
+    data = {
+        "intro_date": (timezone.localdate() - datetime.timedelta(days=3)).isoformat(),
+        "intro_third_person": "Sanne (gezinscoach)",
+        "click_family": "yes",
+        "click_krachtgezin": "yes",
+        "safety": "yes",
+        "goals": "Moeder heeft elke woensdagmiddag rust.",
+        "intro_note": "Goede klik.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_fills_the_pool_and_a_coach_links_a_krachtgezin(
+    family, alice_client, coordinator_client
+):
+    response = coordinator_client.post(reverse("network:krachtgezin_pool_create"), kg_data())
+    assert response["Location"] == reverse("network:krachtgezin_list")
     krachtgezin = Krachtgezin.objects.get()
+    assert krachtgezin.team == family.team and krachtgezin.is_free
+    assert krachtgezin.supported_family is None
+    listing = coordinator_client.get(reverse("network:krachtgezin_list")).content.decode()
+    assert "data-free" in listing
+    url = reverse("network:krachtgezin_create", args=[family.pk])
+    response = alice_client.post(url, {"krachtgezin": krachtgezin.pk, **match_data()})
     assert response["Location"] == reverse(
         "network:krachtgezin_detail", args=[family.pk, krachtgezin.pk]
     )
+    krachtgezin = Krachtgezin.objects.get()
     assert krachtgezin.supported_family == family and krachtgezin.team == family.team
     assert krachtgezin.hours_per_week == 10 and krachtgezin.is_matched
+    match = KrachtgezinMatch.objects.get()
+    assert (match.click_family, match.click_krachtgezin, match.safety) == ("yes", "yes", "yes")
     page = alice_client.get(response["Location"]).content.decode()
     assert "Familie Veldhuis" in page and "Anja Veldhuis" in page
+    # The matching record is shown: the third person present, both sides, the goals.
+    assert "Sanne (gezinscoach)" in page and "woensdagmiddag rust" in page
+    assert "Klik volgens het krachtgezin" in page
+
+
+def test_a_coach_does_not_fill_the_pool(alice_client):
+    assert alice_client.get(reverse("network:krachtgezin_pool_create")).status_code == 403
+    assert (
+        alice_client.post(reverse("network:krachtgezin_pool_create"), kg_data()).status_code == 403
+    )
+    assert not Krachtgezin.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -51,28 +87,48 @@ def test_coach_links_a_krachtgezin(family, alice_client):
         ({"contact_person": ""}, "Dit veld is verplicht"),
         ({"hours_per_week": "0"}, "Minimaal 1 uur"),
         ({"hours_per_week": "41"}, "Maximaal 40 uur per week"),
-        ({"intro_date": "2999-01-01"}, "toekomst"),
-        ({"intro_date": ""}, "datum van het kennismakingsgesprek"),
     ],
 )
-def test_bad_input_saves_nothing(family, alice_client, overrides, message):
-    response = alice_client.post(
-        reverse("network:krachtgezin_create", args=[family.pk]), kg_data(**overrides)
+def test_bad_input_saves_nothing(coordinator_client, overrides, message):
+    response = coordinator_client.post(
+        reverse("network:krachtgezin_pool_create"), kg_data(**overrides)
     )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Krachtgezin.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"intro_date": "2999-01-01"}, "toekomst"),
+        ({"intro_date": ""}, "datum van het kennismakingsgesprek"),
+        ({"click_family": "maybe"}, "Selecteer een geldige keuze"),
+        ({"krachtgezin": ""}, "Dit veld is verplicht"),
+    ],
+)
+def test_bad_matching_input_saves_nothing(family, alice_client, overrides, message):
+    free = KrachtgezinFactory(team=family.team, supported_family=None)
+    data = {"krachtgezin": free.pk, **match_data(**overrides)}
+    response = alice_client.post(reverse("network:krachtgezin_create", args=[family.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not KrachtgezinMatch.objects.exists()
+
+
 def test_edit(family, alice_client):
     krachtgezin = KrachtgezinFactory(supported_family=family)
     url = reverse("network:krachtgezin_edit", args=[family.pk, krachtgezin.pk])
-    response = alice_client.post(
-        url, kg_data(hours_per_week="8", intro_safety="false", version=krachtgezin.version)
-    )
+    response = alice_client.post(url, kg_data(hours_per_week="8", version=krachtgezin.version))
     assert response.status_code == 302
     krachtgezin.refresh_from_db()
-    assert krachtgezin.hours_per_week == 8 and not krachtgezin.is_matched
+    assert krachtgezin.hours_per_week == 8 and krachtgezin.is_matched
+    match = krachtgezin.matches.get()
+    url = reverse("network:krachtgezin_match_edit", args=[family.pk, krachtgezin.pk])
+    response = alice_client.post(url, match_data(safety="unsure", version=match.version))
+    assert response.status_code == 302
+    krachtgezin = Krachtgezin.objects.get()
+    assert krachtgezin.matches.get().safety == "unsure" and not krachtgezin.is_matched
 
 
 def test_edit_bad_input_changes_nothing(family, alice_client):
@@ -85,15 +141,87 @@ def test_edit_bad_input_changes_nothing(family, alice_client):
 
 
 def test_supports_only_a_family_of_its_own_team(family):
-    krachtgezin = KrachtgezinFactory(supported_family=family)
+    krachtgezin = KrachtgezinFactory(team=family.team, supported_family=None)
     elsewhere = FamilyFactory(team=TeamFactory(name="Elders"))
     with pytest.raises(ValueError):
-        services.krachtgezin_support(krachtgezin=krachtgezin, family=elsewhere)
-    krachtgezin.refresh_from_db()
-    assert krachtgezin.supported_family == family
-    same_team = FamilyFactory(team=family.team)
-    services.krachtgezin_support(krachtgezin=krachtgezin, family=same_team)
-    assert Krachtgezin.objects.get().supported_family == same_team
+        services.krachtgezin_match(krachtgezin=krachtgezin, family=elsewhere, data={})
+    assert Krachtgezin.objects.get().supported_family is None
+    services.krachtgezin_match(krachtgezin=krachtgezin, family=family, data={})
+    assert Krachtgezin.objects.get().supported_family == family
+
+
+def test_one_family_at_a_time(family, alice_client):
+    krachtgezin = KrachtgezinFactory(supported_family=family, name="Familie Veldhuis")
+    second = FamilyFactory(team=family.team, coach=family.coach)
+    # The service refuses a second matching, with a Dutch sentence.
+    with pytest.raises(services.KrachtgezinBusy) as refused:
+        services.krachtgezin_match(krachtgezin=krachtgezin, family=second, data={})
+    assert "ondersteunt al een ander gezin" in refused.value.messages[0]
+    # The form offers only free ones; a busy one posted anyway is an invalid choice.
+    url = reverse("network:krachtgezin_create", args=[second.pk])
+    form = alice_client.get(url).context["form"]
+    assert krachtgezin not in form.fields["krachtgezin"].queryset
+    response = alice_client.post(url, {"krachtgezin": krachtgezin.pk, **match_data()})
+    assert (
+        response.status_code == 200 and "Selecteer een geldige keuze" in response.content.decode()
+    )
+    # The database refuses it too.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        KrachtgezinMatch.objects.create(krachtgezin=krachtgezin, family=second)
+    assert KrachtgezinMatch.objects.filter(family=second).count() == 0
+    # Ending the first matching frees it; the record stays with the first family.
+    end = reverse("network:krachtgezin_match_end", args=[family.pk, krachtgezin.pk])
+    assert alice_client.post(end, {"ended_on": timezone.localdate().isoformat()}).status_code == 302
+    assert Krachtgezin.objects.get().is_free
+    detail = alice_client.get(
+        reverse("network:krachtgezin_detail", args=[family.pk, krachtgezin.pk])
+    )
+    assert detail.status_code == 200 and "beëindigd" in detail.content.decode()
+    response = alice_client.post(url, {"krachtgezin": krachtgezin.pk, **match_data()})
+    assert response.status_code == 302
+    assert Krachtgezin.objects.get().supported_family == second
+    # The first family can read its record, but no longer change the support.
+    for name in ("krachtgezin_edit", "krachtgezin_match_edit", "stay_create"):
+        assert (
+            alice_client.get(
+                reverse(f"network:{name}", args=[family.pk, krachtgezin.pk])
+            ).status_code
+            == 404
+        )
+
+
+def test_a_busy_krachtgezin_taken_meanwhile_gets_the_message(family, alice_client):
+    """Two coaches open the form while it is free; the second to save hears why."""
+    krachtgezin = KrachtgezinFactory(team=family.team, supported_family=None)
+    second = FamilyFactory(team=family.team, coach=family.coach)
+    url = reverse("network:krachtgezin_create", args=[second.pk])
+    form_queryset = Krachtgezin.objects.filter(pk=krachtgezin.pk)
+    services.krachtgezin_match(krachtgezin=krachtgezin, family=family, data={})
+    # The form's choices were made before the other match (simulated by a wider queryset).
+    from network import forms as network_forms
+
+    original = network_forms.KrachtgezinMatchCreateForm.__init__
+
+    def wide(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original(self, *args, **kwargs)
+        self.fields["krachtgezin"].queryset = form_queryset
+
+    network_forms.KrachtgezinMatchCreateForm.__init__ = wide  # type: ignore[method-assign]
+    try:
+        response = alice_client.post(url, {"krachtgezin": krachtgezin.pk, **match_data()})
+    finally:
+        network_forms.KrachtgezinMatchCreateForm.__init__ = original  # type: ignore[method-assign]
+    assert response.status_code == 200
+    assert "ondersteunt al een ander gezin" in response.content.decode()
+    assert not KrachtgezinMatch.objects.filter(family=second).exists()
+
+
+def test_matching_page_says_when_the_pool_is_empty(family, alice_client):
+    page = alice_client.get(reverse("network:krachtgezin_create", args=[family.pk]))
+    assert "data-pool-empty" in page.content.decode()
+    KrachtgezinFactory(team=family.team, supported_family=None)
+    page = alice_client.get(reverse("network:krachtgezin_create", args=[family.pk]))
+    assert "data-pool-empty" not in page.content.decode()
 
 
 def _at(day: datetime.date, hour: int) -> str:

@@ -118,3 +118,67 @@ def test_safety_risk_is_recorded_and_shown(family, alice_client):
     assert member.safety_risk
     page = alice_client.get(reverse("network:overview", args=[family.pk])).content.decode()
     assert "Veiligheidsrisico" in page
+
+
+# A JIM is linked to the young person of this family who chose them.
+
+
+def test_a_jim_is_linked_to_the_young_person_who_chose_them(family, alice_client):
+    noah = family.members.get(name="Noah Jansen")
+    member = NetworkMemberFactory(family=family, name="Sanne")
+    url = reverse("network:member_edit", args=[family.pk, member.pk])
+    form = alice_client.get(url).context["form"]
+    # Only this family's young people are offered: not the mother.
+    assert list(form.fields["chosen_by"].queryset) == [noah]
+    data = member_data(special_role="jim", chosen_by=noah.pk, version=member.version)
+    assert alice_client.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert member.chosen_by == noah and member.special_role == "jim"
+    page = alice_client.get(reverse("network:overview", args=[family.pk])).content.decode()
+    assert "gekozen door Noah Jansen" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"special_role": "jim", "chosen_by": ""}, "Kies de jongere die deze JIM heeft gekozen."),
+        ({"special_role": "safety_net", "chosen_by": "young"}, "Alleen een JIM is gekozen"),
+        ({"special_role": "jim", "chosen_by": "other"}, "Selecteer een geldige keuze"),
+        ({"special_role": "jim", "chosen_by": "mother"}, "Selecteer een geldige keuze"),
+    ],
+)
+def test_a_jim_of_another_family_or_a_parent_is_refused(family, alice_client, overrides, message):
+    from tests.factories import FamilyFactory, MemberFactory
+
+    ids = {
+        "": "",
+        "young": family.members.get(name="Noah Jansen").pk,
+        "mother": family.members.get(name="Naomi Jansen").pk,
+        "other": MemberFactory(family=FamilyFactory(team=family.team), name="Elders").pk,
+    }
+    member = NetworkMemberFactory(family=family, name="Sanne")
+    url = reverse("network:member_edit", args=[family.pk, member.pk])
+    data = member_data(**{**overrides, "chosen_by": ids[overrides["chosen_by"]]})
+    response = alice_client.post(url, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    member.refresh_from_db()
+    assert member.chosen_by is None and member.special_role == ""
+
+
+def test_the_service_refuses_a_young_person_of_another_family(family):
+    from network import services
+    from tests.factories import FamilyFactory, MemberFactory
+
+    elsewhere = MemberFactory(family=FamilyFactory(team=family.team), name="Elders")
+    with pytest.raises(ValueError):
+        services.network_member_create(
+            family=family,
+            data={
+                "name": "Sanne",
+                "relation": "mentor",
+                "circle": "friends",
+                "chosen_by": elsewhere,
+            },
+        )
+    assert not NetworkMember.objects.filter(name="Sanne").exists()

@@ -49,6 +49,7 @@ from network.models import (
     AgreementEvaluation,
     Evaluation,
     Krachtgezin,
+    KrachtgezinMatch,
     NetworkMeeting,
     NetworkMember,
     RespiteStay,
@@ -443,11 +444,19 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     AgreementEvaluation.objects.create(
         evaluation=evaluation, agreement=agreement, outcome="happened"
     )
+    # The Krachtgezin is the team's pool (it stays); its matching is the family's record.
     krachtgezin = Krachtgezin.objects.create(
-        team=family.team,
-        name="Familie de Vries",
-        contact_person="Els de Vries",
-        supported_family=family,
+        team=family.team, name="Familie de Vries", contact_person="Els de Vries"
+    )
+    KrachtgezinMatch.objects.create(
+        krachtgezin=krachtgezin,
+        family=family,
+        intro_date=TODAY(),
+        intro_third_person="de gezinscoach",
+        click_family="yes",
+        click_krachtgezin="yes",
+        safety="yes",
+        goals="Rust op woensdag",
         intro_note="Goede klik",
     )
     now = timezone.now()
