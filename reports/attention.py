@@ -17,6 +17,8 @@ ATTENTION_FLAGS = {
     "overdue": "is_overdue",
     "over_budget": "is_over_budget",
     "no_contact": "is_no_contact",
+    # Long in execution or above the band without a discussion (reports.supervision.flags).
+    "sucked_in": "is_sucked_in",
 }
 
 

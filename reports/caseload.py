@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -73,6 +74,7 @@ from phases.budget import (
 from phases.models import PHASE_ORDER, ExtraHours, Reminder
 from phases.reminders import phase_setting
 from reports.reviews import latest_review, report_setting
+from reports.supervision.flags import with_sucked_in_flag
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
 
 ZERO = Decimal(0)
@@ -137,6 +139,8 @@ class Row:
     # Open tasks past their due date (cases' Task.objects.overdue rule, in SQL).
     overdue_tasks: int = 0
     tasks_overdue: bool = False
+    # Long in execution or above the band, not discussed lately (reports.supervision.flags).
+    sucked_in: bool = False
     # Filled for the rows on the page only (fill_page), or for all when sorting by trend.
     figures: Figures | None = None
     # Mean severity (1 acute … 5 good) at the latest moment minus the first; None with one.
@@ -175,6 +179,7 @@ FLAGS = (
     "no_contact",
     "review_due",
     "tasks_overdue",
+    "sucked_in",
 )
 
 
@@ -188,6 +193,7 @@ def _flags(row: Row) -> tuple[str, ...]:
         row.no_recent_contact,
         row.review_due,
         row.tasks_overdue,
+        row.sucked_in,
     )
     return tuple(name for name, on in zip(FLAGS, checks, strict=True) if on)
 
@@ -363,6 +369,7 @@ COLUMNS = (
     "is_budget_issue",
     "needs_attention",
     "overdue_tasks",
+    "is_sucked_in",
 )
 
 
@@ -407,6 +414,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         budget_issue,
         attention,
         overdue_tasks,
+        sucked_in,
         *_rest,
     ) in values:
         row = Row(
@@ -431,6 +439,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             needs_attention=attention,
             overdue_tasks=overdue_tasks,
             tasks_overdue=overdue_tasks > 0,
+            sucked_in=sucked_in,
         )
         if phase is not None:
             row.phase = phase
@@ -462,7 +471,7 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
     """
     no_contact_since = today - datetime.timedelta(days=phase_setting("NO_CONTACT_DAYS"))
     review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
-    return (
+    queryset = (
         with_phase_flags(_base_queryset(team, today=today), today=today, phase="open_phase__")
         .annotate(
             planned_days=DaysBetween(F("open_phase__planned_end"), F("open_phase__started_on")),
@@ -490,6 +499,8 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
             ),
         )
     )
+    # The "ingezogen" check: about the coach's supervision, so not part of needs_attention.
+    return with_sucked_in_flag(queryset, today=today)
 
 
 _PHASE_RANK = Case(
@@ -568,6 +579,7 @@ SQL_FLAGS = {
     "no_contact": Q(is_no_contact=True),
     "review_due": Q(is_review_due=True),
     "tasks_overdue": Q(overdue_tasks__gt=0),
+    "sucked_in": Q(is_sucked_in=True),
     "attention": Q(needs_attention=True),
 }
 
@@ -665,6 +677,10 @@ class CoachLoad:
     intensive: int
     overdue: int
     no_contact: int
+    # The "ingezogen" check's families and the coach's last supervision session
+    # (reports.supervision.flags, reports.supervision.views.with_last_supervision).
+    sucked_in: int = 0
+    last_supervision: Any = None
 
     @property
     def intensive_share(self) -> int:
@@ -706,8 +722,11 @@ def coach_loads(team: Team, *, today: datetime.date) -> list[CoachLoad]:
             n_intensive=Count("pk", filter=intensive),
             n_overdue=Count("pk", filter=Q(is_overdue=True)),
             n_no_contact=Count("pk", filter=Q(is_no_contact=True)),
+            n_sucked_in=Count("pk", filter=Q(is_sucked_in=True)),
         )
-        .values_list("coach_id", "n", "minutes", "n_intensive", "n_overdue", "n_no_contact")
+        .values_list(
+            "coach_id", "n", "minutes", "n_intensive", "n_overdue", "n_no_contact", "n_sucked_in"
+        )
     )
     names = coach_names(team)
     loads = [
@@ -719,8 +738,9 @@ def coach_loads(team: Team, *, today: datetime.date) -> list[CoachLoad]:
             intensive=n_intensive,
             overdue=n_overdue,
             no_contact=n_no_contact,
+            sucked_in=n_sucked_in,
         )
-        for coach_id, n, minutes, n_intensive, n_overdue, n_no_contact in per_coach
+        for coach_id, n, minutes, n_intensive, n_overdue, n_no_contact, n_sucked_in in per_coach
     ]
     return sorted(loads, key=lambda c: (-c.hours_per_week, c.coach_name))
 
@@ -743,6 +763,7 @@ def coach_load(rows: list[Row]) -> list[CoachLoad]:
             intensive=sum(1 for r in items if is_intensive(r)),
             overdue=sum(1 for r in items if r.overdue),
             no_contact=sum(1 for r in items if r.no_recent_contact),
+            sucked_in=sum(1 for r in items if r.sucked_in),
         )
         for coach_id, items in by_coach.items()
     ]

@@ -65,6 +65,7 @@ FLAG_CHOICES = [
     ("no_contact", _("Geen recent contact")),
     ("review_due", _("Casusbespreking gepland")),
     ("tasks_overdue", _("Taken over tijd")),
+    ("sucked_in", _("Lang of intensief, niet besproken (ingezogen?)")),
 ]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from reports import views
+from reports.supervision import views as supervision
 
 app_name = "reports"
 
@@ -36,6 +37,9 @@ urlpatterns = [
     path(F + "exit/new/", views.exit_create, name="exit_create"),
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/coaches/", views.coach_load_view, name="coach_load"),
+    path("supervision/", supervision.supervision_list, name="supervision_list"),
+    path("supervision/new/", supervision.supervision_create, name="supervision_create"),
+    path("supervision/mine/", supervision.supervision_mine, name="supervision_mine"),
     path("reports/team/", views.team_report_view, name="team_report"),
     path("reports/team/print/", views.team_report_print, name="team_report_print"),
     path("reports/team/csv/", views.team_report_csv_view, name="team_report_csv"),
