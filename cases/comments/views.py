@@ -72,7 +72,7 @@ def contact_comment(request: HttpRequest, family_id: int, contact_id: int) -> Ht
             Contact.objects.select_related("author"), family=family, pk=contact_id
         ),
     )
-    back = reverse("cases:family_detail", args=[family_id]) + f"#contact-{contact_id}"
+    back = reverse("cases:family_detail", args=[family_id]) + f"#contact-row-{contact_id}"
     return _page(
         request,
         access,

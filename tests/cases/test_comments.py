@@ -39,7 +39,7 @@ def test_a_read_only_colleague_comments_on_a_contact_and_the_author_is_notified(
     assert bob_client.get(url).status_code == 200
     response = bob_client.post(url, {"text": "Goed dat de school erbij was."})
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#contact-{contact.pk}")
+    assert response["Location"].endswith(f"#contact-row-{contact.pk}")
     comment = Comment.objects.get()
     assert (comment.family, comment.contact, comment.author) == (family, contact, bob)
     assert comment.goal is None and comment.plan is None
