@@ -53,6 +53,12 @@ class Need(Enum):
     EXPORT = "export"  # inzage/afschrift and the access-log export for the family
     CORRECT = "correct"  # correct one's own account (a contact): a writer who wrote it
     # (the gate checks the author on the record its `lookup` fetched)
+    COMMENT = "comment"  # add a comment to a contact, goal or plan: every team member who
+    # reads the file (issue: the psychologist and other members with read access)
+
+
+# What a team member who may not change the family can still do with it.
+READER_NEEDS = frozenset({Need.READ, Need.COMMENT})
 
 
 # Who approves a phase transition; phases.services reads it for the transition rule.
@@ -62,7 +68,7 @@ APPROVER_ROLES = frozenset({Role.PSYCHOLOGIST})
 def _rules(role: str, writer: bool) -> frozenset[Need]:
     """The one rule table: the needs a team member with `role` satisfies. `writer` is
     whether they may change this family (team-wide role, its coach, or involved)."""
-    needs = {Need.READ}
+    needs = set(READER_NEEDS)
     if writer:
         needs |= {Need.WRITE, Need.CORRECT}
         if role != Role.COORDINATOR:
@@ -275,7 +281,7 @@ def access_family(
         )
         raise error
 
-    if need is not Need.READ and not access.can_write:
+    if need not in READER_NEEDS and not access.can_write:
         deny(PermissionDenied())
     if lookup is not None:
         try:

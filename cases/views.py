@@ -20,6 +20,7 @@ from cases.models import (
     CASE_NUMBER_TAKEN,
     TEAM_WIDE_ROLES,
     AccessAction,
+    Comment,
     Contact,
     Family,
     Member,
@@ -164,7 +165,11 @@ def _family_page(
     members = list(family.members.all())
     contacts = (
         family.contacts.select_related("author")
-        .prefetch_related(Prefetch("members_present", queryset=Member.objects.only("id", "name")))
+        .prefetch_related(
+            Prefetch("members_present", queryset=Member.objects.only("id", "name")),
+            # Comments on the file, shown under each contact (cases.comments).
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+        )
         .order_by("-date", "-created_at")
     )
     totals = family.contacts.aggregate(minutes=Sum("minutes"), count=Count("id"))

@@ -476,6 +476,13 @@ PHASES = {
 REPORTS = {
     "CASE_REVIEW_LEAD_DAYS": env_int("FK_CASE_REVIEW_LEAD_DAYS", 7),
     "INTENSIVE_HOURS_PER_WEEK": env_int("FK_INTENSIVE_HOURS_PER_WEEK", 8),
+    # The "ingezogen" check (reports/supervision/flags.py): a family longer than this in the
+    # execution phase, or above its phase's weekly band on average over the last
+    # ..._ABOVE_BAND_WEEKS, that was not discussed (case review or supervision) in the last
+    # ..._DISCUSSION_WEEKS, is flagged on the caseload and the coach load.
+    "SUCKED_IN_EXECUTION_WEEKS": env_int("FK_SUCKED_IN_EXECUTION_WEEKS", 26),
+    "SUCKED_IN_ABOVE_BAND_WEEKS": env_int("FK_SUCKED_IN_ABOVE_BAND_WEEKS", 4),
+    "SUCKED_IN_DISCUSSION_WEEKS": env_int("FK_SUCKED_IN_DISCUSSION_WEEKS", 8),
 }
 
 # Office hours (cases/models/contacts.py): a contact starting outside them (an evening, a

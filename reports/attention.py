@@ -18,6 +18,8 @@ ATTENTION_FLAGS = {
     "over_budget": "is_over_budget",
     "no_contact": "is_no_contact",
     "measure_ending": "is_measure_ending",
+    # Long in execution or above the band without a discussion (reports.supervision.flags).
+    "sucked_in": "is_sucked_in",
 }
 
 

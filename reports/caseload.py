@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -83,6 +84,7 @@ from phases.models import (
 from phases.reminders import phase_setting
 from reports.measures import measure_ending_flag
 from reports.reviews import latest_review, report_setting
+from reports.supervision.flags import with_sucked_in_flag
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
 
 ZERO = Decimal(0)
@@ -149,6 +151,8 @@ class Row:
     tasks_overdue: bool = False
     # A child's legal measure ends within four weeks (reports.measures).
     measure_ending: bool = False
+    # Long in execution or above the band, not discussed lately (reports.supervision.flags).
+    sucked_in: bool = False
     # Filled for the rows on the page only (fill_page), or for all when sorting by trend.
     figures: Figures | None = None
     # Mean severity (1 acute … 5 good) at the latest moment minus the first; None with one.
@@ -188,6 +192,7 @@ FLAGS = (
     "review_due",
     "tasks_overdue",
     "measure_ending",
+    "sucked_in",
 )
 
 
@@ -202,6 +207,7 @@ def _flags(row: Row) -> tuple[str, ...]:
         row.review_due,
         row.tasks_overdue,
         row.measure_ending,
+        row.sucked_in,
     )
     return tuple(name for name, on in zip(FLAGS, checks, strict=True) if on)
 
@@ -379,6 +385,7 @@ COLUMNS = (
     "overdue_tasks",
     "extension_hours",
     "is_measure_ending",
+    "is_sucked_in",
 )
 
 
@@ -425,6 +432,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         overdue_tasks,
         extension_hours,
         measure_ending,
+        sucked_in,
         *_rest,
     ) in values:
         row = Row(
@@ -450,6 +458,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             overdue_tasks=overdue_tasks,
             tasks_overdue=overdue_tasks > 0,
             measure_ending=measure_ending,
+            sucked_in=sucked_in,
         )
         if phase is not None:
             row.phase = phase
@@ -481,7 +490,7 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
     """
     no_contact_since = today - datetime.timedelta(days=phase_setting("NO_CONTACT_DAYS"))
     review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
-    return (
+    queryset = (
         with_phase_flags(_base_queryset(team, today=today), today=today, phase="open_phase__")
         .annotate(
             # `phase_end`: the planned end as agreed (with_phase_flags; an extension moves it).
@@ -510,6 +519,8 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
             ),
         )
     )
+    # The "ingezogen" check: about the coach's supervision, so not part of needs_attention.
+    return with_sucked_in_flag(queryset, today=today)
 
 
 _PHASE_RANK = Case(
@@ -589,6 +600,7 @@ SQL_FLAGS = {
     "review_due": Q(is_review_due=True),
     "tasks_overdue": Q(overdue_tasks__gt=0),
     "measure_ending": Q(is_measure_ending=True),
+    "sucked_in": Q(is_sucked_in=True),
     "attention": Q(needs_attention=True),
 }
 
@@ -686,6 +698,10 @@ class CoachLoad:
     intensive: int
     overdue: int
     no_contact: int
+    # The "ingezogen" check's families and the coach's last supervision session
+    # (reports.supervision.flags, reports.supervision.views.with_last_supervision).
+    sucked_in: int = 0
+    last_supervision: Any = None
 
     @property
     def intensive_share(self) -> int:
@@ -727,8 +743,11 @@ def coach_loads(team: Team, *, today: datetime.date) -> list[CoachLoad]:
             n_intensive=Count("pk", filter=intensive),
             n_overdue=Count("pk", filter=Q(is_overdue=True)),
             n_no_contact=Count("pk", filter=Q(is_no_contact=True)),
+            n_sucked_in=Count("pk", filter=Q(is_sucked_in=True)),
         )
-        .values_list("coach_id", "n", "minutes", "n_intensive", "n_overdue", "n_no_contact")
+        .values_list(
+            "coach_id", "n", "minutes", "n_intensive", "n_overdue", "n_no_contact", "n_sucked_in"
+        )
     )
     names = coach_names(team)
     loads = [
@@ -740,8 +759,9 @@ def coach_loads(team: Team, *, today: datetime.date) -> list[CoachLoad]:
             intensive=n_intensive,
             overdue=n_overdue,
             no_contact=n_no_contact,
+            sucked_in=n_sucked_in,
         )
-        for coach_id, n, minutes, n_intensive, n_overdue, n_no_contact in per_coach
+        for coach_id, n, minutes, n_intensive, n_overdue, n_no_contact, n_sucked_in in per_coach
     ]
     return sorted(loads, key=lambda c: (-c.hours_per_week, c.coach_name))
 
@@ -764,6 +784,7 @@ def coach_load(rows: list[Row]) -> list[CoachLoad]:
             intensive=sum(1 for r in items if is_intensive(r)),
             overdue=sum(1 for r in items if r.overdue),
             no_contact=sum(1 for r in items if r.no_recent_contact),
+            sucked_in=sum(1 for r in items if r.sucked_in),
         )
         for coach_id, items in by_coach.items()
     ]

@@ -66,6 +66,7 @@ FLAG_CHOICES = [
     ("review_due", _("Casusbespreking gepland")),
     ("tasks_overdue", _("Taken over tijd")),
     ("measure_ending", _("Maatregel loopt af")),
+    ("sucked_in", _("Lang of intensief, niet besproken (ingezogen?)")),
 ]
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Family, FamilyPlan, Member, TaskState
@@ -243,3 +244,96 @@ class ExitQuestionnaire(models.Model):
 
     def __str__(self) -> str:
         return f"Eindvragenlijst {self.family_id} {self.date:%d-%m-%Y}"
+
+
+# --- Supervision of coaches (intervisie, werkbegeleiding, coaching) ---
+
+
+class SupervisionKind(models.TextChoices):
+    INTERVISION = "intervision", _("Intervisie")
+    WORK_SUPERVISION = "work_supervision", _("Werkbegeleiding")
+    COACHING = "coaching", _("Coaching")
+
+
+class SupervisionSession(models.Model):
+    """One session of intervisie, werkbegeleiding or coaching of a coach, so the vaste
+    hulpverlener is supervised structurally and not "ingezogen" (reports.supervision).
+
+    Its points of attention are about the coach, not about a family: the families discussed
+    are only linked (SupervisionDiscussion), so no family's file holds another family's case.
+    A family's file (and its inzage) shows no more than the kind and the date of the session.
+    """
+
+    team = models.ForeignKey(
+        "cases.Team", on_delete=models.CASCADE, related_name="supervision_sessions"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="supervision_sessions",
+        verbose_name=_("gezinscoach"),
+    )
+    date = models.DateField(_("datum"))
+    kind = models.CharField(_("soort"), max_length=16, choices=SupervisionKind.choices)
+    led_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("begeleid door"),
+    )
+    points = models.TextField(_("aandachtspunten voor de coach"), max_length=4000, blank=True)
+    families = models.ManyToManyField(
+        Family,
+        through="SupervisionDiscussion",
+        blank=True,
+        related_name="supervision_sessions",
+        verbose_name=_("besproken gezinnen"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("supervisiesessie")
+        verbose_name_plural = _("supervisiesessies")
+        indexes = [
+            models.Index(fields=["team", "-date"]),
+            models.Index(fields=["coach", "-date"]),
+        ]
+
+    def __str__(self) -> str:
+        # What a family's file may show of the session: its kind and date, nothing else.
+        return f"{self.get_kind_display().lower()} op {self.date:%d-%m-%Y}"
+
+
+class SupervisionDiscussion(models.Model):
+    """That a family was discussed in a supervision session: a link, never case content.
+
+    It hangs from the family, so the family's inzage lists it ("besproken in
+    werkbegeleiding op …") and destruction removes it; the session stays with the coach."""
+
+    session = models.ForeignKey(
+        SupervisionSession,
+        on_delete=models.CASCADE,
+        related_name="discussions",
+        verbose_name=_("sessie"),
+    )
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="supervision_discussions"
+    )
+
+    class Meta:
+        verbose_name = _("bespreking in supervisie")
+        verbose_name_plural = _("besprekingen in supervisie")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "family"], name="supervision_family_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Besproken in %(session)s") % {"session": self.session}

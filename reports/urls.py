@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from reports import views
+from reports.supervision import views as supervision
 
 app_name = "reports"
 
@@ -37,6 +38,9 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/coaches/", views.coach_load_view, name="coach_load"),
     path("caseload/aftercare/", views.caseload_aftercare, name="caseload_aftercare"),
+    path("supervision/", supervision.supervision_list, name="supervision_list"),
+    path("supervision/new/", supervision.supervision_create, name="supervision_create"),
+    path("supervision/mine/", supervision.supervision_mine, name="supervision_mine"),
     path("reports/team/", views.team_report_view, name="team_report"),
     path("reports/team/print/", views.team_report_print, name="team_report_print"),
     path("reports/team/csv/", views.team_report_csv_view, name="team_report_csv"),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -57,6 +58,7 @@ from reports.forms import (
 from reports.models import EXIT_ITEMS, ExportState, PlanPdf
 from reports.questionnaires import EXIT_QUESTIONS, SDM_QUESTIONS
 from reports.reviews import report_setting
+from reports.supervision.queries import with_last_supervision
 from reports.teamreport import TeamReport, current_year, team_report
 from reports.teamreport_export import team_report_csv, team_report_xlsx
 
@@ -281,6 +283,7 @@ def coach_load_view(request: HttpRequest) -> HttpResponse:
     team = _chosen_team(request, teams)
     with without_jit():
         loads = coach_loads(team, today=timezone.localdate())
+    loads = with_last_supervision(loads, team)
     return render(
         request,
         "reports/coachload_list.html",
@@ -289,6 +292,11 @@ def coach_load_view(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "loads": loads,
             "threshold": report_setting("INTENSIVE_HOURS_PER_WEEK"),
+            "sucked_in": {
+                key.removeprefix("SUCKED_IN_").lower(): value
+                for key, value in settings.REPORTS.items()
+                if key.startswith("SUCKED_IN_")
+            },
         },
     )
 
@@ -390,6 +398,10 @@ def family_reports(request: HttpRequest, family_id: int) -> HttpResponse:
             ),
             "sdm_responses": family.sdm_responses.select_related("member", "coach"),
             "exit_responses": family.exit_responses.select_related("member", "coach"),
+            # Only that the family was discussed, and when: never the session's notes.
+            "supervision": family.supervision_discussions.select_related("session").order_by(
+                "-session__date", "-pk"
+            ),
             "sdm_questions": SDM_QUESTIONS,
             "exit_questions": EXIT_QUESTIONS,
         },

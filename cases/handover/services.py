@@ -36,6 +36,11 @@ def _notify(recipient: Any, *, kind: str, by: Any, **about: Any) -> Notification
     return Notification.objects.create(recipient=recipient, kind=kind, **about)
 
 
+def notification_create(*, recipient: Any, kind: str, by: Any, **about: Any) -> Notification | None:
+    """A notification for another part of cases (comments on the file): the same rule."""
+    return _notify(recipient, kind=kind, by=by, **about)
+
+
 def coach_record(
     *,
     family: Family,

@@ -176,6 +176,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             "coach_change__previous_coach",
             "coach_change__changed_by",
             "replacement__coach",
+            "comment__author",
         )
         .order_by("read_at", "-created_at", "-pk")[:NOTIFICATIONS_SHOWN]
     )

@@ -36,6 +36,7 @@ from cases.models.audit import (
     AccessOutcome,
     AppendOnlyError,
 )
+from cases.models.comments import COMMENT_MAX, COMMENT_TARGETS, Comment
 from cases.models.contacts import (
     CONTACT_MAX_MINUTES,
     CONTACT_MIN_MINUTES,
@@ -128,10 +129,13 @@ __all__ = [
     "CONTACT_KIND_FOR",
     "CONTACT_MAX_MINUTES",
     "CONTACT_MIN_MINUTES",
+    "COMMENT_MAX",
+    "COMMENT_TARGETS",
     "CalendarFeed",
     "CaseNumberSequence",
     "ClientStatement",
     "CoachChange",
+    "Comment",
     "CoachChangeKind",
     "CoachReplacement",
     "CoachReplacementQuerySet",

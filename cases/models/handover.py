@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.comments import Comment
 from cases.models.families import Family
 from cases.models.teams import Team
 
@@ -125,6 +126,7 @@ class CoachReplacement(models.Model):
 class NotificationKind(models.TextChoices):
     HANDOVER = "handover", _("Gezin aan u overgedragen")
     REPLACEMENT = "replacement", _("U neemt waar voor een collega")
+    COMMENT = "comment", _("Opmerking bij uw vastlegging")
 
 
 class Notification(models.Model):
@@ -143,6 +145,10 @@ class Notification(models.Model):
     )
     replacement = models.ForeignKey(
         CoachReplacement, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A comment on something the recipient wrote (cases.comments).
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.conflicts import save_or_merge
-from cases.models import AccessAction, Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
+from cases.models import (
+    AccessAction,
+    Comment,
+    Family,
+    FamilyPlan,
+    PlanAction,
+    PlanGoal,
+    PlanStatus,
+)
 from cases.permissions import FamilyAccess, Need, access_family
 from cases.plan import services
 from cases.plan.forms import ActionForm, GoalForm, PlanForm, VersionForm
@@ -58,7 +66,13 @@ def plan_context(access: FamilyAccess, plan: FamilyPlan | None) -> dict[str, Any
         "active_tab": "plan",
     }
     if plan is not None:
-        context["goals"] = list(plan.goals.select_related("owner"))
+        context["goals"] = list(
+            plan.goals.select_related("owner").prefetch_related(
+                Prefetch("comments", queryset=Comment.objects.select_related("author"))
+            )
+        )
+        # Comments on the file (cases.comments) on this version, shown under the plan.
+        context["plan_comments"] = list(plan.comments.select_related("author"))
         context["actions"] = list(plan.actions.in_plan_order().select_related("member", "goal"))
         context["members"] = list(family.members.all())
         # Removed from this version while it was a draft: kept in its history, put back

@@ -61,6 +61,8 @@ from phases.models import PHASE_ORDER, ClosingOutcome, TransitionStatus
 from phases.reminders import add_months
 from reports import services as report_services
 from reports.models import EXIT_ITEMS, QuestionnaireMoment
+from reports.reviews import report_setting
+from reports.supervision import flags as supervision_flags
 from strengths import services as strength_services
 from strengths.models import DatePrecision, EventKind, MomentKind, Perspective
 
@@ -82,6 +84,9 @@ class Counters:
     aftercare: int = 0
     krachtgezinnen: int = 0
     index: int = 0
+    # One family long in execution whose last case review is older than the period of the
+    # "ingezogen" check (reports.supervision.flags), so its coach shows as drawn in.
+    sucked_in_made: bool = False
 
 
 def seed_team(
@@ -957,6 +962,15 @@ def seed_plan(
     return plan
 
 
+def _long_in_execution(family: Family, today: datetime.date) -> bool:
+    weeks = report_setting("SUCKED_IN_EXECUTION_WEEKS")
+    return family.phase_episodes.filter(
+        ended_on__isnull=True,
+        kind="execution",
+        started_on__lt=today - datetime.timedelta(weeks=weeks),
+    ).exists()
+
+
 def _seed_reviews_and_questionnaires(
     rng: random.Random,
     family: Family,
@@ -969,6 +983,9 @@ def _seed_reviews_and_questionnaires(
     i = counters.index
     if family.status == FamilyStatus.ACTIVE:
         held = today - datetime.timedelta(days=rng.randint(20, 60))
+        if not counters.sucked_in_made and _long_in_execution(family, today):
+            counters.sucked_in_made = True
+            held = supervision_flags.discussed_since(today) - datetime.timedelta(days=10)
         # Every third review is due again now (within the reminder's lead time or past).
         next_on = (
             today - datetime.timedelta(days=rng.randint(0, 5))

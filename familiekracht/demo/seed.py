@@ -14,6 +14,8 @@ from familiekracht.demo import (
     intake,
     legal,
     network,
+    network,
+    oversight,
     phases,
     reports,
     strengths,
@@ -38,6 +40,13 @@ def seed_base() -> dict[str, int]:
         agenda.seed(made_here, psychologist=psychologist, rng=rng)
         # Consent by age and legal measures (draws no random numbers).
         legal.seed(made_here, today=timezone.localdate())
+        oversight.seed(
+            team=team,
+            families=made_here,
+            coaches=coaches,
+            psychologist=psychologist,
+            coordinator=coordinator,
+        )
         made_here += intake.seed(
             team=team,
             families=made_here,

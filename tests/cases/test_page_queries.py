@@ -35,8 +35,9 @@ TODAY = timezone.localdate()
 # overdue agreements, the latest review and SDM-Q-9, the agenda panel (the next
 # appointments, those that passed without a contact, the open tasks), involved team members,
 # the file's trajectories and its coaches over time, the children's legal measures, unread
-# reminders (navigation), the page of contacts and who was present.
-FAMILY_PAGE = 24 + chain_queries()
+# reminders (navigation), the page of contacts, who was present, and the comments on those
+# contacts (cases.comments: one prefetch for the page's contacts).
+FAMILY_PAGE = 25 + chain_queries()
 # session, user, the family, the user's memberships, the access-log row (insert plus the
 # chain), the contact inside its transaction (savepoint, insert, release: in production, with
 # no test transaction around the request, the insert alone); the redirect reads nothing.

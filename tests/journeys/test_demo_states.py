@@ -49,16 +49,28 @@ def test_every_page_in_every_demo_state(browser_page):
         "dagen over tijd",
         "badge text-bg-light border",  # 90% of the budget used
         "gepland",
+        "ingezogen? bespreken",  # long in execution, not discussed (reports.supervision)
     ):
         assert state in html, f"the demo caseload shows no {state!r}"
     plain = page.locator("main table tbody tr:not([class])")
     assert plain.count() > 0, "no row without a tint"
     checks.check("caseload, every state")
-    for flag in ("attention", "safety", "under_band", "above_band", "no_contact", "overdue"):
+    for flag in (
+        "attention",
+        "safety",
+        "under_band",
+        "above_band",
+        "no_contact",
+        "overdue",
+        "sucked_in",
+    ):
         page.goto(reverse("reports:caseload") + f"?flag={flag}")
         checks.check(f"caseload filtered on {flag}")
     page.goto(reverse("reports:coach_load"))
+    assert "Laatste supervisie" in page.content() and "nog geen" not in page.content()
     checks.check("coach load")
+    page.goto(reverse("reports:supervision_list"))
+    checks.check("supervision of the coaches")
     page.goto(reverse("reports:team_report"))
     checks.check("team report")
     page.goto(reverse("cases:family_list"))

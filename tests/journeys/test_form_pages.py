@@ -84,6 +84,12 @@ def _coach_pages() -> dict[str, str]:
         "document replace": reverse("cases:document_replace", args=[d, document.pk]),
         "document remove": reverse("cases:document_remove", args=[d, document.pk]),
         "notifications": reverse("cases:notification_list"),
+        "contact comment new": reverse(
+            "cases:contact_comment", args=[contact.family_id, contact.pk]
+        ),
+        "goal comment new": reverse("cases:goal_comment", args=[goal.plan.family_id, goal.pk]),
+        "plan comment new": reverse("cases:plan_comment", args=[goal.plan.family_id, goal.plan_id]),
+        "my supervision": reverse("reports:supervision_mine"),
         "search": reverse("cases:search"),
         "password": reverse("password_change"),
         "two-factor": reverse("otp_setup"),
@@ -108,6 +114,8 @@ def _coordinator_pages() -> dict[str, str]:
         "destruction list": reverse("cases:destruction_list"),
         "destruction register": reverse("cases:destruction_register"),
         "team agenda": reverse("cases:agenda") + f"?team={family.team_id}",
+        "supervision": reverse("reports:supervision_list"),
+        "supervision new": reverse("reports:supervision_create"),
     }
 
 

@@ -70,10 +70,11 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # families shown (one insert plus the chain). The caseload adds the coach names, the
 # transaction with JIT off (savepoint, SET LOCAL, release), the count, the page's rows, their
 # phase figures and domain scores, and the log of the families shown. The coach load is one
-# GROUP BY per coach (in that transaction) and the coach names. The team report is a fixed
-# set of aggregates (status, phases, referrals, durations, hours per coach, SDM and exit
-# questionnaire per quarter and per coach; 14: the contacts outside office hours per coach,
-# one GROUP BY); its CSV and print version add an access-log row.
+# GROUP BY per coach (in that transaction), the coach names and each coach's last
+# supervision session (reports.supervision.queries: one query, a row per coach). The team
+# report is a fixed set of aggregates (status, phases, referrals, durations, hours per
+# coach, SDM and exit questionnaire per quarter and per coach; 14: the contacts outside
+# office hours per coach, one GROUP BY); its CSV and print version add an access-log row.
 PAGES = [
     ("psychologist_client", "/", 9 + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
@@ -81,7 +82,7 @@ PAGES = [
     ("psychologist_client", "/caseload/?flag=attention", 13 + chain_queries()),
     ("psychologist_client", "/caseload/?sort=-trend", 13 + chain_queries()),
     ("psychologist_client", "/caseload/?sort=week&page=1", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/coaches/", 9),
+    ("psychologist_client", "/caseload/coaches/", 10),
     ("coordinator_client", "/reports/team/", 14),
     ("coordinator_client", "/reports/team/csv/", 14 + chain_queries()),
     ("coordinator_client", "/reports/team/print/", 14 + chain_queries()),

@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases.agenda import services as agenda_services
+from cases.comments.services import comment_add
 from cases.documents import services as document_services
 from cases.handover.services import coach_change
 from cases.models import (
@@ -64,6 +65,7 @@ from phases.models import (
 )
 from reports import services as report_services
 from reports.models import CaseReview, ExportState, PlanPdf
+from reports.supervision.services import supervision_session_create
 from strengths.models import MemberAnalysis, TimelineEvent
 from tests.cases.plan_factories import ActionFactory, GoalFactory, PlanFactory
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory
@@ -278,6 +280,11 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     plan = PlanFactory(family=family, number=1, created_by=coach, agreed_by=mother)
     goal = GoalFactory(plan=plan, owner=child, text="Noah gaat elke dag naar school")
     ActionFactory(plan=plan, goal=goal, member=mother, source=ActionSource.FAMILY)
+    # Comments on the file (cases.comments), each of its three targets; the colleague's
+    # comments notify the coach.
+    comment_add(family=family, by=colleague, text="Goed gesprek", contact=contact)
+    comment_add(family=family, by=colleague, text="Meetbaar?", goal=goal)
+    comment_add(family=family, by=colleague, text="Netwerk eerst", plan=plan)
     ClientStatement.objects.create(
         family=family, given_by="moeder", text="Eigen woorden", recorded_by=coach
     )
@@ -494,6 +501,15 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         family=family, date=TODAY(), notes="Besproken", decisions="Doorgaan", created_by=coach
     )
     review.participants.set([coach, coordinator])
+    # Discussed in the coach's supervision: the link goes, the coach's session stays.
+    supervision_session_create(
+        team=family.team,
+        coach=coach,
+        date=TODAY(),
+        kind="work_supervision",
+        by=coordinator,
+        families=[family],
+    )
     report_services.sdm_record(
         family=family, member=mother, moment="start", date=TODAY(), items=[3] * 9, by=coach
     )

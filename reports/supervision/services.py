@@ -1,0 +1,36 @@
+"""Recording a supervision session of a coach."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from cases.models import Family, Team
+from reports.models import SupervisionDiscussion, SupervisionSession
+
+
+@transaction.atomic
+def supervision_session_create(
+    *,
+    team: Team,
+    coach: Any,
+    date: datetime.date,
+    kind: str,
+    by: Any,
+    led_by: Any = None,
+    points: str = "",
+    families: Iterable[Family] = (),
+) -> SupervisionSession:
+    """A session of intervisie, werkbegeleiding or coaching; the families discussed are
+    linked only (each family's file shows the kind and the date, nothing else)."""
+    session = SupervisionSession.objects.create(
+        team=team, coach=coach, date=date, kind=kind, led_by=led_by, points=points, recorded_by=by
+    )
+    SupervisionDiscussion.objects.bulk_create(
+        SupervisionDiscussion(session=session, family=family)
+        for family in {f.pk: f for f in families}.values()
+    )
+    return session
