@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("cases.accounts.urls")),
     path("", include("cases.search.urls")),
     path("", include("cases.handover.urls")),
+    path("", include("cases.partners.urls")),
 ]

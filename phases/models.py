@@ -273,6 +273,7 @@ class ReminderKind(models.TextChoices):
     AFTERCARE_CHECKIN = "aftercare_checkin", _("Nazorgcontact gepland")
     CASE_REVIEW_DUE = "case_review_due", _("Casusbespreking gepland")
     APPOINTMENT_MISSED = "appointment_missed", _("Afspraak voorbij, nog niet vastgelegd")
+    REFERRAL_ANSWER_DUE = "referral_answer_due", _("Antwoord op verwijzing is over de datum")
 
 
 class Reminder(models.Model):

@@ -44,7 +44,15 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cases.formats import short_date
-from cases.models import Appointment, Family, FamilyStatus, Membership, Role, last_contact_date
+from cases.models import (
+    Appointment,
+    Family,
+    FamilyStatus,
+    Membership,
+    Referral,
+    Role,
+    last_contact_date,
+)
 from phases.budget import open_episodes_with_figures
 from phases.models import (
     PhaseEpisode,
@@ -276,6 +284,22 @@ def appointment_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg
         subject=text_id("appointment:", "pk"),
         due_on="date",
         coach="coach_id",
+        team="family__team_id",
+    )
+
+
+def referral_answer_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg]
+    """Referrals to a partner still open the day after their expected answer date (cases'
+    `answer_overdue` rule), for the family's coach; once per referral and answer date, so
+    a date moved later is reminded of again when it passes. Here, not in cases.partners:
+    the reminders are phases' model, and cases imports no other app."""
+    return due_rows(
+        Referral.objects.answer_overdue(today).exclude(family__status=FamilyStatus.CLOSED),
+        family="family_id",
+        kind=Value(ReminderKind.REFERRAL_ANSWER_DUE),
+        subject=text_id("referral:", "pk"),
+        due_on="expected_answer_on",
+        coach="family__coach_id",
         team="family__team_id",
     )
 

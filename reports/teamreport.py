@@ -6,21 +6,33 @@ live, not from a table refreshed later (a coordinator checks a change straight a
 
 Families per phase and status (now), referrals per referrer per quarter, actual against
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
-logged), and the questionnaire averages per quarter and per coach.
+logged), the questionnaire averages per quarter and per coach, and the referrals to
+partners per kind of partner (asked, started, refused, waiting time asked→started; the median
+from one more query of the started referrals' waiting days, as databases differ in medians).
 """
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField, Sum
+from django.db.models import Avg, Count, F, FloatField, Q, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Contact, Family, FamilyStatus, Referrer, Team
+from cases.models import (
+    Contact,
+    Family,
+    FamilyStatus,
+    PartnerKind,
+    Referral,
+    ReferralStatus,
+    Referrer,
+    Team,
+)
 from phases.budget import DaysBetween
 from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
 from reports.models import EXIT_ITEMS, ExitQuestionnaire, SdmResponse
@@ -51,6 +63,20 @@ class DurationRow:
 
 
 @dataclass(frozen=True)
+class PartnerReferralRow:
+    """Referrals asked in the year to partners of one kind; the waiting time counts the
+    started ones (also those finished since), in days from asked to started."""
+
+    kind: str
+    label: str
+    asked: int
+    started: int
+    refused: int
+    average_wait_days: Decimal | None
+    median_wait_days: Decimal | None
+
+
+@dataclass(frozen=True)
 class TeamReport:
     team: Team
     year: int
@@ -66,6 +92,7 @@ class TeamReport:
     # (label, responses, {item: average})
     exit_per_quarter: list[tuple[str, int, dict[str, Decimal | None]]]
     exit_per_coach: list[tuple[str, int, dict[str, Decimal | None]]]
+    partner_referrals: list[PartnerReferralRow]
 
 
 def team_report(team: Team, *, year: int) -> TeamReport:
@@ -178,6 +205,7 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         ).annotate(n=Count("pk"), **averages)
     )
     return TeamReport(
+        partner_referrals=partner_referrals(team, year=year),
         team=team,
         year=year,
         by_status=by_status,
@@ -190,6 +218,45 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         exit_per_quarter=exit_per_quarter,
         exit_per_coach=exit_per_coach,
     )
+
+
+def partner_referrals(team: Team, *, year: int) -> list[PartnerReferralRow]:
+    """Per kind of partner (in PartnerKind's order, kinds without referrals left out)."""
+    asked = Referral.objects.filter(family__team=team, asked_on__year=year).order_by()
+    started = Q(started_on__isnull=False)
+    figures = {
+        row["partner__kind"]: row
+        for row in asked.values("partner__kind").annotate(
+            asked=Count("pk"),
+            started=Count("pk", filter=started),
+            refused=Count("pk", filter=Q(status=ReferralStatus.REFUSED)),
+            wait=Avg(
+                DaysBetween(F("started_on"), F("asked_on")),
+                filter=started,
+                output_field=FloatField(),
+            ),
+        )
+    }
+    waits: dict[str, list[int]] = defaultdict(list)
+    for kind, days in (
+        asked.filter(started)
+        .annotate(days=DaysBetween(F("started_on"), F("asked_on")))
+        .values_list("partner__kind", "days")
+    ):
+        waits[kind].append(days)
+    return [
+        PartnerReferralRow(
+            kind=kind,
+            label=str(label),
+            asked=figures[kind]["asked"],
+            started=figures[kind]["started"],
+            refused=figures[kind]["refused"],
+            average_wait_days=_dec(figures[kind]["wait"]),
+            median_wait_days=_dec(statistics.median(waits[kind])) if waits[kind] else None,
+        )
+        for kind, label in PartnerKind.choices
+        if kind in figures
+    ]
 
 
 def _n_avg(pair) -> tuple[int, Decimal | None]:  # type: ignore[no-untyped-def]

@@ -5,7 +5,17 @@ from __future__ import annotations
 import random
 
 from cases.models import Family, Membership, Role
-from familiekracht.demo import agenda, base, families, intake, network, phases, reports, strengths
+from familiekracht.demo import (
+    agenda,
+    base,
+    families,
+    intake,
+    network,
+    partners,
+    phases,
+    reports,
+    strengths,
+)
 from familiekracht.demo.users import create_teams_and_users
 
 
@@ -24,6 +34,7 @@ def seed_base() -> dict[str, int]:
             team=team, coaches=coaches, psychologist=psychologist, rng=rng, counters=counters
         )
         agenda.seed(made_here, psychologist=psychologist, rng=rng)
+        partners.seed(made_here, team=team, coordinator=coordinator)
         made_here += intake.seed(
             team=team,
             families=made_here,
