@@ -7,8 +7,7 @@ live, not from a table refreshed later (a coordinator checks a change straight a
 Families per phase and status (now), referrals per referrer per quarter, actual against
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
 logged), the questionnaire averages per quarter and per coach, and the referrals to
-partners per kind of partner (asked, started, refused, waiting time asked→started; the median
-from one more query of the started referrals' waiting days, as databases differ in medians).
+partners per kind of partner (asked, started, refused, waiting time asked→started).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField, Q, Sum
+from django.db.models import Avg, Count, F, FloatField, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -221,42 +220,40 @@ def team_report(team: Team, *, year: int) -> TeamReport:
 
 
 def partner_referrals(team: Team, *, year: int) -> list[PartnerReferralRow]:
-    """Per kind of partner (in PartnerKind's order, kinds without referrals left out)."""
-    asked = Referral.objects.filter(family__team=team, asked_on__year=year).order_by()
-    started = Q(started_on__isnull=False)
-    figures = {
-        row["partner__kind"]: row
-        for row in asked.values("partner__kind").annotate(
-            asked=Count("pk"),
-            started=Count("pk", filter=started),
-            refused=Count("pk", filter=Q(status=ReferralStatus.REFUSED)),
-            wait=Avg(
-                DaysBetween(F("started_on"), F("asked_on")),
-                filter=started,
-                output_field=FloatField(),
-            ),
-        )
-    }
-    waits: dict[str, list[int]] = defaultdict(list)
-    for kind, days in (
-        asked.filter(started)
+    """Per kind of partner (in PartnerKind's order, kinds without referrals left out).
+
+    One query, grouped by kind, status and waiting days (asked→started, empty for those not
+    started): a row per group, from which the counts, the average and the median follow.
+    """
+    groups: dict[str, list[tuple[str, int | None, int]]] = defaultdict(list)
+    for kind, status, days, n in (
+        Referral.objects.filter(family__team=team, asked_on__year=year)
+        .order_by()
         .annotate(days=DaysBetween(F("started_on"), F("asked_on")))
-        .values_list("partner__kind", "days")
+        .values("partner__kind", "status", "days")
+        .annotate(n=Count("pk"))
+        .values_list("partner__kind", "status", "days", "n")
     ):
-        waits[kind].append(days)
-    return [
-        PartnerReferralRow(
-            kind=kind,
-            label=str(label),
-            asked=figures[kind]["asked"],
-            started=figures[kind]["started"],
-            refused=figures[kind]["refused"],
-            average_wait_days=_dec(figures[kind]["wait"]),
-            median_wait_days=_dec(statistics.median(waits[kind])) if waits[kind] else None,
+        groups[kind].append((status, days, n))
+    rows = []
+    for kind, label in PartnerKind.choices:
+        if kind not in groups:
+            continue
+        waits = [days for _status, days, n in groups[kind] if days is not None for _i in range(n)]
+        rows.append(
+            PartnerReferralRow(
+                kind=kind,
+                label=str(label),
+                asked=sum(n for _status, _days, n in groups[kind]),
+                started=len(waits),
+                refused=sum(
+                    n for status, _d, n in groups[kind] if status == ReferralStatus.REFUSED
+                ),
+                average_wait_days=_dec(statistics.fmean(waits)) if waits else None,
+                median_wait_days=_dec(statistics.median(waits)) if waits else None,
+            )
         )
-        for kind, label in PartnerKind.choices
-        if kind in figures
-    ]
+    return rows
 
 
 def _n_avg(pair) -> tuple[int, Decimal | None]:  # type: ignore[no-untyped-def]

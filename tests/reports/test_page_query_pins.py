@@ -72,7 +72,8 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # phase figures and domain scores, and the log of the families shown. The coach load is one
 # GROUP BY per coach (in that transaction) and the coach names. The team report is a fixed
 # set of aggregates (status, phases, referrals, durations, hours per coach, SDM and exit
-# questionnaire per quarter and per coach); its CSV and print version add an access-log row.
+# questionnaire per quarter and per coach, referrals to partners per kind); its CSV and
+# print version add an access-log row.
 PAGES = [
     ("psychologist_client", "/", 9 + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
@@ -81,9 +82,9 @@ PAGES = [
     ("psychologist_client", "/caseload/?sort=-trend", 13 + chain_queries()),
     ("psychologist_client", "/caseload/?sort=week&page=1", 13 + chain_queries()),
     ("psychologist_client", "/caseload/coaches/", 9),
-    ("coordinator_client", "/reports/team/", 13),
-    ("coordinator_client", "/reports/team/csv/", 13 + chain_queries()),
-    ("coordinator_client", "/reports/team/print/", 13 + chain_queries()),
+    ("coordinator_client", "/reports/team/", 14),
+    ("coordinator_client", "/reports/team/csv/", 14 + chain_queries()),
+    ("coordinator_client", "/reports/team/print/", 14 + chain_queries()),
 ]
 
 
