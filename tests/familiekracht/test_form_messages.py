@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import translation
 
 from cases.formbase import CONSTRAINT_MESSAGE, FormRules, grouped
+from tests.cases.partners.factories import PartnerFactory, referral
 from tests.cases.plan_factories import PlanFactory
 from tests.factories import MemberFactory
 from tests.network.factories import AgreementFactory, KrachtgezinFactory
@@ -127,6 +128,7 @@ def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
         "needs_code": True,
         "user": alice,
         "request": _login_request(),
+        "referral": referral(family, PartnerFactory(team=team), alice),
     }
 
 
