@@ -19,12 +19,14 @@ from cases.models import (
     CASE_NUMBER_TAKEN,
     CONTACT_MAX_MINUTES,
     CONTACT_MIN_MINUTES,
+    REGISSEUR_ONE_KIND,
     Contact,
     ContactKind,
     Family,
     FamilyStatus,
     LifeDomain,
     Member,
+    PartnerContact,
     Referrer,
     Team,
     age_on,
@@ -84,6 +86,8 @@ class FamilyForm(VersionedModelForm):
             "referral_date",
             "coach",
             "involved",
+            "regisseur_user",
+            "regisseur_contact",
         ]
         widgets = {
             "referral_date": DateInput(),
@@ -92,6 +96,17 @@ class FamilyForm(VersionedModelForm):
         help_texts = {
             "display_name": _("Zoals het team het gezin noemt, bijvoorbeeld ‘Gezin Jansen’."),
             "referrer_detail": _("Naam of organisatie van de verwijzer, of ‘anders’ toegelicht."),
+            "regisseur_user": _(
+                "Wie het overzicht houdt als er veel professionals betrokken zijn: een teamlid…"
+            ),
+            "regisseur_contact": _("… of een contactpersoon van een partner (niet allebei)."),
+        }
+        error_messages = {
+            "regisseur_contact": {
+                "invalid_choice": _(
+                    "Kies een contactpersoon van een partner van het team van dit gezin."
+                )
+            }
         }
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
@@ -113,6 +128,19 @@ class FamilyForm(VersionedModelForm):
         self.fields["involved"].queryset = users
         self.fields["coach"].label_from_instance = _user_label
         self.fields["involved"].label_from_instance = _user_label
+        if "regisseur_user" in self.fields:
+            self.fields["regisseur_user"].queryset = users
+            self.fields["regisseur_user"].label_from_instance = _user_label
+            # The team's active partner contacts, and the one chosen before (even archived).
+            contacts = PartnerContact.objects.filter(partner__team__in=teams).active()
+            if self.instance.regisseur_contact_id:
+                contacts = contacts | PartnerContact.objects.filter(
+                    pk=self.instance.regisseur_contact_id
+                )
+            self.fields["regisseur_contact"].queryset = (
+                contacts.select_related("partner").order_by("partner__name", "name").distinct()
+            )
+            self.fields["regisseur_contact"].label_from_instance = lambda c: c.label
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -134,7 +162,7 @@ class FamilyForm(VersionedModelForm):
         cleaned = super().clean() or {}
         team: Team | None = cleaned.get("team")
         if team is not None:
-            for field in ("coach",):
+            for field in ("coach", "regisseur_user"):
                 user = cleaned.get(field)
                 if user and not user.memberships.filter(team=team).exists():
                     self.add_error(field, _("Kies iemand uit het team van dit gezin."))
@@ -145,6 +173,14 @@ class FamilyForm(VersionedModelForm):
             ]
             if outsiders:
                 self.add_error("involved", _("Kies alleen teamleden van dit gezin."))
+        if cleaned.get("regisseur_user") and cleaned.get("regisseur_contact"):
+            self.add_error("regisseur_contact", REGISSEUR_ONE_KIND)
+        contact = cleaned.get("regisseur_contact")
+        if team is not None and contact is not None and contact.partner.team_id != team.pk:
+            self.add_error(
+                "regisseur_contact",
+                _("Kies een contactpersoon van een partner van het team van dit gezin."),
+            )
         if cleaned.get("referrer") == Referrer.OTHER and not cleaned.get("referrer_detail"):
             self.add_error("referrer_detail", _("Licht toe wie het gezin heeft aangemeld."))
         return cleaned

@@ -251,7 +251,12 @@ def access_family(
         AccessAction.READ if request.method in ("GET", "HEAD") else AccessAction.CHANGE
     )
     family = (
-        Family.objects.select_related("team", "coach").filter(pk=family_id).first()
+        # The regisseur's relations too: the family header names them on every tab.
+        Family.objects.select_related(
+            "team", "coach", "regisseur_user", "regisseur_contact__partner"
+        )
+        .filter(pk=family_id)
+        .first()
         if id_in_range(family_id)
         else None
     )

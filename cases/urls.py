@@ -40,4 +40,5 @@ urlpatterns = [
     path("", include("cases.search.urls")),
     path("", include("cases.handover.urls")),
     path("", include("cases.comments.urls")),
+    path("", include("cases.partners.urls")),
 ]

@@ -103,6 +103,7 @@ FAMILY_SECTIONS = [
     "strengths.sections.analysis",
     "strengths.sections.timeline",
     "network.sections.network",
+    "cases.partners.sections.partners",
     "cases.agenda.sections.agenda",
     "reports.sections.reports",
     "cases.documents.sections.documents",
@@ -116,6 +117,7 @@ CASELOAD_ATTENTION = "reports.attention.caseload_attention"
 CONTACT_FORM_EXTENSIONS = [
     "network.contact_form.network_members_present",
     "cases.todo.contact_form.follow_up_task",
+    "cases.partners.contact_form.professionals_present",
 ]
 # What other apps add to planned appointments (cases/agenda): who of the network is expected,
 # and recording a planned network meeting or case review once it was held.
@@ -132,6 +134,14 @@ REMINDER_SOURCES = [
     "phases.reminders.appointment_dues",
     "reports.reviews.case_review_dues",
     "phases.reminders.legal_measure_dues",
+    "phases.reminders.referral_answer_dues",
+]
+# Who a plan action by the network or a professional can be chosen from (cases/plan): each
+# path gives, for a family and an action source, the choices (a name) of its app; free text
+# stays possible.
+PLAN_ACTION_WHO_CHOICES = [
+    "cases.partners.plan.who_choices",
+    "network.plan_choices.who_choices",
 ]
 
 MIDDLEWARE = [

@@ -424,6 +424,7 @@ class ReminderKind(models.TextChoices):
     CASE_REVIEW_DUE = "case_review_due", _("Casusbespreking gepland")
     APPOINTMENT_MISSED = "appointment_missed", _("Afspraak voorbij, nog niet vastgelegd")
     LEGAL_MEASURE_ENDS = "legal_measure_ends", _("Maatregel loopt binnenkort af")
+    REFERRAL_ANSWER_DUE = "referral_answer_due", _("Antwoord op verwijzing is over de datum")
 
 
 class Reminder(models.Model):

@@ -49,6 +49,7 @@ from cases.models import (
     FamilyStatus,
     LegalMeasure,
     Membership,
+    Referral,
     Role,
     last_contact_date,
     measure_setting,
@@ -303,6 +304,22 @@ def legal_measure_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-a
         coach="family__coach_id",
         team="family__team_id",
         with_psychologists=True,
+    )
+
+
+def referral_answer_dues(today: datetime.date) -> QuerySet:  # type: ignore[type-arg]
+    """Referrals to a partner still open the day after their expected answer date (cases'
+    `answer_overdue` rule), for the family's coach; once per referral and answer date, so
+    a date moved later is reminded of again when it passes. Here, not in cases.partners:
+    the reminders are phases' model, and cases imports no other app."""
+    return due_rows(
+        Referral.objects.answer_overdue(today).exclude(family__status=FamilyStatus.CLOSED),
+        family="family_id",
+        kind=Value(ReminderKind.REFERRAL_ANSWER_DUE),
+        subject=text_id("referral:", "pk"),
+        due_on="expected_answer_on",
+        coach="family__coach_id",
+        team="family__team_id",
     )
 
 

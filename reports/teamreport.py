@@ -6,12 +6,14 @@ live, not from a table refreshed later (a coordinator checks a change straight a
 
 Families per phase and status (now), referrals per referrer per quarter, actual against
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
-logged), the questionnaire averages per quarter and per coach, and the contacts outside
-office hours per coach and for the team.
+logged), the questionnaire averages per quarter and per coach, the contacts outside
+office hours per coach and for the team, and the referrals to partners per kind of partner
+(asked, started, refused, waiting time asked→started).
 """
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +24,16 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from cases.models import Contact, Family, FamilyStatus, Referrer, Team
+from cases.models import (
+    Contact,
+    Family,
+    FamilyStatus,
+    PartnerKind,
+    Referral,
+    ReferralStatus,
+    Referrer,
+    Team,
+)
 from cases.models.contacts import office_hours, outside_office_hours_q
 from phases.budget import DaysBetween
 from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
@@ -120,6 +131,20 @@ def office_hours_text() -> str:
 
 
 @dataclass(frozen=True)
+class PartnerReferralRow:
+    """Referrals asked in the year to partners of one kind; the waiting time counts the
+    started ones (also those finished since), in days from asked to started."""
+
+    kind: str
+    label: str
+    asked: int
+    started: int
+    refused: int
+    average_wait_days: Decimal | None
+    median_wait_days: Decimal | None
+
+
+@dataclass(frozen=True)
 class TeamReport:
     team: Team
     year: int
@@ -139,6 +164,7 @@ class TeamReport:
     contact_times: list[ContactTimeRow]
     contact_times_total: ContactTimeRow
     office_hours: str
+    partner_referrals: list[PartnerReferralRow]
 
 
 def team_report(team: Team, *, year: int) -> TeamReport:
@@ -252,6 +278,7 @@ def team_report(team: Team, *, year: int) -> TeamReport:
     )
     times, times_total = contact_times(team, year=year)
     return TeamReport(
+        partner_referrals=partner_referrals(team, year=year),
         team=team,
         year=year,
         by_status=by_status,
@@ -267,6 +294,43 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         contact_times_total=times_total,
         office_hours=office_hours_text(),
     )
+
+
+def partner_referrals(team: Team, *, year: int) -> list[PartnerReferralRow]:
+    """Per kind of partner (in PartnerKind's order, kinds without referrals left out).
+
+    One query, grouped by kind, status and waiting days (asked→started, empty for those not
+    started): a row per group, from which the counts, the average and the median follow.
+    """
+    groups: dict[str, list[tuple[str, int | None, int]]] = defaultdict(list)
+    for kind, status, days, n in (
+        Referral.objects.filter(family__team=team, asked_on__year=year)
+        .order_by()
+        .annotate(days=DaysBetween(F("started_on"), F("asked_on")))
+        .values("partner__kind", "status", "days")
+        .annotate(n=Count("pk"))
+        .values_list("partner__kind", "status", "days", "n")
+    ):
+        groups[kind].append((status, days, n))
+    rows = []
+    for kind, label in PartnerKind.choices:
+        if kind not in groups:
+            continue
+        waits = [days for _status, days, n in groups[kind] if days is not None for _i in range(n)]
+        rows.append(
+            PartnerReferralRow(
+                kind=kind,
+                label=str(label),
+                asked=sum(n for _status, _days, n in groups[kind]),
+                started=len(waits),
+                refused=sum(
+                    n for status, _d, n in groups[kind] if status == ReferralStatus.REFUSED
+                ),
+                average_wait_days=_dec(statistics.fmean(waits)) if waits else None,
+                median_wait_days=_dec(statistics.median(waits)) if waits else None,
+            )
+        )
+    return rows
 
 
 def _n_avg(pair) -> tuple[int, Decimal | None]:  # type: ignore[no-untyped-def]

@@ -105,6 +105,28 @@ def report_tables(report: TeamReport) -> list[Table]:
             [_("Coach"), _("Aantal"), _("Gemiddelde")],
             [[label, n, avg] for label, n, avg in report.sdm_per_coach],
         ),
+        Table(
+            _("Verwijzingen naar partners per soort, aangevraagd in %(year)s") % {"year": year},
+            [
+                _("Soort partner"),
+                _("Aangevraagd"),
+                _("Gestart"),
+                _("Afgewezen"),
+                _("Wachttijd tot start (dagen, gem.)"),
+                _("Wachttijd tot start (dagen, mediaan)"),
+            ],
+            [
+                [
+                    r.label,
+                    r.asked,
+                    r.started,
+                    r.refused,
+                    r.average_wait_days,
+                    r.median_wait_days,
+                ]
+                for r in report.partner_referrals
+            ],
+        ),
     ]
     for title, first, rows in (
         (_("Eindvragenlijst per kwartaal (1–5)"), _("Kwartaal"), report.exit_per_quarter),

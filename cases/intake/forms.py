@@ -18,6 +18,8 @@ class IntakeForm(FamilyForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The regisseur is named once partners are involved, on the family's own form.
+        del self.fields["regisseur_user"], self.fields["regisseur_contact"]
         self.fields["case_number"].required = False
         self.fields["case_number"].help_text = _(
             "Leeg laten: het volgende nummer van het team wordt gegeven (bijvoorbeeld "

@@ -50,6 +50,7 @@ from cases.models.documents import Document, DocumentKind, DocumentVersion
 from cases.models.families import (
     ADULT_AGE,
     CASE_NUMBER_TAKEN,
+    REGISSEUR_ONE_KIND,
     Family,
     FamilyQuerySet,
     FamilyRole,
@@ -70,6 +71,19 @@ from cases.models.handover import (
 )
 from cases.models.intake import CaseNumberSequence, Trajectory
 from cases.models.legal import LegalMeasure, LegalMeasureQuerySet, MeasureKind, measure_setting
+from cases.models.partners import (
+    OPEN_REFERRAL_STATUSES,
+    PARTNER_NAME_TAKEN,
+    Partner,
+    PartnerContact,
+    PartnerContactQuerySet,
+    PartnerKind,
+    PartnerQuerySet,
+    Referral,
+    ReferralQuerySet,
+    ReferralStatus,
+    ReferralStatusChange,
+)
 from cases.models.plan import (
     ACTION_SOURCE_ORDER,
     ActionSource,
@@ -106,6 +120,18 @@ from cases.models.teams import (
 )
 
 __all__ = [
+    "OPEN_REFERRAL_STATUSES",
+    "PARTNER_NAME_TAKEN",
+    "Partner",
+    "PartnerContact",
+    "PartnerContactQuerySet",
+    "PartnerKind",
+    "PartnerQuerySet",
+    "REGISSEUR_ONE_KIND",
+    "Referral",
+    "ReferralQuerySet",
+    "ReferralStatus",
+    "ReferralStatusChange",
     "EXPORT_CONTENT_TYPES",
     "EXPORT_EXTENSIONS",
     "ACTION_SOURCE_ORDER",

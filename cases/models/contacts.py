@@ -83,6 +83,20 @@ class Contact(models.Model):
     members_present = models.ManyToManyField(
         Member, blank=True, related_name="contacts", verbose_name=_("aanwezige gezinsleden")
     )
+    # Professionals present besides the family and its network: colleagues of the team and
+    # partners' contact people (cases.partners.contact_form adds both to the contact form).
+    colleagues_present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aanwezige collega's"),
+    )
+    partner_contacts_present = models.ManyToManyField(
+        "cases.PartnerContact",
+        blank=True,
+        related_name="contacts_present",
+        verbose_name=_("aanwezige professionals van partners"),
+    )
     # Codes of LifeDomain; a JSON list keeps the log fast to fill in and works on SQLite too.
     domains = models.JSONField(_("levensgebieden"), default=list, blank=True)
     # A home visit's report can run to several pages: 20,000 characters (about six A4).
@@ -184,7 +198,12 @@ class ContactRevision(models.Model):
                 return str(value)[:5]
             if field == "domains":
                 return ", ".join(str(domains.get(code, code)) for code in value or []) or "–"
-            if field in ("members_present", "network_members_present"):
+            if field in (
+                "members_present",
+                "network_members_present",
+                "colleagues_present",
+                "partner_contacts_present",
+            ):
                 return str(len(value or []))
             return str(value) if value not in (None, "") else "–"
 
@@ -195,6 +214,8 @@ class ContactRevision(models.Model):
             "kind": _("soort contact"),
             "members_present": _("aantal aanwezige gezinsleden"),
             "network_members_present": _("aantal aanwezige netwerkleden"),
+            "colleagues_present": _("aantal aanwezige collega's"),
+            "partner_contacts_present": _("aantal aanwezige professionals van partners"),
             "domains": _("levensgebieden"),
             "note": _("notitie"),
         }

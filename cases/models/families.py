@@ -62,6 +62,9 @@ class FamilyQuerySet(models.QuerySet["Family"]):
 
 
 CASE_NUMBER_TAKEN = _("Dit dossiernummer bestaat al.")
+REGISSEUR_ONE_KIND = _(
+    "Kies als regisseur een teamlid of een contactpersoon van een partner, niet allebei."
+)
 
 
 class Family(models.Model):
@@ -91,6 +94,25 @@ class Family(models.Model):
         blank=True,
         related_name="involved_families",
         verbose_name=_("betrokken teamleden"),
+    )
+    # The regisseur / zorgcoördinator who keeps the overview when many professionals are
+    # involved: a team member or a partner's contact person, never both
+    # (family_regisseur_one_kind).
+    regisseur_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("regisseur (teamlid)"),
+    )
+    regisseur_contact = models.ForeignKey(
+        "cases.PartnerContact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regisseur_of",
+        verbose_name=_("regisseur (partner)"),
     )
     safety_flag = models.BooleanField(_("veiligheidssignaal"), default=False)
     safety_raised_by = models.ForeignKey(
@@ -122,11 +144,26 @@ class Family(models.Model):
                 Lower("case_number"),
                 name="family_case_number_unique_ci",
                 violation_error_message=CASE_NUMBER_TAKEN,
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(regisseur_user__isnull=True) | Q(regisseur_contact__isnull=True),
+                name="family_regisseur_one_kind",
+                violation_error_message=REGISSEUR_ONE_KIND,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.case_number})"
+
+    @property
+    def regisseur_label(self) -> str:
+        """The regisseur by name and role ("" for none); the gate selects both relations."""
+        if self.regisseur_user_id is not None and self.regisseur_user is not None:
+            user = self.regisseur_user
+            return user.get_full_name() or user.get_username()
+        if self.regisseur_contact_id is not None and self.regisseur_contact is not None:
+            return self.regisseur_contact.label
+        return ""
 
 
 class FamilyRole(models.TextChoices):

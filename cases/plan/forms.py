@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from cases.conflicts import VersionedModelForm
@@ -111,8 +113,24 @@ class GoalForm(VersionedModelForm):
         return {f: self.cleaned_data[f] for f in self.Meta.fields}
 
 
+def _who_groups(family: Family) -> list[tuple[str, str, list[str]]]:
+    """(source, group label, names) from settings.PLAN_ACTION_WHO_CHOICES: colleagues and
+    partners (cases.partners), the family's network (network)."""
+    groups: list[tuple[str, str, list[str]]] = []
+    for path in settings.PLAN_ACTION_WHO_CHOICES:
+        groups.extend(import_string(path)(family))
+    return [group for group in groups if group[2]]
+
+
 class ActionForm(VersionedModelForm):
     version = version_field()
+    # A name from the team, its partners or the family's network fills "who"; typing a
+    # name stays possible (the plan stores the name, not a link).
+    who_choice = forms.ChoiceField(
+        label=_("Kies wie (netwerk of professional)"),
+        required=False,
+        help_text=_("Of typ hieronder een naam."),
+    )
 
     class Meta:
         model = PlanAction
@@ -129,6 +147,15 @@ class ActionForm(VersionedModelForm):
     def __init__(self, *args: Any, family: Family, plan: FamilyPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = family.members.all()
+        self._who_groups = _who_groups(family)
+        self.fields["who_choice"].choices = [
+            ("", "—"),
+            *[
+                (label, [(name, name) for name in names])
+                for _source, label, names in self._who_groups
+            ],
+        ]
+        self.order_fields(["source", "member", "who_choice", "who_name"])
         self.fields["goal"].queryset = plan.goals.all()
         self.fields["goal"].label_from_instance = lambda g: g.text[:80]
         if self.instance.pk:
@@ -138,6 +165,17 @@ class ActionForm(VersionedModelForm):
         cleaned = super().clean() or {}
         source = cleaned.get("source")
         member = cleaned.get("member")
+        chosen = cleaned.pop("who_choice", "")
+        if chosen:
+            sources = {src for src, _label, names in self._who_groups if chosen in names}
+            if source not in sources:
+                self.add_error(
+                    "who_choice",
+                    _("Deze naam past niet bij ‘%(source)s’; kies iemand uit die groep.")
+                    % {"source": ActionSource(source).label if source else "–"},
+                )
+            else:
+                cleaned["who_name"] = chosen
         name = (cleaned.get("who_name") or "").strip()
         if source == ActionSource.FAMILY:
             if member is None:
@@ -151,6 +189,11 @@ class ActionForm(VersionedModelForm):
             if not name:
                 self.add_error("who_name", _("Vul in wie deze actie doet."))
         return cleaned
+
+    def record_data(self) -> dict[str, Any]:
+        data = super().record_data()
+        data.pop("who_choice", None)
+        return data
 
     def action_data(self) -> dict[str, Any]:
         return {f: self.cleaned_data[f] for f in self.Meta.fields}

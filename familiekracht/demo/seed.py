@@ -14,8 +14,8 @@ from familiekracht.demo import (
     intake,
     legal,
     network,
-    network,
     oversight,
+    partners,
     phases,
     reports,
     strengths,
@@ -47,6 +47,7 @@ def seed_base() -> dict[str, int]:
             psychologist=psychologist,
             coordinator=coordinator,
         )
+        partners.seed(made_here, team=team, coordinator=coordinator)
         made_here += intake.seed(
             team=team,
             families=made_here,

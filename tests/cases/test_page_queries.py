@@ -32,12 +32,14 @@ TODAY = timezone.localdate()
 # access-log row (insert plus the chain); members, the contacts' totals (also the pager's
 # count), the phase history with the open phase's figures, a pending transition, members
 # without a krachtenanalyse, the score sheets (inclusion check), the network's counts,
-# overdue agreements, the latest review and SDM-Q-9, the agenda panel (the next
+# overdue agreements, the latest review and SDM-Q-9, the open referrals to partners (their
+# panel; the regisseur comes with the family in the gate's query), the agenda panel (the next
 # appointments, those that passed without a contact, the open tasks), involved team members,
-# the file's trajectories and its coaches over time, the children's legal measures, unread
-# reminders (navigation), the page of contacts, who was present, and the comments on those
-# contacts (cases.comments: one prefetch for the page's contacts).
-FAMILY_PAGE = 25 + chain_queries()
+# the file's trajectories and its coaches over time, the children's legal measures, the open
+# referrals to partners, unread reminders (navigation), the page of contacts, who was
+# present, and the comments on those contacts (cases.comments: one prefetch for the page's
+# contacts).
+FAMILY_PAGE = 26 + chain_queries()
 # session, user, the family, the user's memberships, the access-log row (insert plus the
 # chain), the contact inside its transaction (savepoint, insert, release: in production, with
 # no test transaction around the request, the insert alone); the redirect reads nothing.

@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import AccessLog, AccessOutcome, Role
+from tests.cases.partners.factories import PartnerContactFactory, PartnerFactory, referral
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -105,11 +106,16 @@ def world(team, other_team, family, alice, bob, psychologist, coordinator):  # t
     family.display_name = MARKER
     family.save(update_fields=["display_name"])
     ContactFactory(family=family, author=alice)
+    # Team A's partner with a contact person and a referral of the family, so the walk
+    # reaches the partner pages and the referral pages with real ids.
+    partner = PartnerContactFactory(partner=PartnerFactory(team=team)).partner
+    referral(family, partner, alice)
     # Team B has its own family with objects, so an id of theirs exists too.
     b_coach = member_of(other_team, Role.COACH, username="b-coach")
     b_family = FamilyFactory(team=other_team, coach=b_coach)
     MemberFactory(family=b_family)
     ContactFactory(family=b_family, author=b_coach)
+    PartnerContactFactory(partner=PartnerFactory(team=other_team))
     users = {
         "a-coach": alice,
         "a-colleague": bob,

@@ -48,6 +48,7 @@ def test_tabs_follow_family_sections_in_order(alice_client, family):
         reverse("strengths:overview", args=[family.pk]),
         reverse("strengths:timeline", args=[family.pk]),
         reverse("network:overview", args=[family.pk]),
+        reverse("cases:family_partners", args=[family.pk]),
         reverse("cases:family_agenda", args=[family.pk]),
         reverse("reports:family_reports", args=[family.pk]),
         reverse("cases:document_list", args=[family.pk]),

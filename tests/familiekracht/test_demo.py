@@ -130,6 +130,28 @@ def test_reminders_are_idempotent_and_phases_have_no_gaps():
         assert last_open == (family.status == FamilyStatus.ACTIVE), family
         assert family.referral_date <= episodes[0].started_on, family
 
+    # The partners' demo (familiekracht/demo/partners.py): both teams' partners, one archived
+    # each; a referral in every status; an answer past its date, reminded; families
+    # without any referral; a regisseur of each kind.
+    from cases.models import Partner, Referral, ReferralStatus, Team
+    from phases.models import ReminderKind
+
+    for team in Team.objects.all():
+        assert Partner.objects.filter(team=team).active().count() >= 3, team
+        assert Partner.objects.filter(team=team, archived_at__isnull=False).exists(), team
+    demo = Referral.objects.filter(family__case_number__startswith=DEMO_PREFIX)
+    assert set(demo.values_list("status", flat=True)) == set(ReferralStatus.values)
+    assert demo.answer_overdue().exists()
+    assert Reminder.objects.filter(kind=ReminderKind.REFERRAL_ANSWER_DUE).exists()
+    assert (
+        Family.objects.filter(case_number__startswith=DEMO_PREFIX, status=FamilyStatus.ACTIVE)
+        .exclude(referrals__isnull=False)
+        .exists()
+    )
+    demo_families = Family.objects.filter(case_number__startswith=DEMO_PREFIX)
+    assert demo_families.filter(regisseur_contact__isnull=False).exists()
+    assert demo_families.filter(regisseur_user__isnull=False).exists()
+
 
 def test_demo_rows_pass_their_models_validation():
     call_command("seed_demo", verbosity=0)

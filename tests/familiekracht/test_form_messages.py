@@ -26,6 +26,7 @@ from django.utils import translation
 
 from cases.formbase import CONSTRAINT_MESSAGE, FormRules, grouped
 from cases.models import Consent
+from tests.cases.partners.factories import PartnerFactory, referral
 from tests.cases.plan_factories import PlanFactory
 from tests.factories import MemberFactory
 from tests.network.factories import AgreementFactory, KrachtgezinFactory
@@ -133,6 +134,7 @@ def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
         ),
         "user": alice,
         "request": _login_request(),
+        "referral": referral(family, PartnerFactory(team=team), alice),
     }
 
 

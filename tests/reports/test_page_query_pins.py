@@ -74,7 +74,8 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # supervision session (reports.supervision.queries: one query, a row per coach). The team
 # report is a fixed set of aggregates (status, phases, referrals, durations, hours per
 # coach, SDM and exit questionnaire per quarter and per coach; 14: the contacts outside
-# office hours per coach, one GROUP BY); its CSV and print version add an access-log row.
+# office hours per coach, one GROUP BY; 15: the referrals to partners per kind); its CSV
+# and print version add an access-log row.
 PAGES = [
     ("psychologist_client", "/", 9 + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
@@ -83,9 +84,9 @@ PAGES = [
     ("psychologist_client", "/caseload/?sort=-trend", 13 + chain_queries()),
     ("psychologist_client", "/caseload/?sort=week&page=1", 13 + chain_queries()),
     ("psychologist_client", "/caseload/coaches/", 10),
-    ("coordinator_client", "/reports/team/", 14),
-    ("coordinator_client", "/reports/team/csv/", 14 + chain_queries()),
-    ("coordinator_client", "/reports/team/print/", 14 + chain_queries()),
+    ("coordinator_client", "/reports/team/", 15),
+    ("coordinator_client", "/reports/team/csv/", 15 + chain_queries()),
+    ("coordinator_client", "/reports/team/print/", 15 + chain_queries()),
 ]
 
 

@@ -201,6 +201,7 @@ def test_csv_and_its_log(coordinator_client, coordinator, data, alice):
         "Contacten buiten kantoortijd, 2025",
         "SDM-Q-9 per kwartaal (0–100)",
         "SDM-Q-9 per coach (0–100)",
+        "Verwijzingen naar partners per soort, aangevraagd in 2025",
         "Eindvragenlijst per kwartaal (1–5)",
         "Eindvragenlijst per coach (1–5)",
     ]
@@ -246,7 +247,8 @@ def test_xlsx_has_a_sheet_per_table_with_numbers(coordinator_client, coordinator
     assert "teamrapport-amsterdam-zuidoost-2025.xlsx" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 10  # the contacts outside office hours added one
+    # The contacts outside office hours and the referrals to partners added one each.
+    assert len(book.sheetnames) == 11
     assert all(len(name) <= 31 for name in book.sheetnames)
     durations = book[book.sheetnames[3]]
     assert durations["A1"].value == "Duur per fase in dagen (fasen afgesloten in 2025)"

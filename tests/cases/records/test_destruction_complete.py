@@ -42,6 +42,7 @@ from cases.models import (
     TaskState,
     Trajectory,
 )
+from cases.partners import services as partner_services
 from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
 from cases.todo import services as task_services
@@ -363,6 +364,29 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     # A handover: the history row (reason, note) and the new coach's notification.
     coach_change(family=family, coach=colleague, by=coordinator, reason="Verlof", note="Zie de map")
     coach_change(family=family, coach=coach, by=coordinator, reason="Terug van verlof")
+    # Partners (team configuration, not the family's) named by the file: a referral with
+    # its history, the regisseur and a partner's professional present at the contact.
+    partner = partner_services.partner_create(
+        team=family.team, data={"name": "Buurtteam", "kind": "neighbourhood_team"}
+    )
+    person = partner_services.partner_contact_create(
+        partner=partner, data={"name": "Sandra", "role": "regisseur"}
+    )
+    made = partner_services.referral_create(
+        family=family,
+        partner=partner,
+        by=coach,
+        reason="Hulp bij de schulden van Naomi",
+        asked_on=TODAY(),
+        members=[mother],
+        notes="Wachttijd navragen",
+    )
+    partner_services.referral_status_change(
+        referral=made, by=coach, status="waiting", on=TODAY(), note="Plek over vier weken"
+    )
+    partner_services.family_regisseur_set(family=family, contact=person)
+    contact.colleagues_present.add(colleague)
+    contact.partner_contacts_present.add(person)
 
     # phases
     episode = PhaseEpisode.objects.create(
