@@ -72,7 +72,7 @@ from phases.budget import (
 )
 from phases.models import PHASE_ORDER, ExtraHours, Reminder
 from phases.reminders import phase_setting
-from reports.reviews import latest_review, report_setting
+from reports.reviews import latest_review, report_setting, review_overdue_q
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
 
 ZERO = Decimal(0)
@@ -132,6 +132,8 @@ class Row:
     above_band: bool = False
     no_recent_contact: bool = False
     review_due: bool = False
+    # The planned review's date has passed without a record (reports.reviews).
+    review_overdue: bool = False
     budget_issue: bool = False
     needs_attention: bool = False
     # Open tasks past their due date (cases' Task.objects.overdue rule, in SQL).
@@ -363,6 +365,7 @@ COLUMNS = (
     "is_budget_issue",
     "needs_attention",
     "overdue_tasks",
+    "is_review_overdue",
 )
 
 
@@ -407,6 +410,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         budget_issue,
         attention,
         overdue_tasks,
+        review_overdue,
         *_rest,
     ) in values:
         row = Row(
@@ -427,6 +431,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             above_band=above_band,
             no_recent_contact=no_contact,
             review_due=review_due,
+            review_overdue=review_overdue,
             budget_issue=budget_issue,
             needs_attention=attention,
             overdue_tasks=overdue_tasks,
@@ -476,6 +481,8 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
                 Q(last_contact__isnull=True) | Q(last_contact__lte=no_contact_since)
             ),
             is_review_due=as_bool(Q(next_review__lte=review_until)),
+            # Planned and past its date without a record: late, not planned (reports.reviews).
+            is_review_overdue=as_bool(review_overdue_q(today)),
         )
         .annotate(
             is_budget_issue=as_bool(Q(is_over_budget=True) | Q(is_under_band=True)),
