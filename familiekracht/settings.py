@@ -132,6 +132,12 @@ REMINDER_SOURCES = [
     "phases.reminders.appointment_dues",
     "reports.reviews.case_review_dues",
 ]
+# What waits for the psychologist's decision ("Wacht op mij", cases.waiting): modules with
+# items(user) and count(user), derived from the pending objects themselves.
+WAITING_SOURCES = [
+    "phases.waiting",
+    "cases.plan.waiting",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -175,6 +181,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.membership",
+                "cases.context_processors.waiting",
                 "phases.context_processors.notifications",
             ],
         },
