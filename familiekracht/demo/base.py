@@ -866,10 +866,11 @@ def _seed_reviews_and_questionnaires(
     i = counters.index
     if family.status == FamilyStatus.ACTIVE:
         held = today - datetime.timedelta(days=rng.randint(20, 60))
-        # Every third review is due again now: today (still planned) or past its date without
-        # a record (late, "te laat"); the others are planned ahead.
+        # Every third review is due again now: within the reminder's lead time (planned,
+        # "gepland") or past its date without a record (late, "te laat"); the others are
+        # planned further ahead.
         next_on = (
-            today - datetime.timedelta(days=rng.randint(0, 5) + i % 2)
+            today + (1 if i % 2 == 0 else -1) * datetime.timedelta(days=rng.randint(0, 5) + i % 2)
             if i % 3 == 0
             else today + datetime.timedelta(days=rng.randint(14, 42))
         )

@@ -73,14 +73,18 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # GROUP BY per coach (in that transaction) and the coach names. The team report is a fixed
 # set of aggregates (status, phases, referrals, durations, hours per coach, SDM and exit
 # questionnaire per quarter and per coach); its CSV and print version add an access-log row.
+# A psychologist's pages add "Wacht op mij" (cases.waiting), one query per source in
+# settings.WAITING_SOURCES (proposed transitions, plans asked for review): the landing
+# page's list, which the navigation's count reuses, or the navigation's count elsewhere.
+WAITING = 2
 PAGES = [
-    ("psychologist_client", "/", 9 + chain_queries()),
+    ("psychologist_client", "/", 9 + WAITING + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
-    ("psychologist_client", "/caseload/", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/?flag=attention", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/?sort=-trend", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/?sort=week&page=1", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/coaches/", 9),
+    ("psychologist_client", "/caseload/", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?flag=attention", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?sort=-trend", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?sort=week&page=1", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/coaches/", 9 + WAITING),
     ("coordinator_client", "/reports/team/", 13),
     ("coordinator_client", "/reports/team/csv/", 13 + chain_queries()),
     ("coordinator_client", "/reports/team/print/", 13 + chain_queries()),
