@@ -84,3 +84,28 @@ def test_planned_far_ahead_is_neither(family, psychologist, psychologist_client,
     assert "te laat" not in shown and "gepland</span>" not in shown
     (row,) = caseload_rows(team, today=today())
     assert not row.review_overdue and not row.review_due
+
+
+def test_a_case_review_in_the_agenda_is_late_from_the_day_after(family, alice, alice_client):
+    from cases.models import Appointment, AppointmentKind
+
+    def planned(day, purpose):  # type: ignore[no-untyped-def]
+        return Appointment.objects.create(
+            family=family,
+            kind=AppointmentKind.CASE_REVIEW,
+            date=day,
+            starts_at=datetime.time(10),
+            ends_at=datetime.time(11),
+            purpose=purpose,
+            coach=alice,
+            created_by=alice,
+        )
+
+    planned(today(), "BESPREKING-VANDAAG")
+    planned(today() - datetime.timedelta(days=1), "BESPREKING-GISTER")
+    page = alice_client.get(reverse("cases:family_detail", args=[family.pk])).content.decode()
+    agenda = page[page.index('id="agenda-panel-heading"') :]
+    missed = agenda[agenda.index("Voorbij, nog niet vastgelegd") : agenda.index(">Gepland<")]
+    coming = agenda[agenda.index(">Gepland<") :]
+    assert "BESPREKING-GISTER" in missed and "BESPREKING-VANDAAG" not in missed
+    assert "BESPREKING-VANDAAG" in coming and "BESPREKING-GISTER" not in coming
