@@ -30,3 +30,25 @@ def membership(request: HttpRequest) -> dict[str, Any]:
             lambda: any(m.role in TEAM_WIDE_ROLES for m in memberships)
         ),
     }
+
+
+def waiting(request: HttpRequest) -> dict[str, Any]:
+    """How much waits for the psychologist's decision, for the navigation (cases.waiting).
+
+    Lazy, and only for users who decide somewhere: others pay no query. The landing page
+    leaves its list on the request, so the count costs nothing more there."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def count() -> int:
+        from cases.waiting import is_approver, waiting_count
+
+        if not is_approver(request):
+            return 0
+        shown = getattr(request, "_fk_waiting", None)
+        return len(shown) if shown is not None else waiting_count(user)
+
+    from django.utils.functional import SimpleLazyObject
+
+    return {"waiting_count": SimpleLazyObject(count)}

@@ -37,6 +37,7 @@ from cases.permissions import (
     log_families_shown,
 )
 from cases.sections import caseload_attention
+from cases.waiting import is_approver, waiting_for
 
 CONTACTS_PER_PAGE = 20
 FAMILIES_PER_PAGE = 50
@@ -80,6 +81,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
         family.attention = attention.get(family.pk, ())
     # Every family whose name the page shows is in its access log (NEN 7513).
     log_families_shown(request, shown, action=AccessAction.READ, obj="lijst: mijn gezinnen")
+    # "Wacht op mij": what waits for the psychologist's decision (cases.waiting), read from
+    # the pending objects at once; kept on the request so the navigation's count is free.
+    waiting = waiting_for(request.user) if is_approver(request) else None
+    request._fk_waiting = waiting  # type: ignore[attr-defined]
     # The heading's "team" wording comes from the navigation's membership data (is_team_wide).
     return render(
         request,
@@ -89,6 +94,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "page": page,
             "total": page.paginator.count,
             "contact_button": True,
+            "waiting": waiting,
             "unread_notifications": Notification.objects.filter(
                 recipient=request.user, read_at__isnull=True
             ).count(),

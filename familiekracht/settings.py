@@ -143,6 +143,12 @@ PLAN_ACTION_WHO_CHOICES = [
     "cases.partners.plan.who_choices",
     "network.plan_choices.who_choices",
 ]
+# What waits for the psychologist's decision ("Wacht op mij", cases.waiting): modules with
+# items(user) and count(user), derived from the pending objects themselves.
+WAITING_SOURCES = [
+    "phases.waiting",
+    "cases.plan.waiting",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -186,6 +192,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.membership",
+                "cases.context_processors.waiting",
                 "phases.context_processors.notifications",
             ],
         },

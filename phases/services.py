@@ -19,6 +19,7 @@ from cases.intake.services import family_reopen
 from cases.models import Family, FamilyStatus, Referrer, Team
 from cases.permissions import APPROVER_ROLES
 from cases.services import claim_version
+from cases.waiting import waiting_notify
 from phases.models import (
     DEFAULT_DEFINITIONS,
     PHASE_ORDER,
@@ -38,6 +39,7 @@ from phases.models import (
     planned_end_for,
 )
 from phases.reminders import add_months, phase_setting
+from phases.waiting import KIND as WAITING_KIND
 
 
 class PhaseError(Exception):
@@ -298,6 +300,17 @@ def transition_propose(
         _apply(transition, family)
     else:
         transition.save()
+        # It waits in the psychologists' "Wacht op mij" from now on (phases.waiting);
+        # they hear of it by mail as well, by case number only.
+        waiting_notify(
+            team_id=family.team_id,
+            kind=WAITING_KIND,
+            case_number=family.case_number,
+            exclude_user_id=by.pk,
+            still_waiting=lambda: Transition.objects.filter(
+                pk=transition.pk, status=TransitionStatus.PENDING
+            ).exists(),
+        )
     return transition
 
 

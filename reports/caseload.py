@@ -85,6 +85,7 @@ from phases.reminders import phase_setting
 from reports.measures import measure_ending_flag
 from reports.reviews import latest_review, report_setting
 from reports.supervision.flags import with_sucked_in_flag
+from reports.reviews import latest_review, report_setting, review_overdue_q
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
 
 ZERO = Decimal(0)
@@ -144,6 +145,8 @@ class Row:
     above_band: bool = False
     no_recent_contact: bool = False
     review_due: bool = False
+    # The planned review's date has passed without a record (reports.reviews).
+    review_overdue: bool = False
     budget_issue: bool = False
     needs_attention: bool = False
     # Open tasks past their due date (cases' Task.objects.overdue rule, in SQL).
@@ -386,6 +389,7 @@ COLUMNS = (
     "extension_hours",
     "is_measure_ending",
     "is_sucked_in",
+    "is_review_overdue",
 )
 
 
@@ -433,6 +437,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
         extension_hours,
         measure_ending,
         sucked_in,
+        review_overdue,
         *_rest,
     ) in values:
         row = Row(
@@ -453,6 +458,7 @@ def rows_from(values: Iterable[tuple], *, names: dict[int, str], today: datetime
             above_band=above_band,
             no_recent_contact=no_contact,
             review_due=review_due,
+            review_overdue=review_overdue,
             budget_issue=budget_issue,
             needs_attention=attention,
             overdue_tasks=overdue_tasks,
@@ -504,6 +510,8 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
             ),
             is_review_due=as_bool(Q(next_review__lte=review_until)),
             is_measure_ending=measure_ending_flag(today=today),
+            # Planned and past its date without a record: late, not planned (reports.reviews).
+            is_review_overdue=as_bool(review_overdue_q(today)),
         )
         .annotate(
             is_budget_issue=as_bool(Q(is_over_budget=True) | Q(is_under_band=True)),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Family
 from cases.permissions import FamilyAccess
 from reports.models import CaseReview, SdmResponse
-from reports.reviews import report_setting
+from reports.reviews import report_setting, review_overdue
 
 
 def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
@@ -37,13 +37,19 @@ def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
         for key, (model, names) in latest.items()
     )
     lead = report_setting("CASE_REVIEW_LEAD_DAYS")
-    due = bool(
-        review
-        and review.next_review_on
-        and (review.next_review_on - timezone.localdate()).days <= lead
-    )
+    today = timezone.localdate()
+    next_on = review.next_review_on if review else None
+    due = bool(next_on and (next_on - today).days <= lead)
+    overdue = review_overdue(next_on, today)
     return render_to_string(
         "reports/family_panel.html",
-        {"family": family, "access": access, "review": review, "sdm": sdm, "review_due": due},
+        {
+            "family": family,
+            "access": access,
+            "review": review,
+            "sdm": sdm,
+            "review_due": due,
+            "review_overdue": overdue,
+        },
         request=request,
     )

@@ -84,6 +84,8 @@ def plan_context(plan: FamilyPlan, options: PlanPdfOptions | None = None) -> dic
         "plan": plan,
         "family": family,
         "members": list(family.members.all()),
+        # The sign-off, as the plan page shows it: the approval and the family's agreement.
+        "agreed_members": list(plan.agreed_members.all()),
         "goal_blocks": goal_blocks,
         "loose_actions": loose_actions,
         "phase": phase,

@@ -1,8 +1,12 @@
-"""Case reviews due for the daily reminder job (a source in settings.REMINDER_SOURCES).
+"""Case reviews: when the next one is planned, when it is late, and the reminders of them
+(a source in settings.REMINDER_SOURCES).
 
-A family's latest review names the next review date; from `CASE_REVIEW_LEAD_DAYS` before
-that date the coach and the team's psychologists get a reminder, once per review (the
-reminder's subject is the review). One query, however many families there are.
+A family's latest review names the next review date (planned ahead); from
+`CASE_REVIEW_LEAD_DAYS` before that date the coach and the team's psychologists get a
+reminder, once per review (the reminder's subject is the review). One query, however many
+families there are. A planned review is late ("te laat") from the day after its date: on
+the day itself it is still planned; once it is held and recorded, the new record is the
+latest and names the next date, so a review with a record is never late.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import DateField, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import DateField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 
 from cases.models import Family, FamilyStatus
 from phases.models import ReminderKind
@@ -27,6 +31,16 @@ def latest_review(field: str) -> Subquery:
     latest = CaseReview.objects.filter(family=OuterRef("pk")).order_by("-date", "-pk")
     output = DateField() if field != "pk" else IntegerField()
     return Subquery(latest.values(field)[:1], output_field=output)
+
+
+def review_overdue(next_review_on: datetime.date | None, today: datetime.date) -> bool:
+    """Whether the planned review (the latest review's next date) is late on `today`."""
+    return next_review_on is not None and next_review_on < today
+
+
+def review_overdue_q(today: datetime.date, field: str = "next_review") -> Q:
+    """The same rule in SQL, on an annotation of the latest review's next date."""
+    return Q(**{f"{field}__lt": today})
 
 
 def case_review_dues(today: datetime.date) -> QuerySet[Family]:

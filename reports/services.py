@@ -119,7 +119,7 @@ def plan_pdf_render(*, export_id: int) -> PlanPdf | None:
         export.save(update_fields=["state", "state_changed_at", "attempts"])
 
     plan = FamilyPlan.objects.select_related(
-        "family__team", "family__coach", "safety_set_by", "agreed_by", "reviewed_by"
+        "family__team", "family__coach", "safety_set_by", "reviewed_by"
     ).get(pk=export.plan_id)
     options = pdf.PlanPdfOptions(
         strengths=export.include_strengths, timeline=export.include_timeline

@@ -57,7 +57,7 @@ from reports.forms import (
 )
 from reports.models import EXIT_ITEMS, ExportState, PlanPdf
 from reports.questionnaires import EXIT_QUESTIONS, SDM_QUESTIONS
-from reports.reviews import report_setting
+from reports.reviews import report_setting, review_overdue
 from reports.supervision.queries import with_last_supervision
 from reports.teamreport import TeamReport, current_year, team_report
 from reports.teamreport_export import team_report_csv, team_report_xlsx
@@ -387,15 +387,19 @@ def team_report_xlsx_view(request: HttpRequest) -> HttpResponse:
 def family_reports(request: HttpRequest, family_id: int) -> HttpResponse:
     access = access_family(request, family_id, obj="casusbesprekingen en vragenlijsten")
     family = access.family
+    reviews = list(
+        family.case_reviews.prefetch_related("participants").select_related("created_by")
+    )
     return render(
         request,
         "reports/family_reports.html",
         {
             "family": family,
             "access": access,
-            "reviews": family.case_reviews.prefetch_related("participants").select_related(
-                "created_by"
-            ),
+            "reviews": reviews,
+            # The latest review's next date, late once past (reports.reviews).
+            "next_review_overdue": bool(reviews)
+            and review_overdue(reviews[0].next_review_on, timezone.localdate()),
             "sdm_responses": family.sdm_responses.select_related("member", "coach"),
             "exit_responses": family.exit_responses.select_related("member", "coach"),
             # Only that the family was discussed, and when: never the session's notes.

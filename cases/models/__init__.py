@@ -86,14 +86,17 @@ from cases.models.partners import (
 )
 from cases.models.plan import (
     ACTION_SOURCE_ORDER,
+    AGREEMENT_MIN_AGE,
     ActionSource,
     ActionStatus,
+    AgreementWay,
     FamilyPlan,
     GoalStatus,
     PlanAction,
     PlanActionQuerySet,
     PlanGoal,
     PlanStatus,
+    may_agree,
 )
 from cases.models.records import (
     EXPORT_CONTENT_TYPES,
@@ -136,6 +139,9 @@ __all__ = [
     "EXPORT_EXTENSIONS",
     "ACTION_SOURCE_ORDER",
     "ADULT_AGE",
+    "AGREEMENT_MIN_AGE",
+    "AgreementWay",
+    "may_agree",
     "AccessAction",
     "AccessLog",
     "AccessLogCheckpoint",

@@ -23,6 +23,25 @@ class PlanStatus(models.TextChoices):
     FIXED = "fixed", _("Vastgesteld")
 
 
+class AgreementWay(models.TextChoices):
+    """How the family gave its agreement to a plan version."""
+
+    MEETING = "meeting", _("In een gesprek")
+    PAPER = "paper", _("Op papier")
+    PORTAL = "portal", _("In het gezinsportaal")
+
+
+# Who may agree to the plan on the family's behalf: a member with parental authority
+# (gezag) or a member of at least this age (the age at which a child shares in the file).
+AGREEMENT_MIN_AGE = 12
+
+
+def may_agree(member: Member) -> bool:
+    """Whether `member` can give the family's agreement to its plan."""
+    age = member.age
+    return member.has_parental_authority or (age is not None and age >= AGREEMENT_MIN_AGE)
+
+
 class FamilyPlan(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="plans")
     number = models.PositiveIntegerField(_("versie"))
@@ -47,6 +66,19 @@ class FamilyPlan(models.Model):
     )
     # ISO dates, sorted; a short list the plan page edits in one form.
     evaluation_dates = models.JSONField(_("evaluatiedata"), default=list, blank=True)
+    # Sign-off (cases.plan.services): the coach asks the team's psychologist for a review,
+    # who approves (reviewed_*) or sends it back with a reason (returned_*); the family's
+    # agreement is recorded apart. Fixing needs the agreement, and the approval when the
+    # team asks for it (Team.plan_review_required).
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beoordeling gevraagd door"),
+    )
+    review_requested_at = models.DateTimeField(_("beoordeling gevraagd op"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -56,15 +88,23 @@ class FamilyPlan(models.Model):
         verbose_name=_("beoordeeld door"),
     )
     reviewed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
-    agreed_by = models.ForeignKey(
-        Member,
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("akkoord namens het gezin"),
+        verbose_name=_("teruggestuurd door"),
+    )
+    returned_at = models.DateTimeField(_("teruggestuurd op"), null=True, blank=True)
+    return_reason = models.TextField(_("reden van terugsturen"), max_length=2000, blank=True)
+    agreed_members = models.ManyToManyField(
+        Member, blank=True, related_name="+", verbose_name=_("akkoord namens het gezin")
     )
     agreed_on = models.DateField(_("akkoord op"), null=True, blank=True)
+    agreed_how = models.CharField(
+        _("akkoord gegeven"), max_length=8, choices=AgreementWay.choices, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -104,6 +144,15 @@ class FamilyPlan(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == PlanStatus.DRAFT
+
+    @property
+    def review_pending(self) -> bool:
+        """Asked for review and not yet approved or sent back: waits for the psychologist."""
+        return self.is_draft and self.review_requested_at is not None
+
+    @property
+    def has_agreement(self) -> bool:
+        return self.agreed_on is not None
 
     def evaluation_date_values(self) -> list[datetime.date]:
         return [datetime.date.fromisoformat(d) for d in self.evaluation_dates]

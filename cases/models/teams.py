@@ -38,6 +38,12 @@ class Team(models.Model):
         validators=[RegexValidator(r"^[A-Za-z0-9]*$", _("Alleen letters en cijfers."))],
     )
 
+    # Fixing a plan version needs the approval of the team's psychologist (besides the
+    # family's agreement, always): cases.plan.services.plan_fix.
+    plan_review_required = models.BooleanField(
+        _("gezinsplan vaststellen vraagt akkoord van de gedragswetenschapper"), default=True
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")

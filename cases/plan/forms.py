@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from cases.conflicts import VersionedModelForm
 from cases.formbase import Form
 from cases.forms import DateInput, bounded_formfield, not_in_future, version_field
-from cases.models import ActionSource, Family, FamilyPlan, PlanAction, PlanGoal
+from cases.models import (
+    ActionSource,
+    AgreementWay,
+    Family,
+    FamilyPlan,
+    Member,
+    PlanAction,
+    PlanGoal,
+    may_agree,
+)
 
 EVALUATION_SLOTS = 4
 
@@ -29,15 +38,12 @@ class PlanForm(VersionedModelForm):
             "worries",
             "safety_conditions",
             "if_it_goes_differently",
-            "agreed_by",
-            "agreed_on",
         ]
         widgets = {
             "central_question": forms.Textarea(attrs={"rows": 2}),
             "worries": forms.Textarea(attrs={"rows": 3}),
             "safety_conditions": forms.Textarea(attrs={"rows": 3}),
             "if_it_goes_differently": forms.Textarea(attrs={"rows": 3}),
-            "agreed_on": DateInput(),
         }
         help_texts = {
             "central_question": _("De vraag van het gezin, in hun eigen woorden."),
@@ -49,7 +55,6 @@ class PlanForm(VersionedModelForm):
 
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreed_by"].queryset = family.members.all()
         dates = self.instance.evaluation_date_values() if self.instance.pk else []
         for i in range(EVALUATION_SLOTS):
             name = f"evaluation_{i + 1}"
@@ -61,17 +66,6 @@ class PlanForm(VersionedModelForm):
             )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-
-    def clean_agreed_on(self):  # type: ignore[no-untyped-def]
-        return not_in_future(self.cleaned_data.get("agreed_on"))
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("agreed_on") and not cleaned.get("agreed_by"):
-            self.add_error("agreed_by", _("Kies wie namens het gezin akkoord gaf."))
-        if cleaned.get("agreed_by") and not cleaned.get("agreed_on"):
-            self.add_error("agreed_on", _("Vul de datum van het akkoord in."))
-        return cleaned
 
     def plan_data(self) -> dict[str, Any]:
         data = {f: self.cleaned_data[f] for f in self.Meta.fields}
@@ -203,3 +197,53 @@ class VersionForm(Form):
     """Carries the version a POST button was rendered with (fix, delete)."""
 
     version = version_field(required=True)
+
+
+def _agreement_label(member: Member) -> str:
+    why = _("gezag") if member.has_parental_authority else _("%(n)s jaar") % {"n": member.age}
+    return f"{member.name} ({why})"
+
+
+class AgreementForm(Form):
+    """The family's agreement to the draft: who (gezag or 12+), when and how."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Wie gaf akkoord namens het gezin"),
+        queryset=None,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Gezinsleden met gezag of van 12 jaar en ouder."),
+        error_messages={"required": _("Kies wie namens het gezin akkoord gaf.")},
+    )
+    agreed_on = forms.DateField(
+        label=_("Akkoord op"),
+        widget=DateInput(),
+        error_messages={"required": _("Vul de datum van het akkoord in.")},
+    )
+    agreed_how = forms.ChoiceField(
+        label=_("Hoe gaf het gezin akkoord"),
+        choices=AgreementWay.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies hoe het gezin akkoord gaf.")},
+    )
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only this family's members who may agree: anyone else is an invalid choice.
+        eligible = [m.pk for m in family.members.all() if may_agree(m)]
+        field = self.fields["members"]
+        field.queryset = family.members.filter(pk__in=eligible)  # type: ignore[attr-defined]
+        field.label_from_instance = _agreement_label  # type: ignore[attr-defined]
+
+    def clean_agreed_on(self):  # type: ignore[no-untyped-def]
+        return not_in_future(self.cleaned_data.get("agreed_on"))
+
+
+class ReturnForm(Form):
+    """The psychologist sends a draft back to the coach, with the reason."""
+
+    reason = forms.CharField(
+        label=_("Waarom gaat het plan terug naar de coach"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Schrijf op wat er nog moet gebeuren.")},
+    )

@@ -14,13 +14,17 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Family, FamilyPlan, PlanAction, PlanGoal, PlanStatus
+from cases.models import Family, FamilyPlan, Member, PlanAction, PlanGoal, PlanStatus, may_agree
+from cases.plan.waiting import KIND as WAITING_KIND
 from cases.services import EditConflict, claim_version
+from cases.waiting import waiting_notify
 
 __all__ = [
     "EditConflict",
     "PlanFrozen",
+    "SignOffMissing",
     "action_create",
     "action_delete",
     "action_restore",
@@ -29,8 +33,11 @@ __all__ = [
     "goal_delete",
     "goal_restore",
     "goal_update",
+    "plan_agree",
     "plan_fix",
+    "plan_return",
     "plan_review",
+    "plan_review_request",
     "plan_start_draft",
     "plan_update",
 ]
@@ -41,8 +48,6 @@ PLAN_FIELDS = (
     "safety_conditions",
     "if_it_goes_differently",
     "evaluation_dates",
-    "agreed_by",
-    "agreed_on",
 )
 GOAL_FIELDS = ("domain", "owner", "text", "criterion", "status", "progress")
 ACTION_FIELDS = ("goal", "source", "member", "who_name", "what", "when", "status")
@@ -50,6 +55,15 @@ ACTION_FIELDS = ("goal", "source", "member", "who_name", "what", "when", "status
 
 class PlanFrozen(Exception):
     """The plan version is fixed (vastgesteld) and can no longer change."""
+
+
+class SignOffMissing(Exception):
+    """Fixing needs what is not there yet (the approval, the family's agreement); the
+    message is for the user (Dutch)."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 def _lock_draft(plan_id: int) -> FamilyPlan:
@@ -75,11 +89,9 @@ def plan_start_draft(*, family: Family, by: Any) -> FamilyPlan:
     number = (family.plans.aggregate(n=Max("number"))["n"] or 0) + 1
     plan = FamilyPlan(family=family, number=number, created_by=by, status=PlanStatus.DRAFT)
     if last is not None:
+        # A new version needs its own review and agreement: those are not copied.
         for field in (*PLAN_FIELDS, "safety_set_by"):
             setattr(plan, field, getattr(last, field))
-        # A new version needs its own review and agreement.
-        plan.agreed_by = None
-        plan.agreed_on = None
     plan.save()
     if last is not None:
         goal_map: dict[int, PlanGoal] = {}
@@ -123,25 +135,125 @@ def plan_update(*, plan: FamilyPlan, by: Any, version: int | None, **data: Any) 
     return current
 
 
+# The sign-off's own fields (the agreement apart), written together.
+SIGN_OFF_FIELDS = (
+    "review_requested_by",
+    "review_requested_at",
+    "reviewed_by",
+    "reviewed_at",
+    "returned_by",
+    "returned_at",
+    "return_reason",
+)
+
+
+def review_required(family: Family) -> bool:
+    """Whether fixing this family's plan needs the psychologist's approval (the team's
+    setting, on by default)."""
+    return family.team.plan_review_required
+
+
+@transaction.atomic
+def plan_review_request(*, plan: FamilyPlan, by: Any) -> FamilyPlan:
+    """The coach asks the team's psychologist to review the draft. It waits in their
+    "Wacht op mij" at once (cases.plan.waiting), and they get a mail by case number."""
+    current = _lock_draft(plan.pk)
+    current.review_requested_by = by
+    current.review_requested_at = timezone.now()
+    # A new request asks for a new review: an earlier approval or return no longer holds.
+    current.reviewed_by = current.returned_by = None
+    current.reviewed_at = current.returned_at = None
+    current.return_reason = ""
+    current.save(update_fields=[*SIGN_OFF_FIELDS, "updated_at"])
+    family = plan.family
+    waiting_notify(
+        team_id=family.team_id,
+        kind=WAITING_KIND,
+        case_number=family.case_number,
+        exclude_user_id=by.pk,
+        still_waiting=lambda: FamilyPlan.objects.filter(
+            pk=plan.pk, status=PlanStatus.DRAFT, review_requested_at__isnull=False
+        ).exists(),
+    )
+    return current
+
+
 @transaction.atomic
 def plan_review(*, plan: FamilyPlan, by: Any) -> FamilyPlan:
-    """Record the professional's review of the draft (who, when)."""
+    """The psychologist approves the draft (who, when); the request no longer waits."""
     current = _lock_draft(plan.pk)
     current.reviewed_by = by
     current.reviewed_at = timezone.now()
-    current.save(update_fields=["reviewed_by", "reviewed_at", "updated_at"])
+    current.review_requested_at = None
+    current.returned_by = None
+    current.returned_at = None
+    current.return_reason = ""
+    current.save(update_fields=[*SIGN_OFF_FIELDS, "updated_at"])
+    return current
+
+
+@transaction.atomic
+def plan_return(*, plan: FamilyPlan, by: Any, reason: str) -> FamilyPlan:
+    """The psychologist sends the draft back to the coach with the reason; no approval."""
+    current = _lock_draft(plan.pk)
+    current.returned_by = by
+    current.returned_at = timezone.now()
+    current.return_reason = reason
+    current.review_requested_at = None
+    current.reviewed_by = None
+    current.reviewed_at = None
+    current.save(update_fields=[*SIGN_OFF_FIELDS, "updated_at"])
+    return current
+
+
+@transaction.atomic
+def plan_agree(
+    *,
+    plan: FamilyPlan,
+    members: Iterable[Member],
+    agreed_on: datetime.date,
+    agreed_how: str,
+) -> FamilyPlan:
+    """Record the family's agreement: who (gezag or 12+, of this family), when and how."""
+    current = _lock_draft(plan.pk)
+    members = list(members)
+    if not members or any(m.family_id != current.family_id or not may_agree(m) for m in members):
+        raise ValueError("agreement by a member who may not agree for this family")
+    current.agreed_on = agreed_on
+    current.agreed_how = agreed_how
+    current.save(update_fields=["agreed_on", "agreed_how", "updated_at"])
+    current.agreed_members.set(members)
     return current
 
 
 @transaction.atomic
 def plan_fix(*, plan: FamilyPlan, by: Any, version: int | None) -> FamilyPlan:
-    """Freeze the draft for good (vaststellen); only the version the user saw."""
+    """Freeze the draft for good (vaststellen); only the version the user saw, and only
+    with the family's agreement and, when the team asks for it, the psychologist's
+    approval: so a coach cannot fix a plan alone."""
     current = _lock_draft(plan.pk)
     claim_version(FamilyPlan, pk=plan.pk, version=version)
+    if review_required(plan.family) and current.reviewed_at is None:
+        raise SignOffMissing(
+            _(
+                "Het plan is nog niet goedgekeurd door de gedragswetenschapper. Vraag eerst "
+                "een beoordeling; na de goedkeuring kunt u het vaststellen."
+            )
+        )
+    if current.agreed_on is None or not current.agreed_members.exists():
+        raise SignOffMissing(
+            _(
+                "Het akkoord van het gezin is nog niet vastgelegd: wie gaf akkoord, wanneer "
+                "en hoe. Leg dat eerst vast."
+            )
+        )
     current.status = PlanStatus.FIXED
     current.fixed_by = by
     current.fixed_at = timezone.now()
-    current.save(update_fields=["status", "fixed_by", "fixed_at", "updated_at"])
+    current.review_requested_at = None
+    current.save(
+        update_fields=["status", "fixed_by", "fixed_at", "review_requested_at", "updated_at"]
+    )
     current.refresh_from_db(fields=["version"])
     return current
 

@@ -16,7 +16,14 @@ urlpatterns = [
     ),
     path("families/<int:family_id>/plan/start/", views.plan_start, name="plan_start"),
     path("families/<int:family_id>/plan/edit/", views.plan_edit, name="plan_edit"),
+    path(
+        "families/<int:family_id>/plan/review/ask/",
+        views.plan_review_request,
+        name="plan_review_request",
+    ),
     path("families/<int:family_id>/plan/review/", views.plan_review, name="plan_review"),
+    path("families/<int:family_id>/plan/return/", views.plan_return, name="plan_return"),
+    path("families/<int:family_id>/plan/agreement/", views.plan_agreement, name="plan_agreement"),
     path("families/<int:family_id>/plan/fix/", views.plan_fix, name="plan_fix"),
     path("families/<int:family_id>/plan/goals/new/", views.goal_create, name="goal_create"),
     path(

@@ -24,7 +24,14 @@ from cases.models import (
 )
 from cases.permissions import FamilyAccess, Need, access_family
 from cases.plan import services
-from cases.plan.forms import ActionForm, GoalForm, PlanForm, VersionForm
+from cases.plan.forms import (
+    ActionForm,
+    AgreementForm,
+    GoalForm,
+    PlanForm,
+    ReturnForm,
+    VersionForm,
+)
 from cases.sections import plan_slots
 
 # Lazy: module constants are translated when shown, in the user's language.
@@ -41,6 +48,10 @@ PLAN_FROZEN_MESSAGE = gettext_lazy(
 
 def _versions(family: Family) -> QuerySet[FamilyPlan]:
     return family.plans.select_related("created_by", "fixed_by", "reviewed_by").order_by("-number")
+
+
+# The plan page's one plan: who asked, approved or sent it back, and who agreed.
+PLAN_RELATED = ("safety_set_by", "reviewed_by", "review_requested_by", "returned_by")
 
 
 def _draft_or_404(family: Family) -> FamilyPlan:
@@ -75,6 +86,15 @@ def plan_context(access: FamilyAccess, plan: FamilyPlan | None) -> dict[str, Any
         context["plan_comments"] = list(plan.comments.select_related("author"))
         context["actions"] = list(plan.actions.in_plan_order().select_related("member", "goal"))
         context["members"] = list(family.members.all())
+        # Sign-off: the psychologist's approval (when the team asks for it) and the
+        # family's agreement; plan_fix refuses without them (cases.plan.services).
+        context["review_required"] = services.review_required(family)
+        context["agreed_members"] = list(plan.agreed_members.all())
+        context["sign_off_ready"] = bool(
+            (plan.reviewed_at or not context["review_required"])
+            and plan.has_agreement
+            and context["agreed_members"]
+        )
         # Removed from this version while it was a draft: kept in its history, put back
         # from the plan page while it is still the draft.
         context["removed_goals"] = list(
@@ -110,7 +130,7 @@ def plan_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     family = access.family
     # The newest version: the draft when there is one (it always has the highest number),
     # otherwise the last fixed version.
-    plan = family.plans.select_related("safety_set_by", "agreed_by", "reviewed_by").first()
+    plan = family.plans.select_related(*PLAN_RELATED).prefetch_related("agreed_members").first()
     return _render_plan(request, access, plan)
 
 
@@ -121,7 +141,7 @@ def plan_version(request: HttpRequest, family_id: int, number: int) -> HttpRespo
         family_id,
         obj=f"gezinsplan v{number}",
         lookup=lambda family: get_object_or_404(
-            FamilyPlan.objects.select_related("safety_set_by", "agreed_by", "reviewed_by"),
+            FamilyPlan.objects.select_related(*PLAN_RELATED).prefetch_related("agreed_members"),
             family=family,
             number=number,
         ),
@@ -183,11 +203,35 @@ def plan_edit(request: HttpRequest, family_id: int) -> HttpResponse:
 
 
 @require_POST
-def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
+def plan_review_request(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The coach asks the team's psychologist to review the draft."""
     access = access_family(
         request,
         family_id,
         need=Need.WRITE,
+        obj="gezinsplan beoordeling vragen",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
+    try:
+        services.plan_review_request(plan=plan, by=request.user)
+    except services.PlanFrozen:
+        messages.error(request, PLAN_FROZEN_MESSAGE)
+    else:
+        messages.success(
+            request,
+            _("De gedragswetenschapper ziet het plan nu onder ‘Wacht op mij’ en krijgt een mail."),
+        )
+    return redirect("cases:plan_detail", family_id=family.pk)
+
+
+@require_POST
+def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The psychologist approves the draft."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.APPROVE,
         obj="gezinsplan beoordeling",
         lookup=lambda family: _draft_or_404(family),
     )
@@ -197,8 +241,68 @@ def plan_review(request: HttpRequest, family_id: int) -> HttpResponse:
     except services.PlanFrozen:
         messages.error(request, PLAN_FROZEN_MESSAGE)
     else:
-        messages.success(request, _("Uw beoordeling van het gezinsplan is vastgelegd."))
+        messages.success(request, _("Uw goedkeuring van het gezinsplan is vastgelegd."))
     return redirect("cases:plan_detail", family_id=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_return(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The psychologist sends the draft back to the coach, with the reason."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.APPROVE,
+        obj="gezinsplan terugsturen",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_return(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+        else:
+            messages.success(request, _("Het gezinsplan is teruggestuurd naar de coach."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    return _section_form(request, access=access, plan=plan, form=form, section="return")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_agreement(request: HttpRequest, family_id: int) -> HttpResponse:
+    """Record the family's agreement to the draft: who, when and how."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj="gezinsplan akkoord gezin",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
+    initial = (
+        {
+            "members": list(plan.agreed_members.all()),
+            "agreed_on": plan.agreed_on,
+            "agreed_how": plan.agreed_how,
+        }
+        if plan.has_agreement
+        else None
+    )
+    form = AgreementForm(request.POST or None, family=family, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_agree(
+                plan=plan,
+                members=form.cleaned_data["members"],
+                agreed_on=form.cleaned_data["agreed_on"],
+                agreed_how=form.cleaned_data["agreed_how"],
+            )
+        except services.PlanFrozen:
+            messages.error(request, PLAN_FROZEN_MESSAGE)
+        else:
+            messages.success(request, _("Het akkoord van het gezin is vastgelegd."))
+        return redirect("cases:plan_detail", family_id=family.pk)
+    return _section_form(request, access=access, plan=plan, form=form, section="agreement")
 
 
 @require_POST
@@ -219,6 +323,8 @@ def plan_fix(request: HttpRequest, family_id: int) -> HttpResponse:
         plan = services.plan_fix(plan=plan, by=request.user, version=form.cleaned_data["version"])
     except services.PlanFrozen:
         messages.error(request, PLAN_FROZEN_MESSAGE)
+    except services.SignOffMissing as missing:
+        messages.error(request, missing.message)
     except services.EditConflict:
         messages.error(
             request,

@@ -24,6 +24,7 @@ from cases import services
 from cases.models import (
     ActionSource,
     ActionStatus,
+    AgreementWay,
     ContactKind,
     Family,
     FamilyRole,
@@ -34,6 +35,7 @@ from cases.models import (
     Referrer,
     Role,
     Team,
+    may_agree,
 )
 from cases.plan import services as plan_services
 from cases.records import services as records_services
@@ -201,7 +203,7 @@ def _seed_family(
     _seed_analyses(rng, family, coach, members, today)
     _seed_timeline(rng, family, coach, members, today)
     if history and status == FamilyStatus.ACTIVE:
-        _seed_plan(rng, family, coach, members, history)
+        _seed_plan(rng, family, coach, approver, members, history)
     if history:
         _seed_reviews_and_questionnaires(rng, family, coach, approver, members, today, counters)
     if number == 1:
@@ -876,13 +878,35 @@ def _seed_plan(
     rng: random.Random,
     family: Family,
     coach: Any,
+    approver: Any,
     members: list[Member],
     history: History,
 ) -> None:
     i = history.active_index
     if i % 5 == 4:
         return  # a few active families have no plan yet (an empty plan page)
-    seed_plan(family, rng=rng, by=coach, members=members, fixed_versions=1 if i % 3 == 0 else 0)
+    plan = seed_plan(
+        family,
+        rng=rng,
+        by=coach,
+        approver=approver,
+        members=members,
+        fixed_versions=1 if i % 3 == 0 else 0,
+    )
+    # The sign-off in every state: a draft asked for review (in the psychologist's "Wacht
+    # op mij"), one sent back with a reason, one approved with the family's agreement (ready
+    # to fix), and drafts not yet asked.
+    if i % 5 == 1:
+        plan_services.plan_review_request(plan=plan, by=coach)
+    elif i % 5 == 2:
+        plan_services.plan_review_request(plan=plan, by=coach)
+        plan_services.plan_return(
+            plan=plan,
+            by=approver,
+            reason="De veiligheidsvoorwaarden zijn nog niet met het netwerk besproken.",
+        )
+    elif i % 5 == 3:
+        _sign_off(plan, coach=coach, approver=approver, members=members)
 
 
 def seed_plan(
@@ -890,11 +914,13 @@ def seed_plan(
     *,
     rng: random.Random,
     by: Any,
+    approver: Any | None = None,
     members: list[Member] | None = None,
     fixed_versions: int = 0,
 ) -> Any:
     """One family's plan through the plan services: `fixed_versions` fixed versions, each
-    followed by the new draft the next edit starts (a copy of the fixed one)."""
+    signed off (asked, approved by `approver`, agreed by the family) and followed by the new
+    draft the next edit starts (a copy of the fixed one)."""
     members = members if members is not None else list(family.members.all())
     parents = [m for m in members if m.role != FamilyRole.CHILD] or members
     children = [m for m in members if m.role == FamilyRole.CHILD] or members
@@ -910,8 +936,6 @@ def seed_plan(
         safety_conditions=rng.choice(report_texts.SAFETY),
         if_it_goes_differently=rng.choice(report_texts.FALLBACK),
         evaluation_dates=[today + datetime.timedelta(weeks=w) for w in (6, 12, 24)],
-        agreed_by=parents[0] if fixed else None,
-        agreed_on=today - datetime.timedelta(days=3) if fixed else None,
     )
     goals = []
     for domain, text, criterion in rng.sample(report_texts.GOALS, rng.randint(3, 5)):
@@ -955,8 +979,7 @@ def seed_plan(
         removed = goals[-1]
         plan_services.goal_delete(goal=removed, by=by, version=removed.version)
     for _ in range(fixed_versions):
-        plan = plan_services.plan_review(plan=plan, by=by)
-        plan.refresh_from_db(fields=["version"])
+        plan = _sign_off(plan, coach=by, approver=approver or by, members=members)
         plan = plan_services.plan_fix(plan=plan, by=by, version=plan.version)
         plan = plan_services.plan_start_draft(family=family, by=by)
     return plan
@@ -969,6 +992,23 @@ def _long_in_execution(family: Family, today: datetime.date) -> bool:
         kind="execution",
         started_on__lt=today - datetime.timedelta(weeks=weeks),
     ).exists()
+
+
+def _sign_off(plan: Any, *, coach: Any, approver: Any, members: list[Member]) -> Any:
+    """Asked for review, approved, and agreed by the family's parents with gezag (or the
+    eldest who may agree) in a meeting three days ago."""
+    plan_services.plan_review_request(plan=plan, by=coach)
+    plan = plan_services.plan_review(plan=plan, by=approver)
+    eligible = [m for m in members if may_agree(m)]
+    agreeing = [m for m in eligible if m.has_parental_authority] or eligible[:1]
+    plan = plan_services.plan_agree(
+        plan=plan,
+        members=agreeing,
+        agreed_on=timezone.localdate() - datetime.timedelta(days=3),
+        agreed_how=AgreementWay.MEETING,
+    )
+    plan.refresh_from_db(fields=["version"])
+    return plan
 
 
 def _seed_reviews_and_questionnaires(
@@ -986,9 +1026,11 @@ def _seed_reviews_and_questionnaires(
         if not counters.sucked_in_made and _long_in_execution(family, today):
             counters.sucked_in_made = True
             held = supervision_flags.discussed_since(today) - datetime.timedelta(days=10)
-        # Every third review is due again now (within the reminder's lead time or past).
+        # Every third review is due again now: within the reminder's lead time (planned,
+        # "gepland") or past its date without a record (late, "te laat"); the others are
+        # planned further ahead.
         next_on = (
-            today - datetime.timedelta(days=rng.randint(0, 5))
+            today + (1 if i % 2 == 0 else -1) * datetime.timedelta(days=rng.randint(0, 5) + i % 2)
             if i % 3 == 0
             else today + datetime.timedelta(days=rng.randint(14, 42))
         )

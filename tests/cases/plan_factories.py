@@ -41,3 +41,21 @@ class ActionFactory(factory.django.DjangoModelFactory):
     who_name = "oma Ria"
     what = "Haalt de kinderen op."
     when = "elke woensdag"
+
+
+def sign_off(plan: FamilyPlan, *, approver: object) -> FamilyPlan:
+    """Approve `plan` and record the agreement of its family's members with gezag, so it
+    can be fixed; returns it fresh (its version moved on)."""
+    import datetime
+
+    from cases.plan import services as plan_services
+
+    plan_services.plan_review(plan=plan, by=approver)
+    plan_services.plan_agree(
+        plan=plan,
+        members=[m for m in plan.family.members.all() if m.has_parental_authority],
+        agreed_on=datetime.date(2024, 1, 10),
+        agreed_how="meeting",
+    )
+    plan.refresh_from_db()
+    return plan

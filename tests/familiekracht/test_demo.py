@@ -14,7 +14,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cases.models import Family, FamilyStatus, Membership, Role
+from cases.models import Family, FamilyStatus, Membership, PlanStatus, Role
 from familiekracht.demo.users import DEMO_PREFIX, DEMO_USERS
 from phases.models import PhaseEpisode, Reminder
 from phases.reminders import reminders_run
@@ -37,10 +37,16 @@ OTHER_ROLES = {
 }
 NEEDS_A_PLAN = {
     "cases:plan_edit",
+    "cases:plan_agreement",
     "cases:goal_create",
     "cases:action_create",
     "reports:plan_pdf_share",
 }
+
+
+# Family pages for the team's psychologist only (sending a draft plan back): the coach is
+# refused; they render for the psychologist where there is a draft.
+PSYCHOLOGIST_ONLY = {"cases:plan_return"}
 
 
 def _family_routes() -> list[str]:
@@ -80,7 +86,10 @@ def test_every_page_of_every_demo_family_renders_for_its_coach(client):
         for name in routes:
             url = reverse(name, kwargs={"family_id": family.pk})
             status = client.get(url).status_code
-            if name in NEEDS_A_PLAN and not has_plan:
+            if name in PSYCHOLOGIST_ONLY:
+                if status not in (403, 404):
+                    refused.append((name, family.case_number, status))
+            elif name in NEEDS_A_PLAN and not has_plan:
                 # Without a plan there is no draft to add to: not found, or back to the plan.
                 if status not in (302, 404):
                     refused.append((name, family.case_number, status))
@@ -92,6 +101,13 @@ def test_every_page_of_every_demo_family_renders_for_its_coach(client):
     for family in families:
         client.force_login(Membership.objects.get(team=family.team_id, role=Role.COORDINATOR).user)
         for name in OTHER_ROLES:
+            url = reverse(name, kwargs={"family_id": family.pk})
+            assert client.get(url).status_code == 200, (name, family.case_number)
+    for family in families.filter(plans__status=PlanStatus.DRAFT):
+        client.force_login(
+            Membership.objects.filter(team=family.team_id, role=Role.PSYCHOLOGIST).first().user
+        )
+        for name in PSYCHOLOGIST_ONLY:
             url = reverse(name, kwargs={"family_id": family.pk})
             assert client.get(url).status_code == 200, (name, family.case_number)
     # The empty state is shown too: some active families have no plan yet.

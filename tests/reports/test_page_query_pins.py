@@ -76,14 +76,18 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # coach, SDM and exit questionnaire per quarter and per coach; 14: the contacts outside
 # office hours per coach, one GROUP BY; 15: the referrals to partners per kind); its CSV
 # and print version add an access-log row.
+# A psychologist's pages add "Wacht op mij" (cases.waiting), one query per source in
+# settings.WAITING_SOURCES (proposed transitions, plans asked for review): the landing
+# page's list, which the navigation's count reuses, or the navigation's count elsewhere.
+WAITING = 2
 PAGES = [
-    ("psychologist_client", "/", 9 + chain_queries()),
+    ("psychologist_client", "/", 9 + WAITING + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
-    ("psychologist_client", "/caseload/", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/?flag=attention", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/?sort=-trend", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/?sort=week&page=1", 13 + chain_queries()),
-    ("psychologist_client", "/caseload/coaches/", 10),
+    ("psychologist_client", "/caseload/", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?flag=attention", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?sort=-trend", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?sort=week&page=1", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/coaches/", 10 + WAITING),
     ("coordinator_client", "/reports/team/", 15),
     ("coordinator_client", "/reports/team/csv/", 15 + chain_queries()),
     ("coordinator_client", "/reports/team/print/", 15 + chain_queries()),

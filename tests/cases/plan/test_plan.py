@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -53,8 +55,6 @@ def plan_data(**overrides):  # type: ignore[no-untyped-def]
         "if_it_goes_differently": "Buurvrouw vangt op.",
         "evaluation_1": "2030-03-01",
         "evaluation_2": "2030-01-15",
-        "agreed_by": "",
-        "agreed_on": "",
     }
     data.update(overrides)
     return data
@@ -164,44 +164,64 @@ def test_wrong_methods_get_405(family, draft, alice_client):
 
 
 def test_edit_plan_sections(family, draft, alice, alice_client):
-    naomi = family.members.get(name="Naomi Jansen")
-    response = alice_client.post(
-        url("plan_edit", family),
-        plan_data(version=draft.version, agreed_by=naomi.pk, agreed_on="2024-01-10"),
-    )
+    response = alice_client.post(url("plan_edit", family), plan_data(version=draft.version))
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.central_question == "Hoe houden we het thuis rustig?"
     assert draft.evaluation_dates == ["2030-01-15", "2030-03-01"]
     assert draft.safety_set_by == alice
-    assert draft.agreed_by == naomi
     assert draft.version == 2
+
+
+def test_family_agreement_records_who_when_and_how(family, draft, alice_client):
+    naomi = family.members.get(name="Naomi Jansen")
+    response = alice_client.post(
+        url("plan_agreement", family),
+        {"members": [naomi.pk], "agreed_on": "2024-01-10", "agreed_how": "paper"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert list(draft.agreed_members.all()) == [naomi]
+    assert str(draft.agreed_on) == "2024-01-10" and draft.agreed_how == "paper"
+    page = alice_client.get(url("plan_detail", family)).content.decode()
+    assert "Naomi Jansen; 10 januari 2024, op papier" in page
 
 
 def test_edit_plan_bad_input_saves_nothing(family, draft, alice_client):
     response = alice_client.post(
         url("plan_edit", family),
-        plan_data(version=draft.version, evaluation_1="morgen", agreed_on="2024-01-10"),
+        plan_data(version=draft.version, evaluation_1="morgen"),
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Voer een geldige datum in" in body
-    assert "Kies wie namens het gezin akkoord gaf" in body
     draft.refresh_from_db()
     assert draft.central_question == "Hoe wordt het thuis rustiger?"
     assert draft.version == 1
 
 
-def test_agreement_member_of_another_family_is_refused(family, draft, alice_client):
-    stranger = MemberFactory(family=FamilyFactory(team=family.team), name="Vreemde")
+def test_agreement_bad_input_saves_nothing(family, draft, alice_client):
     response = alice_client.post(
-        url("plan_edit", family),
-        plan_data(version=draft.version, agreed_by=stranger.pk, agreed_on="2024-01-10"),
+        url("plan_agreement", family), {"agreed_on": "2024-01-10", "agreed_how": "meeting"}
+    )
+    assert response.status_code == 200
+    assert "Kies wie namens het gezin akkoord gaf" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.agreed_on is None and not draft.agreed_members.exists()
+
+
+def test_agreement_member_of_another_family_is_refused(family, draft, alice_client):
+    stranger = MemberFactory(
+        family=FamilyFactory(team=family.team), name="Vreemde", has_parental_authority=True
+    )
+    response = alice_client.post(
+        url("plan_agreement", family),
+        {"members": [stranger.pk], "agreed_on": "2024-01-10", "agreed_how": "meeting"},
     )
     assert response.status_code == 200
     assert "Selecteer een geldige keuze" in response.content.decode()
     draft.refresh_from_db()
-    assert draft.agreed_by is None
+    assert not draft.agreed_members.exists()
 
 
 def test_add_edit_delete_goal(family, draft, alice_client):
@@ -318,6 +338,13 @@ def test_fix_freezes_and_new_draft_copies(family, draft, alice, psychologist, al
     goal = GoalFactory(plan=draft, text="Elke dag naar school", owner=family.members.first())
     ActionFactory(plan=draft, goal=goal, who_name="oma Ria")
     plan_services.plan_review(plan=draft, by=psychologist)
+    plan_services.plan_agree(
+        plan=draft,
+        members=[family.members.get(name="Naomi Jansen")],
+        agreed_on=datetime.date(2024, 1, 10),
+        agreed_how="meeting",
+    )
+    draft.refresh_from_db()
     response = alice_client.post(url("plan_fix", family), {"version": draft.version})
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -339,6 +366,7 @@ def test_fix_freezes_and_new_draft_copies(family, draft, alice, psychologist, al
     assert new.number == 2
     assert new.central_question == draft.central_question
     assert new.reviewed_by is None
+    assert new.agreed_on is None and not new.agreed_members.exists()
     new_goal = new.goals.get()
     assert new_goal.text == "Elke dag naar school" and new_goal.pk != goal.pk
     new_action = new.actions.get()

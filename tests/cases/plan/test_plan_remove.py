@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases.models import AccessAction, AccessLog, AccessOutcome, PlanAction, PlanGoal
 from cases.plan import services as plan_services
-from tests.cases.plan_factories import ActionFactory, GoalFactory, PlanFactory
+from tests.cases.plan_factories import ActionFactory, GoalFactory, PlanFactory, sign_off
 
 
 @pytest.fixture(autouse=True)
@@ -79,12 +79,14 @@ def test_removed_action_is_put_back(family, draft, alice_client):
     assert PlanAction.objects.filter(pk=action.pk).exists()
 
 
-def test_removed_parts_leave_the_plan_pdf_copy_and_choices(family, draft, alice, alice_client):
+def test_removed_parts_leave_the_plan_pdf_copy_and_choices(
+    family, draft, alice, psychologist, alice_client
+):
     kept = GoalFactory(plan=draft, text="Blijft staan")
     gone = GoalFactory(plan=draft, text="Gaat eruit")
     plan_services.goal_delete(goal=gone, by=alice, version=gone.version)
     # Fixing and starting a new version copies only what is in the plan.
-    draft.refresh_from_db()
+    draft = sign_off(draft, approver=psychologist)
     plan_services.plan_fix(plan=draft, by=alice, version=draft.version)
     new = plan_services.plan_start_draft(family=family, by=alice)
     assert [g.text for g in new.goals.all()] == [kept.text]

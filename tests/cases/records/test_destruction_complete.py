@@ -278,7 +278,8 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         before={"note": f"Eerste notitie {token}"},
         after={"note": f"Gesprek over school {token}"},
     )
-    plan = PlanFactory(family=family, number=1, created_by=coach, agreed_by=mother)
+    plan = PlanFactory(family=family, number=1, created_by=coach)
+    plan.agreed_members.set([mother])
     goal = GoalFactory(plan=plan, owner=child, text="Noah gaat elke dag naar school")
     ActionFactory(plan=plan, goal=goal, member=mother, source=ActionSource.FAMILY)
     # Comments on the file (cases.comments), each of its three targets; the colleague's
