@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Avg,
@@ -42,6 +43,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import (
     Cast,
@@ -584,6 +586,32 @@ def filter_queryset(
     if flag in SQL_FLAGS:
         qs = qs.filter(SQL_FLAGS[flag])
     return qs
+
+
+def counted_page(
+    qs: QuerySet[Family], *, columns: Iterable[str], number: str | None, per_page: int
+) -> Page:
+    """The page `number` of `qs` as `columns` tuples (plus the total at the end), with the
+    number of rows counted in the same query (a window over the filtered rows), so the
+    flags of every family are evaluated once, not again for a separate COUNT. As
+    Paginator.get_page: a page number that is not a number is the first page; one below 1
+    or past the last page (no rows) reads the count and shows the last page."""
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    values = qs.annotate(_total=Window(Count("pk"))).values_list(*columns, "_total")
+    paginator = Paginator(values, per_page)
+    start = (wanted - 1) * per_page
+    rows = list(values[start : start + per_page]) if wanted >= 1 else []
+    if rows or wanted == 1:
+        paginator.count = rows[0][-1] if rows else 0
+        page = paginator.page(wanted)
+        page.object_list = rows
+        return page
+    page = paginator.get_page(wanted)  # past the end: counts, then the last page
+    page.object_list = list(page.object_list)
+    return page
 
 
 def fill_page(rows: Iterable[Row], *, today: datetime.date, with_trend: bool = True) -> None:

@@ -27,9 +27,7 @@ def _plan(family, coach, days, hour=9):  # type: ignore[no-untyped-def]
     )
 
 
-def test_soonest_coming_and_latest_missed_three_of_each(
-    family, alice, django_assert_num_queries
-):
+def test_soonest_coming_and_latest_missed_three_of_each(family, alice, django_assert_num_queries):
     today = timezone.localdate()
     for days in (9, 1, 0, 4, 2):
         _plan(family, alice, days)
