@@ -50,9 +50,9 @@ from django.db.models.functions import (
     Coalesce,
     Concat,
     Greatest,
+    Least,
     Lower,
     NullIf,
-    Round,
     Trim,
 )
 
@@ -472,10 +472,17 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
                 Value(today, output_field=DateField()), F("open_phase__planned_end")
             ),
         )
-        .annotate(late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)))
+        .annotate(
+            late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)),
+            last_contact_or_never=Coalesce(
+                F("last_contact"), Value(datetime.date.min), output_field=DateField()
+            ),
+        )
         .annotate(
             is_no_contact=as_bool(
-                Q(last_contact__isnull=True) | Q(last_contact__lte=no_contact_since)
+                # Never contacted counts as longest ago; one comparison, so the database
+                # reads the last contact once for it (an OR would read it twice).
+                Q(last_contact_or_never__lte=no_contact_since)
             ),
             is_review_due=as_bool(Q(next_review__lte=review_until)),
         )
@@ -715,17 +722,18 @@ def coach_loads(team: Team, *, today: datetime.date) -> list[CoachLoad]:
     or above the phase's band.
     """
     threshold = Decimal(report_setting("INTENSIVE_HOURS_PER_WEEK"))
-    weekly = Cast(F("minutes_4w"), DecimalField(max_digits=12, decimal_places=4)) / Value(
-        Decimal(60)
+    # Intensive: the week's hours above the threshold or above the phase's band (as
+    # is_above_band), in one comparison with the lower of the two, so the database sums the
+    # 4 weeks' minutes once for it. week_hours is with_phase_flags' (rounded as
+    # hours_from_minutes); without a phase only the threshold counts.
+    limit = Least(
+        Coalesce(F("open_phase__hours_max"), Value(threshold), output_field=DecimalField()),
+        Value(threshold),
+        output_field=DecimalField(),
     )
-    intensive = Q(is_above_band=True) | Q(
-        _weekly_hours__gt=threshold,
-    )
+    intensive = Q(week_hours__gt=limit)
     per_coach = (
         caseload_queryset(team, today=today)
-        .annotate(
-            _weekly_hours=Round(weekly, 1) / Value(Decimal(4)),
-        )
         .order_by()
         .values("coach_id")
         .annotate(
