@@ -598,26 +598,27 @@ def filter_queryset(
 def counted_page(
     qs: QuerySet[Family], *, columns: Iterable[str], number: str | None, per_page: int
 ) -> Page:
-    """The page `number` of `qs` as `columns` tuples (plus the total at the end), with the
-    number of rows counted in the same query (a window over the filtered rows), so the
-    flags of every family are evaluated once, not again for a separate COUNT. As
-    Paginator.get_page: a page number that is not a number is the first page; one below 1
-    or past the last page (no rows) reads the count and shows the last page."""
+    """The page `number` of `qs` as `columns` tuples (plus the total at the end).
+
+    The first page, the one everyone opens, comes with the number of rows counted in the
+    same query (a window over the filtered rows), so the flags of every family are
+    evaluated once, not again for a separate COUNT. Any other page is Paginator.get_page's
+    (a count, then the page; past the end the last page). As there, a page number that is
+    not a number is the first page."""
     try:
         wanted = int(number or 1)
     except ValueError:
         wanted = 1
     values = qs.annotate(_total=Window(Count("pk"))).values_list(*columns, "_total")
     paginator = Paginator(values, per_page)
-    start = (wanted - 1) * per_page
-    rows = list(values[start : start + per_page]) if wanted >= 1 else []
-    if rows or wanted == 1:
-        paginator.count = rows[0][-1] if rows else 0
-        page = paginator.page(wanted)
-        page.object_list = rows
+    if wanted != 1:
+        page = paginator.get_page(wanted)
+        page.object_list = list(page.object_list)
         return page
-    page = paginator.get_page(wanted)  # past the end: counts, then the last page
-    page.object_list = list(page.object_list)
+    rows = list(values[:per_page])
+    paginator.count = rows[0][-1] if rows else 0
+    page = paginator.page(1)
+    page.object_list = rows
     return page
 
 
