@@ -177,3 +177,24 @@ def test_the_model_still_validates_the_minutes_range(family, alice):
     contact.minutes = 60
     contact.validate_constraints()
     contact.validate_constraints(exclude={"minutes"})
+
+
+def test_family_page_navigation_counts_the_users_unread_reminders(family, alice, bob, alice_client):
+    """The navigation's unread count comes with the family page's figures: the user's own
+    unread reminders, not another's, not read ones."""
+    from phases.models import Reminder, ReminderKind
+
+    for n, (recipient, read) in enumerate(
+        ((alice, None), (alice, None), (alice, timezone.now()), (bob, None))
+    ):
+        Reminder.objects.create(
+            recipient=recipient,
+            family=family,
+            kind=ReminderKind.NO_CONTACT,
+            subject=f"test:{n}",
+            due_on=TODAY,
+            read_at=read,
+        )
+    response = alice_client.get(reverse("cases:family_detail", args=[family.pk]))
+    assert response.context["unread_reminders"] == 2
+    assert "2 ongelezen" in response.content.decode()
