@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
@@ -197,16 +198,21 @@ def family_access_for(  # type: ignore[no-untyped-def]
     `memberships` are the user's memberships when the caller has them (user_memberships)."""
     if not user.is_authenticated:
         return None
-    if memberships is None:
-        membership = (
-            Membership.objects.filter(user=user, team_id=family.team_id).only("role").first()
-        )
+    if memberships is not None:
+        role = next((m.role for m in memberships if m.team_id == family.team_id), None)
+    elif hasattr(family, VIEWER_ROLE):
+        # Read with the family (access_family): the role in its team, None outside it.
+        role = getattr(family, VIEWER_ROLE)
     else:
-        membership = next((m for m in memberships if m.team_id == family.team_id), None)
-    if membership is None:
+        role = (
+            Membership.objects.filter(user=user, team_id=family.team_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+    if role is None:
         return None
     can_write = (
-        membership.role in TEAM_WIDE_ROLES
+        role in TEAM_WIDE_ROLES
         or family.coach_id == user.pk
         or family.involved.filter(pk=user.pk).exists()
         # Waarneming: the coach's replacement during leave, on the days it runs only.
@@ -218,11 +224,23 @@ def family_access_for(  # type: ignore[no-untyped-def]
         )
     )
     return FamilyAccess(
-        family=family,
-        role=membership.role,
-        can_write=can_write,
-        needs=_rules(membership.role, can_write),
+        family=family, role=role, can_write=can_write, needs=_rules(role, can_write)
     )
+
+
+# The annotation access_family reads the family with: the user's role in its team.
+VIEWER_ROLE = "viewer_role"
+
+
+def _families_with_viewer_role(request: HttpRequest, annotate: Mapping[str, Any]) -> Any:
+    # The regisseur's relations too: the family header names them on every tab.
+    families = Family.objects.select_related(
+        "team", "coach", "regisseur_user", "regisseur_contact__partner"
+    ).annotate(**annotate)
+    if not request.user.is_authenticated:
+        return families
+    role = Membership.objects.filter(user_id=request.user.pk, team_id=OuterRef("team_id"))
+    return families.annotate(**{VIEWER_ROLE: Subquery(role.values("role")[:1])})
 
 
 def access_family(
@@ -233,6 +251,7 @@ def access_family(
     action: str | None = None,
     obj: str = "",
     lookup: Callable[[Family], Any] | None = None,
+    annotate: Mapping[str, Any] | None = None,
 ) -> FamilyAccess:
     """Decide whether the user may do `need` with the family, log it, and say what they may.
 
@@ -245,23 +264,25 @@ def access_family(
     known to be in the team) or `allowed`. `action` defaults to what the request does:
     read for a GET (whatever the page's need: opening an edit form or the access log
     changes nothing), change for a POST; `obj` names the part of the record (e.g.
-    "contact 12") for the log: a fixed label with ids, never typed text.
+    "contact 12") for the log: a fixed label with ids, never typed text. `annotate` adds
+    expressions the page reads to the family's query (the family page's figures), so they
+    cost no query of their own.
     """
     action = action or (
         AccessAction.READ if request.method in ("GET", "HEAD") else AccessAction.CHANGE
     )
     family = (
-        # The regisseur's relations too: the family header names them on every tab.
-        Family.objects.select_related(
-            "team", "coach", "regisseur_user", "regisseur_contact__partner"
-        )
-        .filter(pk=family_id)
-        .first()
+        _families_with_viewer_role(request, annotate or {}).filter(pk=family_id).first()
         if id_in_range(family_id)
         else None
     )
+    # The user's role in the family's team came with the family (one query less for a
+    # page that shows no navigation, such as a form's redirect), unless the request has
+    # read the user's memberships already.
     access = (
-        family_access_for(request.user, family, memberships=user_memberships(request))
+        family_access_for(
+            request.user, family, memberships=getattr(request, "_fk_memberships", None)
+        )
         if family is not None
         else None
     )

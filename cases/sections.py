@@ -48,6 +48,13 @@ class Section:
     url_name: str
     panel: Callable[[HttpRequest, FamilyAccess], str] | None = None
     nav_template: str = ""
+    # What the panel reads as one value per family (a count, the latest date): expressions
+    # on the family's row by name, given the request. The family page reads every section's
+    # figures in one query (family_figures) instead of a query per panel.
+    figures: Callable[[HttpRequest], Mapping[str, Any]] | None = None
+    # The same for each of the family's members (family_members), e.g. whether they have
+    # a krachtenanalyse.
+    member_figures: Callable[[], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,40 @@ class AppointmentExtension(Protocol):
     def record_link(self, appointment: Appointment) -> tuple[str, str] | None: ...
 
 
+def count_per_family(queryset: Any) -> Any:
+    """A figure: how many rows of `queryset` (filtered on family=OuterRef("pk")) there are."""
+    from django.db.models import Count, Subquery
+    from django.db.models.functions import Coalesce
+
+    counted = queryset.order_by().values("family").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _overview_figures(request: HttpRequest) -> dict[str, Any]:
+    """The contacts' totals (also the pager's count), and how many trajectories, coach
+    changes and involved team members the file has (their lists are read only when shown)."""
+    from django.db.models import OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from cases.models import CoachChange, Contact, Family, Trajectory
+
+    minutes = (
+        Contact.objects.filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    involved = Family.involved.through.objects.filter(family=OuterRef("pk"))
+    return {
+        "contact_minutes": Coalesce(Subquery(minutes), 0),
+        "contact_count": count_per_family(Contact.objects.filter(family=OuterRef("pk"))),
+        "trajectory_count": count_per_family(Trajectory.objects.filter(family=OuterRef("pk"))),
+        "coach_change_count": count_per_family(CoachChange.objects.filter(family=OuterRef("pk"))),
+        "involved_count": count_per_family(involved),
+    }
+
+
 # cases' own parts of the family file; the plan and the records each have their own tab.
 overview = Section(key="overview", label=_("Overzicht"), url_name="cases:family_detail")
 plan = Section(key="plan", label=_("Gezinsplan"), url_name="cases:plan_detail")
@@ -144,6 +185,55 @@ def caseload_attention(families: list[tuple[int, int]]) -> dict[int, tuple[str, 
     if not path or not families:
         return {}
     return import_string(path)(families, today=timezone.localdate())  # type: ignore[no-any-return]
+
+
+def family_figure_columns(request: HttpRequest) -> dict[str, Any]:
+    """The family page's own figures and every section's `figures`: expressions by name."""
+    columns = _overview_figures(request)
+    for section in family_sections():
+        if section.figures is not None:
+            columns.update(section.figures(request))
+    return columns
+
+
+def family_figures(request: HttpRequest, family: Family) -> dict[str, Any]:
+    """The values of family_figure_columns for the family, kept for the request: read with
+    the family itself when the gate annotated it with them (the family page), else in one
+    query."""
+    kept = getattr(request, "_fk_family_figures", None)
+    if kept is not None and kept[0] == family.pk:
+        return kept[1]  # type: ignore[no-any-return]
+    from cases.models import Family
+
+    columns = family_figure_columns(request)
+    if all(hasattr(family, name) for name in columns):
+        row = {name: getattr(family, name) for name in columns}
+    else:
+        row = Family.objects.filter(pk=family.pk).values(**columns).get()
+    request._fk_family_figures = (family.pk, row)  # type: ignore[attr-defined]
+    return row
+
+
+def kept_family_figures(request: HttpRequest) -> Mapping[str, Any]:
+    """The family figures this request has read already (family_figures), else nothing:
+    for what the page shows around the family (the navigation) to spare its own query."""
+    kept = getattr(request, "_fk_family_figures", None)
+    return kept[1] if kept is not None else {}
+
+
+def family_members(request: HttpRequest, family: Family) -> list[Any]:
+    """The family's members (by birth date, as the model orders them), each with every
+    section's `member_figures` as attributes: one query, kept for the request."""
+    kept = getattr(request, "_fk_family_members", None)
+    if kept is not None and kept[0] == family.pk:
+        return kept[1]  # type: ignore[no-any-return]
+    columns: dict[str, Any] = {}
+    for section in family_sections():
+        if section.member_figures is not None:
+            columns.update(section.member_figures())
+    members = list(family.members.annotate(**columns))
+    request._fk_family_members = (family.pk, members)  # type: ignore[attr-defined]
+    return members
 
 
 @receiver(setting_changed)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,7 +36,12 @@ from cases.permissions import (
     access_family,
     log_families_shown,
 )
-from cases.sections import caseload_attention
+from cases.sections import (
+    caseload_attention,
+    family_figure_columns,
+    family_figures,
+    family_members,
+)
 from cases.waiting import is_approver, waiting_for
 
 CONTACTS_PER_PAGE = 20
@@ -158,8 +163,27 @@ def _intake_teams(user):  # type: ignore[no-untyped-def]
 
 
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
-    access = access_family(request, family_id)
+    # The page's figures (totals, the panels' counts and dates) come with the family.
+    access = access_family(request, family_id, annotate=family_figure_columns(request))
     return _family_page(request, access)
+
+
+class _JoinedIds(Aggregate):
+    """A group's ids as one comma-separated text (PostgreSQL string_agg, SQLite
+    group_concat)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )
 
 
 def _family_page(
@@ -168,21 +192,35 @@ def _family_page(
     """The family's page; with the safety form as sent when it was refused, so the note
     typed into it is shown again with the message."""
     family = access.family
-    members = list(family.members.all())
+    # The contacts' totals, the panels' counts and dates: one query for the whole page (none
+    # when the gate read them with the family).
+    figures = family_figures(request, family)
+    members = family_members(request, family)
+    # Who was present comes as the member ids of each contact; the names are the members'.
+    present_ids = (
+        Contact.members_present.through.objects.filter(contact=OuterRef("pk"))
+        .order_by()
+        .values("contact")
+        .annotate(ids=_JoinedIds("member_id"))
+        .values("ids")
+    )
     contacts = (
         family.contacts.select_related("author")
         .prefetch_related(
-            Prefetch("members_present", queryset=Member.objects.only("id", "name")),
             # Comments on the file, shown under each contact (cases.comments).
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
         )
+        .annotate(present_ids=Subquery(present_ids))
         .order_by("-date", "-created_at")
     )
-    totals = family.contacts.aggregate(minutes=Sum("minutes"), count=Count("id"))
     paginator = Paginator(contacts, CONTACTS_PER_PAGE)
-    # The totals already counted the contacts: the paginator need not count them again.
-    paginator.count = totals["count"]
+    # The figures already counted the contacts: the paginator need not count them again.
+    paginator.count = figures["contact_count"]
     page = paginator.get_page(request.GET.get("page"))
+    for contact in page.object_list:
+        ids = {int(i) for i in (contact.present_ids or "").split(",") if i}
+        # In the members' order (birth date, name), as the relation orders them.
+        contact.present = [m for m in members if m.pk in ids]
     panels = _app_panels(request, access)
     return render(
         request,
@@ -192,18 +230,26 @@ def _family_page(
             "access": access,
             "members": members,
             "page": page,
-            "total_hours": round((totals["minutes"] or 0) / 60, 1),
-            "contact_count": totals["count"],
-            "involved": list(family.involved.all()),
+            "total_hours": round(figures["contact_minutes"] / 60, 1),
+            "contact_count": figures["contact_count"],
+            # The lists the history and the header show, read only when there is something.
+            "involved": list(family.involved.all()) if figures["involved_count"] else [],
             "safety_form": safety_form
             or SafetyForm(
                 initial={"safety_flag": family.safety_flag, "safety_note": family.safety_note}
             ),
             "panels": panels,
             "is_coordinator": access.is_coordinator,
-            "trajectories": list(family.trajectories.select_related("created_by")),
-            "coach_history": list(
-                family.coach_changes.select_related("coach", "previous_coach", "changed_by")
+            # The history shows the trajectories once there are two or more.
+            "trajectories": (
+                list(family.trajectories.select_related("created_by"))
+                if figures["trajectory_count"] > 1
+                else []
+            ),
+            "coach_history": (
+                list(family.coach_changes.select_related("coach", "previous_coach", "changed_by"))
+                if figures["coach_change_count"]
+                else []
             ),
             # The children's legal measures (cases/legal/): one query.
             "legal_measures": family_measures(family, today=timezone.localdate()),

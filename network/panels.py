@@ -2,44 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import Family
 from cases.permissions import FamilyAccess
+from cases.sections import count_per_family, family_figures
 from network.models import Agreement, NetworkMeeting, NetworkMember
 
 
 def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
-    """Overdue agreements and the next evaluation; two queries whatever the size."""
+    """Overdue agreements and the next evaluation: one query, and the page's figures
+    (the network's size and the next evaluation, family_figures_of_network)."""
     family = access.family
     today = timezone.localdate()
-    # The member count and the next evaluation in one query (subqueries on the family).
-    member_count, next_evaluation = (
-        Family.objects.filter(pk=family.pk)
-        .annotate(
-            member_count=Coalesce(
-                Subquery(
-                    NetworkMember.objects.filter(family=OuterRef("pk"))
-                    .order_by()
-                    .values("family")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            ),
-            next_evaluation=Subquery(
-                NetworkMeeting.objects.filter(family=OuterRef("pk"), next_evaluation__gte=today)
-                .order_by("next_evaluation")
-                .values("next_evaluation")[:1]
-            ),
-        )
-        .values_list("member_count", "next_evaluation")
-        .get()
-    )
+    figures = family_figures(request, family)
+    member_count = figures["network_member_count"]
+    next_evaluation = figures["network_next_evaluation"]
     overdue = list(
         Agreement.objects.filter(family=family)
         .overdue(today)
@@ -59,3 +41,19 @@ def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
         },
         request=request,
     )
+
+
+def family_figures_of_network(request: HttpRequest) -> dict[str, Any]:
+    """The figures of the family page (cases.sections.Section.figures): the network's size
+    and the next evaluation of its meetings."""
+    today = timezone.localdate()
+    return {
+        "network_member_count": count_per_family(
+            NetworkMember.objects.filter(family=OuterRef("pk"))
+        ),
+        "network_next_evaluation": Subquery(
+            NetworkMeeting.objects.filter(family=OuterRef("pk"), next_evaluation__gte=today)
+            .order_by("next_evaluation")
+            .values("next_evaluation")[:1]
+        ),
+    }

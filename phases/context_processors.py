@@ -5,7 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from cases.sections import kept_family_figures
 from phases.models import Reminder
+from phases.panels import UNREAD_FIGURE
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
@@ -15,6 +17,10 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
         return {}
 
     def count() -> int:
+        # The family page read the count with its figures (phases.panels).
+        kept = kept_family_figures(request)
+        if UNREAD_FIGURE in kept:
+            return kept[UNREAD_FIGURE]  # type: ignore[no-any-return]
         return Reminder.objects.filter(recipient=user, read_at__isnull=True).count()
 
     return {"unread_reminders": SimpleLazyObject(count)}

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Avg,
@@ -43,15 +44,16 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import (
     Cast,
     Coalesce,
     Concat,
     Greatest,
+    Least,
     Lower,
     NullIf,
-    Round,
     Trim,
 )
 
@@ -83,9 +85,8 @@ from phases.models import (
 )
 from phases.reminders import phase_setting
 from reports.measures import measure_ending_flag
-from reports.reviews import latest_review, report_setting
-from reports.supervision.flags import with_sucked_in_flag
 from reports.reviews import latest_review, report_setting, review_overdue_q
+from reports.supervision.flags import with_sucked_in_flag
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
 
 ZERO = Decimal(0)
@@ -503,10 +504,17 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
             planned_days=DaysBetween(F("phase_end"), F("open_phase__started_on")),
             days_late=DaysBetween(Value(today, output_field=DateField()), F("phase_end")),
         )
-        .annotate(late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)))
+        .annotate(
+            late=Coalesce(Greatest(F("days_late"), Value(0)), Value(0)),
+            last_contact_or_never=Coalesce(
+                F("last_contact"), Value(datetime.date.min), output_field=DateField()
+            ),
+        )
         .annotate(
             is_no_contact=as_bool(
-                Q(last_contact__isnull=True) | Q(last_contact__lte=no_contact_since)
+                # Never contacted counts as longest ago; one comparison, so the database
+                # reads the last contact once for it (an OR would read it twice).
+                Q(last_contact_or_never__lte=no_contact_since)
             ),
             is_review_due=as_bool(Q(next_review__lte=review_until)),
             is_measure_ending=measure_ending_flag(today=today),
@@ -627,6 +635,33 @@ def filter_queryset(
     return qs
 
 
+def counted_page(
+    qs: QuerySet[Family], *, columns: Iterable[str], number: str | None, per_page: int
+) -> Page:
+    """The page `number` of `qs` as `columns` tuples (plus the total at the end).
+
+    The first page, the one everyone opens, comes with the number of rows counted in the
+    same query (a window over the filtered rows), so the flags of every family are
+    evaluated once, not again for a separate COUNT. Any other page is Paginator.get_page's
+    (a count, then the page; past the end the last page). As there, a page number that is
+    not a number is the first page."""
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    values = qs.annotate(_total=Window(Count("pk"))).values_list(*columns, "_total")
+    paginator = Paginator(values, per_page)
+    if wanted != 1:
+        page = paginator.get_page(wanted)
+        page.object_list = list(page.object_list)
+        return page
+    rows = list(values[:per_page])
+    paginator.count = rows[0][-1] if rows else 0
+    page = paginator.page(1)
+    page.object_list = rows
+    return page
+
+
 def fill_page(rows: Iterable[Row], *, today: datetime.date, with_trend: bool = True) -> None:
     """Full phase figures and the domain trend for these rows (the page): two queries."""
     rows = list(rows)
@@ -732,17 +767,18 @@ def coach_loads(team: Team, *, today: datetime.date) -> list[CoachLoad]:
     or above the phase's band.
     """
     threshold = Decimal(report_setting("INTENSIVE_HOURS_PER_WEEK"))
-    weekly = Cast(F("minutes_4w"), DecimalField(max_digits=12, decimal_places=4)) / Value(
-        Decimal(60)
+    # Intensive: the week's hours above the threshold or above the phase's band (as
+    # is_above_band), in one comparison with the lower of the two, so the database sums the
+    # 4 weeks' minutes once for it. week_hours is with_phase_flags' (rounded as
+    # hours_from_minutes); without a phase only the threshold counts.
+    limit = Least(
+        Coalesce(F("open_phase__hours_max"), Value(threshold), output_field=DecimalField()),
+        Value(threshold),
+        output_field=DecimalField(),
     )
-    intensive = Q(is_above_band=True) | Q(
-        _weekly_hours__gt=threshold,
-    )
+    intensive = Q(week_hours__gt=limit)
     per_coach = (
         caseload_queryset(team, today=today)
-        .annotate(
-            _weekly_hours=Round(weekly, 1) / Value(Decimal(4)),
-        )
         .order_by()
         .values("coach_id")
         .annotate(

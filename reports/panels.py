@@ -2,39 +2,50 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import Family
 from cases.permissions import FamilyAccess
+from cases.sections import family_figures
 from reports.models import CaseReview, SdmResponse
 from reports.reviews import report_setting, review_overdue
 
+# The latest case review and SDM-Q-9 (by date, then id, as the models order them): the
+# fields the panel shows.
+LATEST = {
+    "review": (CaseReview, ("date", "next_review_on", "decisions")),
+    "sdm": (SdmResponse, ("date", "score", "moment")),
+}
 
-def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
-    """The latest case review (and when the next is due) and the latest SDM-Q-9: one query."""
-    family = access.family
-    # The latest review and SDM-Q-9 (by date, then id, as the models order them) in one
-    # query: subqueries on the family, read into unsaved instances for the template.
-    latest = {
-        "review": (CaseReview, ("date", "next_review_on", "decisions")),
-        "sdm": (SdmResponse, ("date", "score", "moment")),
-    }
-    columns = {
-        f"{key}_{name}": Subquery(
+
+def family_figures_of_reports(request: HttpRequest) -> dict[str, Any]:
+    """The figures of the family page (cases.sections.Section.figures): the latest review's
+    and SDM-Q-9's fields, a subquery each."""
+    return {
+        f"reports_{key}_{name}": Subquery(
             model.objects.filter(family=OuterRef("pk")).order_by("-date", "-pk").values(name)[:1]
         )
-        for key, (model, names) in latest.items()
+        for key, (model, names) in LATEST.items()
         for name in ("pk", *names)
     }
-    row = Family.objects.filter(pk=family.pk).values(**columns).get()
+
+
+def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
+    """The latest case review (and when the next is due) and the latest SDM-Q-9: no query
+    of its own (the page's figures)."""
+    family = access.family
+    # The latest review and SDM-Q-9 came with the page's figures (family_figures_of_reports),
+    # read into unsaved instances for the template.
+    row = family_figures(request, family)
     review, sdm = (
-        model(family=family, **{name: row[f"{key}_{name}"] for name in ("pk", *names)})
-        if row[f"{key}_pk"] is not None
+        model(family=family, **{name: row[f"reports_{key}_{name}"] for name in ("pk", *names)})
+        if row[f"reports_{key}_pk"] is not None
         else None
-        for key, (model, names) in latest.items()
+        for key, (model, names) in LATEST.items()
     )
     lead = report_setting("CASE_REVIEW_LEAD_DAYS")
     today = timezone.localdate()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Family, FamilyPlan
 from cases.sections import PlanSlot, Section
-from reports.panels import family_panel
+from reports.panels import family_figures_of_reports, family_panel
 from reports.services import recent_exports
 
 reports = Section(
@@ -16,6 +16,7 @@ reports = Section(
     label=_("Bespreking en vragenlijsten"),
     url_name="reports:family_reports",
     panel=family_panel,
+    figures=family_figures_of_reports,
     nav_template="reports/nav_items.html",
 )
 

@@ -40,6 +40,7 @@ from reports.caseload import (
     caseload_queryset,
     coach_loads,
     coach_names,
+    counted_page,
     fill_page,
     filter_queryset,
     order_queryset,
@@ -204,8 +205,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
         requested = request.GET.get("sort", "")
         # Sorted, filtered and paged in the database: only this page's rows reach Python.
         ordered, sort = order_queryset(families, requested)
-        values = ordered.values_list(*COLUMNS)
-        page = Paginator(values, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+        # The page and the number of families in one query (the flags evaluated once).
+        page = counted_page(
+            ordered, columns=COLUMNS, number=request.GET.get("page"), per_page=CASELOAD_PER_PAGE
+        )
         page.object_list = rows_from(page.object_list, names=names, today=today)
         fill_page(page.object_list, today=today)
     # Every family whose name the page shows is in its access log (NEN 7513); filtering the

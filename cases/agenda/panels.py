@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
+from django.db.models import Case, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import AppointmentStatus
+from cases.models import AppointmentStatus, Family
 from cases.permissions import FamilyAccess
 
 PANEL_APPOINTMENTS = 3
+
+
+def _coming_and_missed(family: Family, today: datetime.date) -> tuple[list[Any], list[Any]]:
+    """The next planned appointments (soonest first) and the last that passed without a
+    contact (`missed`, latest first), PANEL_APPOINTMENTS of each, in one query: the two
+    groups numbered by a window function."""
+    planned = family.appointments.filter(status=AppointmentStatus.PLANNED)
+    upcoming = Q(date__gte=today)
+    rows = (
+        planned.filter(upcoming | Q(pk__in=planned.missed(today).values("pk")))
+        .select_related("coach")
+        .alias(
+            upcoming_date=Case(When(upcoming, then=F("date"))),
+            missed_date=Case(When(~upcoming, then=F("date"))),
+        )
+        .annotate(
+            upcoming=Case(When(upcoming, then=Value(True)), default=Value(False)),
+            number=Window(
+                RowNumber(),
+                partition_by=[F("upcoming")],
+                order_by=[
+                    F("upcoming_date").asc(nulls_last=True),
+                    F("missed_date").desc(nulls_last=True),
+                    F("starts_at").asc(),
+                    F("pk").asc(),
+                ],
+            ),
+        )
+        .filter(number__lte=PANEL_APPOINTMENTS)
+        .order_by("number")
+    )
+    rows = list(rows)
+    return [a for a in rows if a.upcoming], [a for a in rows if not a.upcoming]
 
 
 def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
     """The next appointments, those that passed without a contact, and the open tasks."""
     family = access.family
     today = timezone.localdate()
-    coming = list(
-        family.appointments.filter(status=AppointmentStatus.PLANNED, date__gte=today)
-        .select_related("coach")
-        .order_by("date", "starts_at")[:PANEL_APPOINTMENTS]
-    )
-    missed = list(family.appointments.missed(today).order_by("-date")[:PANEL_APPOINTMENTS])
+    coming, missed = _coming_and_missed(family, today)
     tasks = list(family.tasks.open().select_related("owner").order_by("due_on", "pk")[:5])
     return render_to_string(
         "cases/agenda_panel.html",

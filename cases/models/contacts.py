@@ -117,7 +117,13 @@ class Contact(models.Model):
         ordering = ["-date", "-created_at"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacten")
-        indexes = [models.Index(fields=["family", "-date"])]
+        indexes = [
+            # The newest contact and the minutes per period (caseload, coach load, team
+            # report, phase budget) read from the index alone: the minutes are in it.
+            models.Index(
+                fields=["family", "-date"], include=["minutes"], name="contact_family_date_minutes"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=CONTACT_MIN_MINUTES) & Q(minutes__lte=CONTACT_MAX_MINUTES),

@@ -16,7 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AccessLog, Contact
+from cases.agenda import services as agenda_services
+from cases.models import AccessLog, CoachChange, Contact, Trajectory
+from cases.todo import services as task_services
 from reports.models import CaseReview
 from tests.factories import ContactFactory, MemberFactory
 from tests.network.factories import AgreementFactory, MeetingFactory, NetworkMemberFactory
@@ -28,22 +30,25 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 
-# session, user, the family (the gate), the user's memberships (gate and navigation), the
-# access-log row (insert plus the chain); members, the contacts' totals (also the pager's
-# count), the phase history with the open phase's figures, a pending transition, members
-# without a krachtenanalyse, the score sheets (inclusion check), the network's counts,
-# overdue agreements, the latest review and SDM-Q-9, the open referrals to partners (their
-# panel; the regisseur comes with the family in the gate's query), the agenda panel (the next
-# appointments, those that passed without a contact, the open tasks), involved team members,
-# the file's trajectories and its coaches over time, the children's legal measures, the open
-# referrals to partners, unread reminders (navigation), the page of contacts, who was
-# present, and the comments on those contacts (cases.comments: one prefetch for the page's
-# contacts).
-FAMILY_PAGE = 26 + chain_queries()
-# session, user, the family, the user's memberships, the access-log row (insert plus the
-# chain), the contact inside its transaction (savepoint, insert, release: in production, with
-# no test transaction around the request, the insert alone); the redirect reads nothing.
-CONTACT_POST = 8 + chain_queries()
+# session, user, the family with the user's role in its team and the page's figures (the
+# gate: the contacts' totals, which are also the pager's count, the network's size and next
+# evaluation, the latest review and SDM-Q-9, a pending transition, the unread reminders of the
+# navigation, how many trajectories, coach changes and involved team members there are), the
+# access-log row (insert plus the chain); the members (whether each has a krachtenanalyse),
+# the phase history with the open phase's figures, the score sheets (inclusion check),
+# overdue agreements, the agenda panel (the next appointments and those that passed without
+# a contact; the open tasks), the user's memberships (navigation), the page of contacts with
+# who was present, the comments on those contacts, the children's legal measures and the
+# open referrals to partners.
+FAMILY_PAGE = 15 + chain_queries()
+# With a history to show: the trajectories (two or more), the coach changes and the involved
+# team members, a query each (none while the figures say there are none).
+FAMILY_PAGE_WITH_HISTORY = FAMILY_PAGE + 3
+# session, user, the family with the user's role in its team, the access-log row (insert
+# plus the chain), the contact inside its transaction (savepoint, insert, release: in
+# production, with no test transaction around the request, the insert alone); the redirect
+# reads nothing.
+CONTACT_POST = 7 + chain_queries()
 
 
 def _grow(family, user, n):  # type: ignore[no-untyped-def]
@@ -54,6 +59,20 @@ def _grow(family, user, n):  # type: ignore[no-untyped-def]
         )
         contact.members_present.add(member)
         NetworkMemberFactory(family=family)
+        # Appointments to come and passed without a contact, and an open task.
+        for days in (-(i % 20) - 1, i % 20):
+            agenda_services.appointment_create(
+                family=family,
+                by=user,
+                kind="home_visit",
+                date=TODAY + datetime.timedelta(days=days),
+                starts_at=datetime.time(9),
+                ends_at=datetime.time(10),
+                coach=user,
+            )
+        task_services.task_create(
+            family=family, by=user, title=f"bellen {i}", owner=user, due_on=TODAY
+        )
 
 
 def test_family_page_costs_the_same_queries_small_and_large(family, alice, alice_client):
@@ -82,6 +101,41 @@ def test_family_page_costs_the_same_queries_small_and_large(family, alice, alice
     ):
         assert heading in body, heading
     assert counts == [FAMILY_PAGE, FAMILY_PAGE]
+
+
+def test_family_page_with_a_history_costs_three_queries_more(family, alice, bob, alice_client):
+    """Two trajectories, a change of coach and an involved colleague: the history and the
+    header show them, a query each, still the same at two sizes."""
+    for number in (1, 2):
+        Trajectory.objects.create(family=family, number=number, referrer="gp", referral_date=TODAY)
+    CoachChange.objects.create(family=family, coach=alice, changed_by=alice, kind="intake")
+    family.involved.add(bob)
+    url = reverse("cases:family_detail", args=[family.pk])
+    alice_client.get(url)
+    counts = []
+    for more in (1, 30):
+        _grow(family, alice, more)
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.get(url)
+        counts.append(len(queries.captured_queries))
+    assert counts == [FAMILY_PAGE_WITH_HISTORY, FAMILY_PAGE_WITH_HISTORY]
+    assert [t.number for t in response.context["trajectories"]] == [1, 2]
+    assert len(response.context["coach_history"]) == 1
+    assert response.context["involved"] == [bob]
+
+
+def test_family_page_shows_who_was_present_and_the_totals(family, alice, alice_client):
+    naomi, noah = family.members.order_by("date_of_birth", "name")
+    both = ContactFactory(family=family, author=alice, date=TODAY, minutes=90)
+    both.members_present.add(noah, naomi)
+    ContactFactory(family=family, author=alice, date=TODAY - datetime.timedelta(1), minutes=30)
+    response = alice_client.get(reverse("cases:family_detail", args=[family.pk]))
+    rows = {c.pk: c.present for c in response.context["page"].object_list}
+    assert rows[both.pk] == [naomi, noah]  # by birth date, as the relation orders them
+    assert len(rows) == 2 and [] in rows.values()
+    assert response.context["contact_count"] == 2
+    assert response.context["total_hours"] == 2.0
+    assert f"<td>{naomi.name}, {noah.name}</td>" in response.content.decode()
 
 
 def test_contact_post_costs_the_same_queries_small_and_large(family, alice, alice_client):
@@ -124,3 +178,24 @@ def test_the_model_still_validates_the_minutes_range(family, alice):
     contact.minutes = 60
     contact.validate_constraints()
     contact.validate_constraints(exclude={"minutes"})
+
+
+def test_family_page_navigation_counts_the_users_unread_reminders(family, alice, bob, alice_client):
+    """The navigation's unread count comes with the family page's figures: the user's own
+    unread reminders, not another's, not read ones."""
+    from phases.models import Reminder, ReminderKind
+
+    for n, (recipient, read) in enumerate(
+        ((alice, None), (alice, None), (alice, timezone.now()), (bob, None))
+    ):
+        Reminder.objects.create(
+            recipient=recipient,
+            family=family,
+            kind=ReminderKind.NO_CONTACT,
+            subject=f"test:{n}",
+            due_on=TODAY,
+            read_at=read,
+        )
+    response = alice_client.get(reverse("cases:family_detail", args=[family.pk]))
+    assert response.context["unread_reminders"] == 2
+    assert "2 ongelezen" in response.content.decode()

@@ -363,6 +363,31 @@ def test_fifty_rows_a_page(psychologist_client, team, alice):
     assert names == [f"Gezin {i}" for i in range(50, 55)]
 
 
+def test_page_numbers_past_the_end_or_not_numbers_as_the_paginator_reads_them(
+    psychologist_client, team, alice
+):
+    """The first page and its count come in one query; a page past the end shows the last
+    page, a page that is not a number the first, as Django's paginator does."""
+    for i in range(55):
+        FamilyFactory(team=team, coach=alice, display_name=f"Gezin {i:02d}")
+    cases = (
+        ("9", 2, "Gezin 50"),
+        ("0", 2, "Gezin 50"),
+        ("x", 1, "Gezin 00"),
+        ("1", 1, "Gezin 00"),
+        ("2", 2, "Gezin 50"),
+        (str(10**30), 2, "Gezin 50"),
+    )
+    for asked, number, first in cases:
+        page = psychologist_client.get(URL, {"sort": "name", "page": asked}).context["page"]
+        assert page.number == number, asked
+        assert page.paginator.count == 55
+        assert page.paginator.num_pages == 2
+        assert page.object_list[0].name == first
+    flagged = psychologist_client.get(URL, {"flag": "safety"}).context["page"]
+    assert flagged.paginator.count == 0 and list(flagged.object_list) == []
+
+
 def _add_families(team, coach, n, start=0):  # type: ignore[no-untyped-def]
     psy = Membership.objects.filter(team=team, role=Role.PSYCHOLOGIST).first().user
     for i in range(start, start + n):

@@ -68,14 +68,15 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # reminders (navigation). The landing page adds its count, its page of families, their
 # attention badges (one query for the page), unread notifications and the log of the
 # families shown (one insert plus the chain). The caseload adds the coach names, the
-# transaction with JIT off (savepoint, SET LOCAL, release), the count, the page's rows, their
-# phase figures and domain scores, and the log of the families shown. The coach load is one
-# GROUP BY per coach (in that transaction), the coach names and each coach's last
-# supervision session (reports.supervision.queries: one query, a row per coach). The team
-# report is a fixed set of aggregates (status, phases, referrals, durations, hours per
-# coach, SDM and exit questionnaire per quarter and per coach; 14: the contacts outside
-# office hours per coach, one GROUP BY; 15: the referrals to partners per kind); its CSV
-# and print version add an access-log row.
+# transaction with JIT off (savepoint, SET LOCAL, release), the page's rows with the number
+# of families (one query: a window count), their phase figures and domain scores, and the
+# log of the families shown. The coach load is one GROUP BY per coach (in that
+# transaction), the coach names and each coach's last supervision session
+# (reports.supervision.queries: one query, a row per coach). The team report is a fixed set
+# of aggregates (status, phases, referrals, durations, hours per coach, SDM and exit
+# questionnaire per quarter and per coach; 14: the contacts outside office hours per coach,
+# one GROUP BY; 15: the referrals to partners per kind); its CSV and print version add an
+# access-log row.
 # A psychologist's pages add "Wacht op mij" (cases.waiting), one query per source in
 # settings.WAITING_SOURCES (proposed transitions, plans asked for review): the landing
 # page's list, which the navigation's count reuses, or the navigation's count elsewhere.
@@ -83,10 +84,10 @@ WAITING = 2
 PAGES = [
     ("psychologist_client", "/", 9 + WAITING + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
-    ("psychologist_client", "/caseload/", 13 + WAITING + chain_queries()),
-    ("psychologist_client", "/caseload/?flag=attention", 13 + WAITING + chain_queries()),
-    ("psychologist_client", "/caseload/?sort=-trend", 13 + WAITING + chain_queries()),
-    ("psychologist_client", "/caseload/?sort=week&page=1", 13 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/", 12 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?flag=attention", 12 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?sort=-trend", 12 + WAITING + chain_queries()),
+    ("psychologist_client", "/caseload/?sort=week&page=1", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/coaches/", 10 + WAITING),
     ("coordinator_client", "/reports/team/", 15),
     ("coordinator_client", "/reports/team/csv/", 15 + chain_queries()),
