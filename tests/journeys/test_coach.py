@@ -130,11 +130,6 @@ def test_coach_journey(browser_page, family, alice):
     page.get_by_label("Centrale vraag").wait_for()
     checks.check("plan form")
     page.get_by_label("Centrale vraag").fill("Hoe krijgen we weer rust in huis?")
-    page.get_by_label("Akkoord op").fill("2999-01-01")
-    page.get_by_role("button", name="Opslaan").click()
-    page.locator(".invalid-feedback").first.wait_for()
-    checks.check("plan form with errors")
-    page.get_by_label("Akkoord op").fill("")
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_text("Hoe krijgen we weer rust in huis?").wait_for()
     checks.check("plan after central question")
@@ -167,6 +162,21 @@ def test_coach_journey(browser_page, family, alice):
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("cell", name="Oma Ria haalt Noah op woensdag op.").wait_for()
     checks.check("plan after action")
+
+    # The family's agreement, on its own page: a date in the future is refused.
+    page.get_by_role("link", name="Akkoord vastleggen").click()
+    page.get_by_label("Akkoord op").wait_for()
+    page.locator("input[name='members']").first.check()
+    page.get_by_label("Akkoord op").fill("2999-01-01")
+    page.locator("input[name='agreed_how']").first.check()
+    page.get_by_role("button", name="Opslaan").click()
+    page.locator(".invalid-feedback").first.wait_for()
+    checks.check("plan agreement form with errors")
+    assert not FamilyPlan.objects.get(family=family).has_agreement
+    page.get_by_label("Akkoord op").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Het akkoord van het gezin is vastgelegd.").wait_for()
+    checks.check("plan after agreement")
     plan = FamilyPlan.objects.get(family=family)
     assert plan.is_draft and plan.central_question == "Hoe krijgen we weer rust in huis?"
     goal = plan.goals.get()
