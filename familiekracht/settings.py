@@ -147,6 +147,7 @@ PLAN_ACTION_WHO_CHOICES = [
 # items(user) and count(user), derived from the pending objects themselves.
 WAITING_SOURCES = [
     "phases.waiting",
+    "phases.extensions",
     "cases.plan.waiting",
 ]
 

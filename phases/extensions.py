@@ -11,10 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from cases.formats import short_date
 from cases.models import Membership
 from cases.permissions import APPROVER_ROLES
+from cases.waiting import Waiting
 from phases.models import PhaseExtension, TransitionStatus
+from phases.waiting import EXTENSION_KIND
 
 
 def pending_extensions(user: Any) -> QuerySet[PhaseExtension]:
@@ -31,3 +36,28 @@ def pending_extensions(user: Any) -> QuerySet[PhaseExtension]:
         .select_related("family", "episode", "proposed_by")
         .order_by("proposed_at", "id")
     )
+
+
+def items(user: Any) -> list[Waiting]:
+    """The waiting extensions as "Wacht op mij" rows (settings.WAITING_SOURCES)."""
+    return [
+        Waiting(
+            family_id=e.family_id,
+            case_number=e.family.case_number,
+            kind=str(EXTENSION_KIND),
+            summary=_("%(kind)s tot %(date)s (was %(previous)s)")
+            % {
+                "kind": e.episode.get_kind_display(),
+                "date": short_date(e.new_end),
+                "previous": short_date(e.previous_end),
+            },
+            asked_at=e.proposed_at,
+            asked_by=e.proposed_by.get_full_name() or e.proposed_by.username,
+            url=reverse("phases:family_phases", args=[e.family_id]),
+        )
+        for e in pending_extensions(user)
+    ]
+
+
+def count(user: Any) -> int:
+    return pending_extensions(user).count()

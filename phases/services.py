@@ -39,6 +39,7 @@ from phases.models import (
     planned_end_for,
 )
 from phases.reminders import add_months, phase_setting
+from phases.waiting import EXTENSION_KIND as EXTENSION_WAITING_KIND
 from phases.waiting import KIND as WAITING_KIND
 
 
@@ -451,6 +452,17 @@ def extension_propose(
         _extend(episode, extension)
     else:
         extension.save()
+        # It waits in the psychologists' "Wacht op mij" from now on (phases.extensions),
+        # and they hear of it by mail, by case number only.
+        waiting_notify(
+            team_id=family.team_id,
+            kind=EXTENSION_WAITING_KIND,
+            case_number=family.case_number,
+            exclude_user_id=by.pk,
+            still_waiting=lambda: PhaseExtension.objects.filter(
+                pk=extension.pk, status=TransitionStatus.PENDING
+            ).exists(),
+        )
     return extension
 
 

@@ -1,4 +1,5 @@
-"""Proposed phase transitions waiting for the psychologist (settings.WAITING_SOURCES).
+"""Proposed phase transitions waiting for the psychologist (settings.WAITING_SOURCES);
+the extensions of a phase's planned end are the source `phases.extensions`.
 
 Read from the pending transitions themselves: once decided (or lapsed by a step back) a
 transition is no longer pending and is gone from every psychologist's list at once.
@@ -18,6 +19,7 @@ from cases.waiting import Waiting, approver_team_ids
 from phases.models import Step, Transition, TransitionStatus
 
 KIND = gettext_lazy("Faseovergang")
+EXTENSION_KIND = gettext_lazy("Verlenging van een fase")
 
 
 def _pending(user: Any) -> QuerySet[Transition]:

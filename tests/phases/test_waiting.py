@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.models import Role
 from cases.waiting import waiting_count, waiting_for
+from phases import services
 from phases.models import Transition, TransitionStatus
 from tests.factories import member_of
 from tests.phases.helpers import open_phase
@@ -125,8 +126,6 @@ def test_no_mail_when_decided_before_it_was_committed(
 ):
     from django.db import transaction
 
-    from phases import services
-
     psychologist.email = "psy@example.org"
     psychologist.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
@@ -135,3 +134,38 @@ def test_no_mail_when_decided_before_it_was_committed(
         )
         services.transition_decide(transition=proposed, by=psychologist, approve=True)
     assert mail.outbox == []
+
+
+def test_an_extension_request_waits_at_once_and_goes_on_a_decision(
+    family,
+    alice,
+    psychologist,
+    second_psychologist,
+    in_analysis,
+    django_capture_on_commit_callbacks,
+):
+    from phases import services
+
+    new_end = in_analysis.planned_end + datetime.timedelta(days=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        extension = services.extension_propose(
+            family=family,
+            by=alice,
+            role=Role.COACH,
+            new_end=new_end,
+            reason="Verhuizing van het gezin",
+            agreed_with="Moeder",
+        )
+    for user in (psychologist, second_psychologist):
+        (item,) = waiting_for(user)
+        assert item.kind == "Verlenging van een fase" and item.case_number == family.case_number
+        assert item.url == reverse("phases:family_phases", args=[family.pk])
+        assert waiting_count(user) == 1
+    # Mailed to the psychologists with an address, by case number only.
+    assert [m.to for m in mail.outbox] == [[second_psychologist.email]]
+    assert all(
+        family.case_number in m.body and family.display_name not in m.body for m in mail.outbox
+    )
+
+    services.extension_decide(extension=extension, by=second_psychologist, approve=True)
+    assert waiting_for(psychologist) == [] and waiting_count(second_psychologist) == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -78,9 +79,9 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # one GROUP BY; 15: the referrals to partners per kind); its CSV and print version add an
 # access-log row.
 # A psychologist's pages add "Wacht op mij" (cases.waiting), one query per source in
-# settings.WAITING_SOURCES (proposed transitions, plans asked for review): the landing
-# page's list, which the navigation's count reuses, or the navigation's count elsewhere.
-WAITING = 2
+# settings.WAITING_SOURCES (proposed transitions and extensions, plans asked for review):
+# the landing page's list, which the navigation's count reuses, or the navigation's count elsewhere.
+WAITING = len(settings.WAITING_SOURCES)
 PAGES = [
     ("psychologist_client", "/", 9 + WAITING + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
