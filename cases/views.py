@@ -30,6 +30,7 @@ from cases.models import (
     last_contact_date,
     overdue_tasks_count,
 )
+from cases.partners.contact_form import professionals_present_column, professionals_present_names
 from cases.permissions import (
     FamilyAccess,
     Need,
@@ -206,7 +207,8 @@ def _family_page(
     )
     contacts = (
         family.contacts.select_related("author")
-        .annotate(present_ids=Subquery(present_ids))
+        # The professionals present (colleagues, partners' contact people) by name.
+        .annotate(present_ids=Subquery(present_ids), **professionals_present_column())
         .order_by("-date", "-created_at")
     )
     has_comments = figures["contact_comment_count"] > 0
@@ -228,6 +230,7 @@ def _family_page(
         ids = {int(i) for i in (contact.present_ids or "").split(",") if i}
         # In the members' order (birth date, name), as the relation orders them.
         contact.present = [m for m in members if m.pk in ids]
+        contact.professionals = professionals_present_names(contact)
         if not has_comments:
             contact.shown_comments = []
     panels = _app_panels(request, access)

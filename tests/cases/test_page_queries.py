@@ -29,8 +29,8 @@ from cases.models import (
 )
 from cases.todo import services as task_services
 from reports.models import CaseReview
-from tests.cases.partners.factories import PartnerFactory, referral
-from tests.factories import ContactFactory, MemberFactory
+from tests.cases.partners.factories import PartnerContactFactory, PartnerFactory, referral
+from tests.factories import ContactFactory, MemberFactory, member_of
 from tests.network.factories import AgreementFactory, MeetingFactory, NetworkMemberFactory
 from tests.phases.helpers import open_phase
 from tests.querycounts import chain_queries
@@ -204,6 +204,57 @@ def test_family_page_shows_who_was_present_and_the_totals(family, alice, alice_c
     assert response.context["contact_count"] == 2
     assert response.context["total_hours"] == 2.0
     assert f"<td>{naomi.name}, {noah.name}</td>" in response.content.decode()
+
+
+def test_family_page_shows_the_professionals_present_without_a_query_more(
+    family, alice, team, alice_client
+):
+    """Colleagues and partners' contact people present at a contact are named in its row,
+    beside the members present, from the contacts' own query."""
+    naomi = family.members.order_by("date_of_birth", "name").first()
+    piet = member_of(team, username="piet", first_name="", last_name="")
+    zoe = member_of(team, username="zvdb", first_name="Zoë", last_name="van den Berg")
+    carla = PartnerContactFactory(
+        partner=PartnerFactory(team=team, name="Buurtteam Oost"), name="Carla Smit"
+    )
+    dirk = PartnerContactFactory(
+        partner=PartnerFactory(team=team, name="GGD"), name="Dirk de Wit", role=""
+    )
+    both = ContactFactory(family=family, author=alice, date=TODAY)
+    both.members_present.add(naomi)
+    both.colleagues_present.add(zoe, piet)
+    both.partner_contacts_present.add(dirk, carla)
+    only = ContactFactory(family=family, author=alice, date=TODAY - datetime.timedelta(1))
+    only.partner_contacts_present.add(dirk)
+    nobody = ContactFactory(family=family, author=alice, date=TODAY - datetime.timedelta(2))
+    url = reverse("cases:family_detail", args=[family.pk])
+    alice_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.get(url)
+    assert len(queries.captured_queries) == FAMILY_PAGE
+    rows = {c.pk: c for c in response.context["page"].object_list}
+    # Colleagues by their full name (else the user name), then the partners' contact people
+    # by their label, each alphabetically.
+    assert rows[both.pk].professionals == [
+        "piet",
+        "Zoë van den Berg",
+        "Carla Smit (regisseur, Buurtteam Oost)",
+        "Dirk de Wit (GGD)",
+    ]
+    assert rows[both.pk].professionals[2:] == [carla.label, dirk.label]
+    assert rows[only.pk].professionals == ["Dirk de Wit (GGD)"]
+    assert rows[nobody.pk].professionals == []
+    body = response.content.decode()
+    assert (
+        f'<td>{naomi.name}<div class="small text-body-secondary" data-professionals-present>'
+        in body
+    )
+    assert (
+        "piet, Zoë van den Berg, Carla Smit (regisseur, Buurtteam Oost), Dirk de Wit (GGD)" in body
+    )
+    # Only professionals: no dash for "nobody of the family"; nobody at all: the dash.
+    assert '<td><div class="small text-body-secondary" data-professionals-present>' in body
+    assert "<td>–</td>" in body
 
 
 def test_contact_post_costs_the_same_queries_small_and_large(family, alice, alice_client):
