@@ -126,11 +126,12 @@ def count_per_family(queryset: Any) -> Any:
 
 def _overview_figures(request: HttpRequest) -> dict[str, Any]:
     """The contacts' totals (also the pager's count), and how many trajectories, coach
-    changes and involved team members the file has (their lists are read only when shown)."""
+    changes, involved team members, comments on contacts and legal measures of the children
+    the file has (their lists are read only when there is something to show)."""
     from django.db.models import OuterRef, Subquery, Sum
     from django.db.models.functions import Coalesce
 
-    from cases.models import CoachChange, Contact, Family, Trajectory
+    from cases.models import CoachChange, Comment, Contact, Family, LegalMeasure, Trajectory
 
     minutes = (
         Contact.objects.filter(family=OuterRef("pk"))
@@ -146,6 +147,10 @@ def _overview_figures(request: HttpRequest) -> dict[str, Any]:
         "trajectory_count": count_per_family(Trajectory.objects.filter(family=OuterRef("pk"))),
         "coach_change_count": count_per_family(CoachChange.objects.filter(family=OuterRef("pk"))),
         "involved_count": count_per_family(involved),
+        "contact_comment_count": count_per_family(
+            Comment.objects.filter(family=OuterRef("pk"), contact__isnull=False)
+        ),
+        "legal_measure_count": count_per_family(LegalMeasure.objects.filter(family=OuterRef("pk"))),
     }
 
 

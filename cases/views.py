@@ -30,6 +30,7 @@ from cases.models import (
     last_contact_date,
     overdue_tasks_count,
 )
+from cases.partners.contact_form import professionals_present_column, professionals_present_names
 from cases.permissions import (
     FamilyAccess,
     Need,
@@ -206,13 +207,21 @@ def _family_page(
     )
     contacts = (
         family.contacts.select_related("author")
-        .prefetch_related(
-            # Comments on the file, shown under each contact (cases.comments).
-            Prefetch("comments", queryset=Comment.objects.select_related("author")),
-        )
-        .annotate(present_ids=Subquery(present_ids))
+        # The professionals present (colleagues, partners' contact people) by name.
+        .annotate(present_ids=Subquery(present_ids), **professionals_present_column())
         .order_by("-date", "-created_at")
     )
+    has_comments = figures["contact_comment_count"] > 0
+    if has_comments:
+        # Comments on the file, shown under each contact (cases.comments): read only when
+        # the figures say the file's contacts have any.
+        contacts = contacts.prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.select_related("author"),
+                to_attr="shown_comments",
+            )
+        )
     paginator = Paginator(contacts, CONTACTS_PER_PAGE)
     # The figures already counted the contacts: the paginator need not count them again.
     paginator.count = figures["contact_count"]
@@ -221,6 +230,9 @@ def _family_page(
         ids = {int(i) for i in (contact.present_ids or "").split(",") if i}
         # In the members' order (birth date, name), as the relation orders them.
         contact.present = [m for m in members if m.pk in ids]
+        contact.professionals = professionals_present_names(contact)
+        if not has_comments:
+            contact.shown_comments = []
     panels = _app_panels(request, access)
     return render(
         request,
@@ -251,8 +263,12 @@ def _family_page(
                 if figures["coach_change_count"]
                 else []
             ),
-            # The children's legal measures (cases/legal/): one query.
-            "legal_measures": family_measures(family, today=timezone.localdate()),
+            # The children's legal measures (cases/legal/): one query, none without any.
+            "legal_measures": (
+                family_measures(family, today=timezone.localdate())
+                if figures["legal_measure_count"]
+                else []
+            ),
         },
     )
 

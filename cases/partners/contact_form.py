@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Aggregate, Case, CharField, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Contact, Family, PartnerContact
@@ -41,6 +43,72 @@ def partner_contacts(family: Family, *, keep: list[PartnerContact] | None = None
 
 def _user_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
+
+
+# Between the names of one aggregate: a character no name contains.
+_SEPARATOR = "\x1f"
+
+
+class _JoinedText(Aggregate):
+    """A group's texts as one, separated by _SEPARATOR (PostgreSQL string_agg, SQLite
+    group_concat)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, '\x1f')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, char(31))",
+            **extra_context,
+        )
+
+
+def _joined(through: Any, label: Any) -> Subquery:
+    return Subquery(
+        through.objects.filter(contact=OuterRef("pk"))
+        .order_by()
+        .values("contact")
+        .annotate(names=_JoinedText(label))
+        .values("names")
+    )
+
+
+def professionals_present_column() -> dict[str, Any]:
+    """For a list of contacts: who of the professionals was present, as the names shown
+    (a colleague's full name or user name, a partner contact's `label`) in two annotations
+    of the contacts' own query; `professionals_present_names` reads them."""
+    full_name = Trim(Concat("user__first_name", Value(" "), "user__last_name"))
+    colleague = Coalesce(NullIf(full_name, Value("")), F("user__username"))
+    role = Case(
+        When(~Q(partnercontact__role=""), then=Concat("partnercontact__role", Value(", "))),
+        default=Value(""),
+    )
+    partner_contact = Concat(
+        "partnercontact__name",
+        Value(" ("),
+        role,
+        "partnercontact__partner__name",
+        Value(")"),
+        output_field=CharField(),
+    )
+    return {
+        "colleague_names": _joined(Contact.colleagues_present.through, colleague),
+        "partner_contact_names": _joined(Contact.partner_contacts_present.through, partner_contact),
+    }
+
+
+def professionals_present_names(contact: Contact) -> list[str]:
+    """The names of professionals_present_column: the colleagues, then the partners'
+    contact people, each alphabetically."""
+    names: list[str] = []
+    for column in ("colleague_names", "partner_contact_names"):
+        joined = getattr(contact, column, None) or ""
+        names += sorted((n for n in joined.split(_SEPARATOR) if n), key=str.casefold)
+    return names
 
 
 class ProfessionalsPresent:

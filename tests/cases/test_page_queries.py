@@ -9,6 +9,7 @@ query per request (the verified device); the test client logs in without one.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -17,10 +18,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.agenda import services as agenda_services
-from cases.models import AccessLog, CoachChange, Contact, Trajectory
+from cases.models import (
+    AccessLog,
+    CoachChange,
+    Comment,
+    Contact,
+    LegalMeasure,
+    MeasureKind,
+    Trajectory,
+)
 from cases.todo import services as task_services
 from reports.models import CaseReview
-from tests.factories import ContactFactory, MemberFactory
+from tests.cases.partners.factories import PartnerContactFactory, PartnerFactory, referral
+from tests.factories import ContactFactory, MemberFactory, member_of
 from tests.network.factories import AgreementFactory, MeetingFactory, NetworkMemberFactory
 from tests.phases.helpers import open_phase
 from tests.querycounts import chain_queries
@@ -33,14 +43,17 @@ TODAY = timezone.localdate()
 # session, user, the family with the user's role in its team and the page's figures (the
 # gate: the contacts' totals, which are also the pager's count, the network's size and next
 # evaluation, the latest review and SDM-Q-9, a pending transition, the unread reminders of the
-# navigation, how many trajectories, coach changes and involved team members there are), the
-# access-log row (insert plus the chain); the members (whether each has a krachtenanalyse),
-# the phase history with the open phase's figures, the score sheets (inclusion check),
-# overdue agreements, the agenda panel (the next appointments and those that passed without
-# a contact; the open tasks), the user's memberships (navigation), the page of contacts with
-# who was present, the comments on those contacts, the children's legal measures and the
-# open referrals to partners.
-FAMILY_PAGE = 15 + chain_queries()
+# navigation, how many trajectories, coach changes, involved team members, comments on
+# contacts, legal measures and open referrals there are), the access-log row (insert plus the
+# chain); the members (whether each has a krachtenanalyse), the phase history with the open
+# phase's figures, the score sheets (inclusion check), overdue agreements, the agenda panel
+# (the next appointments and those that passed without a contact; the open tasks), the
+# user's memberships (navigation), the page of contacts with who was present.
+FAMILY_PAGE = 12 + chain_queries()
+# With comments on contacts, a child's legal measure and an open referral to a partner: the
+# comments on the page's contacts, the legal measures and the open referrals, a query each
+# (none while the figures say there are none).
+FAMILY_PAGE_WITH_COMMENTS_MEASURES_REFERRALS = FAMILY_PAGE + 3
 # With a history to show: the trajectories (two or more), the coach changes and the involved
 # team members, a query each (none while the figures say there are none).
 FAMILY_PAGE_WITH_HISTORY = FAMILY_PAGE + 3
@@ -124,6 +137,61 @@ def test_family_page_with_a_history_costs_three_queries_more(family, alice, bob,
     assert response.context["involved"] == [bob]
 
 
+def test_family_page_with_comments_a_measure_and_a_referral_costs_three_queries_more(
+    family, alice, alice_client
+):
+    """Comments on contacts, a child's legal measure and an open referral: each list is read
+    in one query, still the same at two sizes; without them none is read (FAMILY_PAGE)."""
+    _grow(family, alice, 1)
+    child = family.members.order_by("-date_of_birth").first()
+    LegalMeasure.objects.create(
+        family=family,
+        member=child,
+        kind=MeasureKind.OTS,
+        starts_on=TODAY - datetime.timedelta(days=100),
+        ends_on=TODAY + datetime.timedelta(days=10),
+    )
+    partner = PartnerFactory(team=family.team, name="Buurtteam Oost")
+    referral(family, partner, alice)
+    url = reverse("cases:family_detail", args=[family.pk])
+    alice_client.get(url)
+    counts = []
+    for more in (1, 30):
+        _grow(family, alice, more)
+        for contact in family.contacts.order_by("-date", "-created_at")[:2]:
+            Comment.objects.create(family=family, contact=contact, author=alice, text="Akkoord")
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts == [FAMILY_PAGE_WITH_COMMENTS_MEASURES_REFERRALS] * 2
+    body = response.content.decode()
+    assert [m.member for m in response.context["legal_measures"]] == [child]
+    assert "Buurtteam Oost" in body
+    assert body.count("Akkoord") == 4
+    rows = response.context["page"].object_list
+    assert sum(len(c.shown_comments) for c in rows) == 4
+
+
+def test_family_page_without_comments_measures_or_referrals_reads_none_of_them(
+    family, alice, alice_client
+):
+    _grow(family, alice, 3)
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.get(reverse("cases:family_detail", args=[family.pk]))
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    # The figures count them in subqueries of the family's own query (tables aliased U0…);
+    # no list of them is read.
+    for table in ("cases_comment", "cases_legalmeasure", "cases_referral"):
+        assert f'FROM "{table}" U' in sql, table
+        assert not re.search(rf'FROM "{table}"(?! U\d)', sql), table
+    assert response.context["legal_measures"] == []
+    assert all(c.shown_comments == [] for c in response.context["page"].object_list)
+    body = response.content.decode()
+    assert "Geen maatregelen van de kinderrechter." in body
+    assert "Geen lopende verwijzingen." in body
+
+
 def test_family_page_shows_who_was_present_and_the_totals(family, alice, alice_client):
     naomi, noah = family.members.order_by("date_of_birth", "name")
     both = ContactFactory(family=family, author=alice, date=TODAY, minutes=90)
@@ -136,6 +204,57 @@ def test_family_page_shows_who_was_present_and_the_totals(family, alice, alice_c
     assert response.context["contact_count"] == 2
     assert response.context["total_hours"] == 2.0
     assert f"<td>{naomi.name}, {noah.name}</td>" in response.content.decode()
+
+
+def test_family_page_shows_the_professionals_present_without_a_query_more(
+    family, alice, team, alice_client
+):
+    """Colleagues and partners' contact people present at a contact are named in its row,
+    beside the members present, from the contacts' own query."""
+    naomi = family.members.order_by("date_of_birth", "name").first()
+    piet = member_of(team, username="piet", first_name="", last_name="")
+    zoe = member_of(team, username="zvdb", first_name="Zoë", last_name="van den Berg")
+    carla = PartnerContactFactory(
+        partner=PartnerFactory(team=team, name="Buurtteam Oost"), name="Carla Smit"
+    )
+    dirk = PartnerContactFactory(
+        partner=PartnerFactory(team=team, name="GGD"), name="Dirk de Wit", role=""
+    )
+    both = ContactFactory(family=family, author=alice, date=TODAY)
+    both.members_present.add(naomi)
+    both.colleagues_present.add(zoe, piet)
+    both.partner_contacts_present.add(dirk, carla)
+    only = ContactFactory(family=family, author=alice, date=TODAY - datetime.timedelta(1))
+    only.partner_contacts_present.add(dirk)
+    nobody = ContactFactory(family=family, author=alice, date=TODAY - datetime.timedelta(2))
+    url = reverse("cases:family_detail", args=[family.pk])
+    alice_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.get(url)
+    assert len(queries.captured_queries) == FAMILY_PAGE
+    rows = {c.pk: c for c in response.context["page"].object_list}
+    # Colleagues by their full name (else the user name), then the partners' contact people
+    # by their label, each alphabetically.
+    assert rows[both.pk].professionals == [
+        "piet",
+        "Zoë van den Berg",
+        "Carla Smit (regisseur, Buurtteam Oost)",
+        "Dirk de Wit (GGD)",
+    ]
+    assert rows[both.pk].professionals[2:] == [carla.label, dirk.label]
+    assert rows[only.pk].professionals == ["Dirk de Wit (GGD)"]
+    assert rows[nobody.pk].professionals == []
+    body = response.content.decode()
+    assert (
+        f'<td>{naomi.name}<div class="small text-body-secondary" data-professionals-present>'
+        in body
+    )
+    assert (
+        "piet, Zoë van den Berg, Carla Smit (regisseur, Buurtteam Oost), Dirk de Wit (GGD)" in body
+    )
+    # Only professionals: no dash for "nobody of the family"; nobody at all: the dash.
+    assert '<td><div class="small text-body-secondary" data-professionals-present>' in body
+    assert "<td>–</td>" in body
 
 
 def test_contact_post_costs_the_same_queries_small_and_large(family, alice, alice_client):
