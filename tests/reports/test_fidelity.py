@@ -286,3 +286,26 @@ def test_panel_on_the_reports_tab(fam, alice_client, charlie_client):  # type: i
     assert "Inclusiecheck bij de intake" in html
     assert "nog niet aan de orde" in html
     assert charlie_client.get(url).status_code == 404
+
+
+def test_team_report_page_csv_and_xlsx_show_the_fidelity_table(team, alice, coordinator_client):  # type: ignore[no-untyped-def]
+    family = FamilyFactory(team=team, coach=alice, referral_date=D0)
+    open_phase(family, kind="start", started_on=D0)
+    page = coordinator_client.get(reverse("reports:team_report")).content.decode()
+    assert 'id="tr-fidelity"' in page
+    assert "Inclusiecheck bij de intake" in page
+    # Long past its deadline and not done: 0 % for alice and the team.
+    assert "0%" in page
+    csv_text = coordinator_client.get(reverse("reports:team_report_csv")).content.decode()
+    fidelity_part = csv_text.split("Werken volgens de methode")[1].split("\r\n\r\n")[0]
+    lines = fidelity_part.split("\r\n")
+    assert lines[1].startswith("Coach;Gezinnen;Alle onderdelen;Inclusiecheck bij de intake")
+    assert lines[-1].startswith("Team;1;0;0;")
+    xlsx = coordinator_client.get(reverse("reports:team_report_xlsx"))
+    assert xlsx.status_code == 200
+
+
+def test_team_report_without_open_files_says_so(team, coordinator_client):  # type: ignore[no-untyped-def]
+    FamilyFactory(team=team, status=FamilyStatus.CLOSED)
+    page = coordinator_client.get(reverse("reports:team_report")).content.decode()
+    assert "Geen open dossiers." in page
