@@ -44,11 +44,12 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Family, FamilyStatus, Member
-from cases.models.plan import ActionSource, FamilyPlan, PlanAction, PlanStatus
+from cases.models.plan import ActionSource, ActionStatus, FamilyPlan, PlanAction, PlanStatus
 from network.models import Circle, NetworkMeeting, NetworkMember
 from phases.models import AftercareCheckin, PhaseEpisode, PhaseKind
 from reports.models import CaseReview
@@ -139,7 +140,7 @@ def _annotated(families: QuerySet[Family]) -> QuerySet[Family]:
         "-number"
     )
     plan_actions = PlanAction.objects.filter(plan=OuterRef("fid_plan_id")).exclude(
-        status="cancelled"
+        status=ActionStatus.CANCELLED
     )
     return (
         families.order_by()
@@ -273,7 +274,7 @@ def _family_states(
         network_first = first_network is not None and (
             first_professional is None or first_network <= first_professional
         )
-        plan_on = fixed_at.date() if fixed_at else None
+        plan_on = timezone.localdate(fixed_at) if fixed_at else None
         meeting_on = row.fid_meeting_on  # type: ignore[attr-defined]
         states += [
             _state(
