@@ -503,6 +503,22 @@ REPORTS = {
     "SUCKED_IN_DISCUSSION_WEEKS": env_int("FK_SUCKED_IN_DISCUSSION_WEEKS", 8),
 }
 
+# Fidelity to the method (reports/fidelity.py): the deadlines of the method's elements, in
+# days. The inclusion check counts from intake (the referral date), the plan, its evaluation
+# dates and the network meeting from the start of the execution phase; the strengths
+# analyses, timeline and network map are due when the analysis phase ends (its agreed end).
+# A case review is due this many days after the start or the last review; an aftercare
+# check-in counts as late this many days after its planned date.
+FIDELITY = {
+    "INCLUSION_CHECK_DAYS": env_int("FK_FIDELITY_INCLUSION_CHECK_DAYS", 14),
+    "PLAN_DAYS": env_int("FK_FIDELITY_PLAN_DAYS", 14),
+    "NETWORK_MEETING_DAYS": env_int("FK_FIDELITY_NETWORK_MEETING_DAYS", 42),
+    "CASE_REVIEW_DAYS": env_int("FK_FIDELITY_CASE_REVIEW_DAYS", 91),
+    "AFTERCARE_CHECKIN_DAYS": env_int("FK_FIDELITY_AFTERCARE_CHECKIN_DAYS", 14),
+    # How many people of the network (outside the professionals' circle) make a map.
+    "NETWORK_MAP_MIN_MEMBERS": env_int("FK_FIDELITY_NETWORK_MAP_MIN_MEMBERS", 1),
+}
+
 # Office hours (cases/models/contacts.py): a contact starting outside them (an evening, a
 # weekend) is flagged in the contact list and counted in the team report. Weekdays are ISO
 # (1 = Monday); a contact at START is inside, one at END is outside. Public holidays are not

@@ -8,11 +8,13 @@ Families per phase and status (now), referrals per referrer per quarter, actual 
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
 logged), the questionnaire averages per quarter and per coach, the contacts outside
 office hours per coach and for the team, and the referrals to partners per kind of partner
-(asked, started, refused, waiting time asked→started).
+(asked, started, refused, waiting time asked→started); and the fidelity to the method
+(reports.fidelity) per coach and for the team, over the files open now.
 """
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from cases.models import (
 from cases.models.contacts import office_hours, outside_office_hours_q
 from phases.budget import DaysBetween
 from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
+from reports.fidelity import ELEMENTS, ElementState, FidelityShare, fidelity_rows, shares
 from reports.models import EXIT_ITEMS, ExitQuestionnaire, SdmResponse
 
 QUARTERS = (1, 2, 3, 4)
@@ -145,6 +148,60 @@ class PartnerReferralRow:
 
 
 @dataclass(frozen=True)
+class FidelityRow:
+    """One coach's files (or the team's): per element key and "all", the share done of
+    the elements done or late (reports.fidelity.FidelityShare)."""
+
+    label: str
+    families: int
+    shares: dict[str, FidelityShare]
+
+    @property
+    def cells(self) -> list[FidelityShare]:
+        """The shares in the order of reports.fidelity.ELEMENTS."""
+        return [self.shares[key] for key, _label in ELEMENTS]
+
+
+@dataclass(frozen=True)
+class FidelityTable:
+    rows: list[FidelityRow]
+    total: FidelityRow
+
+    @property
+    def elements(self) -> list[tuple[str, str]]:
+        return [(key, str(label)) for key, label in ELEMENTS]
+
+
+# The files whose fidelity the team report shows: those not closed (aftercare included).
+FIDELITY_STATUSES = (FamilyStatus.REFERRED, FamilyStatus.ACTIVE, FamilyStatus.AFTERCARE)
+
+
+def fidelity_table(team: Team, *, today: datetime.date) -> FidelityTable:
+    """Fidelity to the method per coach and for the team, over the team's open files on
+    `today`: reports.fidelity.QUERIES queries (the coach comes with the families)."""
+    families = Family.objects.filter(team=team, status__in=FIDELITY_STATUSES).select_related(
+        "coach"
+    )
+    labels: dict[int | None, str] = {}
+    per_coach: dict[int | None, list[list[ElementState]]] = defaultdict(list)
+    everyone: list[list[ElementState]] = []
+    for family, elements in fidelity_rows(families, today):
+        coach = family.coach
+        labels[family.coach_id] = (
+            _user_name(coach.first_name, coach.last_name, coach.username)
+            if coach
+            else _user_name(None, None, None)
+        )
+        per_coach[family.coach_id].append(elements)
+        everyone.append(elements)
+    rows = sorted(
+        (FidelityRow(labels[c], len(lists), shares(lists)) for c, lists in per_coach.items()),
+        key=lambda row: row.label,
+    )
+    return FidelityTable(rows, FidelityRow(_("Team"), len(everyone), shares(everyone)))
+
+
+@dataclass(frozen=True)
 class TeamReport:
     team: Team
     year: int
@@ -165,6 +222,8 @@ class TeamReport:
     contact_times_total: ContactTimeRow
     office_hours: str
     partner_referrals: list[PartnerReferralRow]
+    # Fidelity to the method per coach and for the team (the open files, today).
+    fidelity: FidelityTable
 
 
 def team_report(team: Team, *, year: int) -> TeamReport:
@@ -293,6 +352,7 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         contact_times=times,
         contact_times_total=times_total,
         office_hours=office_hours_text(),
+        fidelity=fidelity_table(team, today=timezone.localdate()),
     )
 
 

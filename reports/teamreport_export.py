@@ -128,6 +128,29 @@ def report_tables(report: TeamReport) -> list[Table]:
             ],
         ),
     ]
+    fidelity = report.fidelity
+    tables.append(
+        Table(
+            _("Werken volgens de methode (open dossiers, nu), aandeel gedaan in procenten"),
+            [
+                _("Coach"),
+                _("Gezinnen"),
+                _("Alle onderdelen"),
+                *(label for _key, label in fidelity.elements),
+            ],
+            [
+                [
+                    row.label,
+                    row.families,
+                    row.shares["all"].percentage,
+                    *(row.shares[key].percentage for key, _l in fidelity.elements),
+                ]
+                for row in [*fidelity.rows, fidelity.total]
+            ]
+            if fidelity.rows
+            else [],
+        )
+    )
     for title, first, rows in (
         (_("Eindvragenlijst per kwartaal (1–5)"), _("Kwartaal"), report.exit_per_quarter),
         (_("Eindvragenlijst per coach (1–5)"), _("Coach"), report.exit_per_coach),

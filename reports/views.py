@@ -26,6 +26,7 @@ from cases.models import (
     AccessAction,
     AccessOutcome,
     AppointmentKind,
+    Family,
     FamilyPlan,
     Role,
     Team,
@@ -47,6 +48,7 @@ from reports.caseload import (
     rows_from,
     without_jit,
 )
+from reports.fidelity import fidelity_for
 from reports.forms import (
     CaseloadFilterForm,
     CaseReviewForm,
@@ -411,6 +413,11 @@ def family_reports(request: HttpRequest, family_id: int) -> HttpResponse:
             ),
             "sdm_questions": SDM_QUESTIONS,
             "exit_questions": EXIT_QUESTIONS,
+            # The method's elements, done / due / late (reports.fidelity): on this tab, not
+            # the overview, so the family page reads nothing for it.
+            "fidelity": fidelity_for(Family.objects.filter(pk=family.pk), timezone.localdate())[
+                family.pk
+            ],
         },
     )
 

@@ -76,12 +76,15 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # (reports.supervision.queries: one query, a row per coach). The team report is a fixed set
 # of aggregates (status, phases, referrals, durations, hours per coach, SDM and exit
 # questionnaire per quarter and per coach; 14: the contacts outside office hours per coach,
-# one GROUP BY; 15: the referrals to partners per kind); its CSV and print version add an
-# access-log row.
+# one GROUP BY; 15: the referrals to partners per kind; 16-18: the fidelity to the method
+# per coach, reports.fidelity.QUERIES: the open files with their figures and coach, their
+# phase episodes, their aftercare check-ins); its CSV and print version add an access-log
+# row.
 # A psychologist's pages add "Wacht op mij" (cases.waiting), one query per source in
 # settings.WAITING_SOURCES (proposed transitions and extensions, plans asked for review):
 # the landing page's list, which the navigation's count reuses, or the navigation's count elsewhere.
 WAITING = len(settings.WAITING_SOURCES)
+FIDELITY_QUERIES = 3
 PAGES = [
     ("psychologist_client", "/", 9 + WAITING + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
@@ -90,9 +93,9 @@ PAGES = [
     ("psychologist_client", "/caseload/?sort=-trend", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/?sort=week&page=1", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/coaches/", 10 + WAITING),
-    ("coordinator_client", "/reports/team/", 15),
-    ("coordinator_client", "/reports/team/csv/", 15 + chain_queries()),
-    ("coordinator_client", "/reports/team/print/", 15 + chain_queries()),
+    ("coordinator_client", "/reports/team/", 15 + FIDELITY_QUERIES),
+    ("coordinator_client", "/reports/team/csv/", 15 + FIDELITY_QUERIES + chain_queries()),
+    ("coordinator_client", "/reports/team/print/", 15 + FIDELITY_QUERIES + chain_queries()),
 ]
 
 
