@@ -148,7 +148,7 @@ def trajectory_columns() -> list[Column]:
             "referral_month",
             _("maand van aanmelding"),
             MONTH,
-            lambda r: month(r.start if r.end or r.number > 1 else r.family.referral_date),
+            lambda r: month(r.referral_date),
         ),
         Column("referrer", _("verwijzer"), choices(Referrer), lambda r: r.referrer),
         Column(

@@ -57,6 +57,7 @@ class TrajectoryData:
     number: int
     start: datetime.date
     end: datetime.date | None  # exclusive: the next trajectory's referral date
+    referral_date: datetime.date  # `start` of the first window reaches back further
     referrer: str
     pseudonym: str
     today: datetime.date
@@ -80,17 +81,22 @@ class TrajectoryData:
         return day >= self.start and (self.end is None or day < self.end)
 
 
-def _windows(family: Family) -> list[tuple[int, datetime.date, datetime.date | None, str]]:
+Window = tuple[int, datetime.date, datetime.date, datetime.date | None, str]
+
+
+def _windows(family: Family) -> list[Window]:
+    """(number, start, referral date, end, referrer) per trajectory, oldest first."""
     trajectories = sorted(family.trajectories.all(), key=lambda t: (t.referral_date, t.number))
     if not trajectories:
-        return [(1, family.referral_date, None, family.referrer)]
-    windows = []
+        return [(1, datetime.date.min, family.referral_date, None, family.referrer)]
+    windows: list[Window] = []
     for i, trajectory in enumerate(trajectories):
         end = trajectories[i + 1].referral_date if i + 1 < len(trajectories) else None
-        windows.append((trajectory.number, trajectory.referral_date, end, trajectory.referrer))
-    # Anything recorded before the first referral (typed in late) counts with the first.
-    number, _start, end, referrer = windows[0]
-    windows[0] = (number, datetime.date.min, end, referrer)
+        # Anything recorded before the first referral (typed in late) counts with the first.
+        start = datetime.date.min if i == 0 else trajectory.referral_date
+        windows.append(
+            (trajectory.number, start, trajectory.referral_date, end, trajectory.referrer)
+        )
     return windows
 
 
@@ -131,12 +137,13 @@ def trajectories(team: Team, pseudonymiser: Pseudonymiser) -> list[TrajectoryDat
     rows: list[TrajectoryData] = []
     for family in team_families(team):
         plans = sorted(family.plans.all(), key=lambda p: p.number)
-        for number, start, end, referrer in _windows(family):
+        for number, start, referral_date, end, referrer in _windows(family):
             row = TrajectoryData(
                 family=family,
                 number=number,
                 start=start,
                 end=end,
+                referral_date=referral_date,
                 referrer=referrer,
                 pseudonym=pseudonymiser.family(family.pk),
                 today=today,
@@ -207,7 +214,7 @@ def contact_week_rows(rows: list[TrajectoryData]) -> Iterator[dict[str, Any]]:
 
 def member_rows(rows: list[TrajectoryData], pseudonymiser: Pseudonymiser) -> Iterator[dict]:
     for row in rows:
-        on = row.start if row.start != datetime.date.min else row.family.referral_date
+        on = row.referral_date
         for member in sorted(row.members, key=lambda m: m.pk):
             yield {
                 "family": row.pseudonym,

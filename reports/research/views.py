@@ -3,6 +3,7 @@ pseudonymised datasets of their teams. No family page: the gate gives a research
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import taskstate
 from cases.models import AccessAction, AccessOutcome, Role, TaskState
-from cases.permissions import access_team, log_access
+from cases.permissions import access_team, id_in_range, log_access
 from reports.models import ResearchExport, ResearchProject
 from reports.research import services
 from reports.research.forms import ResearchExportForm
@@ -53,12 +54,14 @@ def research(request: HttpRequest) -> HttpResponse:
             .distinct()
             .prefetch_related("teams"),
             "exports": list(_exports_of(team_ids)[:50]),
-            "min_cell": services.suppressed(0)[1:],
+            "min_cell": settings.RESEARCH_MIN_CELL,
         },
     )
 
 
 def _researcher_export(request: HttpRequest, export_id: int, *, obj: str) -> ResearchExport:
+    if not id_in_range(export_id):
+        raise Http404("No such dataset.")  # an id no row can have, whoever asks
     access = access_team(request, roles=RESEARCH_ROLES, action=AccessAction.EXPORT, obj=obj)
     return get_object_or_404(
         ResearchExport, pk=export_id, team_id__in=[team.pk for team in access.teams]

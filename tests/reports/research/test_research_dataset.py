@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from cases.models import Member, Role
+from cases.models import Member, Role, Trajectory
 from reports.models import ResearchProject
 from reports.research.pseudonyms import Pseudonymiser
 from reports.research.services import dataset_zip, suppressed, team_overview
@@ -111,7 +111,10 @@ def test_no_name_case_number_birth_date_or_typed_text_in_any_file(team, full_fam
     assert row["plan_actions_family"] == "1"
     assert row["sdm_q9_count"] == "1"
     assert row["exit_count"] == "1"
-    assert row["referral_month"] == f"{family.referral_date:%Y-%m}"
+    # The trajectory's own referral (the file's first one is its trajectory 1).
+    trajectory = Trajectory.objects.get(family=family)
+    assert row["referral_month"] == f"{trajectory.referral_date:%Y-%m}"
+    assert row["referrer"] == trajectory.referrer
     members = table(files, "members.csv")
     assert {m["role"] for m in members} >= {"mother"}
     child_band = [m["age_band"] for m in members if m["member"] and m["age_band"]]
@@ -215,3 +218,26 @@ def test_small_cells_are_suppressed_on_the_research_page(team, other_team, clien
     assert "&lt;5" in page
     # Four families never show as "4".
     assert ">4<" not in page
+
+
+def test_one_row_per_trajectory_with_what_happened_in_its_window(team, alice):
+    from tests.factories import ContactFactory
+
+    family = FamilyFactory(team=team, coach=alice, referral_date=datetime.date(2025, 1, 10))
+    for number, day, referrer in (
+        (1, datetime.date(2025, 1, 10), "gp"),
+        (2, datetime.date(2026, 2, 1), "okt"),
+    ):
+        Trajectory.objects.create(
+            family=family, number=number, referrer=referrer, referral_date=day
+        )
+    # Typed in late, before the first referral: counts with the first trajectory.
+    ContactFactory(family=family, author=alice, date=datetime.date(2025, 1, 3))
+    ContactFactory(family=family, author=alice, date=datetime.date(2025, 6, 2))
+    ContactFactory(family=family, author=alice, date=datetime.date(2026, 2, 1))
+    rows = table(unzip(dataset_zip(project=project_of(team), team=team)[0]), "trajectories.csv")
+    assert [(r["trajectory"], r["referral_month"], r["referrer"], r["contacts"]) for r in rows] == [
+        ("1", "2025-01", "gp", "2"),
+        ("2", "2026-02", "okt", "1"),
+    ]
+    assert rows[0]["family"] == rows[1]["family"]
