@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -339,6 +341,11 @@ class SupervisionDiscussion(models.Model):
         return gettext("Besproken in %(session)s") % {"session": self.session}
 
 
+def new_key_id() -> str:
+    """A project's key id: random, so no two projects share pseudonyms by accident."""
+    return secrets.token_hex(16)
+
+
 class ResearchProject(models.Model):
     """A research project that receives pseudonymised datasets (reports.research).
 
@@ -350,7 +357,7 @@ class ResearchProject(models.Model):
 
     name = models.CharField(_("naam"), max_length=120)
     # Mixed into the key with the secret; fixed once made, or the pseudonyms change.
-    key_id = models.CharField(_("sleutel-id"), max_length=64, unique=True)
+    key_id = models.CharField(_("sleutel-id"), max_length=64, unique=True, default=new_key_id)
     teams = models.ManyToManyField(
         "cases.Team", related_name="research_projects", verbose_name=_("deelnemende teams")
     )

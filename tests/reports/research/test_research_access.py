@@ -169,3 +169,50 @@ def test_without_the_secret_the_dataset_fails_visibly_and_can_be_retried(
         researcher_client.post(reverse("reports:research_retry", args=[export.pk]))
     export.refresh_from_db()
     assert export.state == ExportState.DONE
+
+
+def test_the_research_page_costs_the_same_with_more_teams_and_datasets(
+    team, other_team, project, researcher, researcher_client, django_assert_num_queries
+):
+    LAST: list = []
+
+    def page_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert researcher_client.get(reverse("reports:research")).status_code == 200
+        LAST[:] = queries.captured_queries
+        return len(queries)
+
+    page_queries()  # the first request of a session reads more (session, log-in)
+    few = page_queries()
+    # Session, user, memberships (shared with the navigation), the team's counts, the
+    # datasets, the navigation's reminder count, the projects and their teams, and the
+    # form's two choice lists (projects, teams).
+    assert few == 10, "\n".join(q["sql"][:90] for q in LAST)
+    member_of(other_team, Role.COACH, username="extra")
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=researcher, team=other_team, role=Role.RESEARCHER)
+    project.teams.add(other_team)
+    for _ in range(3):
+        ResearchExport.objects.create(project=project, team=team, requested_by=researcher)
+    # Per team one query for its counts (of the teams the researcher takes part for).
+    assert page_queries() == few + 1
+
+
+def test_the_demo_project_takes_both_teams_and_requests_a_dataset(
+    team, other_team, settings, django_capture_on_commit_callbacks
+):
+    from familiekracht.demo import research as demo_research
+    from familiekracht.demo.users import DEMO_USERS
+
+    assert ("onderzoeker", Role.RESEARCHER) in {(row[0], row[4]) for row in DEMO_USERS}
+    researcher = member_of(team, Role.RESEARCHER, username="demo-onderzoeker")
+    settings.RESEARCH_SECRET = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        project = demo_research.seed(teams=[team, other_team], researcher=researcher)
+    assert set(project.teams.all()) == {team, other_team}
+    # Without the secret the demo shows the failed state with its retry button.
+    assert ResearchExport.objects.get().state == ExportState.FAILED
