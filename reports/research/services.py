@@ -156,6 +156,16 @@ def research_export_build(*, export_id: int) -> ResearchExport | None:
     return export
 
 
+@transaction.atomic
+def research_export_retry(*, export: ResearchExport) -> None:
+    """Queue a failed dataset again ("Opnieuw proberen"); any other state is left alone."""
+    queued = ResearchExport.objects.filter(pk=export.pk, state=ExportState.FAILED).update(
+        state=ExportState.QUEUED, attempts=0, error="", state_changed_at=timezone.now()
+    )
+    if queued:
+        taskstate.send(ResearchExport, export.pk)
+
+
 def research_export_failed(*, export_id: int, error: str, final: bool) -> None:
     state = ExportState.FAILED if final else ExportState.QUEUED
     ResearchExport.objects.filter(pk=export_id).exclude(state=ExportState.DONE).update(

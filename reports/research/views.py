@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import taskstate
 from cases.models import AccessAction, AccessOutcome, Role, TaskState
 from cases.permissions import access_team, id_in_range, log_access
 from reports.models import ResearchExport, ResearchProject
@@ -96,9 +95,5 @@ def research_download(request: HttpRequest, export_id: int, filename: str) -> Ht
 @require_POST
 def research_retry(request: HttpRequest, export_id: int) -> HttpResponse:
     export = _researcher_export(request, export_id, obj=f"onderzoeksdataset {export_id}")
-    if export.state == TaskState.FAILED:
-        ResearchExport.objects.filter(pk=export.pk).update(
-            state=TaskState.QUEUED, attempts=0, error=""
-        )
-        taskstate.send(ResearchExport, export.pk)
+    services.research_export_retry(export=export)
     return redirect("reports:research")
