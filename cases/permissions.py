@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from cases.models import (
+    NO_FAMILY_ROLES,
     TEAM_WIDE_ROLES,
     AccessAction,
     AccessLog,
@@ -68,7 +69,10 @@ APPROVER_ROLES = frozenset({Role.PSYCHOLOGIST})
 
 def _rules(role: str, writer: bool) -> frozenset[Need]:
     """The one rule table: the needs a team member with `role` satisfies. `writer` is
-    whether they may change this family (team-wide role, its coach, or involved)."""
+    whether they may change this family (team-wide role, its coach, or involved).
+    A role without families (the researcher) satisfies nothing: the gate answers 404."""
+    if role in NO_FAMILY_ROLES:
+        return frozenset()
     needs = set(READER_NEEDS)
     if writer:
         needs |= {Need.WRITE, Need.CORRECT}
@@ -209,7 +213,8 @@ def family_access_for(  # type: ignore[no-untyped-def]
             .values_list("role", flat=True)
             .first()
         )
-    if role is None:
+    if role is None or role in NO_FAMILY_ROLES:
+        # Not even the family's existence: the same 404 as for another team.
         return None
     can_write = (
         role in TEAM_WIDE_ROLES

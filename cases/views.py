@@ -18,6 +18,7 @@ from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, S
 from cases.legal.panel import family_measures
 from cases.models import (
     CASE_NUMBER_TAKEN,
+    NO_FAMILY_ROLES,
     TEAM_WIDE_ROLES,
     AccessAction,
     Comment,
@@ -36,6 +37,7 @@ from cases.permissions import (
     Need,
     access_family,
     log_families_shown,
+    user_memberships,
 )
 from cases.sections import (
     caseload_attention,
@@ -73,7 +75,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
     Paged in the database (safety signal first, then by name), so a team-wide landing page
     with thousands of families costs one page of rows, whatever the team's size.
+    A researcher, who holds no family, lands on the research page instead.
     """
+    memberships = user_memberships(request)
+    if memberships and all(m.role in NO_FAMILY_ROLES for m in memberships):
+        return redirect("reports:research")
     families = _with_contact_figures(Family.objects.caseload_of(request.user)).order_by(
         "-safety_flag", "display_name", "pk"
     )

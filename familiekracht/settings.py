@@ -344,7 +344,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # one still queued or running after TASK_STALE_SECONDS is sent again, and after
 # TASK_MAX_ATTEMPTS marked failed. The limit is above the longest render (the heavy family's
 # export volume takes well under a minute) and under what a user waits for.
-TASK_STATE_MODELS = ["cases.RecordsExport", "reports.PlanPdf"]
+TASK_STATE_MODELS = ["cases.RecordsExport", "reports.PlanPdf", "reports.ResearchExport"]
 TASK_STALE_SECONDS = env_int("TASK_STALE_SECONDS", 300)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
 
@@ -413,6 +413,7 @@ DEMO_USERNAMES = [
     "coach-denhaag",
     "psycholoog-denhaag",
     "coordinator-denhaag",
+    "onderzoeker",
 ]
 OTP_EXEMPT_USERNAMES = DEMO_USERNAMES if OTP_DEMO_EXEMPT else []
 
@@ -548,3 +549,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Research without names (reports.research): the secret the pseudonyms are keyed with, from
+# the environment only (never in the database; each ResearchProject adds its own key id).
+# Without it no dataset is built. Also in .env.example. A development run (`make run`,
+# DEBUG on) has a fixed key so the demo researcher can download a dataset; production sets its own.
+RESEARCH_SECRET = os.environ.get("RESEARCH_SECRET") or (
+    "development-only-research-secret" if DEBUG else ""
+)
+# Any count of families on the research page below this shows as "<5" (small cells).
+RESEARCH_MIN_CELL = 5
+# Age bands instead of birth dates: (from, to) in whole years, to None for "and older".
+RESEARCH_AGE_BANDS = [(0, 3), (4, 11), (12, 17), (18, 26), (27, 49), (50, 64), (65, None)]
+# The providers of the trajectory table's columns, each a function returning a list of
+# reports.research.columns.Column (the codebook is generated from them). Modules above
+# reports.research add their provider here (e.g. fidelity, working elements, questionnaires
+# of professionals).
+RESEARCH_DATASET_COLUMNS = [
+    "reports.research.columns.trajectory_columns",
+]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -337,3 +339,96 @@ class SupervisionDiscussion(models.Model):
 
     def __str__(self) -> str:
         return gettext("Besproken in %(session)s") % {"session": self.session}
+
+
+def new_key_id() -> str:
+    """A project's key id: random, so no two projects share pseudonyms by accident."""
+    return secrets.token_hex(16)
+
+
+class ResearchProject(models.Model):
+    """A research project that receives pseudonymised datasets (reports.research).
+
+    The pseudonyms are keyed hashes with a secret from the environment (RESEARCH_SECRET)
+    and this project's `key_id`: the same family has one pseudonym within a project and
+    an unrelated one in another, so datasets of two projects cannot be linked. The secret
+    itself is never stored in the database.
+    """
+
+    name = models.CharField(_("naam"), max_length=120)
+    # Mixed into the key with the secret; fixed once made, or the pseudonyms change.
+    key_id = models.CharField(_("sleutel-id"), max_length=64, unique=True, default=new_key_id)
+    teams = models.ManyToManyField(
+        "cases.Team", related_name="research_projects", verbose_name=_("deelnemende teams")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("onderzoeksproject")
+        verbose_name_plural = _("onderzoeksprojecten")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResearchExport(models.Model):
+    """One request for a project's dataset of one team, built in the background
+    (reports.research.services) as a ZIP of CSV files with their codebook."""
+
+    # The Celery task that builds it; the sweep sends it again (cases.taskstate).
+    task_path = "reports.tasks.build_research_export"
+
+    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="exports")
+    team = models.ForeignKey("cases.Team", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    state = models.CharField(
+        _("status"), max_length=8, choices=ExportState.choices, default=ExportState.QUEUED
+    )
+    state_changed_at = models.DateTimeField(_("status sinds"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    # Relative to the default storage, e.g. "research/3/12.zip".
+    file_path = models.CharField(_("bestand"), max_length=300, blank=True)
+    checksum_sha256 = models.CharField(_("controlegetal (SHA-256)"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("grootte (bytes)"), null=True, blank=True)
+    families = models.PositiveIntegerField(_("gezinnen"), null=True, blank=True)
+    error = models.TextField(_("foutmelding"), max_length=2000, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("onderzoeksdataset")
+        verbose_name_plural = _("onderzoeksdatasets")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}/{self.team_id} ({self.state})"
+
+    @property
+    def filename(self) -> str:
+        return f"onderzoek-{self.project_id}-{self.pk}.zip"
+
+
+class ResearchDownload(models.Model):
+    """Every download of a research dataset: who, when, which file (no family in it)."""
+
+    export = models.ForeignKey(ResearchExport, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(_("gebruiker"), max_length=150)
+    at = models.DateTimeField(_("gedownload op"), default=timezone.now)
+    checksum_sha256 = models.CharField(_("controlegetal (SHA-256)"), max_length=64)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("download van een onderzoeksdataset")
+        verbose_name_plural = _("downloads van onderzoeksdatasets")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.export_id}"

@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from reports import services
+from reports.research import services as research
 
 MAX_RETRIES = 3
 logger = logging.getLogger(__name__)
@@ -37,4 +38,28 @@ def render_plan_pdf(self, export_id: int) -> str | None:  # type: ignore[no-unty
             logger.exception("Plan PDF %s failed (attempt %s)", export_id, self.request.retries + 1)
             return None
         raise  # autoretry_for schedules the next attempt, with exponential backoff
+    return export.state if export else None
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=MAX_RETRIES,
+)
+def build_research_export(self, export_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    try:
+        export = research.research_export_build(export_id=export_id)
+    except Exception as exc:
+        # As render_plan_pdf: in-process (tests, `make run`) one attempt; the page offers a retry.
+        final = self.request.is_eager or self.request.retries >= self.max_retries
+        research.research_export_failed(export_id=export_id, error=repr(exc), final=final)
+        if final:
+            logger.exception("Research export %s failed", export_id)
+            return None
+        raise
     return export.state if export else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from reports import views
+from reports.research import views as research
 from reports.supervision import views as supervision
 
 app_name = "reports"
@@ -10,6 +11,18 @@ app_name = "reports"
 F = "families/<int:family_id>/reports/"
 
 urlpatterns = [
+    # The researcher's pages: no family in any of them (reports.research).
+    path("onderzoek/", research.research, name="research"),
+    path(
+        "onderzoek/datasets/<int:export_id>/retry/",
+        research.research_retry,
+        name="research_retry",
+    ),
+    path(
+        "onderzoek/datasets/<int:export_id>/<str:filename>",
+        research.research_download,
+        name="research_download",
+    ),
     path(
         "families/<int:family_id>/reports/plan-pdf/",
         views.plan_pdf_request,

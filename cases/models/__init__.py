@@ -114,6 +114,7 @@ from cases.models.records import (
 )
 from cases.models.tasks import Task, TaskQuerySet, TaskSource, overdue_tasks_count
 from cases.models.teams import (
+    NO_FAMILY_ROLES,
     TEAM_WIDE_ROLES,
     LifeDomain,
     Membership,
@@ -213,6 +214,7 @@ __all__ = [
     "Role",
     "StoredFile",
     "StoredFileKind",
+    "NO_FAMILY_ROLES",
     "TEAM_WIDE_ROLES",
     "Task",
     "TaskQuerySet",

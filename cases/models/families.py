@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.teams import TEAM_WIDE_ROLES, Membership, Team
+from cases.models.teams import NO_FAMILY_ROLES, TEAM_WIDE_ROLES, Membership, Team
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -41,10 +41,12 @@ class FamilyQuerySet(models.QuerySet["Family"]):
     # Both filters use subqueries, not joins, so annotations over contacts are not
     # multiplied by team members or involved users.
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> FamilyQuerySet:
-        """Families of the user's teams: everyone in a team may read its families."""
+        """Families of the user's teams: everyone in a team may read its families (but a
+        researcher, who sees none: cases.permissions)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(team__in=Membership.objects.filter(user=user).values("team"))
+        teams = Membership.objects.filter(user=user).exclude(role__in=NO_FAMILY_ROLES)
+        return self.filter(team__in=teams.values("team"))
 
     def caseload_of(self, user: AbstractBaseUser) -> FamilyQuerySet:
         """The user's own families: coach or involved; the whole team for team-wide roles."""

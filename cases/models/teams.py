@@ -62,10 +62,15 @@ class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", _("Maatschappelijk werker")
     PSYCHIATRIST = "psychiatrist", _("Psychiater")
     SYSTEMS_THERAPIST = "systems_therapist", _("Systeemtherapeut")
+    # Sees no family at all, only the pseudonymised research pages (reports.research).
+    RESEARCHER = "researcher", _("Onderzoeker")
 
 
 # Roles that read and write every family of their team (review, intake, export).
 TEAM_WIDE_ROLES = frozenset({Role.PSYCHOLOGIST, Role.COORDINATOR})
+
+# Roles that hold no family of their team: the gate gives them nothing (404), lists skip them.
+NO_FAMILY_ROLES = frozenset({Role.RESEARCHER})
 
 
 class Membership(models.Model):

@@ -18,6 +18,7 @@ from familiekracht.demo import (
     partners,
     phases,
     reports,
+    research,
     strengths,
 )
 from familiekracht.demo.users import create_teams_and_users
@@ -58,6 +59,7 @@ def seed_base() -> dict[str, int]:
             counters=counters,
         )
         counts[team_name] = len(made_here)
+    research.seed(teams=list(made.teams.values()), researcher=made.users["onderzoeker"])
     return counts
 
 

@@ -26,6 +26,8 @@ DEMO_USERS = [
     ("coach-denhaag", "Priya", "Ramdin", "Den Haag", Role.COACH),
     ("psycholoog-denhaag", "Thomas", "Visser", "Den Haag", Role.PSYCHOLOGIST),
     ("coordinator-denhaag", "Fatma", "Yilmaz", "Den Haag", Role.COORDINATOR),
+    # Sees no family, only the research pages; a member of every team (below).
+    ("onderzoeker", "Lotte", "Jansen", "Amsterdam Zuidoost", Role.RESEARCHER),
 ]
 
 
@@ -62,4 +64,11 @@ def create_teams_and_users() -> DemoTeams:
         )
         Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
         users[username] = user
+    # The researcher takes part for every team (membership per participating team).
+    for username, *_names, role in DEMO_USERS:
+        if role == Role.RESEARCHER:
+            for team in teams.values():
+                Membership.objects.get_or_create(
+                    user=users[username], team=team, defaults={"role": role}
+                )
     return DemoTeams(teams=teams, users=users)

@@ -20,8 +20,9 @@ def test_seed_demo_creates_teams_users_and_families(capsys):
         user = get_user_model().objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD), username
         assert username in out
-    assert Membership.objects.filter(team__name="Amsterdam Zuidoost").count() == 4
-    assert Membership.objects.filter(team__name="Den Haag").count() == 3
+    # Each team also has the researcher (onderzoeker), a member of both.
+    assert Membership.objects.filter(team__name="Amsterdam Zuidoost").count() == 5
+    assert Membership.objects.filter(team__name="Den Haag").count() == 4
     for team in ("Amsterdam Zuidoost", "Den Haag"):
         families = Family.objects.filter(team__name=team)
         assert 10 <= families.count() <= 15
