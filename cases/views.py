@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.postgres.aggregates import StringAgg
 from django.core.paginator import Paginator
 from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -27,6 +28,7 @@ from cases.models import (
     Notification,
     Team,
     UserPreference,
+    WorkingElement,
     last_contact_date,
     overdue_tasks_count,
 )
@@ -45,6 +47,8 @@ from cases.sections import (
 from cases.waiting import is_approver, waiting_for
 
 CONTACTS_PER_PAGE = 20
+# Labels are one line with single spaces (WorkingElementForm): a unit separator never occurs.
+ELEMENT_SEPARATOR = "\x1f"
 FAMILIES_PER_PAGE = 50
 
 
@@ -204,13 +208,27 @@ def _family_page(
         .annotate(ids=_JoinedIds("member_id"))
         .values("ids")
     )
+    # The working elements ticked, as their labels in the team's order (cases.elements).
+    element_labels = (
+        WorkingElement.contacts.through.objects.filter(contact=OuterRef("pk"))
+        .order_by()
+        .values("contact")
+        .annotate(
+            labels=StringAgg(
+                "workingelement__label",
+                delimiter=ELEMENT_SEPARATOR,
+                order_by=("workingelement__order", "workingelement__label"),
+            )
+        )
+        .values("labels")
+    )
     contacts = (
         family.contacts.select_related("author")
         .prefetch_related(
             # Comments on the file, shown under each contact (cases.comments).
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
         )
-        .annotate(present_ids=Subquery(present_ids))
+        .annotate(present_ids=Subquery(present_ids), element_labels=Subquery(element_labels))
         .order_by("-date", "-created_at")
     )
     paginator = Paginator(contacts, CONTACTS_PER_PAGE)
@@ -221,6 +239,8 @@ def _family_page(
         ids = {int(i) for i in (contact.present_ids or "").split(",") if i}
         # In the members' order (birth date, name), as the relation orders them.
         contact.present = [m for m in members if m.pk in ids]
+        labels = contact.element_labels
+        contact.elements = labels.split(ELEMENT_SEPARATOR) if labels else []
     panels = _app_panels(request, access)
     return render(
         request,

@@ -8,7 +8,8 @@ Families per phase and status (now), referrals per referrer per quarter, actual 
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
 logged), the questionnaire averages per quarter and per coach, the contacts outside
 office hours per coach and for the team, and the referrals to partners per kind of partner
-(asked, started, refused, waiting time asked→started).
+(asked, started, refused, waiting time asked→started), and the working elements ticked on
+the year's contacts per phase the contact's date falls in.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField, Q, Sum
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
@@ -33,6 +34,7 @@ from cases.models import (
     ReferralStatus,
     Referrer,
     Team,
+    WorkingElement,
 )
 from cases.models.contacts import office_hours, outside_office_hours_q
 from phases.budget import DaysBetween
@@ -145,6 +147,60 @@ class PartnerReferralRow:
 
 
 @dataclass(frozen=True)
+class WorkingElementRow:
+    """How often one working element was ticked on the year's contacts, per phase the
+    contact's date falls in (PHASE_ORDER), before any phase, and in all."""
+
+    label: str
+    active: bool
+    per_phase: list[int]
+    no_phase: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_phase) + self.no_phase
+
+
+def working_elements_per_phase(team: Team, *, year: int) -> list[WorkingElementRow]:
+    """One grouped query over the ticks of the team's contacts in `year`; the phase is the
+    family's episode with started_on <= date < ended_on (an open one: no end). Elements
+    never ticked in the year are left out."""
+    phase = PhaseEpisode.objects.filter(
+        family=OuterRef("contact__family"), started_on__lte=OuterRef("contact__date")
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("contact__date")))
+    counts: dict[tuple[int, str, bool, int], dict[str | None, int]] = defaultdict(dict)
+    for pk, label, active, order, kind, n in (
+        WorkingElement.contacts.through.objects.filter(
+            workingelement__team=team,
+            contact__family__team=team,
+            contact__date__year=year,
+        )
+        .annotate(phase=Subquery(phase.order_by("-started_on").values("kind")[:1]))
+        .order_by()
+        .values("workingelement", "phase")
+        .annotate(n=Count("pk"))
+        .values_list(
+            "workingelement",
+            "workingelement__label",
+            "workingelement__active",
+            "workingelement__order",
+            "phase",
+            "n",
+        )
+    ):
+        counts[(order, label, active, pk)][kind] = n
+    return [
+        WorkingElementRow(
+            label=label,
+            active=active,
+            per_phase=[by_kind.get(kind, 0) for kind in PHASE_ORDER],
+            no_phase=by_kind.get(None, 0),
+        )
+        for (_order, label, active, _pk), by_kind in sorted(counts.items())
+    ]
+
+
+@dataclass(frozen=True)
 class TeamReport:
     team: Team
     year: int
@@ -165,6 +221,8 @@ class TeamReport:
     contact_times_total: ContactTimeRow
     office_hours: str
     partner_referrals: list[PartnerReferralRow]
+    working_elements: list[WorkingElementRow]
+    phase_labels: list[str]
 
 
 def team_report(team: Team, *, year: int) -> TeamReport:
@@ -279,6 +337,8 @@ def team_report(team: Team, *, year: int) -> TeamReport:
     times, times_total = contact_times(team, year=year)
     return TeamReport(
         partner_referrals=partner_referrals(team, year=year),
+        working_elements=working_elements_per_phase(team, year=year),
+        phase_labels=[str(labels[kind]) for kind in PHASE_ORDER],
         team=team,
         year=year,
         by_status=by_status,

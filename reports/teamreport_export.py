@@ -139,6 +139,13 @@ def report_tables(report: TeamReport) -> list[Table]:
                 [[label, n, *(avgs.get(name) for name in EXIT_ITEMS)] for label, n, avgs in rows],
             )
         )
+    tables.append(
+        Table(
+            _("Werkzame elementen per fase, contacten in %(year)s") % {"year": year},
+            [_("Werkzaam element"), *report.phase_labels, _("Voor de eerste fase"), _("Totaal")],
+            [[r.label, *r.per_phase, r.no_phase, r.total] for r in report.working_elements],
+        )
+    )
     return tables
 
 
