@@ -521,6 +521,9 @@ WORKING_ELEMENT_DEFAULTS = [
     "Vaardigheden oefenen",
     "Veiligheid bespreken",
 ]
+# The team report shows the implementation questionnaire of a half year (its averages per
+# area and its remarks, never with names) only from this many respondents on.
+IMPLEMENTATION_MIN_RESPONDENTS = 3
 OFFICE_HOURS = {
     "WEEKDAYS": [1, 2, 3, 4, 5],
     "START": "08:00",

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
@@ -39,7 +40,15 @@ from cases.models import (
 from cases.models.contacts import office_hours, outside_office_hours_q
 from phases.budget import DaysBetween
 from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
-from reports.models import EXIT_ITEMS, ExitQuestionnaire, SdmResponse
+from reports.models import (
+    EXIT_ITEMS,
+    IMPLEMENTATION_AREAS,
+    IMPLEMENTATION_ITEMS,
+    ExitQuestionnaire,
+    ImplementationResponse,
+    ProfessionalSdmResponse,
+    SdmResponse,
+)
 
 QUARTERS = (1, 2, 3, 4)
 ONE = Decimal("0.1")
@@ -201,6 +210,70 @@ def working_elements_per_phase(team: Team, *, year: int) -> list[WorkingElementR
 
 
 @dataclass(frozen=True)
+class ImplementationHalf:
+    """The implementation questionnaires of one half year: per area the average of its
+    items (1–5). Fewer than settings.IMPLEMENTATION_MIN_RESPONDENTS respondents: only that
+    number, no averages and no remarks (a small team would show who answered what)."""
+
+    half: int
+    respondents: int
+    averages: dict[str, Decimal | None]
+    remarks: list[str]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.respondents < settings.IMPLEMENTATION_MIN_RESPONDENTS
+
+
+def implementation_results(team: Team, *, year: int) -> list[ImplementationHalf]:
+    """Both halves of `year`: one grouped query, and one for the remarks when shown. Never
+    a name: the remarks are sorted by their text, not by who or when."""
+    answers = ImplementationResponse.objects.filter(team=team, year=year).order_by()
+    # The average of an area's item sum; divided by its number of items below.
+    area_avg = {
+        area: Avg(
+            sum(
+                (F(name) for name in IMPLEMENTATION_ITEMS[area][1:]),
+                F(IMPLEMENTATION_ITEMS[area][0]),
+            ),
+            output_field=FloatField(),
+        )
+        for area in IMPLEMENTATION_AREAS
+    }
+    groups = {
+        row["half"]: row for row in answers.values("half").annotate(n=Count("pk"), **area_avg)
+    }
+    shown = [
+        half for half, row in groups.items() if row["n"] >= settings.IMPLEMENTATION_MIN_RESPONDENTS
+    ]
+    remarks: dict[int, list[str]] = defaultdict(list)
+    if shown:
+        for half, remark in (
+            answers.filter(half__in=shown).exclude(remark="").values_list("half", "remark")
+        ):
+            remarks[half].append(remark)
+    result = []
+    for half in (1, 2):
+        row = groups.get(half)
+        n = row["n"] if row else 0
+        visible = n >= settings.IMPLEMENTATION_MIN_RESPONDENTS
+        result.append(
+            ImplementationHalf(
+                half=half,
+                respondents=n,
+                averages={
+                    area: _dec(row[area] / len(IMPLEMENTATION_ITEMS[area]))
+                    if visible and row
+                    else None
+                    for area in IMPLEMENTATION_AREAS
+                },
+                remarks=sorted(remarks[half]) if visible else [],
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
 class TeamReport:
     team: Team
     year: int
@@ -222,6 +295,9 @@ class TeamReport:
     office_hours: str
     partner_referrals: list[PartnerReferralRow]
     working_elements: list[WorkingElementRow]
+    # The professionals' own SDM about families, per quarter: (quarter, responses, average).
+    pro_sdm_per_quarter: list[tuple[str, int, Decimal | None]]
+    implementation: list[ImplementationHalf]
     phase_labels: list[str]
 
 
@@ -334,11 +410,22 @@ def team_report(team: Team, *, year: int) -> TeamReport:
             "coach", "coach__first_name", "coach__last_name", "coach__username"
         ).annotate(n=Count("pk"), **averages)
     )
+    pro_sdm_q = {
+        q: (n, avg)
+        for q, n, avg in ProfessionalSdmResponse.objects.filter(family__team=team, date__year=year)
+        .order_by()
+        .annotate(quarter=ExtractQuarter("date"))
+        .values("quarter")
+        .annotate(n=Count("pk"), avg=Avg("score"))
+        .values_list("quarter", "n", "avg")
+    }
     times, times_total = contact_times(team, year=year)
     return TeamReport(
         partner_referrals=partner_referrals(team, year=year),
         working_elements=working_elements_per_phase(team, year=year),
         phase_labels=[str(labels[kind]) for kind in PHASE_ORDER],
+        pro_sdm_per_quarter=[(f"Q{q}", *_n_avg(pro_sdm_q.get(q))) for q in QUARTERS],
+        implementation=implementation_results(team, year=year),
         team=team,
         year=year,
         by_status=by_status,
