@@ -7,12 +7,20 @@ from typing import Any
 from django import forms
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from cases.conflicts import VersionedModelForm
 from cases.models import WORKING_ELEMENT_TAKEN, Team, WorkingElement
 
 
 class WorkingElementForm(VersionedModelForm):
+    order = forms.IntegerField(
+        label=_("Volgorde"),
+        min_value=0,
+        max_value=9999,
+        help_text=_("Een lager getal staat eerder op het contactformulier."),
+    )
+
     class Meta:
         model = WorkingElement
         fields = ["label", "order", "active"]

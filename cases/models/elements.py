@@ -8,6 +8,7 @@ element that was ticked is deactivated, never deleted, so the contacts keep it.
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,9 @@ class WorkingElement(models.Model):
     )
     label = models.CharField(_("naam"), max_length=WORKING_ELEMENT_LABEL_MAX)
     active = models.BooleanField(_("in gebruik"), default=True)
-    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    order = models.PositiveSmallIntegerField(
+        _("volgorde"), default=0, validators=[MaxValueValidator(9999)]
+    )
     # The contacts on which a coach ticked it (Contact.working_elements).
     contacts = models.ManyToManyField(
         Contact, related_name="working_elements", blank=True, verbose_name=_("contacten")

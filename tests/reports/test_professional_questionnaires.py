@@ -142,3 +142,22 @@ def test_report_without_names_and_suppressed_under_three(team, other_team, coord
     table = text[text.index("Uitvoering: wat helpt en hindert") :].splitlines()
     assert table[2].split(";")[:3] == ["1e halfjaar", "3", "4,0"]
     assert table[3].split(";") == ["2e halfjaar", "2", "", "", "", ""]
+
+
+def test_the_demo_shows_elements_and_questionnaires():
+    from django.core.management import call_command
+
+    from cases.models import Team, WorkingElement
+    from reports.teamreport import current_year
+
+    call_command("seed_demo", verbosity=0)
+    ticked = WorkingElement.contacts.through.objects
+    assert ticked.count() > 50
+    assert WorkingElement.objects.filter(active=False, contacts__isnull=False).exists()
+    assert ProfessionalSdmResponse.objects.values("family").distinct().count() >= 4
+    zuidoost = Team.objects.get(name="Amsterdam Zuidoost")
+    denhaag = Team.objects.get(name="Den Haag")
+    today = timezone.localdate()
+    half = 0 if today.month <= 6 else 1
+    assert not team_report(zuidoost, year=current_year()).implementation[half].suppressed
+    assert team_report(denhaag, year=current_year()).implementation[half].suppressed
