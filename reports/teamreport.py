@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
@@ -226,8 +227,8 @@ class ImplementationHalf:
 
 
 def implementation_results(team: Team, *, year: int) -> list[ImplementationHalf]:
-    """Both halves of `year`: one grouped query, and one for the remarks when shown. Never
-    a name: the remarks are sorted by their text, not by who or when."""
+    """Both halves of `year`: one grouped query. Never a name: the remarks are sorted by
+    their text, not by who or when, and left out below the threshold."""
     answers = ImplementationResponse.objects.filter(team=team, year=year).order_by()
     # The average of an area's item sum; divided by its number of items below.
     area_avg = {
@@ -240,18 +241,12 @@ def implementation_results(team: Team, *, year: int) -> list[ImplementationHalf]
         )
         for area in IMPLEMENTATION_AREAS
     }
+    # The remarks come with their group, sorted by their text (never by who or when).
+    remarks = ArrayAgg("remark", filter=~Q(remark=""), order_by="remark", default=[])
     groups = {
-        row["half"]: row for row in answers.values("half").annotate(n=Count("pk"), **area_avg)
+        row["half"]: row
+        for row in answers.values("half").annotate(n=Count("pk"), remarks=remarks, **area_avg)
     }
-    shown = [
-        half for half, row in groups.items() if row["n"] >= settings.IMPLEMENTATION_MIN_RESPONDENTS
-    ]
-    remarks: dict[int, list[str]] = defaultdict(list)
-    if shown:
-        for half, remark in (
-            answers.filter(half__in=shown).exclude(remark="").values_list("half", "remark")
-        ):
-            remarks[half].append(remark)
     result = []
     for half in (1, 2):
         row = groups.get(half)
@@ -267,7 +262,7 @@ def implementation_results(team: Team, *, year: int) -> list[ImplementationHalf]
                     else None
                     for area in IMPLEMENTATION_AREAS
                 },
-                remarks=sorted(remarks[half]) if visible else [],
+                remarks=list(row["remarks"]) if visible and row else [],
             )
         )
     return result

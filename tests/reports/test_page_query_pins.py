@@ -81,6 +81,9 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # settings.WAITING_SOURCES (proposed transitions, plans asked for review): the landing
 # page's list, which the navigation's count reuses, or the navigation's count elsewhere.
 WAITING = 2
+# The team report's working elements per phase, the professionals' SDM per quarter and the
+# implementation questionnaire per half year: one grouped query each.
+TEAM_REPORT_QUESTIONNAIRES = 3
 PAGES = [
     ("psychologist_client", "/", 9 + WAITING + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
@@ -89,9 +92,13 @@ PAGES = [
     ("psychologist_client", "/caseload/?sort=-trend", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/?sort=week&page=1", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/coaches/", 10 + WAITING),
-    ("coordinator_client", "/reports/team/", 15),
-    ("coordinator_client", "/reports/team/csv/", 15 + chain_queries()),
-    ("coordinator_client", "/reports/team/print/", 15 + chain_queries()),
+    ("coordinator_client", "/reports/team/", 15 + TEAM_REPORT_QUESTIONNAIRES),
+    ("coordinator_client", "/reports/team/csv/", 15 + TEAM_REPORT_QUESTIONNAIRES + chain_queries()),
+    (
+        "coordinator_client",
+        "/reports/team/print/",
+        15 + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
+    ),
 ]
 
 
