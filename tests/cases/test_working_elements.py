@@ -121,3 +121,17 @@ def test_coaches_read_but_do_not_edit(team, alice_client):
 def test_team_created_by_factory_gets_defaults_once():
     team = TeamFactory(name="Utrecht")
     assert WorkingElement.objects.of_team(team.pk).count() == len(settings.WORKING_ELEMENT_DEFAULTS)
+
+
+def test_a_correction_of_the_ticks_is_in_the_revision(team, family, alice_client):
+    stress, network = WorkingElement.objects.of_team(team.pk)[:2]
+    url = reverse("cases:contact_create", args=[family.pk])
+    alice_client.post(url, contact_data(family, working_elements=[stress.pk]))
+    contact = Contact.objects.get()
+    edit = reverse("cases:contact_edit", args=[family.pk, contact.pk])
+    alice_client.post(
+        edit,
+        contact_data(family, working_elements=[stress.pk, network.pk], version=contact.version),
+    )
+    revision = contact.revisions.get()
+    assert ("aantal werkzame elementen", "1", "2") in revision.changes()
