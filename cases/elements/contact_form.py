@@ -37,7 +37,8 @@ class WorkingElements:
             # Only this family's team: another team's element is an invalid choice.
             queryset=element_choices(family, keep=kept),
             required=False,
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "working-element"}),
+            # Toggle buttons, one tap each (static/css/app.css, #div_id_working_elements).
+            widget=forms.CheckboxSelectMultiple,
             help_text=_("Waar werkte u aan in dit contact? Tik aan wat van toepassing is."),
         )
         if existing:
