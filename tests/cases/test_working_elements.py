@@ -135,3 +135,21 @@ def test_a_correction_of_the_ticks_is_in_the_revision(team, family, alice_client
     )
     revision = contact.revisions.get()
     assert ("aantal werkzame elementen", "1", "2") in revision.changes()
+
+
+def test_the_data_migration_fills_teams_without_a_list(team, other_team):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cases.migrations.0023_working_element_defaults")
+    WorkingElement.objects.filter(team=team).delete()
+    kept = services.working_element_create(team=other_team, label="Eigen element")
+    migration.create_defaults(apps, None)
+    labels = list(WorkingElement.objects.of_team(team.pk).values_list("label", flat=True))
+    assert labels == settings.WORKING_ELEMENT_DEFAULTS
+    # A team that has a list keeps it as it is.
+    assert WorkingElement.objects.filter(pk=kept.pk).exists()
+    assert WorkingElement.objects.of_team(other_team.pk).count() == (
+        len(settings.WORKING_ELEMENT_DEFAULTS) + 1
+    )
