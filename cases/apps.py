@@ -9,7 +9,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from cases import audit, checks
+        from cases.elements.services import team_created
+        from cases.models import Team
 
         audit.connect()
         checks.register_checks()
+        post_save.connect(team_created, sender=Team, dispatch_uid="working_element_defaults")

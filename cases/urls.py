@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("cases.handover.urls")),
     path("", include("cases.comments.urls")),
     path("", include("cases.partners.urls")),
+    path("", include("cases.elements.urls")),
 ]

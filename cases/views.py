@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
+from cases.aggregates import JoinedText, split_joined
 from cases.conflicts import save_or_merge
 from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, SafetyForm
 from cases.legal.panel import family_measures
@@ -28,6 +29,7 @@ from cases.models import (
     Notification,
     Team,
     UserPreference,
+    WorkingElement,
     last_contact_date,
     overdue_tasks_count,
 )
@@ -211,10 +213,31 @@ def _family_page(
         .annotate(ids=_JoinedIds("member_id"))
         .values("ids")
     )
+    # The working elements ticked, as their labels in the team's order (cases.elements).
+    element_labels = (
+        WorkingElement.contacts.through.objects.filter(contact=OuterRef("pk"))
+        .order_by()
+        .values("contact")
+        .annotate(
+            labels=JoinedText(
+                Concat(
+                    LPad(Cast("workingelement__order", CharField()), 6, Value("0")),
+                    Value(":"),
+                    "workingelement__label",
+                )
+            )
+        )
+        .values("labels")
+    )
     contacts = (
         family.contacts.select_related("author")
-        # The professionals present (colleagues, partners' contact people) by name.
-        .annotate(present_ids=Subquery(present_ids), **professionals_present_column())
+        # The professionals present (colleagues, partners' contact people) by name, and the
+        # working elements ticked (cases.elements).
+        .annotate(
+            present_ids=Subquery(present_ids),
+            element_labels=Subquery(element_labels),
+            **professionals_present_column(),
+        )
         .order_by("-date", "-created_at")
     )
     has_comments = figures["contact_comment_count"] > 0
@@ -239,6 +262,10 @@ def _family_page(
         contact.professionals = professionals_present_names(contact)
         if not has_comments:
             contact.shown_comments = []
+        # "0003:label": sorted, the team's order then the label; shown without the order.
+        contact.elements = [
+            part.split(":", 1)[1] for part in sorted(split_joined(contact.element_labels))
+        ]
     panels = _app_panels(request, access)
     return render(
         request,

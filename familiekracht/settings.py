@@ -118,6 +118,7 @@ CONTACT_FORM_EXTENSIONS = [
     "network.contact_form.network_members_present",
     "cases.todo.contact_form.follow_up_task",
     "cases.partners.contact_form.professionals_present",
+    "cases.elements.contact_form.working_elements",
 ]
 # What other apps add to planned appointments (cases/agenda): who of the network is expected,
 # and recording a planned network meeting or case review once it was held.
@@ -524,6 +525,23 @@ FIDELITY = {
 # weekend) is flagged in the contact list and counted in the team report. Weekdays are ISO
 # (1 = Monday); a contact at START is inside, one at END is outside. Public holidays are not
 # counted as outside office hours.
+# The working elements a new team starts with (cases.WorkingElement, cases/elements): our
+# own wording of the kinds in the taxonomy of working elements in family care; the
+# coordinator renames, adds and deactivates them for the team.
+WORKING_ELEMENT_DEFAULTS = [
+    "Stress verminderen",
+    "Praktische hulp",
+    "Netwerk versterken",
+    "Opvoedondersteuning",
+    "Psycho-educatie",
+    "Motiveren",
+    "Zorg coördineren",
+    "Vaardigheden oefenen",
+    "Veiligheid bespreken",
+]
+# The team report shows the implementation questionnaire of a half year (its averages per
+# area and its remarks, never with names) only from this many respondents on.
+IMPLEMENTATION_MIN_RESPONDENTS = 3
 OFFICE_HOURS = {
     "WEEKDAYS": [1, 2, 3, 4, 5],
     "START": "08:00",

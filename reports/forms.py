@@ -13,8 +13,25 @@ from cases.forms import DateInput, not_in_future
 from cases.models import Family, FamilyRole, Team
 from cases.todo.forms import TITLE_MAX
 from phases.models import PhaseKind
-from reports.models import EXIT_ITEMS, SDM_ITEMS, CaseReview, QuestionnaireMoment
-from reports.questionnaires import EXIT_QUESTIONS, EXIT_SCALE, SDM_QUESTIONS, SDM_SCALE
+from reports.models import (
+    EXIT_ITEMS,
+    IMPLEMENTATION_AREAS,
+    IMPLEMENTATION_ITEMS,
+    IMPLEMENTATION_REMARK_MAX,
+    SDM_ITEMS,
+    CaseReview,
+    QuestionnaireMoment,
+)
+from reports.questionnaires import (
+    EXIT_QUESTIONS,
+    EXIT_SCALE,
+    IMPLEMENTATION_AREA_LABELS,
+    IMPLEMENTATION_QUESTIONS,
+    IMPLEMENTATION_SCALE,
+    PRO_SDM_QUESTIONS,
+    SDM_QUESTIONS,
+    SDM_SCALE,
+)
 
 User = get_user_model()
 
@@ -204,3 +221,52 @@ class ExitForm(_QuestionnaireForm):
         for name in EXIT_ITEMS:
             self.fields[name] = _scale_field(str(EXIT_QUESTIONS[name]), EXIT_SCALE)
         self.fields["comments"] = comments
+
+
+class ProfessionalSdmForm(Form):
+    """The professional's SDM about one family: nine items 0–5."""
+
+    moment = forms.ChoiceField(label=_("Moment"), choices=QuestionnaireMoment.choices)
+    date = forms.DateField(
+        label=_("Datum"), widget=DateInput(), validators=[not_in_future], initial=timezone.localdate
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(1, SDM_ITEMS + 1):
+            self.fields[f"item_{i}"] = _scale_field(f"{i}. {PRO_SDM_QUESTIONS[i - 1]}", SDM_SCALE)
+
+    @property
+    def item_values(self) -> list[int]:
+        return [self.cleaned_data[f"item_{i}"] for i in range(1, SDM_ITEMS + 1)]
+
+
+class ImplementationForm(Form):
+    """What helps and hinders, per area: Likert 1–5 and an optional remark."""
+
+    remark = forms.CharField(
+        label=_("Wat helpt of hindert u nog meer? (zonder namen van gezinnen)"),
+        required=False,
+        max_length=IMPLEMENTATION_REMARK_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Uw opmerking komt in het teamrapport zonder uw naam, pas vanaf drie invullers."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        remark = self.fields.pop("remark")
+        for area in IMPLEMENTATION_AREAS:
+            for name in IMPLEMENTATION_ITEMS[area]:
+                label = f"{IMPLEMENTATION_AREA_LABELS[area]}: {IMPLEMENTATION_QUESTIONS[name]}"
+                self.fields[name] = _scale_field(label, IMPLEMENTATION_SCALE)
+        self.fields["remark"] = remark
+
+    @property
+    def answers(self) -> dict[str, int]:
+        return {
+            name: self.cleaned_data[name]
+            for names in IMPLEMENTATION_ITEMS.values()
+            for name in names
+        }

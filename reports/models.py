@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Family, FamilyPlan, Member, TaskState
+from cases.models import Family, FamilyPlan, Member, TaskState, Team
 
 # The one set of states of a task-backed request (cases.models.TaskState); the sweep
 # (cases.taskstate, settings.TASK_STATE_MODELS) reads them on every such model.
@@ -246,6 +246,132 @@ class ExitQuestionnaire(models.Model):
 
     def __str__(self) -> str:
         return f"Eindvragenlijst {self.family_id} {self.date:%d-%m-%Y}"
+
+
+# --- Questionnaires for professionals: their SDM per family, and implementation ---
+
+
+class ProfessionalSdmResponse(models.Model):
+    """The professional's counterpart of the family's SDM-Q-9: the same nine aspects of
+    deciding together, from the hulpverlener's side, about one family.
+
+    `score` is sum × 20/9 to one decimal (0–100), as the family's (reports.questionnaires).
+    """
+
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="professional_sdm_responses"
+    )
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("hulpverlener"),
+    )
+    moment = models.CharField(_("moment"), max_length=16, choices=QuestionnaireMoment.choices)
+    date = models.DateField(_("datum"))
+    item_1 = models.PositiveSmallIntegerField()
+    item_2 = models.PositiveSmallIntegerField()
+    item_3 = models.PositiveSmallIntegerField()
+    item_4 = models.PositiveSmallIntegerField()
+    item_5 = models.PositiveSmallIntegerField()
+    item_6 = models.PositiveSmallIntegerField()
+    item_7 = models.PositiveSmallIntegerField()
+    item_8 = models.PositiveSmallIntegerField()
+    item_9 = models.PositiveSmallIntegerField()
+    score = models.DecimalField(_("score (0–100)"), max_digits=4, decimal_places=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("SDM-vragenlijst van de hulpverlener")
+        verbose_name_plural = _("SDM-vragenlijsten van hulpverleners")
+        indexes = [models.Index(fields=["family", "-date"])]
+        constraints = [
+            *[
+                _range_check(f"item_{i}", SDM_ITEM_MIN, SDM_ITEM_MAX, f"pro_sdm_item_{i}_0_5")
+                for i in range(1, SDM_ITEMS + 1)
+            ],
+            _range_check("score", 0, 100, "pro_sdm_score_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SDM hulpverlener {self.family_id} {self.date:%d-%m-%Y}: {self.score}"
+
+    @property
+    def items(self) -> list[int]:
+        return [getattr(self, f"item_{i}") for i in range(1, SDM_ITEMS + 1)]
+
+
+# The implementation questionnaire's items per determinant area (the method, the
+# professional, the organisation, the wider setting); the texts are in
+# reports.questionnaires.IMPLEMENTATION_QUESTIONS.
+IMPLEMENTATION_AREAS = ("method", "professional", "organisation", "context")
+IMPLEMENTATION_ITEMS = {
+    "method": ("method_1", "method_2", "method_3"),
+    "professional": ("professional_1", "professional_2", "professional_3"),
+    "organisation": ("organisation_1", "organisation_2", "organisation_3"),
+    "context": ("context_1", "context_2", "context_3"),
+}
+IMPLEMENTATION_ITEM_MIN, IMPLEMENTATION_ITEM_MAX = 1, 5
+IMPLEMENTATION_REMARK_MAX = 2000
+IMPLEMENTATION_TAKEN = _("U hebt de vragenlijst over de uitvoering dit halfjaar al ingevuld.")
+
+
+def half_of(date) -> int:  # type: ignore[no-untyped-def]
+    """1 for January–June, 2 for July–December."""
+    return 1 if date.month <= 6 else 2
+
+
+class ImplementationResponse(models.Model):
+    """What helps and hinders working by the method: one per professional per half year.
+
+    Reported only per team, as averages per area and never with a name (reports.teamreport);
+    the remark is shown without its author, and only from three respondents on.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    half = models.PositiveSmallIntegerField(_("halfjaar"), choices=[(1, "1"), (2, "2")])
+    method_1 = models.PositiveSmallIntegerField()
+    method_2 = models.PositiveSmallIntegerField()
+    method_3 = models.PositiveSmallIntegerField()
+    professional_1 = models.PositiveSmallIntegerField()
+    professional_2 = models.PositiveSmallIntegerField()
+    professional_3 = models.PositiveSmallIntegerField()
+    organisation_1 = models.PositiveSmallIntegerField()
+    organisation_2 = models.PositiveSmallIntegerField()
+    organisation_3 = models.PositiveSmallIntegerField()
+    context_1 = models.PositiveSmallIntegerField()
+    context_2 = models.PositiveSmallIntegerField()
+    context_3 = models.PositiveSmallIntegerField()
+    remark = models.TextField(
+        _("wat helpt of hindert u nog meer?"), max_length=IMPLEMENTATION_REMARK_MAX, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-half", "-pk"]
+        verbose_name = _("vragenlijst over de uitvoering")
+        verbose_name_plural = _("vragenlijsten over de uitvoering")
+        constraints = [
+            # ImplementationForm gives the same sentence (IMPLEMENTATION_TAKEN).
+            models.UniqueConstraint(
+                "professional", "year", "half", name="implementation_once_per_half_year"
+            ),
+            *[
+                _range_check(
+                    name, IMPLEMENTATION_ITEM_MIN, IMPLEMENTATION_ITEM_MAX, f"impl_{name}_1_5"
+                )
+                for names in IMPLEMENTATION_ITEMS.values()
+                for name in names
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"Uitvoering {self.team_id} {self.year}-{self.half}"
 
 
 # --- Supervision of coaches (intervisie, werkbegeleiding, coaching) ---

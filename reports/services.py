@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.models import Consent, Family, FamilyPlan, Member, StoredFileKind, TaskSource
@@ -18,13 +18,17 @@ from cases.todo.services import task_create
 from reports import pdf
 from reports.models import (
     EXIT_ITEMS,
+    IMPLEMENTATION_ITEMS,
     CaseReview,
     ExitQuestionnaire,
     ExportState,
+    ImplementationResponse,
     PlanPdf,
+    ProfessionalSdmResponse,
     SdmResponse,
+    half_of,
 )
-from reports.questionnaires import sdm_score
+from reports.questionnaires import professional_sdm_score, sdm_score
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -226,3 +230,52 @@ def exit_record(
         recorded_by=by,
         **{name: answers[name] for name in EXIT_ITEMS},
     )
+
+
+@transaction.atomic
+def professional_sdm_record(
+    *,
+    family: Family,
+    professional: AbstractBaseUser,
+    moment: str,
+    date: datetime.date,
+    items: list[int],
+) -> ProfessionalSdmResponse:
+    """The professional's own SDM about the family (the counterpart of the SDM-Q-9)."""
+    return ProfessionalSdmResponse.objects.create(
+        family=family,
+        professional=professional,
+        moment=moment,
+        date=date,
+        score=professional_sdm_score(items),
+        **{f"item_{i}": value for i, value in enumerate(items, start=1)},
+    )
+
+
+class ImplementationTaken(Exception):
+    """The professional already answered for this half year."""
+
+
+def implementation_record(
+    *,
+    team: Any,
+    professional: AbstractBaseUser,
+    date: datetime.date,
+    answers: dict[str, int],
+    remark: str,
+) -> ImplementationResponse:
+    """One implementation questionnaire for the half year `date` falls in; a second one in
+    the same half year raises ImplementationTaken (the unique constraint decides)."""
+    names = [name for names in IMPLEMENTATION_ITEMS.values() for name in names]
+    try:
+        with transaction.atomic():
+            return ImplementationResponse.objects.create(
+                team=team,
+                professional=professional,
+                year=date.year,
+                half=half_of(date),
+                remark=remark,
+                **{name: answers[name] for name in names},
+            )
+    except IntegrityError:
+        raise ImplementationTaken from None

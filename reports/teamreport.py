@@ -8,8 +8,10 @@ Families per phase and status (now), referrals per referrer per quarter, actual 
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
 logged), the questionnaire averages per quarter and per coach, the contacts outside
 office hours per coach and for the team, and the referrals to partners per kind of partner
-(asked, started, refused, waiting time asked→started); and the fidelity to the method
-(reports.fidelity) per coach and for the team, over the files open now.
+(asked, started, refused, waiting time asked→started); the fidelity to the method
+(reports.fidelity) per coach and for the team, over the files open now; the working
+elements ticked on the year's contacts per phase the contact's date falls in; and the
+professionals' own questionnaires (SDM per quarter, implementation per half year).
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, FloatField, Q, Sum
+from django.conf import settings
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from cases.aggregates import JoinedText, split_joined
 from cases.models import (
     Contact,
     Family,
@@ -35,12 +39,21 @@ from cases.models import (
     ReferralStatus,
     Referrer,
     Team,
+    WorkingElement,
 )
 from cases.models.contacts import office_hours, outside_office_hours_q
 from phases.budget import DaysBetween
 from phases.models import PHASE_ORDER, PhaseEpisode, PhaseKind
 from reports.fidelity import ELEMENTS, ElementState, FidelityShare, fidelity_rows, shares
-from reports.models import EXIT_ITEMS, ExitQuestionnaire, SdmResponse
+from reports.models import (
+    EXIT_ITEMS,
+    IMPLEMENTATION_AREAS,
+    IMPLEMENTATION_ITEMS,
+    ExitQuestionnaire,
+    ImplementationResponse,
+    ProfessionalSdmResponse,
+    SdmResponse,
+)
 
 QUARTERS = (1, 2, 3, 4)
 ONE = Decimal("0.1")
@@ -202,6 +215,118 @@ def fidelity_table(team: Team, *, today: datetime.date) -> FidelityTable:
 
 
 @dataclass(frozen=True)
+class WorkingElementRow:
+    """How often one working element was ticked on the year's contacts, per phase the
+    contact's date falls in (PHASE_ORDER), before any phase, and in all."""
+
+    label: str
+    active: bool
+    per_phase: list[int]
+    no_phase: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_phase) + self.no_phase
+
+
+def working_elements_per_phase(team: Team, *, year: int) -> list[WorkingElementRow]:
+    """One grouped query over the ticks of the team's contacts in `year`; the phase is the
+    family's episode with started_on <= date < ended_on (an open one: no end). Elements
+    never ticked in the year are left out."""
+    phase = PhaseEpisode.objects.filter(
+        family=OuterRef("contact__family"), started_on__lte=OuterRef("contact__date")
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("contact__date")))
+    counts: dict[tuple[int, str, bool, int], dict[str | None, int]] = defaultdict(dict)
+    for pk, label, active, order, kind, n in (
+        WorkingElement.contacts.through.objects.filter(
+            workingelement__team=team,
+            contact__family__team=team,
+            contact__date__year=year,
+        )
+        .annotate(phase=Subquery(phase.order_by("-started_on").values("kind")[:1]))
+        .order_by()
+        .values("workingelement", "phase")
+        .annotate(n=Count("pk"))
+        .values_list(
+            "workingelement",
+            "workingelement__label",
+            "workingelement__active",
+            "workingelement__order",
+            "phase",
+            "n",
+        )
+    ):
+        counts[(order, label, active, pk)][kind] = n
+    return [
+        WorkingElementRow(
+            label=label,
+            active=active,
+            per_phase=[by_kind.get(kind, 0) for kind in PHASE_ORDER],
+            no_phase=by_kind.get(None, 0),
+        )
+        for (_order, label, active, _pk), by_kind in sorted(counts.items())
+    ]
+
+
+@dataclass(frozen=True)
+class ImplementationHalf:
+    """The implementation questionnaires of one half year: per area the average of its
+    items (1–5). Fewer than settings.IMPLEMENTATION_MIN_RESPONDENTS respondents: only that
+    number, no averages and no remarks (a small team would show who answered what)."""
+
+    half: int
+    respondents: int
+    averages: dict[str, Decimal | None]
+    remarks: list[str]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.respondents < settings.IMPLEMENTATION_MIN_RESPONDENTS
+
+
+def implementation_results(team: Team, *, year: int) -> list[ImplementationHalf]:
+    """Both halves of `year`: one grouped query. Never a name: the remarks are sorted by
+    their text, not by who or when, and left out below the threshold."""
+    answers = ImplementationResponse.objects.filter(team=team, year=year).order_by()
+    # The average of an area's item sum; divided by its number of items below.
+    area_avg = {
+        area: Avg(
+            sum(
+                (F(name) for name in IMPLEMENTATION_ITEMS[area][1:]),
+                F(IMPLEMENTATION_ITEMS[area][0]),
+            ),
+            output_field=FloatField(),
+        )
+        for area in IMPLEMENTATION_AREAS
+    }
+    # The remarks come with their group, sorted by their text (never by who or when).
+    remarks = JoinedText("remark", filter=~Q(remark=""))
+    groups = {
+        row["half"]: row
+        for row in answers.values("half").annotate(n=Count("pk"), remarks=remarks, **area_avg)
+    }
+    result = []
+    for half in (1, 2):
+        row = groups.get(half)
+        n = row["n"] if row else 0
+        visible = n >= settings.IMPLEMENTATION_MIN_RESPONDENTS
+        result.append(
+            ImplementationHalf(
+                half=half,
+                respondents=n,
+                averages={
+                    area: _dec(row[area] / len(IMPLEMENTATION_ITEMS[area]))
+                    if visible and row
+                    else None
+                    for area in IMPLEMENTATION_AREAS
+                },
+                remarks=sorted(split_joined(row["remarks"])) if visible and row else [],
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
 class TeamReport:
     team: Team
     year: int
@@ -224,6 +349,11 @@ class TeamReport:
     partner_referrals: list[PartnerReferralRow]
     # Fidelity to the method per coach and for the team (the open files, today).
     fidelity: FidelityTable
+    working_elements: list[WorkingElementRow]
+    # The professionals' own SDM about families, per quarter: (quarter, responses, average).
+    pro_sdm_per_quarter: list[tuple[str, int, Decimal | None]]
+    implementation: list[ImplementationHalf]
+    phase_labels: list[str]
 
 
 def team_report(team: Team, *, year: int) -> TeamReport:
@@ -335,9 +465,22 @@ def team_report(team: Team, *, year: int) -> TeamReport:
             "coach", "coach__first_name", "coach__last_name", "coach__username"
         ).annotate(n=Count("pk"), **averages)
     )
+    pro_sdm_q = {
+        q: (n, avg)
+        for q, n, avg in ProfessionalSdmResponse.objects.filter(family__team=team, date__year=year)
+        .order_by()
+        .annotate(quarter=ExtractQuarter("date"))
+        .values("quarter")
+        .annotate(n=Count("pk"), avg=Avg("score"))
+        .values_list("quarter", "n", "avg")
+    }
     times, times_total = contact_times(team, year=year)
     return TeamReport(
         partner_referrals=partner_referrals(team, year=year),
+        working_elements=working_elements_per_phase(team, year=year),
+        phase_labels=[str(labels[kind]) for kind in PHASE_ORDER],
+        pro_sdm_per_quarter=[(f"Q{q}", *_n_avg(pro_sdm_q.get(q))) for q in QUARTERS],
+        implementation=implementation_results(team, year=year),
         team=team,
         year=year,
         by_status=by_status,

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from reports.models import EXIT_ITEMS
+from reports.models import EXIT_ITEMS, IMPLEMENTATION_AREAS
+from reports.questionnaires import IMPLEMENTATION_AREA_LABELS
 from reports.teamreport import QUARTERS, TeamReport
 
 Cell = str | int | Decimal | None
@@ -162,6 +163,39 @@ def report_tables(report: TeamReport) -> list[Table]:
                 [[label, n, *(avgs.get(name) for name in EXIT_ITEMS)] for label, n, avgs in rows],
             )
         )
+    tables.append(
+        Table(
+            _("Werkzame elementen per fase, contacten in %(year)s") % {"year": year},
+            [_("Werkzaam element"), *report.phase_labels, _("Voor de eerste fase"), _("Totaal")],
+            [[r.label, *r.per_phase, r.no_phase, r.total] for r in report.working_elements],
+        )
+    )
+    tables.append(
+        Table(
+            _("SDM van de hulpverleners per kwartaal (0–100)"),
+            [_("Kwartaal"), _("Aantal"), _("Gemiddelde")],
+            [[label, n, avg] for label, n, avg in report.pro_sdm_per_quarter],
+        )
+    )
+    # Averages only, never a name or a remark; a suppressed half year shows its count only.
+    tables.append(
+        Table(
+            _("Uitvoering: wat helpt en hindert (1–5), %(year)s") % {"year": year},
+            [
+                _("Halfjaar"),
+                _("Invullers"),
+                *(str(IMPLEMENTATION_AREA_LABELS[a]) for a in IMPLEMENTATION_AREAS),
+            ],
+            [
+                [
+                    _("%(half)se halfjaar") % {"half": r.half},
+                    r.respondents,
+                    *(r.averages[a] for a in IMPLEMENTATION_AREAS),
+                ]
+                for r in report.implementation
+            ],
+        )
+    )
     return tables
 
 

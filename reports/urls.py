@@ -48,6 +48,12 @@ urlpatterns = [
     path(F + "reviews/new/", views.case_review_create, name="case_review_create"),
     path(F + "sdm/new/", views.sdm_create, name="sdm_create"),
     path(F + "exit/new/", views.exit_create, name="exit_create"),
+    path(
+        F + "sdm-professional/new/",
+        views.professional_sdm_create,
+        name="professional_sdm_create",
+    ),
+    path("reports/implementation/", views.implementation_create, name="implementation"),
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/coaches/", views.coach_load_view, name="coach_load"),
     path("caseload/aftercare/", views.caseload_aftercare, name="caseload_aftercare"),

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -31,7 +32,14 @@ from cases.models import (
     Role,
     Team,
 )
-from cases.permissions import Need, access_family, access_team, log_access, log_families_shown
+from cases.permissions import (
+    Need,
+    access_family,
+    access_team,
+    id_in_range,
+    log_access,
+    log_families_shown,
+)
 from reports import services
 from reports.caseload import (
     AFTERCARE_COLUMNS,
@@ -53,13 +61,27 @@ from reports.forms import (
     CaseloadFilterForm,
     CaseReviewForm,
     ExitForm,
+    ImplementationForm,
     PlanPdfRequestForm,
     PlanShareForm,
+    ProfessionalSdmForm,
     SdmForm,
     YearForm,
 )
-from reports.models import EXIT_ITEMS, ExportState, PlanPdf
-from reports.questionnaires import EXIT_QUESTIONS, SDM_QUESTIONS
+from reports.models import (
+    EXIT_ITEMS,
+    IMPLEMENTATION_TAKEN,
+    ExportState,
+    ImplementationResponse,
+    PlanPdf,
+    half_of,
+)
+from reports.questionnaires import (
+    EXIT_QUESTIONS,
+    IMPLEMENTATION_AREA_LABELS,
+    PRO_SDM_QUESTIONS,
+    SDM_QUESTIONS,
+)
 from reports.reviews import report_setting, review_overdue
 from reports.supervision.queries import with_last_supervision
 from reports.teamreport import TeamReport, current_year, team_report
@@ -327,6 +349,8 @@ def _report_context(report: TeamReport, teams: list[Team]) -> dict[str, Any]:
         ],
         "query": _query({"team": report.team.pk, "year": report.year}),
         "generated": timezone.now(),
+        "implementation_areas": [str(label) for label in IMPLEMENTATION_AREA_LABELS.values()],
+        "min_respondents": settings.IMPLEMENTATION_MIN_RESPONDENTS,
     }
 
 
@@ -407,11 +431,13 @@ def family_reports(request: HttpRequest, family_id: int) -> HttpResponse:
             and review_overdue(reviews[0].next_review_on, timezone.localdate()),
             "sdm_responses": family.sdm_responses.select_related("member", "coach"),
             "exit_responses": family.exit_responses.select_related("member", "coach"),
+            "professional_sdm": family.professional_sdm_responses.select_related("professional"),
             # Only that the family was discussed, and when: never the session's notes.
             "supervision": family.supervision_discussions.select_related("session").order_by(
                 "-session__date", "-pk"
             ),
             "sdm_questions": SDM_QUESTIONS,
+            "pro_sdm_questions": PRO_SDM_QUESTIONS,
             "exit_questions": EXIT_QUESTIONS,
             # The method's elements, done / due / late (reports.fidelity): on this tab, not
             # the overview, so the family page reads nothing for it.
@@ -610,5 +636,94 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
             "plan": plan,
             "missing_consent": missing_consent,
             "consent_message": consent_message,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def professional_sdm_create(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The professional's own SDM about the family, recorded on the family's reports tab."""
+    access = access_family(
+        request, family_id, need=Need.WRITE, action=AccessAction.CREATE, obj="SDM hulpverlener"
+    )
+    family = access.family
+    form = ProfessionalSdmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = services.professional_sdm_record(
+            family=family,
+            professional=request.user,
+            moment=form.cleaned_data["moment"],
+            date=form.cleaned_data["date"],
+            items=form.item_values,
+        )
+        messages.success(
+            request,
+            _("Uw SDM-vragenlijst is opgeslagen (score %(score)s).") % {"score": response.score},
+        )
+        return redirect("reports:family_reports", family_id=family.pk)
+    return render(
+        request,
+        "reports/form_page.html",
+        {
+            "family": family,
+            "access": access,
+            "form": form,
+            "title": _("Samen beslissen: de kant van de hulpverlener"),
+            "intro": _(
+                "Hoe hebt u met dit gezin samen beslist? 0 is helemaal niet mee eens, 5 "
+                "helemaal mee eens. Het gezin vult de SDM-Q-9 apart in."
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def implementation_create(request: HttpRequest) -> HttpResponse:
+    """The implementation questionnaire of this half year, once per professional."""
+    raw = request.GET.get("team") or request.POST.get("team")
+    team_id = None
+    if raw:
+        if not raw.isdecimal() or not id_in_range(int(raw)):
+            raise Http404
+        team_id = int(raw)
+    access = access_team(
+        request,
+        roles=frozenset(Role.values),
+        team_id=team_id,
+        action=AccessAction.READ if request.method == "GET" else AccessAction.CREATE,
+        obj="vragenlijst uitvoering",
+    )
+    today = timezone.localdate()
+    done = ImplementationResponse.objects.filter(
+        professional=request.user, year=today.year, half=half_of(today)
+    ).exists()
+    form = ImplementationForm(request.POST or None)
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            services.implementation_record(
+                team=access.team,
+                professional=request.user,
+                date=today,
+                answers=form.answers,
+                remark=form.cleaned_data["remark"],
+            )
+        except services.ImplementationTaken:
+            form.add_error(None, IMPLEMENTATION_TAKEN)
+        else:
+            messages.success(request, _("Dank u wel: uw antwoorden zijn opgeslagen."))
+            return redirect(f"{reverse('reports:implementation')}?team={access.team.pk}")
+    elif request.method == "POST" and done:
+        form.is_valid()
+        form.add_error(None, IMPLEMENTATION_TAKEN)
+    return render(
+        request,
+        "reports/implementation_form.html",
+        {
+            "form": form,
+            "team": access.team,
+            "done": done,
+            "year": today.year,
+            "half": half_of(today),
+            "title": _("Wat helpt en hindert bij het werken volgens de methode"),
         },
     )

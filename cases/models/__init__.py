@@ -47,6 +47,12 @@ from cases.models.contacts import (
     last_contact_date,
 )
 from cases.models.documents import Document, DocumentKind, DocumentVersion
+from cases.models.elements import (
+    WORKING_ELEMENT_LABEL_MAX,
+    WORKING_ELEMENT_TAKEN,
+    WorkingElement,
+    WorkingElementQuerySet,
+)
 from cases.models.families import (
     ADULT_AGE,
     CASE_NUMBER_TAKEN,
@@ -124,6 +130,10 @@ from cases.models.teams import (
 )
 
 __all__ = [
+    "WORKING_ELEMENT_LABEL_MAX",
+    "WORKING_ELEMENT_TAKEN",
+    "WorkingElement",
+    "WorkingElementQuerySet",
     "OPEN_REFERRAL_STATUSES",
     "PARTNER_NAME_TAKEN",
     "Partner",

@@ -209,6 +209,7 @@ class ContactRevision(models.Model):
                 "network_members_present",
                 "colleagues_present",
                 "partner_contacts_present",
+                "working_elements",
             ):
                 return str(len(value or []))
             return str(value) if value not in (None, "") else "–"
@@ -222,6 +223,7 @@ class ContactRevision(models.Model):
             "network_members_present": _("aantal aanwezige netwerkleden"),
             "colleagues_present": _("aantal aanwezige collega's"),
             "partner_contacts_present": _("aantal aanwezige professionals van partners"),
+            "working_elements": _("aantal werkzame elementen"),
             "domains": _("levensgebieden"),
             "note": _("notitie"),
         }

@@ -12,10 +12,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Aggregate, Case, CharField, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.translation import gettext_lazy as _
 
+from cases.aggregates import SEPARATOR, JoinedText
 from cases.models import Contact, Family, PartnerContact
 from cases.partners.forms import OTHER_TEAM_CONTACT
 
@@ -46,33 +47,12 @@ def _user_label(user: Any) -> str:
 
 
 # Between the names of one aggregate: a character no name contains.
-_SEPARATOR = "\x1f"
-
-
-class _JoinedText(Aggregate):
-    """A group's texts as one, separated by _SEPARATOR (PostgreSQL string_agg, SQLite
-    group_concat)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, '\x1f')"
-    output_field = CharField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
-        return self.as_sql(
-            compiler,
-            connection,
-            function="GROUP_CONCAT",
-            template="%(function)s(%(expressions)s, char(31))",
-            **extra_context,
-        )
-
-
 def _joined(through: Any, label: Any) -> Subquery:
     return Subquery(
         through.objects.filter(contact=OuterRef("pk"))
         .order_by()
         .values("contact")
-        .annotate(names=_JoinedText(label))
+        .annotate(names=JoinedText(label))
         .values("names")
     )
 
@@ -107,7 +87,7 @@ def professionals_present_names(contact: Contact) -> list[str]:
     names: list[str] = []
     for column in ("colleague_names", "partner_contact_names"):
         joined = getattr(contact, column, None) or ""
-        names += sorted((n for n in joined.split(_SEPARATOR) if n), key=str.casefold)
+        names += sorted((n for n in joined.split(SEPARATOR) if n), key=str.casefold)
     return names
 
 

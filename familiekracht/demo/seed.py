@@ -10,6 +10,7 @@ from cases.models import Family, Membership, Role
 from familiekracht.demo import (
     agenda,
     base,
+    elements,
     families,
     intake,
     legal,
@@ -49,6 +50,7 @@ def seed_base() -> dict[str, int]:
             coordinator=coordinator,
         )
         partners.seed(made_here, team=team, coordinator=coordinator)
+        elements.seed(made_here, team=team, rng=random.Random(team.name))  # noqa: S311
         made_here += intake.seed(
             team=team,
             families=made_here,

@@ -85,6 +85,9 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # the landing page's list, which the navigation's count reuses, or the navigation's count elsewhere.
 WAITING = len(settings.WAITING_SOURCES)
 FIDELITY_QUERIES = 3
+# The team report's working elements per phase, the professionals' SDM per quarter and the
+# implementation questionnaire per half year: one grouped query each.
+TEAM_REPORT_QUESTIONNAIRES = 3
 PAGES = [
     ("psychologist_client", "/", 9 + WAITING + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
@@ -93,9 +96,17 @@ PAGES = [
     ("psychologist_client", "/caseload/?sort=-trend", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/?sort=week&page=1", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/coaches/", 10 + WAITING),
-    ("coordinator_client", "/reports/team/", 15 + FIDELITY_QUERIES),
-    ("coordinator_client", "/reports/team/csv/", 15 + FIDELITY_QUERIES + chain_queries()),
-    ("coordinator_client", "/reports/team/print/", 15 + FIDELITY_QUERIES + chain_queries()),
+    ("coordinator_client", "/reports/team/", 15 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES),
+    (
+        "coordinator_client",
+        "/reports/team/csv/",
+        15 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
+    ),
+    (
+        "coordinator_client",
+        "/reports/team/print/",
+        15 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
+    ),
 ]
 
 

@@ -205,6 +205,9 @@ def test_csv_and_its_log(coordinator_client, coordinator, data, alice):
         "Werken volgens de methode (open dossiers, nu), aandeel gedaan in procenten",
         "Eindvragenlijst per kwartaal (1–5)",
         "Eindvragenlijst per coach (1–5)",
+        "Werkzame elementen per fase, contacten in 2025",
+        "SDM van de hulpverleners per kwartaal (0–100)",
+        "Uitvoering: wat helpt en hindert (1–5), 2025",
     ]
     # Each table: a header row, then one row per line, every row as wide as the header.
     for rows in tables.values():
@@ -248,9 +251,10 @@ def test_xlsx_has_a_sheet_per_table_with_numbers(coordinator_client, coordinator
     assert "teamrapport-amsterdam-zuidoost-2025.xlsx" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    # The contacts outside office hours, the referrals to partners and the fidelity to the
-    # method added one each.
-    assert len(book.sheetnames) == 12
+    # The contacts outside office hours, the referrals to partners, the fidelity to the
+    # method, the working elements, the professionals' SDM and the implementation
+    # questionnaire added one each.
+    assert len(book.sheetnames) == 15
     assert all(len(name) <= 31 for name in book.sheetnames)
     durations = book[book.sheetnames[3]]
     assert durations["A1"].value == "Duur per fase in dagen (fasen afgesloten in 2025)"

@@ -1,0 +1,1 @@
+"""A team's working elements: the list (a coordinator's page), ticked on contacts."""
