@@ -12,4 +12,7 @@ class CasesConfig(AppConfig):
         from cases import audit, checks
 
         audit.connect()
+        from cases.portal import gate as portal_gate
+
+        portal_gate.connect()
         checks.register_checks()

@@ -171,6 +171,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the password, the second factor (OTP_REQUIRED).
     "familiekracht.middleware.TwoFactorMiddleware",
+    # A family member's portal log-in reaches only the portal (/gezin/...): staff pages 404.
+    "cases.portal.middleware.PortalOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "familiekracht.middleware.NoStoreMiddleware",
@@ -530,4 +532,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# The family portal (cases/portal/): an invitation link is valid this many days; a portal
+# account ends when the coach ends it or the file is closed (it stays open in aftercare).
+PORTAL = {
+    "INVITATION_DAYS": env_int("FK_PORTAL_INVITATION_DAYS", 7),
 }

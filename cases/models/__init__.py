@@ -98,6 +98,12 @@ from cases.models.plan import (
     PlanStatus,
     may_agree,
 )
+from cases.models.portal import (
+    PortalAccount,
+    PortalInvitation,
+    PortalInvitationQuerySet,
+    portal_token_hash,
+)
 from cases.models.records import (
     EXPORT_CONTENT_TYPES,
     EXPORT_EXTENSIONS,
@@ -123,6 +129,10 @@ from cases.models.teams import (
 )
 
 __all__ = [
+    "PortalAccount",
+    "PortalInvitation",
+    "PortalInvitationQuerySet",
+    "portal_token_hash",
     "OPEN_REFERRAL_STATUSES",
     "PARTNER_NAME_TAKEN",
     "Partner",
