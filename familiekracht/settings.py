@@ -414,6 +414,9 @@ DEMO_USERNAMES = [
     "coach-denhaag",
     "psycholoog-denhaag",
     "coordinator-denhaag",
+    # The family portal's demo accounts (familiekracht/demo/portal.py).
+    "ouder-zuidoost",
+    "jongere-zuidoost",
 ]
 OTP_EXEMPT_USERNAMES = DEMO_USERNAMES if OTP_DEMO_EXEMPT else []
 

@@ -97,22 +97,25 @@ def portal_account_create(
     password: str,
     totp: tuple[str, int, int] | None,
     path: str = "",
+    username: str | None = None,
 ) -> tuple[PortalAccount, Any, list[str]]:
     """Use the invitation once: make the member's user and account, with the password and
     (when given as (key, last_t, drift)) the confirmed authenticator app.
 
     Returns the account, the TOTP device (or None) and the recovery codes in plain text
-    (shown once). Raises InvitationRefused when the invitation is no longer usable."""
+    (shown once). Raises InvitationRefused when the invitation is no longer usable.
+    `username` only for the demo's fixed names; otherwise portal_username()."""
     used = PortalInvitation.objects.filter(pk=invitation.pk).usable().update(used_at=timezone.now())
     member = invitation.member
     if used != 1 or open_account(member) is not None:
         raise InvitationRefused
     user_model = get_user_model()
-    username = portal_username(member)
-    # An ended account's user keeps its name in the log: a new account gets a new name.
-    taken = user_model.objects.filter(username__startswith=username).count()
-    if taken:
-        username = f"{username}-{taken + 1}"
+    if username is None:
+        username = portal_username(member)
+        # An ended account's user keeps its name in the log: a new account gets a new name.
+        taken = user_model.objects.filter(username__startswith=username).count()
+        if taken:
+            username = f"{username}-{taken + 1}"
     user = user_model.objects.create_user(username=username, password=password)
     account = PortalAccount.objects.create(
         user=user, member=member, family=member.family, invitation=invitation

@@ -17,10 +17,11 @@ from familiekracht.demo import (
     oversight,
     partners,
     phases,
+    portal,
     reports,
     strengths,
 )
-from familiekracht.demo.users import create_teams_and_users
+from familiekracht.demo.users import DEMO_PASSWORD, create_teams_and_users
 
 
 def seed_base() -> dict[str, int]:
@@ -58,6 +59,8 @@ def seed_base() -> dict[str, int]:
             counters=counters,
         )
         counts[team_name] = len(made_here)
+    # The family portal: ouder-zuidoost and jongere-zuidoost, with a plan to agree to.
+    portal.seed(password=DEMO_PASSWORD)
     return counts
 
 
