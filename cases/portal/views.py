@@ -173,6 +173,11 @@ def _qr(key: str, username: str) -> str:
     return svg[svg.find("<svg") :]
 
 
+def _invalid(request: HttpRequest) -> HttpResponse:
+    days = settings.PORTAL["INVITATION_DAYS"]
+    return render(request, "portal/invitation_invalid.html", {"invitation_days": days}, status=404)
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -190,7 +195,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             outcome=AccessOutcome.DENIED,
             obj="gezinsportaal: uitnodiging niet geldig",
         )
-        return render(request, "portal/invitation_invalid.html", status=404)
+        return _invalid(request)
     member = found.member
     username = services.portal_username(member)
     needs_app = bool(settings.OTP_REQUIRED)
@@ -222,7 +227,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     path=request.path,
                 )
             except services.InvitationRefused:
-                return render(request, "portal/invitation_invalid.html", status=404)
+                return _invalid(request)
             del request.session[PENDING_SESSION_KEY]
             login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
             if device is not None:
