@@ -82,7 +82,24 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
         request.session[PORTAL_SESSION_KEY] = account_id
 
 
+def on_account_deleted(sender: Any, instance: PortalAccount, **kwargs: Any) -> None:
+    """A portal account goes with its family's file (destruction): its user can no longer
+    log in, and its name no longer carries the case number."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    get_user_model().objects.filter(pk=instance.user_id).update(
+        is_active=False,
+        username=f"gezin-verwijderd-{instance.user_id}",
+        password=make_password(None),
+    )
+
+
 def connect() -> None:
     from django.contrib.auth.signals import user_logged_in
+    from django.db.models.signals import post_delete
 
     user_logged_in.connect(on_logged_in, dispatch_uid="cases.portal.logged_in")
+    post_delete.connect(
+        on_account_deleted, sender=PortalAccount, dispatch_uid="cases.portal.account_deleted"
+    )

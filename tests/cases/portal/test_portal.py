@@ -331,3 +331,14 @@ def test_no_agreement_to_another_familys_plan(family, alice, parent_client, team
     assert parent_client.post(reverse("portal:plan_agree", args=[plan.pk])).status_code == 404
     plan.refresh_from_db()
     assert plan.agreed_on is None
+
+
+def test_the_account_goes_with_the_file(family, parent_account):
+    user_id = parent_account.user_id
+    family.delete()
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(pk=user_id)
+    assert not user.is_active
+    assert not user.has_usable_password()
+    assert family.case_number.lower() not in user.username
