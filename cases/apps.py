@@ -16,5 +16,8 @@ class CasesConfig(AppConfig):
         from cases.models import Team
 
         audit.connect()
+        from cases.portal import gate as portal_gate
+
+        portal_gate.connect()
         checks.register_checks()
         post_save.connect(team_created, sender=Team, dispatch_uid="working_element_defaults")

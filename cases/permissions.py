@@ -174,6 +174,30 @@ def _logged_path(request: HttpRequest) -> str:
     return reverse(match.view_name, kwargs=kwargs)[:300]
 
 
+# Set in the session of a family member's portal log-in (cases.portal.gate.on_logged_in).
+# A portal user gets 404 on every staff page: the gates below refuse them before anything
+# else, and cases.portal.middleware does the same for pages without a gate.
+PORTAL_SESSION_KEY = "fk_portal_account"
+
+
+def is_portal_session(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return session is not None and session.get(PORTAL_SESSION_KEY) is not None
+
+
+def refuse_portal_user(request: HttpRequest, *, family_id: int | None, obj: str) -> None:
+    """404 (logged) for a portal user on a staff page; nothing for anyone else."""
+    if is_portal_session(request):
+        log_access(
+            request,
+            family_id=family_id,
+            action=AccessAction.READ if request.method in ("GET", "HEAD") else AccessAction.CHANGE,
+            outcome=AccessOutcome.DENIED,
+            obj=obj or "gezinsportaal: medewerkerspagina",
+        )
+        raise Http404("No page for a portal account.")
+
+
 def user_memberships(request: HttpRequest) -> list[Membership]:
     """The user's memberships with their teams, by team name: one query per request.
 
@@ -273,6 +297,7 @@ def access_family(
     expressions the page reads to the family's query (the family page's figures), so they
     cost no query of their own.
     """
+    refuse_portal_user(request, family_id=family_id, obj=obj)
     action = action or (
         AccessAction.READ if request.method in ("GET", "HEAD") else AccessAction.CHANGE
     )
@@ -352,6 +377,7 @@ def access_team(
     one `denied` row (no family); the page itself logs the families it shows
     (`log_families_shown`). One query.
     """
+    refuse_portal_user(request, family_id=None, obj=obj)
     wanted = frozenset(roles)
     memberships = user_memberships(request)
     if team_id is not None:

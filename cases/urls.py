@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("cases.accounts.urls")),
     path("", include("cases.search.urls")),
     path("", include("cases.handover.urls")),
+    path("", include("cases.portal.staff_urls")),
     path("", include("cases.comments.urls")),
     path("", include("cases.partners.urls")),
     path("", include("cases.elements.urls")),

@@ -173,6 +173,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After the password, the second factor (OTP_REQUIRED).
     "familiekracht.middleware.TwoFactorMiddleware",
+    # A family member's portal log-in reaches only the portal (/gezin/...): staff pages 404.
+    "cases.portal.middleware.PortalOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "familiekracht.middleware.NoStoreMiddleware",
@@ -415,6 +417,9 @@ DEMO_USERNAMES = [
     "psycholoog-denhaag",
     "coordinator-denhaag",
     "onderzoeker",
+    # The family portal's demo accounts (familiekracht/demo/portal.py).
+    "ouder-zuidoost",
+    "jongere-zuidoost",
 ]
 OTP_EXEMPT_USERNAMES = DEMO_USERNAMES if OTP_DEMO_EXEMPT else []
 
@@ -586,3 +591,8 @@ RESEARCH_AGE_BANDS = [(0, 3), (4, 11), (12, 17), (18, 26), (27, 49), (50, 64), (
 RESEARCH_DATASET_COLUMNS = [
     "reports.research.columns.trajectory_columns",
 ]
+# The family portal (cases/portal/): an invitation link is valid this many days; a portal
+# account ends when the coach ends it or the file is closed (it stays open in aftercare).
+PORTAL = {
+    "INVITATION_DAYS": env_int("FK_PORTAL_INVITATION_DAYS", 7),
+}

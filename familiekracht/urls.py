@@ -30,6 +30,8 @@ urlpatterns = [
         name="otp_recovery_codes",
     ),
     path("admin/", admin.site.urls),
+    # The family portal: its own narrow door with its own gate (cases.portal.gate).
+    path("gezin/", include("cases.portal.urls")),
     # Each app's family pages hang under /families/<id>/<app>/..., behind one gate
     # (cases.permissions.access_family); team-wide pages sit under /<app>/...
     path("", include("cases.urls")),

@@ -104,6 +104,12 @@ from cases.models.plan import (
     PlanStatus,
     may_agree,
 )
+from cases.models.portal import (
+    PortalAccount,
+    PortalInvitation,
+    PortalInvitationQuerySet,
+    portal_token_hash,
+)
 from cases.models.records import (
     EXPORT_CONTENT_TYPES,
     EXPORT_EXTENSIONS,
@@ -134,6 +140,10 @@ __all__ = [
     "WORKING_ELEMENT_TAKEN",
     "WorkingElement",
     "WorkingElementQuerySet",
+    "PortalAccount",
+    "PortalInvitation",
+    "PortalInvitationQuerySet",
+    "portal_token_hash",
     "OPEN_REFERRAL_STATUSES",
     "PARTNER_NAME_TAKEN",
     "Partner",

@@ -18,11 +18,12 @@ from familiekracht.demo import (
     oversight,
     partners,
     phases,
+    portal,
     reports,
     research,
     strengths,
 )
-from familiekracht.demo.users import create_teams_and_users
+from familiekracht.demo.users import DEMO_PASSWORD, create_teams_and_users
 
 
 def seed_base() -> dict[str, int]:
@@ -62,6 +63,8 @@ def seed_base() -> dict[str, int]:
         )
         counts[team_name] = len(made_here)
     research.seed(teams=list(made.teams.values()), researcher=made.users["onderzoeker"])
+    # The family portal: ouder-zuidoost and jongere-zuidoost, with a plan to agree to.
+    portal.seed(password=DEMO_PASSWORD)
     return counts
 
 

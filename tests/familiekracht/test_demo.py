@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases.models import Family, FamilyStatus, Membership, PlanStatus, Role
+from familiekracht.demo.portal import DEMO_PORTAL_USERS
 from familiekracht.demo.users import DEMO_PREFIX, DEMO_USERS
 from phases.models import PhaseEpisode, Reminder
 from phases.reminders import reminders_run
@@ -198,4 +199,34 @@ def test_demo_users_have_both_teams_and_every_role():
 
 def test_the_two_factor_exemption_names_exactly_the_demo_users(settings):
     # The exemption is a setting (no app imports the demo); it must name the demo users only.
-    assert [row[0] for row in DEMO_USERS] == settings.DEMO_USERNAMES
+    # The staff demo users, then the family portal's (familiekracht/demo/portal.py).
+    portal_users = [row[0] for row in DEMO_PORTAL_USERS]
+    assert [row[0] for row in DEMO_USERS] + portal_users == settings.DEMO_USERNAMES
+
+
+def test_the_demo_family_portal_accounts_log_in_and_agree():
+    from django.test import Client
+
+    from cases.models import PortalAccount
+    from familiekracht.demo.users import DEMO_PASSWORD
+
+    call_command("seed_demo", verbosity=0)
+    parent = PortalAccount.objects.get(user__username="ouder-zuidoost")
+    young = PortalAccount.objects.get(user__username="jongere-zuidoost")
+    assert parent.family_id == young.family_id
+    assert parent.family.team.name == "Amsterdam Zuidoost"
+    assert parent.member.has_parental_authority
+    assert young.member.age == 15
+    for account in (parent, young):
+        client = Client()
+        response = client.post(
+            reverse("login"),
+            {"username": account.user.username, "password": DEMO_PASSWORD},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == reverse("portal:home")
+        page = response.content.decode()
+        assert "Ik ga akkoord met dit plan" in page
+        assert client.get(reverse("portal:access_overview")).status_code == 200
+    # Every state of an account on the coaches' portal pages: an open link, an ended account.
+    assert PortalAccount.objects.filter(ended_at__isnull=False).exists()

@@ -129,6 +129,9 @@ def constructor_arguments(family, team, alice):  # type: ignore[no-untyped-def]
         "krachtgezin": krachtgezin,
         "match": krachtgezin.matches.get(),
         "needs_code": True,
+        # The family portal's first visit (cases.portal.forms.PortalEnrolForm).
+        "username": "gezin-fk-00001-1",
+        "needs_app": True,
         "consent": Consent.objects.create(
             family=family, organisation="Buurtteam", purpose="plan", given_by_name="Voogd"
         ),

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from cases.models import Family
 from familiekracht.demo import seed
+from familiekracht.demo.portal import DEMO_PORTAL_USERS
 from familiekracht.demo.users import DEMO_PASSWORD, DEMO_USERS, has_demo_data, has_real_data
 
 
@@ -67,7 +68,8 @@ class Command(BaseCommand):
         if created_base:
             self.stdout.write(
                 "Demogebruikers (alleen voor de demo), wachtwoord "
-                f"'{DEMO_PASSWORD}': " + ", ".join(u[0] for u in DEMO_USERS)
+                f"'{DEMO_PASSWORD}': "
+                + ", ".join([u[0] for u in DEMO_USERS] + [u[0] for u in DEMO_PORTAL_USERS])
             )
         elif not families and not heavy_family:
             self.stdout.write("Demogegevens waren al geladen.")

@@ -43,6 +43,7 @@ from cases.models import (
     Trajectory,
 )
 from cases.partners import services as partner_services
+from cases.portal import services as portal_services
 from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
 from cases.todo import services as task_services
@@ -270,6 +271,14 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     family.involved.add(colleague)
 
     # cases
+    # The family portal: the mother's account, and an invitation for Noah not used yet.
+    portal_token = portal_services.portal_invitation_create(member=mother, by=coach)
+    portal_services.portal_account_create(
+        invitation=portal_services.invitation_for_token(portal_token),
+        password="een-lang-wachtwoord-42",  # noqa: S106
+        totp=None,
+    )
+    portal_services.portal_invitation_create(member=child, by=coach)
     contact = ContactFactory(family=family, author=coach, note="Gesprek over school")
     contact.members_present.set([mother, child])
     ContactRevision.objects.create(

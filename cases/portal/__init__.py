@@ -1,0 +1,1 @@
+"""The family portal: accounts by invitation, the family's own narrow door (/gezin/...)."""

@@ -1,0 +1,107 @@
+"""The family portal in the demo: a parent with gezag and a 15-year-old of one Zuidoost
+family with their own portal accounts, and a plan waiting for their agreement.
+
+Also an invitation not used yet and an ended account in other families, so the coach's
+portal page shows every state. Through the portal and plan services, as the views do.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import Family, FamilyRole, FamilyStatus, Member, PlanStatus
+from cases.plan import services as plan_services
+from cases.portal import services as portal_services
+
+# (username, who): the demo's family accounts (settings.DEMO_USERNAMES names them too).
+DEMO_PORTAL_USERS = [("ouder-zuidoost", "parent"), ("jongere-zuidoost", "young")]
+YOUNG_AGE = 15
+
+
+def _family_with_plan_to_agree(team_name: str) -> Family | None:
+    """An active Zuidoost family with a fixed plan and a draft not yet agreed."""
+    families = Family.objects.filter(
+        team__name=team_name, status=FamilyStatus.ACTIVE, coach__isnull=False
+    ).order_by("case_number")
+    for family in families:
+        plans = list(family.plans.all())
+        has_fixed = any(p.status == PlanStatus.FIXED for p in plans)
+        draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+        parent = family.members.filter(has_parental_authority=True).exists()
+        if has_fixed and draft is not None and draft.agreed_on is None and parent:
+            return family
+    return None
+
+
+def _young_member(family: Family, today: datetime.date) -> Member:
+    for member in family.members.all():
+        if member.age == YOUNG_AGE:
+            return member
+    surname = family.display_name.split()[-1]
+    born = today.replace(year=today.year - YOUNG_AGE) - datetime.timedelta(days=100)
+    return case_services.member_save(
+        member=Member(
+            family=family,
+            name=f"Dani {surname}",
+            date_of_birth=born,
+            role=FamilyRole.CHILD,
+            lives_in_household=True,
+        )
+    )
+
+
+def _account(member: Member, *, username: str, password_hash: str, by: Any) -> None:
+    token = portal_services.portal_invitation_create(member=member, by=by)
+    account, _device, _codes = portal_services.portal_account_create(
+        invitation=portal_services.invitation_for_token(token),
+        password="unused-" + token,  # replaced by the demo password below  # noqa: S106
+        totp=None,
+        username=username,
+    )
+    account.user.password = password_hash
+    account.user.save(update_fields=["password"])
+
+
+def seed(*, password: str) -> Family | None:
+    today = timezone.localdate()
+    family = _family_with_plan_to_agree("Amsterdam Zuidoost")
+    if family is None:
+        return None
+    coach = family.coach
+    draft = family.plans.get(status=PlanStatus.DRAFT)
+    if draft.review_requested_at is None and draft.reviewed_at is None:
+        # Ready for the family: the coach asked the psychologist to review it.
+        plan_services.plan_review_request(plan=draft, by=coach)
+    password_hash = make_password(password)
+    parent = family.members.filter(has_parental_authority=True).order_by("pk").first()
+    assert parent is not None
+    young = _young_member(family, today)
+    _account(parent, username="ouder-zuidoost", password_hash=password_hash, by=coach)
+    _account(young, username="jongere-zuidoost", password_hash=password_hash, by=coach)
+    # Other states on the coach's portal page: a link not used yet, an ended account.
+    others = Family.objects.filter(team__name="Amsterdam Zuidoost").exclude(pk=family.pk)
+    invited = ended = False
+    for other in others.order_by("case_number"):
+        member = other.members.filter(has_parental_authority=True).order_by("pk").first()
+        if member is None or other.coach is None:
+            continue
+        if not invited:
+            portal_services.portal_invitation_create(member=member, by=other.coach)
+            invited = True
+        elif not ended:
+            token = portal_services.portal_invitation_create(member=member, by=other.coach)
+            account, _device, _codes = portal_services.portal_account_create(
+                invitation=portal_services.invitation_for_token(token),
+                password="unused-" + token,  # noqa: S106 - never logged in with
+                totp=None,
+            )
+            portal_services.portal_account_end(account=account, by=other.coach)
+            ended = True
+        else:
+            break
+    return family

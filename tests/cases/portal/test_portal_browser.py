@@ -1,0 +1,70 @@
+"""The parent's and the young person's journey in the portal at phone width (360 px), by
+keyboard, with axe on every portal page."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from cases.models import AgreementWay, FamilyPlan
+from cases.plan import services as plan_services
+from cases.portal import services
+from tests.cases.plan_factories import ActionFactory, GoalFactory, PlanFactory
+from tests.conftest import browser_login
+from tests.factories import MemberFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "een-lang-wachtwoord-42"
+
+
+def _account(member, by):  # type: ignore[no-untyped-def]
+    token = services.portal_invitation_create(member=member, by=by)
+    account, _device, _codes = services.portal_account_create(
+        invitation=services.invitation_for_token(token), password=PASSWORD, totp=None
+    )
+    return account
+
+
+def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width
+
+
+def test_parent_and_young_person_agree_on_a_phone(browser_page, family, alice):  # type: ignore[no-untyped-def]
+    from tests.quality import assert_accessible
+
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    plan = PlanFactory(family=family, created_by=alice)
+    goal = GoalFactory(plan=plan, text="Samen rustig ontbijten")
+    ActionFactory(plan=plan, goal=goal, who_name="oma Ria", what="Haalt de kinderen op.")
+    plan_services.plan_review_request(plan=plan, by=alice)
+    parent = _account(family.members.get(has_parental_authority=True), alice)
+    today = timezone.localdate()
+    young = MemberFactory(
+        family=family, name="Sem Jansen", date_of_birth=today.replace(year=today.year - 15)
+    )
+    young_account = _account(young, alice)
+
+    for account, member in ((parent, parent.member), (young_account, young)):
+        browser_login(page, account.user.username, PASSWORD)
+        page.get_by_role("heading", name=f"Welkom, {member.name}").wait_for()
+        assert page.get_by_text("Samen rustig ontbijten").first.is_visible()
+        _no_sideways_scroll(page)
+        assert_accessible(page)
+        # By keyboard: focus the agree button and press Enter.
+        button = page.get_by_role("button", name="Ik ga akkoord met dit plan")
+        button.focus()
+        page.keyboard.press("Enter")
+        page.get_by_text("Uw akkoord met het plan is opgeslagen.").wait_for()
+        page.get_by_role("link", name="Wie keek in ons dossier").click()
+        page.get_by_role("heading", name="Wie keek in ons dossier").wait_for()
+        _no_sideways_scroll(page)
+        assert_accessible(page)
+        page.get_by_role("button", name="Uitloggen").click()
+        page.get_by_label("Gebruikersnaam").wait_for()
+
+    plan = FamilyPlan.objects.get(pk=plan.pk)
+    assert plan.agreed_how == AgreementWay.PORTAL
+    assert set(plan.agreed_members.all()) == {parent.member, young}
