@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from cases.models import TEAM_WIDE_ROLES, Membership
+from cases.models import NO_FAMILY_ROLES, TEAM_WIDE_ROLES, Membership
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
@@ -26,6 +26,10 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     return {
         "my_memberships": memberships,
         "my_roles": SimpleLazyObject(lambda: {m.role for m in memberships}),
+        # A researcher only: no page of the care work in the navigation.
+        "works_with_families": SimpleLazyObject(
+            lambda: any(m.role not in NO_FAMILY_ROLES for m in memberships)
+        ),
         "is_team_wide": SimpleLazyObject(
             lambda: any(m.role in TEAM_WIDE_ROLES for m in memberships)
         ),

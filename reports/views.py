@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.agenda.services import held_if_planned, planned_to_record
 from cases.models import (
+    FAMILY_WORK_ROLES,
     TEAM_WIDE_ROLES,
     AccessAction,
     AccessOutcome,
@@ -688,7 +689,7 @@ def implementation_create(request: HttpRequest) -> HttpResponse:
         team_id = int(raw)
     access = access_team(
         request,
-        roles=frozenset(Role.values),
+        roles=FAMILY_WORK_ROLES,
         team_id=team_id,
         action=AccessAction.READ if request.method == "GET" else AccessAction.CREATE,
         obj="vragenlijst uitvoering",

@@ -126,6 +126,7 @@ from cases.models.records import (
 )
 from cases.models.tasks import Task, TaskQuerySet, TaskSource, overdue_tasks_count
 from cases.models.teams import (
+    FAMILY_WORK_ROLES,
     NO_FAMILY_ROLES,
     TEAM_WIDE_ROLES,
     LifeDomain,
@@ -234,6 +235,7 @@ __all__ = [
     "Role",
     "StoredFile",
     "StoredFileKind",
+    "FAMILY_WORK_ROLES",
     "NO_FAMILY_ROLES",
     "TEAM_WIDE_ROLES",
     "Task",

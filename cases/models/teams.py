@@ -71,6 +71,9 @@ TEAM_WIDE_ROLES = frozenset({Role.PSYCHOLOGIST, Role.COORDINATOR})
 
 # Roles that hold no family of their team: the gate gives them nothing (404), lists skip them.
 NO_FAMILY_ROLES = frozenset({Role.RESEARCHER})
+# The roles that work with families: every team page of the care work (supervision, the
+# implementation questionnaire, the partners' list) is theirs, not the researcher's.
+FAMILY_WORK_ROLES = frozenset(Role.values) - NO_FAMILY_ROLES
 
 
 class Membership(models.Model):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.conflicts import save_or_merge
 from cases.models import (
+    FAMILY_WORK_ROLES,
     PARTNER_NAME_TAKEN,
     AccessAction,
     AccessOutcome,
@@ -47,7 +48,7 @@ from cases.permissions import (
 )
 
 FORM_TEMPLATE = "cases/partner_form.html"
-ALL_ROLES = frozenset(Role.values)
+ALL_ROLES = FAMILY_WORK_ROLES
 
 
 def _team_from_query(request: HttpRequest, *, roles: frozenset[str], obj: str) -> TeamAccess:

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from cases.elements import services as element_services
-from cases.models import Contact, Family, Membership, Team, WorkingElement
+from cases.models import FAMILY_WORK_ROLES, Contact, Family, Membership, Team, WorkingElement
 from reports import services as report_services
 from reports.models import IMPLEMENTATION_ITEMS, QuestionnaireMoment, half_of
 
@@ -64,7 +64,8 @@ def seed(families: Sequence[Family], *, team: Team, rng: random.Random) -> None:
 def _implementation(team: Team, rng: random.Random) -> None:
     users = [
         m.user
-        for m in Membership.objects.filter(team=team)
+        # The professionals (not a researcher, who is a member of several teams).
+        for m in Membership.objects.filter(team=team, role__in=FAMILY_WORK_ROLES)
         .select_related("user")
         .order_by("user__username")
     ]

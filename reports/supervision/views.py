@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.models import TEAM_WIDE_ROLES, AccessAction, Family, Role, Team
+from cases.models import FAMILY_WORK_ROLES, TEAM_WIDE_ROLES, AccessAction, Family, Team
 from cases.permissions import access_team, log_families_shown
 from reports.models import SupervisionSession
 from reports.supervision import services
@@ -82,7 +82,7 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def supervision_mine(request: HttpRequest) -> HttpResponse:
-    access = access_team(request, roles=Role.values, obj="mijn supervisie")
+    access = access_team(request, roles=FAMILY_WORK_ROLES, obj="mijn supervisie")
     sessions = _sessions().filter(coach=request.user, team__in=access.teams)
     return _render_list(
         request, sessions, obj="lijst: mijn supervisie", context={"teams": [], "mine": True}

@@ -92,6 +92,14 @@ def test_no_family_on_the_landing_page_lists_search_or_team_pages(
     # Team-wide pages (the team's caseload, the team report) are not for the researcher.
     assert researcher_client.get(reverse("reports:caseload")).status_code == 403
     assert researcher_client.get(reverse("reports:team_report")).status_code == 403
+    # Nor are the pages of the care work: supervision, the implementation questionnaire for
+    # professionals, the team's partners; the navigation offers none of them.
+    for name in ("reports:supervision_mine", "reports:implementation", "cases:partner_list"):
+        assert researcher_client.get(reverse(name)).status_code == 403, name
+    page = researcher_client.get(reverse("reports:research")).content.decode()
+    assert reverse("reports:research") in page
+    for name in ("reports:supervision_mine", "reports:implementation", "cases:partner_list"):
+        assert f'href="{reverse(name)}"' not in page, name
 
 
 def test_a_coach_has_no_research_page(alice):
