@@ -38,8 +38,6 @@ def seed_base() -> dict[str, int]:
             team=team, coaches=coaches, psychologist=psychologist, rng=rng, counters=counters
         )
         agenda.seed(made_here, psychologist=psychologist, rng=rng)
-        # Consent by age and legal measures (draws no random numbers).
-        legal.seed(made_here, today=timezone.localdate())
         oversight.seed(
             team=team,
             families=made_here,
@@ -48,6 +46,8 @@ def seed_base() -> dict[str, int]:
             coordinator=coordinator,
         )
         partners.seed(made_here, team=team, coordinator=coordinator)
+        # Consent by age and legal measures, naming the team's partners (no random numbers).
+        legal.seed(made_here, today=timezone.localdate())
         made_here += intake.seed(
             team=team,
             families=made_here,
