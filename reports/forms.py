@@ -43,7 +43,7 @@ class PlanShareForm(PlanPdfRequestForm):
 
     partner = PartnerChoiceField(label=_("Ontvanger (partner)"))
     organisation = forms.CharField(
-        label=_("Ontvanger (andere organisatie)"),
+        label=_("Ontvanger (organisatie)"),
         max_length=200,
         required=False,
         help_text=_("Bijvoorbeeld ‘Veilig Thuis’ of ‘Huisartsenpraktijk Zuidoost’."),

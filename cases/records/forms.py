@@ -71,7 +71,10 @@ def clean_partner_or_name(
             return
         cleaned[name_field] = partner.name
     elif not name and required and "partner" not in form.errors and name_field not in form.errors:
-        form.add_error(name_field, _("Kies een partner of vul de naam van de organisatie in."))
+        form.add_error(
+            name_field,
+            _("Dit veld is verplicht: kies een partner of vul de naam van de organisatie in."),
+        )
 
 
 class StatementForm(ModelForm):
@@ -195,7 +198,7 @@ class ShareForm(Form):
 
     partner = PartnerChoiceField(label=_("Ontvanger (partner)"))
     organisation = forms.CharField(
-        label=_("Ontvanger (andere organisatie)"),
+        label=_("Ontvanger (organisatie)"),
         max_length=200,
         required=False,
         help_text=_("Bijvoorbeeld ‘Veilig Thuis’ of ‘Huisartsenpraktijk Zuidoost’."),

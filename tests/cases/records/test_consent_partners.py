@@ -129,7 +129,7 @@ def test_consent_form_refuses_an_archived_partner(gezin, team, alice_client):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({}, "Kies een partner of vul de naam van de organisatie in."),
+        ({}, "Dit veld is verplicht: kies een partner of vul de naam van de organisatie in."),
         ({"organisation": "Iets anders"}, "Kies een partner óf vul een andere organisatie in"),
     ],
 )
