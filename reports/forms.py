@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.formbase import Form, ModelForm
 from cases.forms import DateInput, not_in_future
-from cases.models import Family, FamilyRole, Team
+from cases.models import Family, FamilyRole, Partner, Team
+from cases.records.forms import PartnerChoiceField, clean_partner_or_name
 from cases.todo.forms import TITLE_MAX
 from phases.models import PhaseKind
 from reports.models import (
@@ -57,9 +58,11 @@ class PlanPdfRequestForm(Form):
 class PlanShareForm(PlanPdfRequestForm):
     """The plan as PDF for an organisation outside the team: to whom, and is there consent?"""
 
+    partner = PartnerChoiceField(label=_("Ontvanger (partner)"))
     organisation = forms.CharField(
         label=_("Ontvanger (organisatie)"),
         max_length=200,
+        required=False,
         help_text=_("Bijvoorbeeld ‘Veilig Thuis’ of ‘Huisartsenpraktijk Zuidoost’."),
     )
     share_without_consent = forms.BooleanField(
@@ -69,6 +72,21 @@ class PlanShareForm(PlanPdfRequestForm):
         ),
         required=False,
     )
+    field_order = ["plan", "partner", "organisation"]
+
+    def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
+        super().__init__(*args, family=family, **kwargs)
+        self.fields["partner"].offer(family)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        clean_partner_or_name(self, cleaned, name_field="organisation", required=True)
+        return cleaned
+
+    @property
+    def recipient(self) -> str | Partner:
+        """The chosen partner, or the name typed (after is_valid)."""
+        return self.cleaned_data.get("partner") or self.cleaned_data["organisation"].strip()
 
 
 FLAG_CHOICES = [

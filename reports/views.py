@@ -595,7 +595,7 @@ def plan_pdf_share(request: HttpRequest, family_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"].strip()
         # The Jeugdwet's age rules for every child: the plan concerns the whole family.
-        check = share_check(family, organisation, timezone.localdate())
+        check = share_check(family, form.recipient, timezone.localdate())
         consent = check.consent
         missing_consent = consent is None
         consent_message = check.message

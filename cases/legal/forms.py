@@ -6,10 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.conflicts import VersionedModelForm
 from cases.forms import DateInput, not_in_future
-from cases.models import Family, FamilyRole, LegalMeasure
+from cases.models import Family, FamilyRole, LegalMeasure, PartnerKind
+from cases.records.forms import PartnerChoiceField, clean_partner_or_name
 
 
 class LegalMeasureForm(VersionedModelForm):
+    partner = PartnerChoiceField(
+        label=_("Gecertificeerde instelling (partner)"),
+        help_text=_("De gecertificeerde instellingen van het team staan bovenaan."),
+    )
+
     class Meta:
         model = LegalMeasure
         fields = [
@@ -19,6 +25,7 @@ class LegalMeasureForm(VersionedModelForm):
             "starts_on",
             "ends_on",
             "decided_on",
+            "partner",
             "institution",
             "note",
         ]
@@ -32,6 +39,15 @@ class LegalMeasureForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         # Only this family's children: another family's member is an invalid choice.
         self.fields["member"].queryset = family.members.filter(role=FamilyRole.CHILD)
+        self.fields["partner"].offer(
+            family,
+            keep=self.instance.partner_id if self.instance.pk else None,
+            first_kind=PartnerKind.CERTIFIED_INSTITUTION,
+        )
+        self.fields["institution"].label = _("Gecertificeerde instelling (anders)")
+        self.fields["institution"].help_text = _(
+            "Alleen invullen als de GI geen partner van het team is."
+        )
 
     def clean_decided_on(self):  # type: ignore[no-untyped-def]
         return not_in_future(self.cleaned_data.get("decided_on"))
@@ -43,4 +59,5 @@ class LegalMeasureForm(VersionedModelForm):
             self.add_error(
                 "ends_on", _("De einddatum ligt vóór de ingangsdatum; kies een latere einddatum.")
             )
+        clean_partner_or_name(self, cleaned, name_field="institution", required=False)
         return cleaned

@@ -22,10 +22,10 @@ def _continued(measure: LegalMeasure, measures: list[LegalMeasure]) -> bool:
 
 
 def family_measures(family: Family, *, today: datetime.date) -> list[LegalMeasure]:
-    """The family's measures (one query), each with `ended`, `ends_soon` (within
-    settings.LEGAL_MEASURES["ENDS_SOON_DAYS"], not continued by a later decision) and
-    `days_left`."""
-    measures = list(family.legal_measures.select_related("member"))
+    """The family's measures (one query, with their GI partner), each with `ended`,
+    `ends_soon` (within settings.LEGAL_MEASURES["ENDS_SOON_DAYS"], not continued by a later
+    decision) and `days_left`."""
+    measures = list(family.legal_measures.select_related("member", "partner"))
     soon = datetime.timedelta(days=measure_setting("ENDS_SOON_DAYS"))
     for m in measures:
         m.ended = m.ends_on is not None and m.ends_on < today  # type: ignore[attr-defined]

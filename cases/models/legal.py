@@ -74,7 +74,16 @@ class LegalMeasure(models.Model):
         help_text=_("Leeg als er geen einddatum is, zoals bij voogdij tot 18 jaar."),
     )
     decided_on = models.DateField(_("datum uitspraak rechter"), null=True, blank=True)
-    # The gecertificeerde instelling by name; a link to cases.Partner can follow.
+    # The gecertificeerde instelling: one of the team's partners, or free text. PROTECT: a
+    # partner a measure names is archived, never deleted.
+    partner = models.ForeignKey(
+        "cases.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_measures",
+        verbose_name=_("gecertificeerde instelling (partner)"),
+    )
     institution = models.CharField(_("gecertificeerde instelling (GI)"), max_length=200, blank=True)
     note = models.TextField(_("toelichting"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
@@ -104,6 +113,11 @@ class LegalMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_on:%d-%m-%Y}"
+
+    @property
+    def institution_name(self) -> str:
+        """The GI partner's name, or the free text (select_related `partner` in lists)."""
+        return self.partner.name if self.partner_id else self.institution  # type: ignore[union-attr]
 
     def days_left(self, today: datetime.date) -> int | None:
         return None if self.ends_on is None else (self.ends_on - today).days

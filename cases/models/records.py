@@ -82,8 +82,18 @@ class Consent(models.Model):
         related_name="consents_about",
         verbose_name=_("over (kinderen)"),
     )
-    # The recipient, matched on its name (ignoring case). A link to cases.Partner can be
-    # added next to it; the rules then match the partner first and the name otherwise.
+    # The recipient: one of the team's partners, or free text (`organisation`, which also
+    # keeps the partner's name). The rules (cases.records.consent) match the partner when
+    # both sides name one and the name (ignoring case) otherwise. PROTECT: a partner a
+    # consent names is archived, never deleted, so the file keeps to whom it was given.
+    partner = models.ForeignKey(
+        "cases.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("partner"),
+    )
     organisation = models.CharField(_("organisatie"), max_length=200)
     purpose = models.CharField(_("waarvoor"), max_length=500)
     valid_from = models.DateField(_("geldig vanaf"), default=timezone.localdate)
@@ -113,6 +123,11 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.valid_from:%d-%m-%Y})"
+
+    @property
+    def recipient_name(self) -> str:
+        """The partner's current name, or the free text (select_related `partner` in lists)."""
+        return self.partner.name if self.partner_id else self.organisation.strip()  # type: ignore[union-attr]
 
     @property
     def given_by_label(self) -> str:

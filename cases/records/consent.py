@@ -8,6 +8,10 @@ day it is shared (a birthday counts from the day itself):
 - 12 up to 16: the parents with gezag and the child;
 - 16 and older: the young person alone.
 
+A recipient is one of the team's partners or a name: a consent counts for it when both
+name the same partner, or otherwise when the names are the same (ignoring case and
+surrounding spaces).
+
 Every parent with gezag has to agree. Without a member with gezag (a voogd outside the
 family) a consent given by someone else (`given_by_name`) stands for the parents. Several
 consents for the same recipient add up; a consent counts from `valid_from` up to and
@@ -25,7 +29,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import Consent, Family, FamilyRole, Member, age_on
+from cases.models import Consent, Family, FamilyRole, Member, Partner, age_on
 
 
 class Cell:
@@ -57,6 +61,7 @@ class ShareCheck:
     children: list[ChildCover]
     # The valid consents for the recipient on the day, newest first.
     consents: list[Consent]
+    partner: Partner | None = None
 
     @property
     def covered(self) -> bool:
@@ -106,14 +111,19 @@ def is_child(member: Member) -> bool:
 def family_consents(family: Family) -> QuerySet[Consent]:
     """The family's consents with what the rules read, in three queries."""
     members = Member.objects.only("id", "name")
-    return family.consents.select_related("given_by_member", "recorded_by").prefetch_related(
+    return family.consents.select_related(
+        "given_by_member", "recorded_by", "partner"
+    ).prefetch_related(
         Prefetch("given_by_members", queryset=members),
         Prefetch("concerns_members", queryset=members),
     )
 
 
-def _same_recipient(consent: Consent, recipient: str) -> bool:
-    return consent.organisation.strip().casefold() == recipient.strip().casefold()
+def _same_recipient(consent: Consent, recipient: str, partner_id: int | None = None) -> bool:
+    """The same partner when both name one, else the same name (ignoring case, trimmed)."""
+    if partner_id is not None and consent.partner_id is not None:
+        return consent.partner_id == partner_id
+    return consent.recipient_name.strip().casefold() == recipient.strip().casefold()
 
 
 def _about(consent: Consent, child: Member) -> bool:
@@ -164,14 +174,15 @@ def child_cover(
 
 def share_check(
     family: Family,
-    recipient: str,
+    recipient: str | Partner,
     on_date: datetime.date,
     *,
     concerns: Iterable[Member] | None = None,
     members: list[Member] | None = None,
     consents: list[Consent] | None = None,
 ) -> ShareCheck:
-    """Whether the family's consents let a document go to `recipient` on `on_date`.
+    """Whether the family's consents let a document go to `recipient` (one of the team's
+    partners or a name) on `on_date`.
 
     `concerns`: the members the document is about (their children are checked); None for a
     document about the whole family, such as the plan. `members` and `consents` (with what
@@ -179,7 +190,10 @@ def share_check(
     """
     members = list(family.members.all()) if members is None else members
     consents = list(family_consents(family)) if consents is None else consents
-    mine = [c for c in consents if _same_recipient(c, recipient)]
+    partner = recipient if isinstance(recipient, Partner) else None
+    name = partner.name if partner is not None else recipient
+    partner_id = partner.pk if partner is not None else None
+    mine = [c for c in consents if _same_recipient(c, name, partner_id)]
     mine.sort(key=lambda c: (c.valid_from, c.pk), reverse=True)
     if concerns is None:
         children = [m for m in members if is_child(m)]
@@ -188,27 +202,40 @@ def share_check(
         children = [m for m in members if m.pk in wanted and is_child(m)]
     covers = [child_cover(c, members=members, consents=mine, on_date=on_date) for c in children]
     valid = [c for c in mine if c.is_valid_on(on_date)]
-    return ShareCheck(recipient=recipient.strip(), on_date=on_date, children=covers, consents=valid)
+    return ShareCheck(
+        recipient=name.strip(), on_date=on_date, children=covers, consents=valid, partner=partner
+    )
 
 
 @dataclass
 class MatrixRow:
     recipient: str
     check: ShareCheck
+    partner: Partner | None = None
 
 
 def consent_matrix(
     family: Family, on_date: datetime.date, *, members: list[Member], consents: list[Consent]
 ) -> list[MatrixRow]:
-    """One row per recipient named in the family's consents (by name, ignoring case), with
-    each child's cell: covered, missing (who), withdrawn or expired."""
-    recipients: dict[str, str] = {}
-    for consent in sorted(consents, key=lambda c: c.organisation.casefold()):
-        recipients.setdefault(consent.organisation.strip().casefold(), consent.organisation.strip())
+    """One row per recipient named in the family's consents, with each child's cell:
+    covered, missing (who), withdrawn or expired.
+
+    A partner's row (its name and kind) takes its consents and the free-text ones that spell
+    its name; the other names get a row each (ignoring case). A team's partners have
+    distinct names, so grouping by name keeps each partner on one row.
+    """
+    recipients: dict[str, str | Partner] = {}
+    for consent in sorted(consents, key=lambda c: c.recipient_name.casefold()):
+        key = consent.recipient_name.strip().casefold()
+        if consent.partner_id is not None and not isinstance(recipients.get(key), Partner):
+            recipients[key] = consent.partner  # type: ignore[assignment]
+        else:
+            recipients.setdefault(key, consent.recipient_name.strip())
     return [
         MatrixRow(
-            recipient=name,
-            check=share_check(family, name, on_date, members=members, consents=consents),
+            recipient=recipient.name if isinstance(recipient, Partner) else recipient,
+            check=share_check(family, recipient, on_date, members=members, consents=consents),
+            partner=recipient if isinstance(recipient, Partner) else None,
         )
-        for name in recipients.values()
+        for recipient in recipients.values()
     ]

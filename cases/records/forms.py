@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,64 @@ from cases.models import (
     DestructionRequester,
     Family,
     FamilyRole,
+    Partner,
 )
+
+PARTNER_OF_ANOTHER_TEAM = _(
+    "Kies een partner van het eigen team, of kies ‘anders’ en vul de naam van de organisatie in."
+)
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    """One of the team's active partners, or "anders" (empty: the free-text name next to it).
+
+    A partner of another team (or an archived one) is refused with a Dutch sentence. With
+    `first_kind` the partners of that kind come first (a measure's GI)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Partner"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", _("Anders (vul de naam hieronder in)"))
+        super().__init__(queryset=Partner.objects.none(), **kwargs)
+        self.error_messages["invalid_choice"] = PARTNER_OF_ANOTHER_TEAM
+
+    def label_from_instance(self, obj: Partner) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+    def offer(
+        self, family: Family, *, keep: int | None = None, first_kind: str | None = None
+    ) -> None:
+        """Offer the family's team's active partners (and `keep`, the one already chosen)."""
+        queryset = Partner.objects.filter(team_id=family.team_id).filter(
+            Q(archived_at__isnull=True) | Q(pk=keep)
+        )
+        if first_kind:
+            queryset = queryset.order_by(
+                Case(When(kind=first_kind, then=0), default=1), "name", "pk"
+            )
+        self.queryset = queryset
+
+
+def clean_partner_or_name(
+    form: forms.Form, cleaned: dict[str, Any], *, name_field: str, required: bool
+) -> None:
+    """A partner chosen or a name typed: the partner's name fills the free text (so it reads
+    the same everywhere); both, with a different name, is refused."""
+    partner: Partner | None = cleaned.get("partner")
+    name = (cleaned.get(name_field) or "").strip()
+    if partner is not None:
+        if name and name.casefold() != partner.name.casefold():
+            form.add_error(
+                name_field,
+                _("Kies een partner óf vul een andere organisatie in, niet beide."),
+            )
+            return
+        cleaned[name_field] = partner.name
+    elif not name and required and "partner" not in form.errors and name_field not in form.errors:
+        form.add_error(
+            name_field,
+            _("Dit veld is verplicht: kies een partner of vul de naam van de organisatie in."),
+        )
 
 
 class StatementForm(ModelForm):
@@ -57,11 +115,13 @@ class ConsentForm(ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Niets aangevinkt: over alle kinderen van het gezin."),
     )
+    partner = PartnerChoiceField(label=_("Aan wie (partner)"))
 
     class Meta:
         model = Consent
         fields = [
             "given_by_name",
+            "partner",
             "organisation",
             "purpose",
             "valid_from",
@@ -72,6 +132,7 @@ class ConsentForm(ModelForm):
     field_order = [
         "given_by_member",
         "given_by_name",
+        "partner",
         "organisation",
         "purpose",
         "concerns_members",
@@ -84,6 +145,12 @@ class ConsentForm(ModelForm):
         # Only this family's members: a member id of another family is an invalid choice.
         self.fields["given_by_member"].queryset = family.members.all()
         self.fields["concerns_members"].queryset = family.members.filter(role=FamilyRole.CHILD)
+        self.fields["partner"].offer(family)
+        self.fields["organisation"].required = False
+        self.fields["organisation"].label = _("Organisatie (anders)")
+        self.fields["organisation"].help_text = _(
+            "Alleen invullen als de organisatie geen partner van het team is."
+        )
         self.order_fields(self.field_order)
 
     def clean(self) -> dict[str, Any]:
@@ -94,6 +161,7 @@ class ConsentForm(ModelForm):
             self.add_error("given_by_member", _("Kies wie toestemming gaf, of vul een naam in."))
         if members and name:
             self.add_error("given_by_name", _("Kies een gezinslid óf vul een naam in, niet beide."))
+        clean_partner_or_name(self, cleaned, name_field="organisation", required=True)
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
             self.add_error(
@@ -128,9 +196,11 @@ class ConsentWithdrawForm(Form):
 class ShareForm(Form):
     """Before the file (or the plan) goes to someone outside the team: to whom, about whom?"""
 
+    partner = PartnerChoiceField(label=_("Ontvanger (partner)"))
     organisation = forms.CharField(
         label=_("Ontvanger (organisatie)"),
         max_length=200,
+        required=False,
         help_text=_("Bijvoorbeeld ‘Veilig Thuis’ of ‘Huisartsenpraktijk Zuidoost’."),
     )
     concerns = MembersField(
@@ -144,6 +214,17 @@ class ShareForm(Form):
     def __init__(self, *args: Any, family: Family, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["concerns"].queryset = family.members.filter(role=FamilyRole.CHILD)
+        self.fields["partner"].offer(family)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        clean_partner_or_name(self, cleaned, name_field="organisation", required=True)
+        return cleaned
+
+    @property
+    def recipient(self) -> str | Partner:
+        """The chosen partner, or the name typed (after is_valid)."""
+        return self.cleaned_data.get("partner") or self.cleaned_data["organisation"].strip()
 
 
 class DestroyForm(Form):

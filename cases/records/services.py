@@ -32,6 +32,7 @@ from cases.models import (
     Family,
     FamilyStatus,
     Member,
+    Partner,
     Team,
 )
 from cases.records.consent import share_check
@@ -416,8 +417,12 @@ def consent_add(
     valid_from: datetime.date,
     valid_until: datetime.date | None,
     concerns_members: Iterable[Member] = (),
+    partner: Partner | None = None,
 ) -> Consent:
-    """Record a consent; `given_by_member` is one member or every member who agreed."""
+    """Record a consent; `given_by_member` is one member or every member who agreed.
+    `partner`: the team's partner it is given to (its name is kept in `organisation`)."""
+    if partner is not None and partner.team_id != family.team_id:
+        raise ValueError("A consent names a partner of the family's own team.")
     if isinstance(given_by_member, Member):
         givers = [given_by_member]
     else:
@@ -427,7 +432,8 @@ def consent_add(
         recorded_by=by,
         given_by_member=givers[0] if givers else None,
         given_by_name=given_by_name,
-        organisation=organisation.strip(),
+        partner=partner,
+        organisation=partner.name if partner is not None else organisation.strip(),
         purpose=purpose,
         valid_from=valid_from,
         valid_until=valid_until,
@@ -452,7 +458,7 @@ def consent_withdraw(
 
 def consent_covering(
     family: Family,
-    organisation: str,
+    organisation: str | Partner,
     on_date: datetime.date,
     *,
     concerns: Iterable[Member] | None = None,
@@ -461,7 +467,8 @@ def consent_covering(
     consents for it satisfy the Jeugdwet's age rules for every child concerned
     (cases.records.consent; `concerns` None: the whole family, as for the plan).
 
-    The organisation is matched on its name, ignoring case and surrounding spaces. Used
+    A partner is matched on itself where the consent names one, a name on the name,
+    ignoring case and surrounding spaces. Used
     by every export for someone outside the team (the family plan PDF among them).
     """
     return share_check(family, organisation, on_date, concerns=concerns).consent

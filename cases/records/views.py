@@ -144,7 +144,7 @@ def share_check(request: HttpRequest, family_id: int) -> HttpResponse:
         # The rules for every child the document concerns (none ticked: the whole family).
         check = consent_rules.share_check(
             family,
-            form.cleaned_data["organisation"],
+            form.recipient,
             timezone.localdate(),
             concerns=list(form.cleaned_data["concerns"]) or None,
         )

@@ -6,8 +6,11 @@
   and an OTS of that child that ends within four weeks (the caseload flag, a reminder);
 - the third: a machtiging uithuisplaatsing that runs, and an OTS continued by a verlenging.
 
-Every other family has no measures. Made through the services the pages call; no random
-numbers are drawn, so the rest of the demo stays as it was.
+A consent or measure names the team's (active) partner of the kind where the team has one
+(Den Haag's GI, Zuidoost's buurtteam and huisarts) and stays free text otherwise (Zuidoost's
+GI, Veilig Thuis), so the records page shows both. Every other family has no measures. Made
+through the services the pages call, after the partners; no random numbers are drawn, so
+the rest of the demo stays as it was.
 """
 
 from __future__ import annotations
@@ -17,11 +20,24 @@ from typing import Any
 
 from cases import services
 from cases.legal import services as legal_services
-from cases.models import Family, FamilyRole, MeasureKind, Member, age_on
+from cases.models import Family, FamilyRole, MeasureKind, Member, Partner, PartnerKind, age_on
 from cases.records import services as records_services
 from cases.records.consent import consent_age
 
 GI = "Jeugdbescherming Regio Amsterdam"
+
+
+def _to(family: Family, kind: str, name: str) -> dict[str, Any]:
+    """The recipient as the consent form sends it: the team's first active partner of
+    `kind`, or the free-text `name` when the team has none."""
+    partner = Partner.objects.active().filter(team_id=family.team_id, kind=kind).first()
+    return {"partner": partner, "organisation": partner.name if partner else name}
+
+
+def _gi(family: Family) -> dict[str, Any]:
+    """The measure's GI as the form sends it: the team's GI partner, or the free text."""
+    to = _to(family, PartnerKind.CERTIFIED_INSTITUTION, GI)
+    return {"partner": to["partner"], "institution": to["organisation"]}
 
 
 def _years_ago(today: datetime.date, years: int, days: int) -> datetime.date:
@@ -91,7 +107,7 @@ def seed(families: list[Family], *, today: datetime.date) -> None:
         covered,
         coach,
         everyone,
-        organisation="Buurtteam Zuidoost",
+        **_to(covered, PartnerKind.NEIGHBOURHOOD_TEAM, "Buurtteam Zuidoost"),
         valid_from=today - datetime.timedelta(days=40),
         valid_until=today + datetime.timedelta(days=325),
     )
@@ -99,7 +115,7 @@ def seed(families: list[Family], *, today: datetime.date) -> None:
         covered,
         coach,
         everyone,
-        organisation="Huisartsenpraktijk Bijlmerdreef",
+        **_to(covered, PartnerKind.GP, "Huisartsenpraktijk Bijlmerdreef"),
         valid_from=today - datetime.timedelta(days=120),
         valid_until=None,
     )
@@ -113,7 +129,7 @@ def seed(families: list[Family], *, today: datetime.date) -> None:
         covered,
         coach,
         everyone,
-        organisation="Veilig Thuis",
+        **_to(covered, PartnerKind.VEILIG_THUIS, "Veilig Thuis"),
         valid_from=today - datetime.timedelta(days=400),
         valid_until=today - datetime.timedelta(days=35),
     )
@@ -126,7 +142,7 @@ def seed(families: list[Family], *, today: datetime.date) -> None:
         missing,
         coach,
         parents,
-        organisation="Jeugd-ggz Levvel",
+        **_to(missing, PartnerKind.YOUTH_MENTAL_HEALTH, "Jeugd-ggz Levvel"),
         valid_from=today - datetime.timedelta(days=20),
         valid_until=None,
         concerns_members=[fourteen],
@@ -141,7 +157,7 @@ def seed(families: list[Family], *, today: datetime.date) -> None:
             "starts_on": today - datetime.timedelta(days=345),
             "ends_on": today + datetime.timedelta(days=20),
             "decided_on": today - datetime.timedelta(days=350),
-            "institution": GI,
+            **_gi(missing),
             "note": "Verzoek tot verlenging ligt bij de GI.",
         },
     )
@@ -159,12 +175,12 @@ def seed(families: list[Family], *, today: datetime.date) -> None:
             "starts_on": today - datetime.timedelta(days=90),
             "ends_on": today + datetime.timedelta(days=275),
             "decided_on": today - datetime.timedelta(days=92),
-            "institution": GI,
+            **_gi(measured),
             "note": "Verblijf bij een pleeggezin in de buurt; omgang met moeder elke week.",
         },
     )
     # The OTS of the same child, continued by a verlenging: no reminder, no flag.
-    ots = {"member": child, "kind": MeasureKind.OTS, "urgent": False, "institution": GI}
+    ots = {"member": child, "kind": MeasureKind.OTS, "urgent": False, **_gi(measured)}
     legal_services.legal_measure_add(
         family=measured,
         by=coach,

@@ -41,8 +41,6 @@ def seed_base() -> dict[str, int]:
             team=team, coaches=coaches, psychologist=psychologist, rng=rng, counters=counters
         )
         agenda.seed(made_here, psychologist=psychologist, rng=rng)
-        # Consent by age and legal measures (draws no random numbers).
-        legal.seed(made_here, today=timezone.localdate())
         oversight.seed(
             team=team,
             families=made_here,
@@ -52,6 +50,8 @@ def seed_base() -> dict[str, int]:
         )
         partners.seed(made_here, team=team, coordinator=coordinator)
         elements.seed(made_here, team=team, rng=random.Random(team.name))  # noqa: S311
+        # Consent by age and legal measures, naming the team's partners (no random numbers).
+        legal.seed(made_here, today=timezone.localdate())
         made_here += intake.seed(
             team=team,
             families=made_here,

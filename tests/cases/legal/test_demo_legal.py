@@ -56,3 +56,37 @@ def test_demo_shows_every_consent_and_measure_state(team, alice):
     assert flags == {covered.pk: False, missing.pk: True, measured.pk: False, calm.pk: False}
     assert LegalMeasure.objects.filter(family=measured).running_on(TODAY).count() == 2
     assert not LegalMeasure.objects.filter(family=calm).exists()
+
+
+def test_demo_names_the_teams_partners_where_there_is_one(team, alice):
+    from cases.models import PartnerKind
+    from tests.cases.partners.factories import PartnerFactory
+
+    buurtteam = PartnerFactory(team=team, name="Buurtteam Zuidoost")
+    gp = PartnerFactory(team=team, name="Huisarts Osei", kind=PartnerKind.GP)
+    gi = PartnerFactory(team=team, name="GI Noord", kind=PartnerKind.CERTIFIED_INSTITUTION)
+    # An archived partner is not named.
+    PartnerFactory(
+        team=team, name="Oud VT", kind=PartnerKind.VEILIG_THUIS, archived_at=timezone.now()
+    )
+    families = []
+    for _ in range(3):
+        family = FamilyFactory(team=team, coach=alice, status=FamilyStatus.ACTIVE)
+        MemberFactory(
+            family=family, role="mother", date_of_birth=born(40), has_parental_authority=True
+        )
+        MemberFactory(family=family, role="child", date_of_birth=born(13))
+        families.append(family)
+    legal.seed(families, today=TODAY)
+    covered, missing, measured = families
+    named = {(c.organisation, c.partner) for c in covered.consents.all()}
+    assert named == {
+        ("Buurtteam Zuidoost", buurtteam),
+        ("Huisarts Osei", gp),
+        ("Veilig Thuis", None),  # no active partner of that kind: free text
+    }
+    assert {(c.organisation, c.partner) for c in missing.consents.all()} == {
+        ("Jeugd-ggz Levvel", None)
+    }
+    measures = LegalMeasure.objects.filter(family__in=[missing, measured])
+    assert {(m.partner, m.institution) for m in measures} == {(gi, "GI Noord")}
