@@ -98,8 +98,16 @@ def test_no_family_on_the_landing_page_lists_search_or_team_pages(
         assert researcher_client.get(reverse(name)).status_code == 403, name
     page = researcher_client.get(reverse("reports:research")).content.decode()
     assert reverse("reports:research") in page
-    for name in ("reports:supervision_mine", "reports:implementation", "cases:partner_list"):
+    for name in (
+        "reports:supervision_mine",
+        "reports:implementation",
+        "cases:partner_list",
+        "cases:family_list",
+        "phases:reminder_list",
+        "cases:agenda",
+    ):
         assert f'href="{reverse(name)}"' not in page, name
+    assert 'action="/search/"' not in page
 
 
 def test_a_coach_has_no_research_page(alice):
@@ -196,9 +204,9 @@ def test_the_research_page_costs_the_same_with_more_teams_and_datasets(
     page_queries()  # the first request of a session reads more (session, log-in)
     few = page_queries()
     # Session, user, memberships (shared with the navigation), the team's counts, the
-    # datasets, the navigation's reminder count, the projects and their teams, and the
-    # form's two choice lists (projects, teams).
-    assert few == 10, "\n".join(q["sql"][:90] for q in LAST)
+    # datasets, the projects and their teams, and the form's two choice lists (projects,
+    # teams); a researcher's navigation has no reminders to count.
+    assert few == 9, "\n".join(q["sql"][:90] for q in LAST)
     member_of(other_team, Role.COACH, username="extra")
     from tests.factories import MembershipFactory
 
