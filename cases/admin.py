@@ -43,9 +43,12 @@ User = get_user_model()
 def is_family_record(model: type[models.Model]) -> bool:
     """True when `model` is Family or reaches Family through its own relations.
 
-    Only forward relations count (foreign keys, one-to-one and many-to-many fields, which
-    include the rows of automatic many-to-many tables): a Team is referenced by families but
-    holds nothing of them; a Reminder points at a family and so is part of its file.
+    Only forward relations count (foreign keys and one-to-one fields): a Team is referenced
+    by families but holds nothing of them; a Reminder points at a family and so is part of
+    its file. A many-to-many field does not make its own model a record: its rows (the
+    automatic or explicit through table, a model of its own) are, so a team's working
+    element or a coach's supervision session stays configuration while the ticks on a
+    contact and the families discussed belong to those files.
     """
     seen: set[type[models.Model]] = set()
     todo: list[type[models.Model]] = [model]
@@ -57,7 +60,12 @@ def is_family_record(model: type[models.Model]) -> bool:
             continue
         seen.add(current)
         for field in current._meta.get_fields():
-            if field.is_relation and field.concrete and field.related_model is not None:
+            if (
+                field.is_relation
+                and field.concrete
+                and not field.many_to_many
+                and field.related_model is not None
+            ):
                 todo.append(field.related_model)
     return False
 

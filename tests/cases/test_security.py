@@ -302,8 +302,9 @@ def test_two_factor_is_required_in_production_settings():
 def test_only_a_demo_machine_exempts_the_demo_usernames():
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTP_")}
     expression = "'coach-zuidoost' in s.OTP_EXEMPT_USERNAMES, len(s.OTP_EXEMPT_USERNAMES)"
-    # The seven staff demo users and the family portal's two (ouder-/jongere-zuidoost).
-    assert _settings_in_subprocess({**env, "DEBUG": "1"}, expression) == "(True, 9)"
+    # The seven staff demo users, the researcher (onderzoeker) and the family portal's two
+    # (ouder-/jongere-zuidoost).
+    assert _settings_in_subprocess({**env, "DEBUG": "1"}, expression) == "(True, 10)"
     assert _settings_in_subprocess({**env, "DEBUG": "0"}, expression) == "(False, 0)"
     demo_off = {**env, "DEBUG": "1", "OTP_DEMO_EXEMPT": "0"}
     assert _settings_in_subprocess(demo_off, expression) == "(False, 0)"

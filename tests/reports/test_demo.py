@@ -56,7 +56,7 @@ def test_demo_psychologists_find_what_waits_and_reviews_late_and_planned():
         found = {item.kind for item in waiting_for(membership.user)}
         assert found, membership.team  # every demo psychologist has something waiting
         kinds |= found
-    assert kinds == {"Faseovergang", "Gezinsplan beoordelen"}
+    assert kinds == {"Faseovergang", "Gezinsplan beoordelen", "Verlenging van een fase"}
     # A planned review past its date (late), one today or ahead (planned).
     rows = [row for team in Team.objects.all() for row in caseload_rows(team, today=today)]
     assert any(row.review_overdue for row in rows)

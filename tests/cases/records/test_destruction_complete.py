@@ -294,6 +294,8 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     # Comments on the file (cases.comments), each of its three targets; the colleague's
     # comments notify the coach.
     comment_add(family=family, by=colleague, text="Goed gesprek", contact=contact)
+    # A working element ticked on the contact (the team's list stays, the tick goes).
+    contact.working_elements.add(family.team.working_elements.first())
     comment_add(family=family, by=colleague, text="Meetbaar?", goal=goal)
     comment_add(family=family, by=colleague, text="Netwerk eerst", plan=plan)
     ClientStatement.objects.create(
@@ -546,6 +548,10 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     )
     report_services.sdm_record(
         family=family, member=mother, moment="start", date=TODAY(), items=[3] * 9, by=coach
+    )
+    # The professional's own SDM about the family.
+    report_services.professional_sdm_record(
+        family=family, professional=coach, moment="start", date=TODAY(), items=[4] * 9
     )
     report_services.exit_record(
         family=family,
