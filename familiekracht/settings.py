@@ -590,6 +590,8 @@ RESEARCH_AGE_BANDS = [(0, 3), (4, 11), (12, 17), (18, 26), (27, 49), (50, 64), (
 # of professionals).
 RESEARCH_DATASET_COLUMNS = [
     "reports.research.columns.trajectory_columns",
+    # Fidelity to the method, working elements ticked, the professionals' SDM.
+    "reports.research.method_columns.method_columns",
 ]
 # The family portal (cases/portal/): an invitation link is valid this many days; a portal
 # account ends when the coach ends it or the file is closed (it stays open in aftercare).

@@ -15,6 +15,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -164,6 +165,12 @@ def trajectories(team: Team, pseudonymiser: Pseudonymiser) -> list[TrajectoryDat
             own = [p for p in plans if row.holds(timezone.localdate(p.created_at))]
             row.actions = list(own[-1].actions.all()) if own else []
             rows.append(row)
+    # A column provider's module may read what its columns need for all rows at once
+    # (`prepare(rows)`, filling `row.extra`): a fixed number of queries, not one per row.
+    for path in settings.RESEARCH_DATASET_COLUMNS:
+        prepare = getattr(import_module(path.rsplit(".", 1)[0]), "prepare", None)
+        if prepare is not None:
+            prepare(rows)
     return rows
 
 

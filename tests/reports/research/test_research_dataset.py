@@ -12,6 +12,7 @@ import zipfile
 import pytest
 
 from cases.models import Member, Role, Trajectory
+from reports.fidelity import ELEMENTS
 from reports.models import ResearchProject
 from reports.research.pseudonyms import Pseudonymiser
 from reports.research.services import dataset_zip, suppressed, team_overview
@@ -111,6 +112,14 @@ def test_no_name_case_number_birth_date_or_typed_text_in_any_file(team, full_fam
     assert row["plan_actions_family"] == "1"
     assert row["sdm_q9_count"] == "1"
     assert row["exit_count"] == "1"
+    # The method itself (reports.research.method_columns): the professional's SDM (nine
+    # times 4: 80 on 0-100), the working element ticked on a contact, and a state for every
+    # element of the fidelity checklist (the file's current trajectory).
+    assert (row["professional_sdm_count"], row["professional_sdm_mean"]) == ("1", "80.0")
+    assert row["working_element_ticks"] == "1"
+    assert 0 < float(row["contacts_with_working_element_share"]) <= 1
+    states = {row[f"fidelity_{key}"] for key, _label in ELEMENTS}
+    assert states and states <= {"done", "due", "late", "not_applicable"}
     # The trajectory's own referral (the file's first one is its trajectory 1).
     trajectory = Trajectory.objects.get(family=family)
     assert row["referral_month"] == f"{trajectory.referral_date:%Y-%m}"
