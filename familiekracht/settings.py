@@ -151,6 +151,10 @@ WAITING_SOURCES = [
     "phases.extensions",
     "cases.plan.waiting",
 ]
+# The family portal's pages and home-page cards from other apps (cases.portal.extensions):
+# modules with `urlpatterns` under /gezin/, and modules with `card(request, access)` / NAV.
+PORTAL_URLCONFS: list[str] = []
+PORTAL_SECTIONS: list[str] = []
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.portal import views
+from cases.portal import extensions, views
 
 app_name = "portal"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("wie-keek/", views.access_overview, name="access_overview"),
     path("plan/<int:plan_id>/akkoord/", views.plan_agree, name="plan_agree"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
+    # Pages of other apps (settings.PORTAL_URLCONFS), in this namespace.
+    *extensions.urlpatterns(),
 ]

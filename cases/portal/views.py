@@ -38,7 +38,7 @@ from cases.models import (
     may_agree,
 )
 from cases.permissions import is_portal_session, log_access
-from cases.portal import services
+from cases.portal import extensions, services
 from cases.portal.forms import PortalEnrolForm
 from cases.portal.gate import PORTAL_ROLE, portal_access
 from cases.records.accesslog import overview_page
@@ -103,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "agreed": agreed,
             "may_agree": may_agree(access.member),
             "appointments": list(appointments),
+            "cards": extensions.cards(request, access),
         },
     )
 

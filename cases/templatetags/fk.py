@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from cases import formats, sections
+from cases.portal.extensions import nav_items
 from cases.sections import Section
 
 register = template.Library()
@@ -62,3 +63,9 @@ def hours(minutes: int | None) -> str:
 def family_sections() -> tuple[Section, ...]:
     """The family file's sections (settings.FAMILY_SECTIONS): tabs and navigation loop over it."""
     return sections.family_sections()
+
+
+@register.simple_tag
+def portal_nav_items() -> list[Any]:
+    """The portal menu's items from other apps (settings.PORTAL_SECTIONS)."""
+    return nav_items()

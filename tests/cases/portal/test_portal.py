@@ -25,38 +25,12 @@ from cases.models import (
 from cases.plan import services as plan_services
 from cases.portal import services
 from tests.cases.plan_factories import ActionFactory, GoalFactory, PlanFactory, sign_off
+from tests.cases.portal.helpers import PASSWORD, parent_of, portal_account, portal_client
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory
 
-PASSWORD = "een-lang-wachtwoord-42"
-
-
-def _parent(family):  # type: ignore[no-untyped-def]
-    return family.members.get(has_parental_authority=True)
-
-
-def _account(member, by):  # type: ignore[no-untyped-def]
-    token = services.portal_invitation_create(member=member, by=by)
-    invitation = services.invitation_for_token(token)
-    account, _device, _codes = services.portal_account_create(
-        invitation=invitation, password=PASSWORD, totp=None
-    )
-    return account
-
-
-def _portal_client(account) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(account.user)
-    return client
-
-
-@pytest.fixture
-def parent_account(family, alice):  # type: ignore[no-untyped-def]
-    return _account(_parent(family), alice)
-
-
-@pytest.fixture
-def parent_client(parent_account):  # type: ignore[no-untyped-def]
-    return _portal_client(parent_account)
+_parent = parent_of
+_account = portal_account
+_portal_client = portal_client
 
 
 def _invite(client, family, member):  # type: ignore[no-untyped-def]
