@@ -300,7 +300,8 @@ def team_fidelity(team: Team, *, now: datetime.datetime | None = None) -> Fideli
             .filter(Q(refresh_asked_at__isnull=True) | Q(refresh_asked_at__lt=now - max_age))
             .update(refresh_asked_at=now)
         ):
-            transaction.on_commit(lambda: refresh_fidelity.delay(team.pk))
+            # Robust: a broker that is down costs the page nothing (the beat job comes next).
+            transaction.on_commit(lambda: refresh_fidelity.delay(team.pk), robust=True)
     data = snapshot.data
     rows = sorted(
         (
