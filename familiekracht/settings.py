@@ -327,6 +327,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Recycle a worker child after it grows past ~300 MB (WeasyPrint can hold on to memory).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
+# The team report's fidelity table is read from a snapshot this many minutes old at most
+# (a Celery job computes it; reports.teamreport.team_fidelity).
+FIDELITY_SNAPSHOT_MINUTES = env_int("FK_FIDELITY_SNAPSHOT_MINUTES", 30)
 # Periodic jobs; each also has a management command running the same function.
 # Exactly one beat process may run this schedule (see docker-compose.yml); CELERY_TIMEZONE
 # makes 07:00 Amsterdam time in summer and winter.
@@ -344,6 +347,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "access-log-verify-daily": {
         "task": "cases.verify_access_log",  # same code as `manage.py verify_access_log`
         "schedule": crontab(hour=3, minute=30),
+    },
+    # The team report's fidelity table per team (reports.FidelitySnapshot).
+    "fidelity-snapshots": {
+        "task": "reports.refresh_fidelity_all",
+        "schedule": 60.0 * FIDELITY_SNAPSHOT_MINUTES,
     },
 }
 

@@ -558,3 +558,22 @@ class ResearchDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.export_id}"
+
+
+class FidelitySnapshot(models.Model):
+    """The team report's fidelity table (reports.teamreport.fidelity_table) for one team,
+    as computed at `computed_at` for the states on `day`.
+
+    The table judges every open file of the team, which at an organisation's size takes
+    seconds; the team report reads it from here and a Celery job computes it anew
+    (reports.teamreport.team_fidelity). Counts per coach only: no family's data."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    computed_at = models.DateTimeField()
+    # When a page last asked for a new computation (at most one is queued at a time).
+    refresh_asked_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"fidelity {self.team_id} {self.computed_at:%Y-%m-%d %H:%M}"

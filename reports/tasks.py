@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from reports import services
+from reports import services, teamreport
 from reports.research import services as research
 
 MAX_RETRIES = 3
@@ -63,3 +63,15 @@ def build_research_export(self, export_id: int) -> str | None:  # type: ignore[n
             return None
         raise
     return export.state if export else None
+
+
+@shared_task(name="reports.refresh_fidelity", acks_late=True, reject_on_worker_lost=True)
+def refresh_fidelity(team_id: int) -> None:
+    """The team report's fidelity table for one team, computed anew (reports.teamreport)."""
+    teamreport.refresh_fidelity_snapshot(team_id)
+
+
+@shared_task(name="reports.refresh_fidelity_all")
+def refresh_fidelity_all() -> int:
+    """Every team's fidelity table, one after another (the beat schedule); returns how many."""
+    return teamreport.refresh_fidelity_snapshots()

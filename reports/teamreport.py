@@ -2,7 +2,9 @@
 
 Every figure is an aggregate computed by the database (COUNT, SUM, AVG grouped by status,
 phase, referrer and quarter, coach), so only a row per group reaches Python; the figures are
-live, not from a table refreshed later (a coordinator checks a change straight away).
+live, not from a table refreshed later (a coordinator checks a change straight away),
+except the fidelity table, which judges every open file and is read from a snapshot a
+Celery job refreshes (team_fidelity).
 
 Families per phase and status (now), referrals per referrer per quarter, actual against
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
@@ -50,6 +53,7 @@ from reports.models import (
     IMPLEMENTATION_AREAS,
     IMPLEMENTATION_ITEMS,
     ExitQuestionnaire,
+    FidelitySnapshot,
     ImplementationResponse,
     ProfessionalSdmResponse,
     SdmResponse,
@@ -91,6 +95,8 @@ class ContactTimeRow:
     contacts: int
     outside: int
     unknown: int
+    # The minutes of these contacts (the team report's hours per coach read them from here).
+    minutes: int = 0
 
     @property
     def known(self) -> int:
@@ -105,11 +111,12 @@ class ContactTimeRow:
 
 
 def contact_times(team: Team, *, year: int) -> tuple[list[ContactTimeRow], ContactTimeRow]:
-    """Per coach who logged contacts in `year`, and for the team: one grouped query."""
+    """Per coach who logged contacts in `year`, and for the team: one grouped query, which
+    also sums their minutes (the hours per coach)."""
     rows = sorted(
         (
-            ContactTimeRow(_user_name(first, last, username), n, outside, unknown)
-            for first, last, username, n, outside, unknown in Contact.objects.filter(
+            ContactTimeRow(_user_name(first, last, username), n, outside, unknown, minutes or 0)
+            for first, last, username, n, outside, unknown, minutes in Contact.objects.filter(
                 family__team=team, date__year=year
             )
             .order_by()
@@ -118,6 +125,7 @@ def contact_times(team: Team, *, year: int) -> tuple[list[ContactTimeRow], Conta
                 n=Count("pk"),
                 outside=Count("pk", filter=outside_office_hours_q()),
                 unknown=Count("pk", filter=Q(start_time__isnull=True)),
+                minutes=Sum("minutes"),
             )
             .values_list(
                 "author__first_name",
@@ -126,6 +134,7 @@ def contact_times(team: Team, *, year: int) -> tuple[list[ContactTimeRow], Conta
                 "n",
                 "outside",
                 "unknown",
+                "minutes",
             )
         ),
         key=lambda row: (-row.contacts, row.label),
@@ -135,6 +144,7 @@ def contact_times(team: Team, *, year: int) -> tuple[list[ContactTimeRow], Conta
         sum(r.contacts for r in rows),
         sum(r.outside for r in rows),
         sum(r.unknown for r in rows),
+        sum(r.minutes for r in rows),
     )
     return rows, total
 
@@ -179,6 +189,8 @@ class FidelityRow:
 class FidelityTable:
     rows: list[FidelityRow]
     total: FidelityRow
+    # When the table was computed (team_fidelity's snapshot); None when computed just now.
+    computed_at: datetime.datetime | None = None
 
     @property
     def elements(self) -> list[tuple[str, str]]:
@@ -212,6 +224,95 @@ def fidelity_table(team: Team, *, today: datetime.date) -> FidelityTable:
         key=lambda row: row.label,
     )
     return FidelityTable(rows, FidelityRow(_("Team"), len(everyone), shares(everyone)))
+
+
+# The team report reads the fidelity table from a snapshot (reports.FidelitySnapshot): it
+# judges every open file of the team, seconds at 10,000 families, while the rest of the
+# report is a handful of aggregates. A snapshot older than FIDELITY_SNAPSHOT_MINUTES, or of
+# another day, is shown (with its time) while a Celery task computes the next; the beat
+# schedule refreshes every team as often, so a page rarely finds one stale.
+def _row_data(row: FidelityRow, *, label: str) -> dict:  # type: ignore[type-arg]
+    return {
+        "label": label,
+        "families": row.families,
+        "shares": {key: [s.done, s.late] for key, s in row.shares.items()},
+    }
+
+
+def _row_from(data: dict, *, label: str) -> FidelityRow:  # type: ignore[type-arg]
+    return FidelityRow(
+        label,
+        data["families"],
+        {key: FidelityShare(done, late) for key, (done, late) in data["shares"].items()},
+    )
+
+
+def refresh_fidelity_snapshot(
+    team_id: int, *, now: datetime.datetime | None = None
+) -> FidelitySnapshot:
+    """Compute the team's fidelity table for today and store it (idempotent)."""
+    now = now or timezone.now()
+    team = Team.objects.get(pk=team_id)
+    table = fidelity_table(team, today=timezone.localdate(now))
+    # The coach rows keep their names; "(geen coach)" and "Team" are translated when read.
+    no_coach = _user_name(None, None, None)
+    data = {
+        "rows": [
+            _row_data(row, label="" if row.label == no_coach else row.label) for row in table.rows
+        ],
+        "total": _row_data(table.total, label=""),
+    }
+    snapshot, _created = FidelitySnapshot.objects.update_or_create(
+        team=team,
+        defaults={
+            "day": timezone.localdate(now),
+            "computed_at": now,
+            "refresh_asked_at": None,
+            "data": data,
+        },
+    )
+    return snapshot
+
+
+def refresh_fidelity_snapshots() -> int:
+    """Every team's fidelity table anew, one team after another; returns how many teams."""
+    team_ids = list(Team.objects.order_by("pk").values_list("pk", flat=True))
+    for team_id in team_ids:
+        refresh_fidelity_snapshot(team_id)
+    return len(team_ids)
+
+
+def team_fidelity(team: Team, *, now: datetime.datetime | None = None) -> FidelityTable:
+    """The team's fidelity table from its snapshot (one query), computed here only when the
+    team has none yet. A stale one asks the Celery task for a new one, once per
+    FIDELITY_SNAPSHOT_MINUTES however many pages read it meanwhile."""
+    from reports.tasks import refresh_fidelity
+
+    now = now or timezone.now()
+    snapshot = FidelitySnapshot.objects.filter(team=team).first()
+    if snapshot is None:
+        snapshot = refresh_fidelity_snapshot(team.pk, now=now)
+    else:
+        max_age = datetime.timedelta(minutes=settings.FIDELITY_SNAPSHOT_MINUTES)
+        stale = snapshot.day != timezone.localdate(now) or snapshot.computed_at < now - max_age
+        if stale and (
+            FidelitySnapshot.objects.filter(pk=snapshot.pk)
+            .filter(Q(refresh_asked_at__isnull=True) | Q(refresh_asked_at__lt=now - max_age))
+            .update(refresh_asked_at=now)
+        ):
+            # Robust: a broker that is down costs the page nothing (the beat job comes next).
+            transaction.on_commit(lambda: refresh_fidelity.delay(team.pk), robust=True)
+    data = snapshot.data
+    rows = sorted(
+        (
+            _row_from(row, label=row["label"] or _user_name(None, None, None))
+            for row in data["rows"]
+        ),
+        key=lambda row: row.label,
+    )
+    return FidelityTable(
+        rows, _row_from(data["total"], label=_("Team")), computed_at=snapshot.computed_at
+    )
 
 
 @dataclass(frozen=True)
@@ -417,17 +518,10 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         if kind in spans
     ]
 
+    # Hours per coach: the contacts they logged in the year, from contact_times' query.
+    times, times_total = contact_times(team, year=year)
     hours_per_coach = sorted(
-        (
-            (_user_name(first, last, username), (Decimal(minutes) / 60).quantize(ONE))
-            for first, last, username, minutes in Contact.objects.filter(
-                family__team=team, date__year=year
-            )
-            .order_by()
-            .values("author")
-            .annotate(minutes=Sum("minutes"))
-            .values_list("author__first_name", "author__last_name", "author__username", "minutes")
-        ),
+        ((row.label, (Decimal(row.minutes) / 60).quantize(ONE)) for row in times),
         key=lambda item: (-item[1], item[0]),
     )
 
@@ -474,7 +568,6 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         .annotate(n=Count("pk"), avg=Avg("score"))
         .values_list("quarter", "n", "avg")
     }
-    times, times_total = contact_times(team, year=year)
     return TeamReport(
         partner_referrals=partner_referrals(team, year=year),
         working_elements=working_elements_per_phase(team, year=year),
@@ -495,7 +588,7 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         contact_times=times,
         contact_times_total=times_total,
         office_hours=office_hours_text(),
-        fidelity=fidelity_table(team, today=timezone.localdate()),
+        fidelity=team_fidelity(team),
     )
 
 

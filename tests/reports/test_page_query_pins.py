@@ -74,17 +74,17 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # log of the families shown. The coach load is one GROUP BY per coach (in that
 # transaction), the coach names and each coach's last supervision session
 # (reports.supervision.queries: one query, a row per coach). The team report is a fixed set
-# of aggregates (status, phases, referrals, durations, hours per coach, SDM and exit
-# questionnaire per quarter and per coach; 14: the contacts outside office hours per coach,
-# one GROUP BY; 15: the referrals to partners per kind; 16-18: the fidelity to the method
-# per coach, reports.fidelity.QUERIES: the open files with their figures and coach, their
-# phase episodes, their aftercare check-ins); its CSV and print version add an access-log
-# row.
+# of aggregates (status, phases, referrals, durations, SDM and exit questionnaire per
+# quarter and per coach; 13: the contacts per coach, one GROUP BY with their minutes (hours
+# per coach) and those outside office hours; 14: the referrals to partners per kind; 15: the
+# fidelity to the method per coach, read from the team's snapshot (reports.FidelitySnapshot,
+# computed by a Celery job; the session's first request computed it); its CSV and print
+# version add an access-log row.
 # A psychologist's pages add "Wacht op mij" (cases.waiting), one query per source in
 # settings.WAITING_SOURCES (proposed transitions and extensions, plans asked for review):
 # the landing page's list, which the navigation's count reuses, or the navigation's count elsewhere.
 WAITING = len(settings.WAITING_SOURCES)
-FIDELITY_QUERIES = 3
+FIDELITY_QUERIES = 1
 # The team report's working elements per phase, the professionals' SDM per quarter and the
 # implementation questionnaire per half year: one grouped query each.
 TEAM_REPORT_QUESTIONNAIRES = 3
@@ -96,16 +96,16 @@ PAGES = [
     ("psychologist_client", "/caseload/?sort=-trend", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/?sort=week&page=1", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/coaches/", 10 + WAITING),
-    ("coordinator_client", "/reports/team/", 15 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES),
+    ("coordinator_client", "/reports/team/", 14 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES),
     (
         "coordinator_client",
         "/reports/team/csv/",
-        15 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
+        14 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
     ),
     (
         "coordinator_client",
         "/reports/team/print/",
-        15 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
+        14 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
     ),
 ]
 
