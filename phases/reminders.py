@@ -26,6 +26,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     DateField,
     F,
     Func,
@@ -36,8 +37,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, RowNumber, TruncDate
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -420,55 +422,77 @@ def reminders_run(*, today: datetime.date | None = None, send_email: bool = True
                     dues.append(item)
         if dues:
             _insert_dues(dues, stamp=stamp)
-        # What this run made is found back by its timestamp (one beat runs the job, see
-        # docker-compose.yml).
-        created = list(
-            Reminder.objects.filter(created_at=stamp)
-            .select_related("recipient", "family")
-            .only(
-                "kind",
-                "due_on",
-                "recipient__email",
-                "recipient__first_name",
-                "recipient__username",
-                "family__display_name",
-                "family__case_number",
-            )
-            .order_by("recipient_id", "due_on")
-        )
+        created, count = _created_for_mail(stamp)
     if send_email:
         _send_mails(created)
-    return len(created)
+    return count
+
+
+def _created_for_mail(stamp: datetime.datetime) -> tuple[list[Reminder], int]:
+    """What this run made, found back by its timestamp (one beat runs the job, see
+    docker-compose.yml), as the mails need it: one query, however many were made.
+
+    Per recipient the first MAIL_MAX_LINES by date (a mail lists no more), each row with
+    `line` (its place in the recipient's list), `total` (how many the recipient got) and
+    `language` (their interface language, empty when never chosen). Returns those rows and
+    how many reminders the run made in all.
+    """
+    from cases.models import UserPreference
+
+    recipient = [F("recipient_id")]
+    preference = UserPreference.objects.filter(user_id=OuterRef("recipient_id"))
+    rows = list(
+        Reminder.objects.filter(created_at=stamp)
+        .annotate(
+            line=Window(
+                RowNumber(), partition_by=recipient, order_by=[F("due_on").asc(), F("pk").asc()]
+            ),
+            total=Window(Count("pk"), partition_by=recipient),
+            language=Subquery(preference.values("language")[:1]),
+        )
+        .filter(line__lte=MAIL_MAX_LINES)
+        .select_related("recipient", "family")
+        .only(
+            "kind",
+            "due_on",
+            "recipient__email",
+            "recipient__first_name",
+            "recipient__username",
+            "family__case_number",
+        )
+        .order_by("recipient_id", "line")
+    )
+    return rows, sum(r.total for r in rows if r.line == 1)  # type: ignore[attr-defined]
 
 
 def _send_mails(reminders: list[Reminder]) -> None:
-    """One message per person with their new reminders, in the language they chose.
+    """One message per person with their new reminders (the rows of `_created_for_mail`),
+    in the language they chose.
 
     E-mail is not a safe channel for client data, so a mail names families by case number
     only; the details are in the app, behind the log-in.
     """
-    from cases.models import UserPreference
-
     by_recipient: dict[int, list[Reminder]] = defaultdict(list)
     for reminder in reminders:
         if reminder.recipient.email:
             by_recipient[reminder.recipient_id].append(reminder)
-    languages = dict(
-        UserPreference.objects.filter(user_id__in=by_recipient).values_list("user_id", "language")
-    )
-    for user_id, items in by_recipient.items():
-        with translation.override(languages.get(user_id, settings.LANGUAGE_CODE)):
+    for items in by_recipient.values():
+        language = items[0].language or settings.LANGUAGE_CODE  # type: ignore[attr-defined]
+        with translation.override(language):
             _send_mail_to(items)
 
 
 def _send_mail_to(items: list[Reminder]) -> None:
+    """The mail of one recipient: `items` are their first MAIL_MAX_LINES new reminders,
+    each carrying `total`, how many they got."""
     recipient = items[0].recipient
+    total: int = items[0].total  # type: ignore[attr-defined]
     lines = [
         f"- {r.get_kind_display()}: {r.family.case_number} ({short_date(r.due_on)})"
         for r in items[:MAIL_MAX_LINES]
     ]
-    if len(items) > MAIL_MAX_LINES:
-        lines.append(_("… en nog %(n)s.") % {"n": len(items) - MAIL_MAX_LINES})
+    if total > len(lines):
+        lines.append(_("… en nog %(n)s.") % {"n": total - len(lines)})
     body = "\n".join(
         [
             _("Beste %(name)s,") % {"name": recipient.first_name or recipient.username},
@@ -481,7 +505,7 @@ def _send_mail_to(items: list[Reminder]) -> None:
     )
     try:
         send_mail(
-            _("FamilieKracht: %(n)s nieuwe herinneringen") % {"n": len(items)},
+            _("FamilieKracht: %(n)s nieuwe herinneringen") % {"n": total},
             body,
             None,
             [recipient.email],
