@@ -77,6 +77,9 @@ def seed(*, password: str) -> Family | None:
     if draft.review_requested_at is None and draft.reviewed_at is None:
         # Ready for the family: the coach asked the psychologist to review it.
         plan_services.plan_review_request(plan=draft, by=coach)
+    if draft.shared_at is None:
+        # The coach shares the draft on purpose: only then is it the family's to agree to.
+        draft = plan_services.plan_share(plan=draft, by=coach)
     password_hash = make_password(password)
     parent = family.members.filter(has_parental_authority=True).order_by("pk").first()
     assert parent is not None

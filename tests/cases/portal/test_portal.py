@@ -278,7 +278,12 @@ def test_a_draft_in_the_works_is_not_shown(family, alice, parent_client):
     plan = PlanFactory(family=family, created_by=alice, central_question="CONCEPTVRAAG")
     assert "CONCEPTVRAAG" not in parent_client.get(reverse("portal:home")).content.decode()
     plan_services.plan_review_request(plan=plan, by=alice)
+    # Asked for review is not shared: only the coach's explicit share shows a draft.
+    assert "CONCEPTVRAAG" not in parent_client.get(reverse("portal:home")).content.decode()
+    plan_services.plan_share(plan=plan, by=alice)
     assert "CONCEPTVRAAG" in parent_client.get(reverse("portal:home")).content.decode()
+    plan_services.plan_share(plan=plan, by=alice, shared=False)
+    assert "CONCEPTVRAAG" not in parent_client.get(reverse("portal:home")).content.decode()
 
 
 # Agreeing to the plan
@@ -287,6 +292,7 @@ def test_a_draft_in_the_works_is_not_shown(family, alice, parent_client):
 def test_the_family_agrees_to_the_plan_in_the_portal(family, alice, parent_account, parent_client):
     plan = PlanFactory(family=family, created_by=alice)
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
     response = parent_client.post(reverse("portal:plan_agree", args=[plan.pk]))
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -302,6 +308,7 @@ def test_no_agreement_to_another_familys_plan(family, alice, parent_client, team
     other = FamilyFactory(team=team, coach=alice)
     plan = PlanFactory(family=other, created_by=alice)
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
     assert parent_client.post(reverse("portal:plan_agree", args=[plan.pk])).status_code == 404
     plan.refresh_from_db()
     assert plan.agreed_on is None

@@ -40,6 +40,7 @@ def test_parent_and_young_person_agree_on_a_phone(browser_page, family, alice): 
     goal = GoalFactory(plan=plan, text="Samen rustig ontbijten")
     ActionFactory(plan=plan, goal=goal, who_name="oma Ria", what="Haalt de kinderen op.")
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
     parent = _account(family.members.get(has_parental_authority=True), alice)
     today = timezone.localdate()
     young = MemberFactory(
