@@ -416,3 +416,15 @@ def test_the_messages_pages_do_not_grow(family, alice, alice_client, parent_acco
     assert _count(alice_client, staff_url) == few_staff + 1
     assert _count(parent_client, portal_url) == few_portal
     assert _count(alice_client, staff_url) == few_staff
+
+
+def test_a_new_version_is_not_shared_until_the_coach_shares_it(family, alice, psychologist):
+    from tests.cases.plan_factories import sign_off
+
+    plan = PlanFactory(family=family, created_by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
+    plan = sign_off(plan, approver=psychologist)
+    plan_services.plan_fix(plan=plan, by=alice, version=plan.version)
+    draft = plan_services.plan_start_draft(family=family, by=alice)
+    assert draft.pk != plan.pk
+    assert draft.shared_at is None and draft.shared_by is None
