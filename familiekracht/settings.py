@@ -107,6 +107,7 @@ FAMILY_SECTIONS = [
     "cases.agenda.sections.agenda",
     "reports.sections.reports",
     "cases.documents.sections.documents",
+    "cases.portal.sections.messages",
     "cases.sections.records",
 ]
 # What other apps show on the family plan page.
@@ -154,7 +155,7 @@ WAITING_SOURCES = [
 # The family portal's pages and home-page cards from other apps (cases.portal.extensions):
 # modules with `urlpatterns` under /gezin/, and modules with `card(request, access)` / NAV.
 PORTAL_URLCONFS: list[str] = []
-PORTAL_SECTIONS: list[str] = []
+PORTAL_SECTIONS: list[str] = ["network.portal"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -606,7 +607,9 @@ RESEARCH_DATASET_COLUMNS = [
     "reports.research.method_columns.method_columns",
 ]
 # The family portal (cases/portal/): an invitation link is valid this many days; a portal
-# account ends when the coach ends it or the file is closed (it stays open in aftercare).
+# account ends when the coach ends it or the file is closed; a file in aftercare keeps it
+# until the aftercare period ends (AFTERCARE_ENDS: family -> its last day, or None).
 PORTAL = {
     "INVITATION_DAYS": env_int("FK_PORTAL_INVITATION_DAYS", 7),
+    "AFTERCARE_ENDS": "phases.portal.aftercare_ends_on",
 }

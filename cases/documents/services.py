@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from cases.documents.content import check_upload, safe_file_name
 from cases.models import Document, DocumentVersion, Family, Member, StoredFile, StoredFileKind
@@ -104,3 +105,14 @@ def document_remove(*, document: Document) -> int:
     # The files go once the rows are gone for good; a failure is logged, never raised.
     transaction.on_commit(lambda: stored_files_delete(names))
     return len(names)
+
+
+@transaction.atomic
+def document_share(*, document: Document, by: Any, shared: bool = True) -> Document:
+    """Share the document with the family in its portal (who, when), or undo that. The
+    portal offers the current version of a shared document; the gate logs the change."""
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    locked.shared_by = by if shared else None
+    locked.shared_at = timezone.now() if shared else None
+    locked.save(update_fields=["shared_by", "shared_at"])
+    return locked

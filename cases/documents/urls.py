@@ -19,6 +19,11 @@ urlpatterns = [
         name="document_remove",
     ),
     path(
+        "families/<int:family_id>/documents/<int:document_id>/share/",
+        views.document_share,
+        name="document_share",
+    ),
+    path(
         "families/<int:family_id>/documents/<int:document_id>/versions/<int:version_id>/download/",
         views.document_download,
         name="document_download",

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.documents import services
 from cases.documents.content import RefusedFile
@@ -18,7 +18,7 @@ from cases.permissions import Need, access_family
 def _documents(family):  # type: ignore[no-untyped-def]
     return (
         Document.objects.filter(family=family)
-        .select_related("created_by")
+        .select_related("created_by", "shared_by")
         .prefetch_related(
             Prefetch(
                 "versions",
@@ -162,3 +162,24 @@ def document_download(
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+def document_share(request: HttpRequest, family_id: int, document_id: int) -> HttpResponse:
+    """Share the document with the family in its portal, or (shared=0) undo that."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj=f"document {document_id} delen met gezin",
+        lookup=_document_lookup(document_id),
+    )
+    shared = request.POST.get("shared") != "0"
+    services.document_share(document=access.record, by=request.user, shared=shared)
+    messages.success(
+        request,
+        _("Het gezin ziet dit document nu in het gezinsportaal.")
+        if shared
+        else _("Het gezin ziet dit document niet meer in het gezinsportaal."),
+    )
+    return redirect("cases:document_list", family_id=access.family.pk)

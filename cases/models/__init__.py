@@ -105,9 +105,13 @@ from cases.models.plan import (
     may_agree,
 )
 from cases.models.portal import (
+    PORTAL_MESSAGE_MAX,
     PortalAccount,
     PortalInvitation,
     PortalInvitationQuerySet,
+    PortalMessage,
+    PortalMessageQuerySet,
+    aftercare_ends_on,
     portal_token_hash,
 )
 from cases.models.records import (
@@ -144,6 +148,10 @@ __all__ = [
     "PortalAccount",
     "PortalInvitation",
     "PortalInvitationQuerySet",
+    "PORTAL_MESSAGE_MAX",
+    "PortalMessage",
+    "PortalMessageQuerySet",
+    "aftercare_ends_on",
     "portal_token_hash",
     "OPEN_REFERRAL_STATUSES",
     "PARTNER_NAME_TAKEN",

@@ -38,6 +38,17 @@ class Document(models.Model):
         verbose_name=_("toegevoegd door"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Shared with the family in its portal (cases.documents.services.document_share); the
+    # portal shows the current version of a shared document only. Undone by clearing both.
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gedeeld met het gezin door"),
+    )
+    shared_at = models.DateTimeField(_("gedeeld met het gezin op"), null=True, blank=True)
 
     class Meta:
         ordering = ["-date", "-pk"]

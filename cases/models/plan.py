@@ -121,6 +121,17 @@ class FamilyPlan(models.Model):
         verbose_name=_("vastgesteld door"),
     )
     fixed_at = models.DateTimeField(_("vastgesteld op"), null=True, blank=True)
+    # A draft is the family's to see in the portal only once the coach shares it on
+    # purpose (cases.plan.services.plan_share); the fixed plan is always shown.
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gedeeld met het gezin door"),
+    )
+    shared_at = models.DateTimeField(_("gedeeld met het gezin op"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking of the plan's own text (cases.services.claim_version).
     version = models.PositiveIntegerField(default=1)

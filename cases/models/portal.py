@@ -7,12 +7,14 @@ coach; only its hash is kept. Logic: cases/portal/services.py.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.families import Family, FamilyStatus, Member
@@ -125,6 +127,77 @@ class PortalAccount(models.Model):
 
     @property
     def is_open(self) -> bool:
-        """Not ended by the coach, and the file not closed (the portal stays open during
-        aftercare, status Nazorg, and ends when the file is closed)."""
-        return self.ended_at is None and self.family.status != FamilyStatus.CLOSED
+        """Not ended by the coach, and the file not closed. A file in aftercare (status
+        Nazorg) keeps the portal until the aftercare period ends, through its last day:
+        settings.PORTAL["AFTERCARE_ENDS"] names the function that knows that day (the
+        phases app records aftercare; cases cannot import it)."""
+        if self.ended_at is not None or self.family.status == FamilyStatus.CLOSED:
+            return False
+        if self.family.status == FamilyStatus.AFTERCARE:
+            ends = aftercare_ends_on(self.family)
+            return ends is None or timezone.localdate() <= ends
+        return True
+
+
+def aftercare_ends_on(family: Family) -> datetime.date | None:
+    """The last day of the family's aftercare period, or None when nothing says so."""
+    hook = settings.PORTAL.get("AFTERCARE_ENDS")
+    return import_string(hook)(family) if hook else None
+
+
+PORTAL_MESSAGE_MAX = 2000
+
+
+class PortalMessageQuerySet(models.QuerySet["PortalMessage"]):
+    def unread_by_family(self) -> PortalMessageQuerySet:
+        """Written by the team and not yet read in the portal."""
+        return self.filter(member__isnull=True, read_at__isnull=True)
+
+    def unread_by_staff(self) -> PortalMessageQuerySet:
+        """Written in the portal and not yet read by the team."""
+        return self.filter(member__isnull=False, read_at__isnull=True)
+
+
+class PortalMessage(models.Model):
+    """A message between the family (in its portal) and the team (in the family file).
+
+    `member` is set when a family member wrote it in the portal, empty when a team member
+    did; `read_at` is when the other side first read it. A family record: the inzage
+    export and destruction take it with the family.
+    """
+
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="portal_messages", verbose_name=_("gezin")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geschreven door"),
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="portal_messages",
+        verbose_name=_("namens gezinslid"),
+    )
+    text = models.TextField(_("bericht"), max_length=PORTAL_MESSAGE_MAX)
+    created_at = models.DateTimeField(_("geschreven op"), default=timezone.now)
+    read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
+
+    objects = PortalMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("bericht gezinsportaal")
+        verbose_name_plural = _("berichten gezinsportaal")
+        indexes = [models.Index(fields=["family", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"portal message {self.pk} family {self.family_id}"
+
+    @property
+    def from_family(self) -> bool:
+        return self.member_id is not None

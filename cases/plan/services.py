@@ -179,6 +179,17 @@ def plan_review_request(*, plan: FamilyPlan, by: Any) -> FamilyPlan:
 
 
 @transaction.atomic
+def plan_share(*, plan: FamilyPlan, by: Any, shared: bool = True) -> FamilyPlan:
+    """Share the draft with the family in its portal (who, when), or undo that. Only a
+    shared draft is shown in the portal and may be agreed to there; the fixed plan always is."""
+    current = _lock_draft(plan.pk)
+    current.shared_by = by if shared else None
+    current.shared_at = timezone.now() if shared else None
+    current.save(update_fields=["shared_by", "shared_at", "updated_at"])
+    return current
+
+
+@transaction.atomic
 def plan_review(*, plan: FamilyPlan, by: Any) -> FamilyPlan:
     """The psychologist approves the draft (who, when); the request no longer waits."""
     current = _lock_draft(plan.pk)

@@ -21,6 +21,7 @@ urlpatterns = [
         views.plan_review_request,
         name="plan_review_request",
     ),
+    path("families/<int:family_id>/plan/share/", views.plan_share, name="plan_share"),
     path("families/<int:family_id>/plan/review/", views.plan_review, name="plan_review"),
     path("families/<int:family_id>/plan/return/", views.plan_return, name="plan_return"),
     path("families/<int:family_id>/plan/agreement/", views.plan_agreement, name="plan_agreement"),

@@ -51,7 +51,7 @@ def _versions(family: Family) -> QuerySet[FamilyPlan]:
 
 
 # The plan page's one plan: who asked, approved or sent it back, and who agreed.
-PLAN_RELATED = ("safety_set_by", "reviewed_by", "review_requested_by", "returned_by")
+PLAN_RELATED = ("safety_set_by", "reviewed_by", "review_requested_by", "returned_by", "shared_by")
 
 
 def _draft_or_404(family: Family) -> FamilyPlan:
@@ -221,6 +221,32 @@ def plan_review_request(request: HttpRequest, family_id: int) -> HttpResponse:
         messages.success(
             request,
             _("De gedragswetenschapper ziet het plan nu onder ‘Wacht op mij’ en krijgt een mail."),
+        )
+    return redirect("cases:plan_detail", family_id=family.pk)
+
+
+@require_POST
+def plan_share(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The coach shares the draft with the family in its portal (shared=0 undoes it)."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        obj="gezinsplan delen met gezin",
+        lookup=lambda family: _draft_or_404(family),
+    )
+    family, plan = access.family, access.record
+    shared = request.POST.get("shared") != "0"
+    try:
+        services.plan_share(plan=plan, by=request.user, shared=shared)
+    except services.PlanFrozen:
+        messages.error(request, PLAN_FROZEN_MESSAGE)
+    else:
+        messages.success(
+            request,
+            _("Het gezin ziet dit concept nu in het gezinsportaal en kan er akkoord op geven.")
+            if shared
+            else _("Het gezin ziet dit concept niet meer in het gezinsportaal."),
         )
     return redirect("cases:plan_detail", family_id=family.pk)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.accounts.forms import OTHER_PASSWORD_MESSAGE, PASSWORD_MESSAGES
 from cases.formbase import Form
+from cases.models import PORTAL_MESSAGE_MAX
 
 DIGITS_ERROR = _("De code heeft 6 cijfers.")
 
@@ -69,3 +70,14 @@ class PortalEnrolForm(Form):
                         ValidationError(message, code=problem.code, params=problem.params),
                     )
         return data
+
+
+class PortalMessageForm(Form):
+    """A message between the family and the team (both sides use it); Form shows the
+    limit and refuses an over-long text without cutting it."""
+
+    text = forms.CharField(
+        label=_("Uw bericht"),
+        max_length=PORTAL_MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,4 +1,5 @@
-"""Writes of the family portal: invitations, accounts, the family's agreement to its plan.
+"""Writes of the family portal: invitations, accounts, the family's agreement to its plan,
+and the messages between the family and the team.
 
 Each is one transaction. Staff calls go through the family gate first (access_family,
 Need.WRITE), so their access-log row is written there; the family's own actions are
@@ -8,25 +9,35 @@ logged by the portal gate (cases.portal.gate.portal_access).
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from cases.accounts.services import two_factor_enrol
 from cases.models import (
+    PORTAL_MESSAGE_MAX,
     AgreementWay,
+    Family,
     FamilyPlan,
     Member,
     PortalAccount,
     PortalInvitation,
+    PortalMessage,
+    UserPreference,
     may_agree,
     portal_token_hash,
 )
 from cases.plan.services import plan_agree
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationRefused(Exception):
@@ -149,3 +160,80 @@ def portal_plan_agree(*, plan: FamilyPlan, member: Member) -> FamilyPlan:
         agreed_on=timezone.localdate(),
         agreed_how=AgreementWay.PORTAL,
     )
+
+
+class MessageRefused(ValueError):
+    """The message is empty or too long; its text says so in Dutch, nothing is saved."""
+
+
+def _clean_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise MessageRefused(_("Schrijf eerst uw bericht."))
+    if len(text) > PORTAL_MESSAGE_MAX:
+        raise MessageRefused(
+            _("Uw bericht is %(length)s tekens lang; het mag hoogstens %(max)s tekens zijn.")
+            % {"length": number_format(len(text)), "max": number_format(PORTAL_MESSAGE_MAX)}
+        )
+    return text
+
+
+@transaction.atomic
+def portal_message_write(*, family: Family, member: Member, by: Any, text: str) -> PortalMessage:
+    """A message from the family, written in the portal by `member`. The coach gets a mail
+    that names the case number only, never the family or a person."""
+    message = PortalMessage.objects.create(
+        family=family, author=by, member=member, text=_clean_text(text)
+    )
+    coach = family.coach
+    if coach is not None and coach.is_active and coach.email:
+        transaction.on_commit(lambda: _notify(user=coach, case_number=family.case_number))
+    return message
+
+
+@transaction.atomic
+def staff_message_write(*, family: Family, by: Any, text: str) -> PortalMessage:
+    """A team member's answer to the family, read in the portal. A family member's account
+    holds no e-mail address, so the family sees it there, with the unread count."""
+    return PortalMessage.objects.create(family=family, author=by, text=_clean_text(text))
+
+
+def portal_messages_read_by_family(*, family: Family) -> int:
+    """The family opened its messages: the team's messages count as read."""
+    return (
+        PortalMessage.objects.filter(family=family)
+        .unread_by_family()
+        .update(read_at=timezone.now())
+    )
+
+
+def portal_messages_read_by_staff(*, family: Family) -> int:
+    """A team member who may write in the file opened the messages: the family's count
+    as read."""
+    return (
+        PortalMessage.objects.filter(family=family).unread_by_staff().update(read_at=timezone.now())
+    )
+
+
+def _notify(*, user: Any, case_number: str) -> None:
+    language = (
+        UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
+        or settings.LANGUAGE_CODE
+    )
+    with translation.override(language):
+        subject = _("FamilieKracht: u heeft een nieuw bericht (%(number)s)") % {
+            "number": case_number
+        }
+        body = "\n".join(
+            [
+                _("U heeft een nieuw bericht van het gezin in dossier %(number)s.")
+                % {"number": case_number},
+                "",
+                _("U leest het in FamilieKracht, in het dossier onder ‘Berichten’."),
+            ]
+        )
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:
+        # The message is saved and shown in the file; a mail hiccup must not undo it.
+        logger.exception("portal message mail to user %s failed", user.pk)

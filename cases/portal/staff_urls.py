@@ -8,6 +8,11 @@ from cases.portal import staff_views
 
 urlpatterns = [
     path(
+        "families/<int:family_id>/portal/messages/",
+        staff_views.family_messages,
+        name="portal_messages",
+    ),
+    path(
         "families/<int:family_id>/portal/",
         staff_views.portal_members,
         name="portal_members",

@@ -13,11 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import AccessAction, Member, PortalAccount, PortalInvitation
+from cases.models import AccessAction, Member, PortalAccount, PortalInvitation, PortalMessage
 from cases.permissions import Need, access_family
 from cases.portal import services
+from cases.portal.forms import PortalMessageForm
 
 
 @require_GET
@@ -119,3 +120,44 @@ def portal_account_end(request: HttpRequest, family_id: int, account_id: int) ->
     services.portal_account_end(account=access.record, by=request.user)
     messages.success(request, _("Het account is beëindigd; inloggen kan niet meer."))
     return redirect("cases:portal_members", family_id=family_id)
+
+
+@require_http_methods(["GET", "POST"])
+def family_messages(request: HttpRequest, family_id: int) -> HttpResponse:
+    """The messages with the family (its portal), read and answered by the team members
+    who may write in the file. Opening the page marks the family's messages as read."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.WRITE,
+        action=AccessAction.CREATE if request.method == "POST" else AccessAction.READ,
+        obj="berichten gezinsportaal",
+    )
+    family = access.family
+    form = PortalMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_message_write(
+                family=family, by=request.user, text=form.cleaned_data["text"]
+            )
+        except services.MessageRefused as refused:
+            form.add_error("text", str(refused))
+        else:
+            messages.success(request, _("Uw antwoord staat nu in het portaal van het gezin."))
+            return redirect("cases:portal_messages", family_id=family.pk)
+    thread = list(PortalMessage.objects.filter(family=family).select_related("member", "author"))
+    unread = {m.pk for m in thread if m.from_family and m.read_at is None}
+    if request.method == "GET" and unread:
+        services.portal_messages_read_by_staff(family=family)
+    return render(
+        request,
+        "portal/staff_messages.html",
+        {
+            "family": family,
+            "access": access,
+            "active_tab": "portal_messages",
+            "thread": thread,
+            "unread_ids": unread,
+            "form": form,
+        },
+    )

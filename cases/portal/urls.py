@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.portal import extensions, views
+from cases.portal import extensions, shared_views, views
 
 app_name = "portal"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("wie-keek/", views.access_overview, name="access_overview"),
     path("plan/<int:plan_id>/akkoord/", views.plan_agree, name="plan_agree"),
+    path("documenten/", shared_views.documents, name="documents"),
+    path(
+        "documenten/<int:document_id>/download/",
+        shared_views.document_download,
+        name="document_download",
+    ),
+    path("berichten/", shared_views.message_list, name="messages"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
     # Pages of other apps (settings.PORTAL_URLCONFS), in this namespace.
     *extensions.urlpatterns(),

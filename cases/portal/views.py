@@ -35,6 +35,7 @@ from cases.models import (
     AppointmentStatus,
     FamilyPlan,
     PlanStatus,
+    PortalMessage,
     may_agree,
 )
 from cases.permissions import is_portal_session, log_access
@@ -53,16 +54,13 @@ def _fixed_plan(family: Any) -> FamilyPlan | None:
 
 
 def _plan_to_agree(family: Any) -> FamilyPlan | None:
-    """The draft the coach made ready: asked for review, or approved. A draft in the works
-    is not the family's to see yet."""
-    plan = (
-        FamilyPlan.objects.filter(family=family, status=PlanStatus.DRAFT)
+    """The draft the coach shared with the family on purpose (cases.plan.services.plan_share).
+    A draft that is not shared, even one asked for review, is not the family's to see."""
+    return (
+        FamilyPlan.objects.filter(family=family, status=PlanStatus.DRAFT, shared_at__isnull=False)
         .prefetch_related("agreed_members")
         .first()
     )
-    if plan is None or (plan.review_requested_at is None and plan.reviewed_at is None):
-        return None
-    return plan
 
 
 def _plan_parts(plan: FamilyPlan | None) -> dict[str, Any]:
@@ -103,6 +101,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "agreed": agreed,
             "may_agree": may_agree(access.member),
             "appointments": list(appointments),
+            "unread_messages": PortalMessage.objects.filter(family=family)
+            .unread_by_family()
+            .count(),
             "cards": extensions.cards(request, access),
         },
     )

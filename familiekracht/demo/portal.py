@@ -1,5 +1,7 @@
 """The family portal in the demo: a parent with gezag and a 15-year-old of one Zuidoost
-family with their own portal accounts, and a plan waiting for their agreement.
+family with their own portal accounts, and a plan waiting for their agreement (shared by
+the coach on purpose), a shared document, a message thread with an unread answer from the
+coach, and the network's helpers and agreements on the portal's home page.
 
 Also an invitation not used yet and an ended account in other families, so the coach's
 portal page shows every state. Through the portal and plan services, as the views do.
@@ -14,9 +16,12 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.documents import services as document_services
 from cases.models import Family, FamilyRole, FamilyStatus, Member, PlanStatus
 from cases.plan import services as plan_services
 from cases.portal import services as portal_services
+from network import services as network_services
+from network.models import AgreementWho, NetworkMember
 
 # (username, who): the demo's family accounts (settings.DEMO_USERNAMES names them too).
 DEMO_PORTAL_USERS = [("ouder-zuidoost", "parent"), ("jongere-zuidoost", "young")]
@@ -77,12 +82,16 @@ def seed(*, password: str) -> Family | None:
     if draft.review_requested_at is None and draft.reviewed_at is None:
         # Ready for the family: the coach asked the psychologist to review it.
         plan_services.plan_review_request(plan=draft, by=coach)
+    if draft.shared_at is None:
+        # The coach shares the draft on purpose: only then is it the family's to agree to.
+        draft = plan_services.plan_share(plan=draft, by=coach)
     password_hash = make_password(password)
     parent = family.members.filter(has_parental_authority=True).order_by("pk").first()
     assert parent is not None
     young = _young_member(family, today)
     _account(parent, username="ouder-zuidoost", password_hash=password_hash, by=coach)
     _account(young, username="jongere-zuidoost", password_hash=password_hash, by=coach)
+    _shared_with_family(family, coach=coach, parent=parent)
     # Other states on the coach's portal page: a link not used yet, an ended account.
     others = Family.objects.filter(team__name="Amsterdam Zuidoost").exclude(pk=family.pk)
     invited = ended = False
@@ -105,3 +114,50 @@ def seed(*, password: str) -> Family | None:
         else:
             break
     return family
+
+
+def _shared_with_family(family: Family, *, coach: Any, parent: Member) -> None:
+    """What the coach shares: the newest document, a thread of messages whose last answer
+    the family has not read yet, and (if the network has none) a helper with an agreement."""
+    document = family.documents.order_by("-date", "-pk").first()
+    if document is not None:
+        document_services.document_share(document=document, by=coach)
+    user = parent.portal_accounts.get(ended_at__isnull=True).user
+    portal_services.portal_message_write(
+        family=family,
+        member=parent,
+        by=user,
+        text="Kunnen we de afspraak van donderdag een uur later doen? Dan kan ik eerst werken.",
+    )
+    portal_services.portal_messages_read_by_staff(family=family)
+    portal_services.staff_message_write(
+        family=family,
+        by=coach,
+        text="Dat is goed. Ik kom donderdag om 15.00 uur. Tot dan!",
+    )
+    helper = (
+        NetworkMember.objects.filter(family=family, willing_to_contribute=True)
+        .order_by("pk")
+        .first()
+    )
+    if helper is None:
+        helper = network_services.network_member_create(
+            family=family,
+            data={
+                "name": "Tante Gloria",
+                "relation": "tante",
+                "circle": "family",
+                "willing_to_contribute": True,
+                "special_role": "safety_net",
+            },
+        )
+    if not family.agreements.filter(network_member=helper).exists():
+        network_services.agreement_create(
+            family=family,
+            data={
+                "who_kind": AgreementWho.NETWORK_MEMBER,
+                "network_member": helper,
+                "what": "Past op de kinderen als er een afspraak bij school is.",
+                "frequency": "als het nodig is",
+            },
+        )

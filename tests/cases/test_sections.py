@@ -52,6 +52,7 @@ def test_tabs_follow_family_sections_in_order(alice_client, family):
         reverse("cases:family_agenda", args=[family.pk]),
         reverse("reports:family_reports", args=[family.pk]),
         reverse("cases:document_list", args=[family.pk]),
+        reverse("cases:portal_messages", args=[family.pk]),
         reverse("cases:records", args=[family.pk]),
     ]
     assert [s.key for s in family_sections()][:3] == ["overview", "plan", "phases"]

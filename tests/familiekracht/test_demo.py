@@ -230,3 +230,27 @@ def test_the_demo_family_portal_accounts_log_in_and_agree():
         assert client.get(reverse("portal:access_overview")).status_code == 200
     # Every state of an account on the coaches' portal pages: an open link, an ended account.
     assert PortalAccount.objects.filter(ended_at__isnull=False).exists()
+
+
+def test_the_demo_family_portal_shows_what_the_coach_shares():
+    from django.test import Client
+
+    from cases.models import PortalAccount, PortalMessage
+
+    call_command("seed_demo", verbosity=0)
+    parent = PortalAccount.objects.get(user__username="ouder-zuidoost")
+    family = parent.family
+    shared = family.documents.filter(shared_at__isnull=False)
+    assert shared.count() == 1
+    assert family.documents.filter(shared_at__isnull=True).exists()
+    thread = PortalMessage.objects.filter(family=family)
+    assert thread.filter(member__isnull=False).exists()
+    assert thread.unread_by_family().count() == 1
+    client = Client()
+    client.force_login(parent.user)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "U heeft 1 nieuw bericht van uw coach." in home
+    assert "Ons netwerk: wie helpt mee" in home
+    documents = client.get(reverse("portal:documents")).content.decode()
+    assert shared.get().versions.order_by("-number").first().file_name in documents
+    assert client.get(reverse("portal:messages")).status_code == 200

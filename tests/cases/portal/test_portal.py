@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.documents import services as document_services
 from cases.models import (
     AccessLog,
     AgreementWay,
@@ -24,9 +25,12 @@ from cases.models import (
 )
 from cases.plan import services as plan_services
 from cases.portal import services
+from strengths.models import DomainScore, Moment, MomentKind, ScoreSheet
+from tests.cases.documents.helpers import PDF
 from tests.cases.plan_factories import ActionFactory, GoalFactory, PlanFactory, sign_off
 from tests.cases.portal.helpers import PASSWORD, parent_of, portal_account, portal_client
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory
+from tests.network.factories import NetworkMemberFactory
 
 _parent = parent_of
 _account = portal_account
@@ -254,9 +258,38 @@ def test_nothing_unshared_is_visible(family, alice, psychologist, parent_client)
     )
     family.safety_note = "GEHEIMVEILIGHEID"
     family.save()
+    # A score in the family's own words, a network member's note, and a document the
+    # coach did not share (its name and description) next to one that is shared.
+    moment = Moment.objects.create(
+        family=family, kind=MomentKind.START, date=timezone.localdate(), created_by=alice
+    )
+    sheet = ScoreSheet.objects.create(moment=moment, perspective="joint", updated_by=alice)
+    DomainScore.objects.create(
+        sheet=sheet, domain="family", severity=2, strength=1, own_words="GEHEIMSCORE"
+    )
+    NetworkMemberFactory(
+        family=family, name="Tante Els", willing_to_contribute=True, note="GEHEIMNETWERK"
+    )
+    for name, description in (("GEHEIMBESTAND.pdf", "GEHEIMOMSCHRIJVING"), ("brief.pdf", "")):
+        document = document_services.document_upload(
+            family=family,
+            by=alice,
+            content=PDF,
+            original_name=name,
+            kind="letter",
+            date=timezone.localdate(),
+            description=description,
+        )
+    document_services.document_share(document=document, by=alice)
+    services.staff_message_write(family=family, by=alice, text="Tot woensdag")
     pages = [
-        parent_client.get(reverse("portal:home")).content.decode(),
-        parent_client.get(reverse("portal:access_overview")).content.decode(),
+        parent_client.get(reverse(name)).content.decode()
+        for name in (
+            "portal:home",
+            "portal:access_overview",
+            "portal:documents",
+            "portal:messages",
+        )
     ]
     home = pages[0]
     assert "Rustig ontbijten samen" in home
@@ -270,15 +303,28 @@ def test_nothing_unshared_is_visible(family, alice, psychologist, parent_client)
             "GEHEIMDOEL",
             "GEHEIMVEILIGHEID",
             "veel ruzie in huis",
+            "GEHEIMSCORE",
+            "GEHEIMNETWERK",
+            "GEHEIMBESTAND",
+            "GEHEIMOMSCHRIJVING",
         ):
             assert secret not in page
+    # What is shared is there: the shared document, the message, the network helper.
+    assert "brief.pdf" in pages[2]
+    assert "Tot woensdag" in pages[3]
+    assert "Tante Els" in home
 
 
 def test_a_draft_in_the_works_is_not_shown(family, alice, parent_client):
     plan = PlanFactory(family=family, created_by=alice, central_question="CONCEPTVRAAG")
     assert "CONCEPTVRAAG" not in parent_client.get(reverse("portal:home")).content.decode()
     plan_services.plan_review_request(plan=plan, by=alice)
+    # Asked for review is not shared: only the coach's explicit share shows a draft.
+    assert "CONCEPTVRAAG" not in parent_client.get(reverse("portal:home")).content.decode()
+    plan_services.plan_share(plan=plan, by=alice)
     assert "CONCEPTVRAAG" in parent_client.get(reverse("portal:home")).content.decode()
+    plan_services.plan_share(plan=plan, by=alice, shared=False)
+    assert "CONCEPTVRAAG" not in parent_client.get(reverse("portal:home")).content.decode()
 
 
 # Agreeing to the plan
@@ -287,6 +333,7 @@ def test_a_draft_in_the_works_is_not_shown(family, alice, parent_client):
 def test_the_family_agrees_to_the_plan_in_the_portal(family, alice, parent_account, parent_client):
     plan = PlanFactory(family=family, created_by=alice)
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
     response = parent_client.post(reverse("portal:plan_agree", args=[plan.pk]))
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -302,6 +349,7 @@ def test_no_agreement_to_another_familys_plan(family, alice, parent_client, team
     other = FamilyFactory(team=team, coach=alice)
     plan = PlanFactory(family=other, created_by=alice)
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
     assert parent_client.post(reverse("portal:plan_agree", args=[plan.pk])).status_code == 404
     plan.refresh_from_db()
     assert plan.agreed_on is None

@@ -40,6 +40,7 @@ def test_parent_and_young_person_agree_on_a_phone(browser_page, family, alice): 
     goal = GoalFactory(plan=plan, text="Samen rustig ontbijten")
     ActionFactory(plan=plan, goal=goal, who_name="oma Ria", what="Haalt de kinderen op.")
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
     parent = _account(family.members.get(has_parental_authority=True), alice)
     today = timezone.localdate()
     young = MemberFactory(
@@ -68,3 +69,87 @@ def test_parent_and_young_person_agree_on_a_phone(browser_page, family, alice): 
     plan = FamilyPlan.objects.get(pk=plan.pk)
     assert plan.agreed_how == AgreementWay.PORTAL
     assert set(plan.agreed_members.all()) == {parent.member, young}
+
+
+def test_documents_and_messages_on_a_phone(browser_page, family, alice):  # type: ignore[no-untyped-def]
+    from cases.documents import services as document_services
+    from cases.models import PortalMessage
+    from tests.cases.documents.helpers import PDF
+    from tests.quality import assert_accessible, assert_valid_html
+
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    document = document_services.document_upload(
+        family=family,
+        by=alice,
+        content=PDF,
+        original_name="afspraken-met-school.pdf",
+        kind="letter",
+        date=timezone.localdate(),
+        description="Brief aan school",
+    )
+    document_services.document_share(document=document, by=alice)
+    services.staff_message_write(family=family, by=alice, text="Hoe ging het op school?")
+    parent = _account(family.members.get(has_parental_authority=True), alice)
+    browser_login(page, parent.user.username, PASSWORD)
+    page.get_by_role("heading", name=f"Welkom, {parent.member.name}").wait_for()
+
+    page.get_by_role("link", name="Documenten").click()
+    page.get_by_role("heading", name="Documenten").wait_for()
+    assert page.get_by_text("Brief aan school").is_visible()
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    pages = {"portal documents": page.content()}
+
+    page.get_by_role("link", name="Berichten").click()
+    page.get_by_role("heading", name="Berichten", exact=True).wait_for()
+    assert page.get_by_text("Hoe ging het op school?").is_visible()
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    # By keyboard: type the answer and send it.
+    page.get_by_role("textbox", name="Uw bericht").fill("Goed, dank u.")
+    button = page.get_by_role("button", name="Versturen")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Uw bericht is verstuurd naar uw coach.").wait_for()
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    pages["portal messages"] = page.content()
+    assert_valid_html(pages)
+    assert PortalMessage.objects.filter(member=parent.member, text="Goed, dank u.").exists()
+
+
+def test_the_coachs_sharing_and_messages_pages_are_accessible(browser_page, family, alice):  # type: ignore[no-untyped-def]
+    from cases.documents import services as document_services
+    from tests.cases.documents.helpers import PDF
+    from tests.quality import assert_accessible, assert_valid_html
+
+    page = browser_page
+    PlanFactory(family=family, created_by=alice)
+    for name in ("gedeeld.pdf", "intern.pdf"):
+        document = document_services.document_upload(
+            family=family,
+            by=alice,
+            content=PDF,
+            original_name=name,
+            kind="letter",
+            date=timezone.localdate(),
+        )
+    document_services.document_share(document=document, by=alice)
+    parent = _account(family.members.get(has_parental_authority=True), alice)
+    services.portal_message_write(
+        family=family, member=parent.member, by=parent.user, text="Een vraag van ons"
+    )
+    browser_login(page, "alice")
+    pages: dict[str, str] = {}
+    for path in (
+        f"/families/{family.pk}/",
+        f"/families/{family.pk}/documents/",
+        f"/families/{family.pk}/plan/",
+        f"/families/{family.pk}/portal/messages/",
+    ):
+        page.goto(path)
+        assert_accessible(page)
+        pages[path] = page.content()
+    assert "Een vraag van ons" in pages[f"/families/{family.pk}/portal/messages/"]
+    assert_valid_html(pages)

@@ -38,6 +38,7 @@ def test_a_portal_user_gets_404_on_every_staff_url(family, alice):  # type: igno
     family.save(update_fields=["display_name"])
     plan = PlanFactory(family=family, created_by=alice)
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
     client, account = _portal_client(family.members.get(has_parental_authority=True), alice)
     failures: list[str] = []
     routes = [(r, _kwargs(r, family)) for r in all_routes()]
@@ -73,6 +74,7 @@ def test_another_familys_portal_sees_nothing_of_this_family(family, alice, team)
     family.save(update_fields=["display_name"])
     plan = PlanFactory(family=family, created_by=alice, central_question="VRAAG-VAN-GEZIN-A")
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
     other = FamilyFactory(team=team, coach=alice)
     parent = MemberFactory(family=other, has_parental_authority=True, name="Ouder B")
     client, _account = _portal_client(parent, alice)

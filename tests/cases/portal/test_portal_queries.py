@@ -34,6 +34,7 @@ def test_the_portal_home_does_not_grow(family, alice, client):  # type: ignore[n
     client.force_login(account.user)
     plan = PlanFactory(family=family, created_by=alice)
     plan_services.plan_review_request(plan=plan, by=alice)
+    plan_services.plan_share(plan=plan, by=alice)
 
     def add(n: int) -> None:
         for i in range(n):

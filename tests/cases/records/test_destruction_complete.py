@@ -279,6 +279,12 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         totp=None,
     )
     portal_services.portal_invitation_create(member=child, by=coach)
+    # Messages in the portal: one from the mother, one answer from the coach.
+    mother_user = mother.portal_accounts.get().user
+    portal_services.portal_message_write(
+        family=family, member=mother, by=mother_user, text=f"Vraag over school {token}"
+    )
+    portal_services.staff_message_write(family=family, by=coach, text=f"Antwoord {token}")
     contact = ContactFactory(family=family, author=coach, note="Gesprek over school")
     contact.members_present.set([mother, child])
     ContactRevision.objects.create(
@@ -355,7 +361,7 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         plan_action=plan.actions.first(),
         contact=contact,
     )
-    document_services.document_upload(
+    referral_letter = document_services.document_upload(
         family=family,
         by=coach,
         content=_pdf_with(f"Verwijsbrief voor Naomi {token}"),
@@ -365,6 +371,8 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         members=[mother],
         description="Verwijsbrief huisarts",
     )
+    # Shared with the family in its portal.
+    document_services.document_share(document=referral_letter, by=coach)
     trajectory = Trajectory.objects.create(
         family=family,
         number=1,
