@@ -18,13 +18,12 @@ class JoinedText(Aggregate):
     output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
-        return self.as_sql(
-            compiler,
-            connection,
-            function="GROUP_CONCAT",
-            template="%(function)s(%(expressions)s, char(31))",
-            **extra_context,
-        )
+        # On a copy, not through extra_context: with a `filter=` Aggregate.as_sql passes its
+        # own `template` besides the caller's, and the call fails.
+        clone = self.copy()
+        clone.function = "GROUP_CONCAT"
+        clone.template = "%(function)s(%(expressions)s, char(31))"
+        return super(JoinedText, clone).as_sql(compiler, connection, **extra_context)
 
 
 def split_joined(joined: str | None) -> list[str]:

@@ -235,3 +235,15 @@ def test_a_second_answer_at_the_same_moment_is_refused(family, parent_account): 
     with pytest.raises(services.NotWaiting):
         services.portal_sdm_record(member=member, user=user, items=[2] * 9)
     assert SdmResponse.objects.count() == 1
+
+
+def test_the_coach_sees_that_the_family_filled_it_in_itself(family, alice_client, parent_account):  # type: ignore[no-untyped-def]
+    episode(family, PhaseKind.START)
+    page = alice_client.get(reverse("reports:family_reports", args=[family.pk])).content.decode()
+    assert "zelf, in het portaal" not in page
+    services.portal_sdm_record(
+        member=parent_account.member, user=parent_account.user, items=[5] * 9
+    )
+    page = alice_client.get(reverse("reports:family_reports", args=[family.pk])).content.decode()
+    assert "zelf, in het portaal" in page
+    assert "100,0" in page or "100.0" in page  # staff do see the score
