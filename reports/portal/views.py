@@ -39,7 +39,7 @@ def sdm_fill(request: HttpRequest) -> HttpResponse:
     found = services.questionnaires_for(access.family, access.member)
     if found.sdm_moment is None:
         raise Http404("No SDM-Q-9 waiting for this member.")
-    form = PortalSdmForm(request.POST or None)
+    form = PortalSdmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.portal_sdm_record(
@@ -72,7 +72,7 @@ def exit_fill(request: HttpRequest) -> HttpResponse:
     found = services.questionnaires_for(access.family, access.member)
     if not found.exit_waits:
         raise Http404("No exit questionnaire waiting for this member.")
-    form = PortalExitForm(request.POST or None)
+    form = PortalExitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.portal_exit_record(

@@ -247,3 +247,25 @@ def test_the_coach_sees_that_the_family_filled_it_in_itself(family, alice_client
     page = alice_client.get(reverse("reports:family_reports", args=[family.pk])).content.decode()
     assert "zelf, in het portaal" in page
     assert "100,0" in page or "100.0" in page  # staff do see the score
+
+
+def test_the_pages_pass_the_html_checker(family, parent_client):  # type: ignore[no-untyped-def]
+    from tests.quality import assert_valid_html
+
+    family.status = FamilyStatus.AFTERCARE
+    family.save(update_fields=["status"])
+    pages = {
+        "home": parent_client.get(reverse("portal:home")).content.decode(),
+        "list": parent_client.get(reverse("portal:questionnaires")).content.decode(),
+        "sdm": parent_client.get(reverse(SDM_URL)).content.decode(),
+        "sdm-errors": parent_client.post(reverse(SDM_URL), {}).content.decode(),
+        "exit": parent_client.get(reverse(EXIT_URL)).content.decode(),
+        "exit-errors": parent_client.post(reverse(EXIT_URL), {}).content.decode(),
+    }
+    assert "Vragenlijst voor u" in pages["home"]
+    # Sent with nothing chosen: the sentence, and nothing saved.
+    assert "U heeft nog niet alle vragen beantwoord." in pages["sdm-errors"]
+    assert "U heeft nog niet alle vragen beantwoord." in pages["exit-errors"]
+    assert not SdmResponse.objects.exists()
+    assert not ExitQuestionnaire.objects.exists()
+    assert_valid_html(pages)
