@@ -13,8 +13,6 @@ from cases.formbase import Form
 from reports.models import EXIT_ITEMS, SDM_ITEMS
 from reports.questionnaires import EXIT_QUESTIONS, EXIT_SCALE, SDM_QUESTIONS, SDM_SCALE
 
-MISSING = _("Kies bij deze vraag één antwoord.")
-SOME_MISSING = _("U heeft nog niet alle vragen beantwoord. Kies bij elke vraag één antwoord.")
 COMMENTS_MAX = 4000
 
 
@@ -24,17 +22,18 @@ def _radios(label: Any, scale: list[tuple[int, Any]]) -> forms.TypedChoiceField:
         choices=scale,
         coerce=int,
         widget=forms.RadioSelect,
-        required=True,
-        error_messages={"required": MISSING, "invalid_choice": MISSING},
+        required=True,  # the project's own sentences per field (cases.formbase)
     )
 
 
 class _AllRequired(Form):
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if any(name in self.errors for name in self.fields if name != "comments"):
-            raise forms.ValidationError(SOME_MISSING)
-        return data
+    @property
+    def unanswered(self) -> bool:
+        """A question left open or answered off the scale: the page says so above the form
+        (templates/reports/portal/fill.html), each question says it too."""
+        return self.is_bound and any(
+            name in self.errors for name in self.fields if name != "comments"
+        )
 
 
 class PortalSdmForm(_AllRequired):

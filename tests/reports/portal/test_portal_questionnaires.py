@@ -154,7 +154,7 @@ def test_sdm_with_an_item_missing_or_out_of_range_saves_nothing(family, parent_c
     del data[missing]
     page = parent_client.post(reverse(SDM_URL), data).content.decode()
     assert "U heeft nog niet alle vragen beantwoord." in page
-    assert "Kies bij deze vraag één antwoord." in page
+    assert "Dit veld is verplicht." in page
     bad = sdm_post(3) | {missing: "6"}
     page = parent_client.post(reverse(SDM_URL), bad).content.decode()
     assert "U heeft nog niet alle vragen beantwoord." in page
