@@ -154,8 +154,8 @@ WAITING_SOURCES = [
 ]
 # The family portal's pages and home-page cards from other apps (cases.portal.extensions):
 # modules with `urlpatterns` under /gezin/, and modules with `card(request, access)` / NAV.
-PORTAL_URLCONFS: list[str] = []
-PORTAL_SECTIONS: list[str] = ["network.portal"]
+PORTAL_URLCONFS: list[str] = ["reports.portal.urls"]
+PORTAL_SECTIONS: list[str] = ["reports.portal.sections", "network.portal"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -138,6 +138,14 @@ class QuestionnaireMoment(models.TextChoices):
     CLOSING = "closing", _("Afsluiting")
 
 
+class FilledVia(models.TextChoices):
+    """How a family's questionnaire came in: with the hulpverlener (staff enter it) or by
+    the member in the family portal."""
+
+    STAFF = "staff", _("Met de hulpverlener")
+    PORTAL = "portal", _("Zelf, in het gezinsportaal")
+
+
 SDM_ITEMS = 9
 SDM_ITEM_MIN, SDM_ITEM_MAX = 0, 5
 EXIT_ITEM_MIN, EXIT_ITEM_MAX = 1, 5
@@ -183,6 +191,11 @@ class SdmResponse(models.Model):
     score = models.DecimalField(_("score (0–100)"), max_digits=4, decimal_places=1)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The member filled it in; `via` says whether staff entered it or the member did so in
+    # the portal (then `recorded_by` is the member's portal user).
+    via = models.CharField(
+        _("ingevuld via"), max_length=8, choices=FilledVia.choices, default=FilledVia.STAFF
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -233,6 +246,11 @@ class ExitQuestionnaire(models.Model):
     comments = models.TextField(_("toelichting in eigen woorden"), max_length=4000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The member filled it in; `via` says whether staff entered it or the member did so in
+    # the portal (then `recorded_by` is the member's portal user).
+    via = models.CharField(
+        _("ingevuld via"), max_length=8, choices=FilledVia.choices, default=FilledVia.STAFF
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -22,6 +22,7 @@ from reports.models import (
     CaseReview,
     ExitQuestionnaire,
     ExportState,
+    FilledVia,
     ImplementationResponse,
     PlanPdf,
     ProfessionalSdmResponse,
@@ -194,6 +195,7 @@ def sdm_record(
     date: datetime.date,
     items: list[int],
     by: AbstractBaseUser,
+    via: str = FilledVia.STAFF,
 ) -> SdmResponse:
     if member.family_id != family.pk:
         raise ValueError("member of another family")
@@ -205,6 +207,7 @@ def sdm_record(
         coach_id=family.coach_id,
         score=sdm_score(items),
         recorded_by=by,
+        via=via,
         **{f"item_{i}": value for i, value in enumerate(items, start=1)},
     )
 
@@ -218,6 +221,7 @@ def exit_record(
     answers: dict[str, int],
     comments: str,
     by: AbstractBaseUser,
+    via: str = FilledVia.STAFF,
 ) -> ExitQuestionnaire:
     if member.family_id != family.pk:
         raise ValueError("member of another family")
@@ -228,6 +232,7 @@ def exit_record(
         coach_id=family.coach_id,
         comments=comments,
         recorded_by=by,
+        via=via,
         **{name: answers[name] for name in EXIT_ITEMS},
     )
 

@@ -1,7 +1,8 @@
 """The family portal in the demo: a parent with gezag and a 15-year-old of one Zuidoost
 family with their own portal accounts, and a plan waiting for their agreement (shared by
 the coach on purpose), a shared document, a message thread with an unread answer from the
-coach, and the network's helpers and agreements on the portal's home page.
+coach, and the network's helpers and agreements on the portal's home page. The parent has a
+questionnaire waiting, the young person filled in the SDM-Q-9 in the portal.
 
 Also an invitation not used yet and an ended account in other families, so the coach's
 portal page shows every state. Through the portal and plan services, as the views do.
@@ -22,6 +23,7 @@ from cases.plan import services as plan_services
 from cases.portal import services as portal_services
 from network import services as network_services
 from network.models import AgreementWho, NetworkMember
+from reports.portal import services as questionnaire_services
 
 # (username, who): the demo's family accounts (settings.DEMO_USERNAMES names them too).
 DEMO_PORTAL_USERS = [("ouder-zuidoost", "parent"), ("jongere-zuidoost", "young")]
@@ -60,7 +62,7 @@ def _young_member(family: Family, today: datetime.date) -> Member:
     )
 
 
-def _account(member: Member, *, username: str, password_hash: str, by: Any) -> None:
+def _account(member: Member, *, username: str, password_hash: str, by: Any) -> Any:
     token = portal_services.portal_invitation_create(member=member, by=by)
     account, _device, _codes = portal_services.portal_account_create(
         invitation=portal_services.invitation_for_token(token),
@@ -70,6 +72,7 @@ def _account(member: Member, *, username: str, password_hash: str, by: Any) -> N
     )
     account.user.password = password_hash
     account.user.save(update_fields=["password"])
+    return account
 
 
 def seed(*, password: str) -> Family | None:
@@ -86,11 +89,22 @@ def seed(*, password: str) -> Family | None:
         # The coach shares the draft on purpose: only then is it the family's to agree to.
         draft = plan_services.plan_share(plan=draft, by=coach)
     password_hash = make_password(password)
-    parent = family.members.filter(has_parental_authority=True).order_by("pk").first()
-    assert parent is not None
+    parents = list(family.members.filter(has_parental_authority=True).order_by("pk"))
+    # The parent for whom a questionnaire waits (the demo's other rows may have filled one).
+    parent = next(
+        (p for p in parents if questionnaire_services.questionnaires_for(family, p).waiting),
+        parents[0],
+    )
     young = _young_member(family, today)
     _account(parent, username="ouder-zuidoost", password_hash=password_hash, by=coach)
-    _account(young, username="jongere-zuidoost", password_hash=password_hash, by=coach)
+    young_account = _account(
+        young, username="jongere-zuidoost", password_hash=password_hash, by=coach
+    )
+    if questionnaire_services.questionnaires_for(family, young).sdm_moment is not None:
+        # Filled in by the young person in the portal, as the portal's page does.
+        questionnaire_services.portal_sdm_record(
+            member=young, user=young_account.user, items=[4, 3, 4, 2, 4, 5, 3, 4, 4]
+        )
     _shared_with_family(family, coach=coach, parent=parent)
     # Other states on the coach's portal page: a link not used yet, an ended account.
     others = Family.objects.filter(team__name="Amsterdam Zuidoost").exclude(pk=family.pk)

@@ -28,7 +28,8 @@ from cases.models.contacts import ContactKind
 from cases.models.families import FamilyRole, FamilyStatus, Referrer
 from network.models import Circle
 from phases.models import ClosingOutcome, PhaseKind
-from reports.models import QuestionnaireMoment
+from reports.models import IMPLEMENTATION_ITEMS, FilledVia, QuestionnaireMoment
+from reports.questionnaires import IMPLEMENTATION_AREA_LABELS, IMPLEMENTATION_QUESTIONS
 from reports.research.dataset import TrajectoryData, month
 from strengths.models import MomentKind, Perspective
 
@@ -399,6 +400,15 @@ def long_tables() -> Iterable[tuple[str, list[Column]]]:
     QUESTIONNAIRE_COLUMNS = [
         *KEYS,
         MEMBER,
+        Column("filled_via", _("hoe de vragenlijst binnenkwam"), choices(FilledVia)),
+        Column(
+            "filled_by",
+            _("wie de vragenlijst invulde (groep, geen naam)"),
+            _(
+                "gezag = ouder of verzorger met gezag; young_person = kind of jongere; "
+                "other_adult = andere volwassene in het gezin"
+            ),
+        ),
         Column("questionnaire", _("vragenlijst"), _("sdm_q9 = SDM-Q-9; exit = eindvragenlijst")),
         Column("moment", _("moment"), choices(QuestionnaireMoment)),
         Column("month", _("maand van invullen"), MONTH),
@@ -430,9 +440,62 @@ def long_tables() -> Iterable[tuple[str, list[Column]]]:
             "exit_own_control", _("eindvragenlijst: regie bij het gezin"), _("1–5; alleen bij exit")
         ),
     ]
+    ELEMENT_PHASE_COLUMNS = [
+        *KEYS,
+        Column(
+            "element",
+            _("pseudoniem van het werkzame element van het team (vast binnen dit project)"),
+            "W + 16 hex",
+        ),
+        Column(
+            "element_default",
+            _("het element uit de startlijst van het project; leeg bij een eigen element"),
+            "; ".join(
+                f"{i} = {label}" for i, label in enumerate(settings.WORKING_ELEMENT_DEFAULTS, 1)
+            ),
+        ),
+        Column(
+            "phase",
+            _("fase waarin het contact viel"),
+            choices(PhaseKind) + "; none = " + str(_("voor of buiten een fase")),
+        ),
+        Column("contacts", _("aantal contacten waarop het element is aangevinkt"), COUNT),
+    ]
+
+    IMPLEMENTATION_COLUMNS = [
+        Column(
+            "professional",
+            _("pseudoniem van de professional (vast binnen dit project, geen naam)"),
+            "H + 16 hex",
+        ),
+        Column(
+            "half_year",
+            _("halfjaar van de vragenlijst over de uitvoering"),
+            _(
+                "JJJJ-H1 of JJJJ-H2; een halfjaar met minder dan %(n)s invullers in het team "
+                "is weggelaten"
+            )
+            % {"n": settings.RESEARCH_MIN_CELL},
+        ),
+        *[
+            Column(
+                name,
+                _("vragenlijst over de uitvoering, %(area)s: %(question)s")
+                % {
+                    "area": IMPLEMENTATION_AREA_LABELS[area],
+                    "question": IMPLEMENTATION_QUESTIONS[name],
+                },
+                _("1–5 (1 = helemaal oneens, 5 = helemaal eens)"),
+            )
+            for area, names in IMPLEMENTATION_ITEMS.items()
+            for name in names
+        ],
+    ]
     return [
         ("members.csv", MEMBER_COLUMNS),
         ("scores.csv", SCORE_COLUMNS),
         ("contacts_per_week.csv", CONTACT_WEEK_COLUMNS),
         ("questionnaires.csv", QUESTIONNAIRE_COLUMNS),
+        ("working_elements_per_phase.csv", ELEMENT_PHASE_COLUMNS),
+        ("implementation.csv", IMPLEMENTATION_COLUMNS),
     ]

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from cases.models import Contact, Family, FamilyPlan, Member, PlanAction, Referral, Team
 from cases.models.contacts import ContactKind
-from cases.models.families import age_on
+from cases.models.families import FamilyRole, age_on
 from network.models import NetworkMember
 from phases.models import AftercareCheckin, PhaseEpisode, Transition
 from reports.models import ExitQuestionnaire, SdmResponse
@@ -233,13 +233,32 @@ def member_rows(rows: list[TrajectoryData], pseudonymiser: Pseudonymiser) -> Ite
             }
 
 
+# Who filled a questionnaire, as a band of the member's place in the family.
+FILLED_BY_GEZAG = "gezag"
+FILLED_BY_YOUNG = "young_person"
+FILLED_BY_OTHER = "other_adult"
+
+
+def filled_by_band(member: Member | None) -> str:
+    if member is None:
+        return ""
+    if member.has_parental_authority:
+        return FILLED_BY_GEZAG
+    if member.role == FamilyRole.CHILD:
+        return FILLED_BY_YOUNG
+    return FILLED_BY_OTHER
+
+
 def questionnaire_rows(rows: list[TrajectoryData], pseudonymiser: Pseudonymiser) -> Iterator[dict]:
     for row in rows:
+        members = {m.pk: m for m in row.members}
         for sdm in sorted(row.sdm, key=lambda s: (s.date, s.pk)):
             yield {
                 "family": row.pseudonym,
                 "trajectory": row.number,
                 "member": pseudonymiser.member(sdm.member_id),
+                "filled_via": sdm.via,
+                "filled_by": filled_by_band(members.get(sdm.member_id)),
                 "questionnaire": "sdm_q9",
                 "moment": sdm.moment,
                 "month": month(sdm.date),
@@ -251,6 +270,8 @@ def questionnaire_rows(rows: list[TrajectoryData], pseudonymiser: Pseudonymiser)
                 "family": row.pseudonym,
                 "trajectory": row.number,
                 "member": pseudonymiser.member(exit_.member_id),
+                "filled_via": exit_.via,
+                "filled_by": filled_by_band(members.get(exit_.member_id)),
                 "questionnaire": "exit",
                 "moment": "closing",
                 "month": month(exit_.date),

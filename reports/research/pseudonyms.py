@@ -33,3 +33,9 @@ class Pseudonymiser:
 
     def member(self, pk: int) -> str:
         return "P" + self._hash("member", pk)
+
+    def professional(self, pk: int) -> str:
+        return "H" + self._hash("professional", pk)
+
+    def element(self, pk: int) -> str:
+        return "W" + self._hash("working_element", pk)

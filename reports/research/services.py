@@ -22,7 +22,7 @@ from cases import taskstate
 from cases.models import Family, Team
 from cases.models.families import FamilyStatus, Referrer
 from reports.models import ExportState, ResearchDownload, ResearchExport, ResearchProject
-from reports.research import dataset
+from reports.research import dataset, method_tables
 from reports.research.columns import Column, dataset_columns, long_tables
 from reports.research.pseudonyms import Pseudonymiser
 
@@ -87,6 +87,8 @@ def dataset_zip(*, project: ResearchProject, team: Team) -> tuple[bytes, int]:
         "scores.csv": dataset.score_rows(rows),
         "contacts_per_week.csv": dataset.contact_week_rows(rows),
         "questionnaires.csv": dataset.questionnaire_rows(rows, pseudonymiser),
+        "working_elements_per_phase.csv": method_tables.element_phase_rows(rows, pseudonymiser),
+        "implementation.csv": method_tables.implementation_rows(team, pseudonymiser),
     }
     tables = [(TRAJECTORIES_FILE, trajectory_columns), *long_tables()]
     buffer = io.BytesIO()

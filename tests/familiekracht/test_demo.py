@@ -227,7 +227,17 @@ def test_the_demo_family_portal_accounts_log_in_and_agree():
         assert response.redirect_chain[-1][0] == reverse("portal:home")
         page = response.content.decode()
         assert "Ik ga akkoord met dit plan" in page
+        assert ("Vragenlijst voor u" in page) is (account == parent)
         assert client.get(reverse("portal:access_overview")).status_code == 200
+        assert client.get(reverse("portal:questionnaires")).status_code == 200
+    # A questionnaire waits for the parent; the young person filled one in the portal.
+    from reports.models import FilledVia, SdmResponse
+    from reports.portal.services import questionnaires_for
+
+    assert questionnaires_for(parent.family, parent.member).waiting
+    filled = SdmResponse.objects.get(member=young.member, via=FilledVia.PORTAL)
+    assert filled.recorded_by == young.user
+    assert not questionnaires_for(young.family, young.member).sdm_moment
     # Every state of an account on the coaches' portal pages: an open link, an ended account.
     assert PortalAccount.objects.filter(ended_at__isnull=False).exists()
 

@@ -38,6 +38,7 @@ def extra_section(settings, tmp_path):
         {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
     ]
     sys.modules[module.__name__] = module
+    urlconfs, sections = list(settings.PORTAL_URLCONFS), list(settings.PORTAL_SECTIONS)
     settings.PORTAL_URLCONFS = [module.__name__]
     settings.PORTAL_SECTIONS = [module.__name__]
     extensions._modules.cache_clear()
@@ -47,8 +48,9 @@ def extra_section(settings, tmp_path):
     clear_url_caches()
     yield module
     del sys.modules[module.__name__]
-    settings.PORTAL_URLCONFS = []
-    settings.PORTAL_SECTIONS = []
+    # Back to the project's own sections (the reports' questionnaires), for later tests.
+    settings.PORTAL_URLCONFS = urlconfs
+    settings.PORTAL_SECTIONS = sections
     extensions._modules.cache_clear()
     importlib.reload(cases.portal.urls)
     importlib.reload(familiekracht.urls)

@@ -67,8 +67,33 @@ def full_family(team, alice, bob, coordinator):  # type: ignore[no-untyped-def]
     return family, token, original
 
 
+def _plant_in_method_tables(team, family, token):  # type: ignore[no-untyped-def]
+    """The team's own text the method tables stand on: the label of a ticked working
+    element, and the remarks of enough implementation questionnaires to be in the file."""
+    from django.utils import timezone
+
+    from reports import services as report_services
+    from reports.models import IMPLEMENTATION_ITEMS
+
+    element = team.working_elements.filter(contacts__family=family).first()
+    element.label = f"{token}-element"
+    element.save(update_fields=["label"])
+    answers = {n: 4 for names in IMPLEMENTATION_ITEMS.values() for n in names}
+    users = [member_of(team, Role.COACH, username=f"prof-{i}") for i in range(5)]
+    for user in users:
+        report_services.implementation_record(
+            team=team,
+            professional=user,
+            date=timezone.localdate(),
+            answers=answers,
+            remark=f"{token}-opmerking",
+        )
+    return [u.get_username() for u in users]
+
+
 def test_no_name_case_number_birth_date_or_typed_text_in_any_file(team, full_family):
     family, token, original = full_family
+    usernames = _plant_in_method_tables(team, family, token)
     data, families = dataset_zip(project=project_of(team), team=team)
     files = unzip(data)
     assert families == 1
@@ -78,11 +103,15 @@ def test_no_name_case_number_birth_date_or_typed_text_in_any_file(team, full_fam
         "scores.csv",
         "contacts_per_week.csv",
         "questionnaires.csv",
+        "working_elements_per_phase.csv",
+        "implementation.csv",
         "codebook.csv",
         "README.txt",
     } <= set(files)
     forbidden = [
         token,
+        *usernames,
+        "alice",
         family.case_number,
         original["case_number"],
         "Oudkerk-Zwanenburg",
@@ -130,6 +159,11 @@ def test_no_name_case_number_birth_date_or_typed_text_in_any_file(team, full_fam
     assert child_band and all("-" in b or b.endswith("+") for b in child_band)
     kinds = {q["questionnaire"] for q in table(files, "questionnaires.csv")}
     assert kinds == {"sdm_q9", "exit"}
+    assert {q["filled_via"] for q in table(files, "questionnaires.csv")} == {"staff"}
+    # The ticked element (its label planted) is in the long table, as a pseudonym only.
+    (element,) = table(files, "working_elements_per_phase.csv")
+    assert element["element"].startswith("W") and element["element_default"] == ""
+    assert len(table(files, "implementation.csv")) == 5
     assert table(files, "scores.csv")
     assert table(files, "contacts_per_week.csv")
 
