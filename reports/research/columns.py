@@ -475,7 +475,7 @@ def long_tables() -> Iterable[tuple[str, list[Column]]]:
                 "JJJJ-H1 of JJJJ-H2; een halfjaar met minder dan %(n)s invullers in het team "
                 "is weggelaten"
             )
-            % {"n": settings.RESEARCH_MIN_CELL},
+            % {"n": settings.IMPLEMENTATION_MIN_RESPONDENTS},
         ),
         *[
             Column(

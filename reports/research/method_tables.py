@@ -77,8 +77,9 @@ def _phase_kinds() -> list[str]:
 
 def implementation_rows(team: Team, pseudonymiser: Pseudonymiser) -> Iterator[dict[str, Any]]:
     """One row per professional per half year, without the remark. A half year with fewer
-    than settings.RESEARCH_MIN_CELL respondents in the team is left out (a small cell: the
-    answers of two or three colleagues are easy to tell apart). One query."""
+    than settings.IMPLEMENTATION_MIN_RESPONDENTS respondents in the team is left out, the
+    rule of the team report's own table (the answers of one or two colleagues are easy to
+    tell apart). One query."""
     names = [n for area in IMPLEMENTATION_ITEMS.values() for n in area]
     responses = list(
         ImplementationResponse.objects.filter(team=team)
@@ -87,7 +88,7 @@ def implementation_rows(team: Team, pseudonymiser: Pseudonymiser) -> Iterator[di
     )
     per_half = Counter((r["year"], r["half"]) for r in responses)
     for response in responses:
-        if per_half[(response["year"], response["half"])] < settings.RESEARCH_MIN_CELL:
+        if per_half[(response["year"], response["half"])] < settings.IMPLEMENTATION_MIN_RESPONDENTS:
             continue
         yield {
             "professional": pseudonymiser.professional(response["professional_id"]),

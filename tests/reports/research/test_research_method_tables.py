@@ -82,7 +82,7 @@ def _answer(team, user, day, value=3, remark=""):  # type: ignore[no-untyped-def
 
 
 def test_implementation_per_professional_and_half_year_small_halves_left_out(team, settings):  # type: ignore[no-untyped-def]
-    settings.RESEARCH_MIN_CELL = 5
+    settings.IMPLEMENTATION_MIN_RESPONDENTS = 5
     users = [member_of(team, Role.COACH, username=f"coach-{i}") for i in range(5)]
     first_half, second_half = datetime.date(2026, 3, 1), datetime.date(2026, 9, 1)
     for i, user in enumerate(users):
