@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.portal import extensions, views
+from cases.portal import extensions, own_views, views
 
 app_name = "portal"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("wie-keek/", views.access_overview, name="access_overview"),
     path("plan/<int:plan_id>/akkoord/", views.plan_agree, name="plan_agree"),
+    path("doelen/", own_views.goals, name="goals"),
+    path("doelen/<int:goal_id>/reactie/", own_views.goal_react, name="goal_react"),
+    path("verklaring/", own_views.statement, name="statement"),
+    path("afschrift/", own_views.copy_request, name="copy_request"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
     # Pages of other apps (settings.PORTAL_URLCONFS), in this namespace.
     *extensions.urlpatterns(),
