@@ -380,3 +380,19 @@ def test_the_family_input_is_in_the_inzage_export(family, alice, psychologist, p
     records = family_records(family)
     for obj in (reaction, statement, copy_request):
         assert obj in records
+
+
+def test_the_goals_page_shows_no_comment_or_note(family, alice, psychologist, parent_client):  # type: ignore[no-untyped-def]
+    from cases.models import Comment
+    from tests.factories import ContactFactory
+
+    _plan, goal = _fixed_plan(family, alice, psychologist, text="Samen rustig ontbijten")
+    Comment.objects.create(
+        family=family, goal=goal, author=psychologist, text="GEHEIMDOELOPMERKING"
+    )
+    ContactFactory(family=family, author=alice, note="GEHEIMENOTITIE thuis")
+    for name in PAGES:
+        page = parent_client.get(reverse(name)).content.decode()
+        assert "GEHEIMDOELOPMERKING" not in page
+        assert "GEHEIMENOTITIE" not in page
+    assert "Samen rustig ontbijten" in parent_client.get(reverse("portal:goals")).content.decode()
