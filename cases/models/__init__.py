@@ -65,6 +65,14 @@ from cases.models.families import (
     Referrer,
     age_on,
 )
+from cases.models.family_input import (
+    COPY_REFUSAL_MAX,
+    GOAL_REACTION_MAX,
+    CopyRequest,
+    CopyRequestStatus,
+    CopyScope,
+    GoalReaction,
+)
 from cases.models.handover import (
     HANDOVER_NOTE_MAX,
     HANDOVER_REASON_MAX,
@@ -141,6 +149,12 @@ from cases.models.teams import (
 )
 
 __all__ = [
+    "COPY_REFUSAL_MAX",
+    "GOAL_REACTION_MAX",
+    "CopyRequest",
+    "CopyRequestStatus",
+    "CopyScope",
+    "GoalReaction",
     "WORKING_ELEMENT_LABEL_MAX",
     "WORKING_ELEMENT_TAKEN",
     "WorkingElement",

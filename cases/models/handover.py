@@ -127,6 +127,9 @@ class NotificationKind(models.TextChoices):
     HANDOVER = "handover", _("Gezin aan u overgedragen")
     REPLACEMENT = "replacement", _("U neemt waar voor een collega")
     COMMENT = "comment", _("Opmerking bij uw vastlegging")
+    # What the family wrote in its portal (cases.portal.own_services).
+    GOAL_REACTION = "goal_reaction", _("Reactie van het gezin op een doel")
+    STATEMENT = "statement", _("Eigen verklaring van het gezin via het portaal")
 
 
 class Notification(models.Model):

@@ -37,6 +37,16 @@ class ClientStatement(models.Model):
         related_name="+",
         verbose_name=_("vastgelegd door"),
     )
+    # The member who wrote it in the family portal (then `recorded_by` is their portal
+    # user); empty when the team recorded it.
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("via het portaal door"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from cases.models import (
     Comment,
     Family,
     FamilyPlan,
+    GoalReaction,
     PlanAction,
     PlanGoal,
     PlanStatus,
@@ -79,7 +80,9 @@ def plan_context(access: FamilyAccess, plan: FamilyPlan | None) -> dict[str, Any
     if plan is not None:
         context["goals"] = list(
             plan.goals.select_related("owner").prefetch_related(
-                Prefetch("comments", queryset=Comment.objects.select_related("author"))
+                Prefetch("comments", queryset=Comment.objects.select_related("author")),
+                # The family's reactions from its portal (cases.portal.own_services).
+                Prefetch("reactions", queryset=GoalReaction.objects.select_related("member")),
             )
         )
         # Comments on the file (cases.comments) on this version, shown under the plan.

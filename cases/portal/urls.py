@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.portal import extensions, shared_views, views
+from cases.portal import extensions, own_views, shared_views, views
 
 app_name = "portal"
 
@@ -19,6 +19,10 @@ urlpatterns = [
         name="document_download",
     ),
     path("berichten/", shared_views.message_list, name="messages"),
+    path("doelen/", own_views.goals, name="goals"),
+    path("doelen/<int:goal_id>/reactie/", own_views.goal_react, name="goal_react"),
+    path("verklaring/", own_views.statement, name="statement"),
+    path("afschrift/", own_views.copy_request, name="copy_request"),
     path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
     # Pages of other apps (settings.PORTAL_URLCONFS), in this namespace.
     *extensions.urlpatterns(),

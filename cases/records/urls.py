@@ -24,6 +24,16 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path(
+        "families/<int:family_id>/records/copy-requests/<int:copy_request_id>/provided/",
+        views.copy_request_provide,
+        name="copy_request_provide",
+    ),
+    path(
+        "families/<int:family_id>/records/copy-requests/<int:copy_request_id>/refused/",
+        views.copy_request_refuse,
+        name="copy_request_refuse",
+    ),
     path("families/<int:family_id>/records/share/", views.share_check, name="share_check"),
     path(
         "families/<int:family_id>/records/export/json/",

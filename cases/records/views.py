@@ -3,6 +3,8 @@ the coordinator's destruction list and register."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db.models import ProtectedError
@@ -23,6 +25,8 @@ from cases.models import (
     EXPORT_CONTENT_TYPES,
     AccessAction,
     Consent,
+    CopyRequest,
+    CopyRequestStatus,
     DestructionRecord,
     Family,
     RecordsExport,
@@ -31,6 +35,8 @@ from cases.models import (
     TaskState,
 )
 from cases.permissions import Need, access_family, access_team, log_families_shown
+from cases.portal import own_services
+from cases.portal.own_forms import CopyRefuseForm
 from cases.records import accesslog, exports, services
 from cases.records import consent as consent_rules
 from cases.records.forms import (
@@ -56,7 +62,9 @@ def records(request: HttpRequest, family_id: int) -> HttpResponse:
         {
             "family": family,
             "access": access,
-            "statements": family.statements.select_related("recorded_by"),
+            "statements": family.statements.select_related("recorded_by", "member"),
+            # Requests for a copy from the portal, with what the asker receives today.
+            "copy_requests": _copy_requests(family, members, today),
             "consents": consents,
             # Recipient × child: covered, missing who, withdrawn or expired (today).
             "matrix": consent_rules.consent_matrix(
@@ -68,6 +76,74 @@ def records(request: HttpRequest, family_id: int) -> HttpResponse:
             "retention_years": services.retention_years(),
             "is_coordinator": access.is_coordinator,
             "today": today,
+        },
+    )
+
+
+def _copy_requests(family: Family, members: list[Any], today: Any) -> list[dict[str, Any]]:
+    """The family's copy requests (open first), each with the rule for its asker today."""
+    by_pk = {m.pk: m for m in members}
+    rows = []
+    requests = CopyRequest.objects.filter(family=family).select_related("handled_by")
+    for copy_request in sorted(requests, key=lambda r: (not r.is_open, -r.pk)):
+        member = by_pk[copy_request.member_id]
+        copy_request.member = member
+        rule = own_services.copy_rule(member, today, members=members)
+        rows.append({"request": copy_request, "rule": rule})
+    return rows
+
+
+def _open_copy_request(copy_request_id: int) -> Any:
+    return lambda family: get_object_or_404(
+        CopyRequest,
+        pk=copy_request_id,
+        family=family,
+        status=CopyRequestStatus.REQUESTED,
+    )
+
+
+@require_POST
+def copy_request_provide(
+    request: HttpRequest, family_id: int, copy_request_id: int
+) -> HttpResponse:
+    """The coordinator gave the family the copy (made from the inzage export)."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.COORDINATE,
+        obj=f"verzoek om afschrift {copy_request_id} gegeven",
+        lookup=_open_copy_request(copy_request_id),
+    )
+    own_services.copy_request_provide(copy_request=access.record, by=request.user)
+    messages.success(request, _("Het verzoek om een afschrift staat op ‘gegeven’."))
+    return redirect("cases:records", family_id=access.family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def copy_request_refuse(request: HttpRequest, family_id: int, copy_request_id: int) -> HttpResponse:
+    """The coordinator refuses the copy, with a reason the family reads in its portal."""
+    access = access_family(
+        request,
+        family_id,
+        need=Need.COORDINATE,
+        obj=f"verzoek om afschrift {copy_request_id} geweigerd",
+        lookup=_open_copy_request(copy_request_id),
+    )
+    form = CopyRefuseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        own_services.copy_request_refuse(
+            copy_request=access.record, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Het verzoek om een afschrift is geweigerd."))
+        return redirect("cases:records", family_id=access.family.pk)
+    return render(
+        request,
+        "cases/records_copy_refuse.html",
+        {
+            "form": form,
+            "family": access.family,
+            "access": access,
+            "copy_request": access.record,
         },
     )
 

@@ -5,7 +5,9 @@ coach, and the network's helpers and agreements on the portal's home page. The p
 questionnaire waiting, the young person filled in the SDM-Q-9 in the portal.
 
 Also an invitation not used yet and an ended account in other families, so the coach's
-portal page shows every state. Through the portal and plan services, as the views do.
+portal page shows every state; the parent's reaction to a goal, own statement and open
+request for a copy, and a provided and a refused request in another family. Through the
+portal and plan services, as the views do.
 """
 
 from __future__ import annotations
@@ -18,8 +20,19 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.documents import services as document_services
-from cases.models import Family, FamilyRole, FamilyStatus, Member, PlanStatus
+from cases.models import (
+    Family,
+    FamilyRole,
+    FamilyStatus,
+    Member,
+    Membership,
+    PlanGoal,
+    PlanStatus,
+    PortalAccount,
+    Role,
+)
 from cases.plan import services as plan_services
+from cases.portal import own_services
 from cases.portal import services as portal_services
 from network import services as network_services
 from network.models import AgreementWho, NetworkMember
@@ -62,7 +75,7 @@ def _young_member(family: Family, today: datetime.date) -> Member:
     )
 
 
-def _account(member: Member, *, username: str, password_hash: str, by: Any) -> Any:
+def _account(member: Member, *, username: str, password_hash: str, by: Any) -> PortalAccount:
     token = portal_services.portal_invitation_create(member=member, by=by)
     account, _device, _codes = portal_services.portal_account_create(
         invitation=portal_services.invitation_for_token(token),
@@ -73,6 +86,47 @@ def _account(member: Member, *, username: str, password_hash: str, by: Any) -> A
     account.user.password = password_hash
     account.user.save(update_fields=["password"])
     return account
+
+
+def _family_input(family: Family, account: PortalAccount, others: Any) -> None:
+    """What the family wrote itself: a reaction to a goal of the fixed plan, its own
+    statement and an open request for a copy; and a handled request in another family."""
+    member, user = account.member, account.user
+    goal = PlanGoal.objects.filter(plan__family=family, plan__status=PlanStatus.FIXED).first()
+    if goal is not None:
+        own_services.goal_reaction_add(
+            goal=goal,
+            member=member,
+            by=user,
+            text="Dit doel past bij ons. Het gaat al beter, maar de ochtenden blijven zwaar.",
+        )
+    own_services.portal_statement_add(
+        member=member,
+        by=user,
+        text=(
+            "In het verslag staat dat ik afspraken vergeet. Dat klopt niet: ik had toen geen "
+            "vervoer. Ik wil dat dit in het dossier staat."
+        ),
+    )
+    own_services.copy_request_add(member=member)
+    for other in others.order_by("-case_number"):
+        asker = other.members.filter(has_parental_authority=True).order_by("pk").first()
+        coordinator = (
+            Membership.objects.filter(team=other.team, role=Role.COORDINATOR)
+            .select_related("user")
+            .first()
+        )
+        if asker is None or coordinator is None:
+            continue
+        provided = own_services.copy_request_add(member=asker)
+        own_services.copy_request_provide(copy_request=provided, by=coordinator.user)
+        refused = own_services.copy_request_add(member=asker)
+        own_services.copy_request_refuse(
+            copy_request=refused,
+            by=coordinator.user,
+            reason="U kreeg vorige week al een afschrift. Er is sindsdien niets nieuws bijgekomen.",
+        )
+        return
 
 
 def seed(*, password: str) -> Family | None:
@@ -96,7 +150,9 @@ def seed(*, password: str) -> Family | None:
         parents[0],
     )
     young = _young_member(family, today)
-    _account(parent, username="ouder-zuidoost", password_hash=password_hash, by=coach)
+    parent_account = _account(
+        parent, username="ouder-zuidoost", password_hash=password_hash, by=coach
+    )
     young_account = _account(
         young, username="jongere-zuidoost", password_hash=password_hash, by=coach
     )
@@ -127,6 +183,7 @@ def seed(*, password: str) -> Family | None:
             ended = True
         else:
             break
+    _family_input(family, parent_account, others)
     return family
 
 

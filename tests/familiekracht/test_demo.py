@@ -264,3 +264,27 @@ def test_the_demo_family_portal_shows_what_the_coach_shares():
     documents = client.get(reverse("portal:documents")).content.decode()
     assert shared.get().versions.order_by("-number").first().file_name in documents
     assert client.get(reverse("portal:messages")).status_code == 200
+
+
+def test_the_demo_family_has_written_in_its_portal():
+    """ouder-zuidoost's family: a reaction to a goal, a portal statement and an open copy
+    request; another family has a provided and a refused one (each state on the pages)."""
+    from cases.models import (
+        ClientStatement,
+        CopyRequest,
+        CopyRequestStatus,
+        GoalReaction,
+        PortalAccount,
+    )
+
+    call_command("seed_demo", verbosity=0)
+    parent = PortalAccount.objects.get(user__username="ouder-zuidoost")
+    assert GoalReaction.objects.filter(member=parent.member).exists()
+    assert ClientStatement.objects.filter(member=parent.member, recorded_by=parent.user).exists()
+    mine = CopyRequest.objects.filter(family=parent.family)
+    assert list(mine.values_list("status", flat=True)) == [CopyRequestStatus.REQUESTED]
+    others = CopyRequest.objects.exclude(family=parent.family)
+    assert set(others.values_list("status", flat=True)) == {
+        CopyRequestStatus.PROVIDED,
+        CopyRequestStatus.REFUSED,
+    }

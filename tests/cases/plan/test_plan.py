@@ -108,9 +108,10 @@ def test_plan_page_query_count_is_fixed(family, draft, alice_client, django_asse
             by=draft.created_by,
             version=1,
         )
-    # 23: the comments on the goals and on the version (cases.comments) and the members who
-    # agreed (plan sign-off) are a query each, however many goals there are.
-    with django_assert_max_num_queries(23):
+    # 24: the comments on the goals and on the version (cases.comments), the family's
+    # reactions to the goals from its portal and the members who agreed (plan sign-off) are
+    # a query each, however many goals there are.
+    with django_assert_max_num_queries(24):
         alice_client.get(url("plan_detail", family))
 
 

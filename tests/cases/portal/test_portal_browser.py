@@ -153,3 +153,72 @@ def test_the_coachs_sharing_and_messages_pages_are_accessible(browser_page, fami
         pages[path] = page.content()
     assert "Een vraag van ons" in pages[f"/families/{family.pk}/portal/messages/"]
     assert_valid_html(pages)
+
+
+def test_parent_reacts_states_and_asks_for_a_copy_on_a_phone(  # type: ignore[no-untyped-def]
+    browser_page, family, alice, psychologist
+):
+    from cases.models import ClientStatement, CopyRequest, GoalReaction
+    from tests.cases.plan_factories import sign_off
+    from tests.quality import assert_accessible
+
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    plan = PlanFactory(family=family, created_by=alice)
+    GoalFactory(plan=plan, text="Samen rustig ontbijten")
+    plan = sign_off(plan, approver=psychologist)
+    plan_services.plan_fix(plan=plan, by=alice, version=plan.version)
+    parent = _account(family.members.get(has_parental_authority=True), alice)
+    browser_login(page, parent.user.username, PASSWORD)
+    page.get_by_role("link", name="Onze doelen").click()
+    page.get_by_role("heading", name="Onze doelen", exact=True).wait_for()
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    page.get_by_label("Uw reactie op dit doel").fill("Het lukt bijna elke dag.")
+    page.get_by_role("button", name="Reactie opslaan").click()
+    page.get_by_text("Uw reactie is opgeslagen.").wait_for()
+    page.get_by_role("link", name="Eigen verklaring").click()
+    page.get_by_role("heading", name="Eigen verklaring", exact=True).wait_for()
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    page.get_by_label("Uw verklaring").fill("Ik had toen geen vervoer.")
+    page.get_by_role("button", name="Verklaring toevoegen aan het dossier").click()
+    page.get_by_text("Uw verklaring is bij het dossier gevoegd.").wait_for()
+    assert_accessible(page)
+    page.get_by_role("link", name="Afschrift vragen").click()
+    page.get_by_role("heading", name="Afschrift van het dossier vragen").wait_for()
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    button = page.get_by_role("button", name="Ik vraag een afschrift")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Uw vraag is verstuurd.").wait_for()
+    assert_accessible(page)
+    assert GoalReaction.objects.get().text == "Het lukt bijna elke dag."
+    assert ClientStatement.objects.get().member == parent.member
+    assert CopyRequest.objects.get().member == parent.member
+
+
+def test_young_person_asks_for_what_concerns_them_on_a_phone(browser_page, family, alice):  # type: ignore[no-untyped-def]
+    from cases.models import CopyRequest, CopyScope
+    from tests.quality import assert_accessible
+
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    today = timezone.localdate()
+    young = MemberFactory(
+        family=family, name="Sem Jansen", date_of_birth=today.replace(year=today.year - 16)
+    )
+    account = _account(young, alice)
+    browser_login(page, account.user.username, PASSWORD)
+    page.get_by_role("link", name="Onze doelen").click()
+    page.get_by_text("Er is nog geen plan met doelen.").wait_for()
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Afschrift vragen").click()
+    page.get_by_text("U krijgt een afschrift van alles in het dossier dat over u gaat.").wait_for()
+    _no_sideways_scroll(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Ik vraag een afschrift").click()
+    page.get_by_text("Uw vraag is verstuurd.").wait_for()
+    assert CopyRequest.objects.get().scope == CopyScope.OWN

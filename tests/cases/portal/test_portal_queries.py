@@ -66,3 +66,41 @@ def test_the_coachs_portal_page_does_not_grow(family, alice, alice_client):  # t
         member = MemberFactory(family=family, name=f"Ouder {i}", has_parental_authority=True)
         services.portal_invitation_create(member=member, by=alice)
     assert _count(alice_client, url) == few
+
+
+def test_the_familys_own_pages_do_not_grow(family, alice, psychologist, client):  # type: ignore[no-untyped-def]
+    """Goals with reactions, statements and copy requests: a fixed number of queries each."""
+    from cases.portal import own_services
+    from tests.cases.plan_factories import sign_off
+
+    parent = family.members.get(has_parental_authority=True)
+    token = services.portal_invitation_create(member=parent, by=alice)
+    account, _device, _codes = services.portal_account_create(
+        invitation=services.invitation_for_token(token),
+        password="een-lang-wachtwoord-42",
+        totp=None,
+    )
+    client.force_login(account.user)
+    plan = PlanFactory(family=family, created_by=alice)
+    goals = [GoalFactory(plan=plan) for _ in range(6)]
+    plan = sign_off(plan, approver=psychologist)
+    plan_services.plan_fix(plan=plan, by=alice, version=plan.version)
+    goals = list(plan.goals.all())
+
+    def add(n: int) -> None:
+        for i in range(n):
+            own_services.goal_reaction_add(
+                goal=goals[i], member=parent, by=account.user, text=f"Reactie {i}"
+            )
+            own_services.portal_statement_add(member=parent, by=account.user, text=f"Zo zie ik {i}")
+            request = own_services.copy_request_add(member=parent)
+            own_services.copy_request_refuse(copy_request=request, by=alice, reason="Net gehad")
+            MemberFactory(family=family, name=f"Kind {i}")
+
+    pages = [reverse(name) for name in ("portal:goals", "portal:statement", "portal:copy_request")]
+    add(1)
+    for url in pages:
+        client.get(url)
+    few = [_count(client, url) for url in pages]
+    add(5)
+    assert [_count(client, url) for url in pages] == few

@@ -43,6 +43,7 @@ from cases.models import (
     Trajectory,
 )
 from cases.partners import services as partner_services
+from cases.portal import own_services
 from cases.portal import services as portal_services
 from cases.records.services import case_pseudonym
 from cases.storage import family_file_save
@@ -273,7 +274,7 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     # cases
     # The family portal: the mother's account, and an invitation for Noah not used yet.
     portal_token = portal_services.portal_invitation_create(member=mother, by=coach)
-    portal_services.portal_account_create(
+    portal_account, _device, _codes = portal_services.portal_account_create(
         invitation=portal_services.invitation_for_token(portal_token),
         password="een-lang-wachtwoord-42",  # noqa: S106
         totp=None,
@@ -285,6 +286,11 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
         family=family, member=mother, by=mother_user, text=f"Vraag over school {token}"
     )
     portal_services.staff_message_write(family=family, by=coach, text=f"Antwoord {token}")
+    # What the mother does in the portal: her statement, a copy asked and refused, one open.
+    own_services.portal_statement_add(member=mother, by=portal_account.user, text="Mijn woorden")
+    asked = own_services.copy_request_add(member=mother)
+    own_services.copy_request_refuse(copy_request=asked, by=coordinator, reason="Net gehad")
+    own_services.copy_request_add(member=mother)
     contact = ContactFactory(family=family, author=coach, note="Gesprek over school")
     contact.members_present.set([mother, child])
     ContactRevision.objects.create(
@@ -303,6 +309,10 @@ def build(family: Family, *, coach, colleague, coordinator, token: str) -> Famil
     # A working element ticked on the contact (the team's list stays, the tick goes).
     contact.working_elements.add(family.team.working_elements.first())
     comment_add(family=family, by=colleague, text="Meetbaar?", goal=goal)
+    # The mother's reaction to the goal in the portal (it notifies the coach).
+    own_services.goal_reaction_add(
+        goal=goal, member=mother, by=portal_account.user, text="Dat lukt ons"
+    )
     comment_add(family=family, by=colleague, text="Netwerk eerst", plan=plan)
     ClientStatement.objects.create(
         family=family, given_by="moeder", text="Eigen woorden", recorded_by=coach
