@@ -187,6 +187,9 @@ def test_a_draft_before_the_family_has_its_goals_on_the_page(family, alice, pare
         == 404
     )
     plan_services.plan_review_request(plan=plan, by=alice)
+    # Asked for review is not yet before the family: the coach shares it on purpose.
+    assert "Een doel in wording" not in parent_client.get(reverse("portal:goals")).content.decode()
+    plan_services.plan_share(plan=plan, by=alice)
     assert "Een doel in wording" in parent_client.get(reverse("portal:goals")).content.decode()
 
 

@@ -15,9 +15,10 @@ from reports.models import QuestionnaireMoment
 
 # In aftercare: session, user, the portal middleware's and the gate's account, the access
 # log's rows, and the page's own two (the member's SDMs and exit questionnaires; in
-# aftercare no open phase is read, reports.portal.services.current_moment).
+# aftercare no open phase is read, reports.portal.services.current_moment), and in aftercare
+# the gate's reading of the aftercare's last day (PORTAL["AFTERCARE_ENDS"]).
 # PostgreSQL takes one more: the access log's chain lock (SQLite locks the whole file).
-PAGE = 8 if connection.vendor == "postgresql" else 7
+PAGE = 9 if connection.vendor == "postgresql" else 8
 PINS = {
     "portal:home": None,  # other apps add cards; tests/cases/portal/test_portal_queries.py
     "portal:questionnaires": PAGE,
