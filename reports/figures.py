@@ -179,9 +179,11 @@ def _saved(sender: Any, instance: Any, **kwargs: Any) -> None:
 def _deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
     if _paused.get():
         return
-    # A family being deleted takes its figures with it (CASCADE): nothing to compute.
+    # Only a contact or an episode deleted on its own changes a family that stays. One
+    # deleted with its family goes with the figures (CASCADE), and a row written now would
+    # stand in the way of the family's own deletion.
     origin_model = getattr(origin, "model", type(origin))
-    if origin_model is Family:
+    if origin_model is not sender:
         return
     refresh_figures([instance.family_id])
 

@@ -191,3 +191,15 @@ def test_a_family_destroyed_takes_its_figures_along(family, alice):
     assert FamilyFigures.objects.filter(family=family).exists()
     family.delete()
     assert not FamilyFigures.objects.exists()
+
+
+def test_families_deleted_in_bulk_leave_no_figures(team, alice):
+    family = FamilyFactory(team=team, coach=alice)
+    open_phase(family, kind="start", started_on=days_ago(5))
+    ContactFactory(family=family, author=alice, date=days_ago(1), minutes=30)
+    Contact.objects.filter(family=family).delete()  # a queryset of contacts: still kept
+    assert_current(family)
+    assert stored(family)[0] is None
+    ContactFactory(family=family, author=alice, date=days_ago(1), minutes=30)
+    Family.objects.filter(team=team).delete()
+    assert not FamilyFigures.objects.exists()
