@@ -203,3 +203,14 @@ def test_families_deleted_in_bulk_leave_no_figures(team, alice):
     ContactFactory(family=family, author=alice, date=days_ago(1), minutes=30)
     Family.objects.filter(team=team).delete()
     assert not FamilyFigures.objects.exists()
+
+
+def test_seed_demo_fills_the_figures_as_the_write_paths_would(capsys):
+    call_command("seed_demo", "--families", "20")
+    active = list(Family.objects.filter(status=FamilyStatus.ACTIVE))
+    assert len(active) > 20
+    for family in active:
+        assert_current(family)
+    # The demo has families contacted in the last 4 weeks and inside their phase.
+    assert FamilyFigures.objects.filter(minutes_4w__gt=0).exists()
+    assert FamilyFigures.objects.filter(used_minutes__gt=0).exists()
