@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cases.verify_access_log",  # same code as `manage.py verify_access_log`
         "schedule": crontab(hour=3, minute=30),
     },
+    # The caseload's per-family figures (reports.FamilyFigures) for the new day: until it
+    # runs, pages compute the 4 weeks' minutes live (slower, never wrong).
+    "family-figures-daily": {
+        "task": "reports.refresh_family_figures",  # same code as `manage.py refresh_family_figures`
+        "schedule": crontab(hour=0, minute=5),
+    },
     # The team report's fidelity table per team (reports.FidelitySnapshot).
     "fidelity-snapshots": {
         "task": "reports.refresh_fidelity_all",

@@ -11,3 +11,6 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # WeasyPrint logs every rendering step at INFO (even on import); keep logs readable.
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+        from reports import figures
+
+        figures.connect()

@@ -59,7 +59,6 @@ from django.db.models.functions import (
 
 from cases.models import (
     TEAM_WIDE_ROLES,
-    Contact,
     Family,
     FamilyStatus,
     Team,
@@ -84,6 +83,7 @@ from phases.models import (
     TransitionStatus,
 )
 from phases.reminders import phase_setting
+from reports.figures import stored_or_live
 from reports.measures import measure_ending_flag
 from reports.reviews import latest_review, report_setting, review_overdue_q
 from reports.supervision.flags import with_sucked_in_flag
@@ -295,28 +295,11 @@ def with_severity_trend(qs: QuerySet[Family]) -> QuerySet[Family]:
     )
 
 
-def _sum_minutes(**date_filter) -> Coalesce:  # type: ignore[no-untyped-def]
-    return Coalesce(
-        Subquery(
-            Contact.objects.filter(family=OuterRef("pk"), **date_filter)
-            .order_by()
-            .values("family")
-            .annotate(total=Sum("minutes"))
-            .values("total"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
     """The team's active families with their open phase joined and per-family figures from
-    indexed subqueries (no row per contact)."""
-    four_weeks_ago = today - datetime.timedelta(days=27)
-    # The newest contact straight from the (family, -date) index: one row, not an aggregate.
-    last_contact = (
-        Contact.objects.filter(family=OuterRef("pk")).order_by("-date").values("date")[:1]
-    )
+    indexed subqueries (no row per contact). The contact sums (last contact, minutes in
+    the open phase and in the last 4 weeks) are read from reports.FamilyFigures where its
+    row holds for today and the open phase, else summed live (reports.figures)."""
     extra = (
         ExtraHours.objects.filter(episode=OuterRef("open_phase__pk"))
         .order_by()
@@ -343,10 +326,7 @@ def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
             )
         )
         .annotate(
-            last_contact=Subquery(last_contact, output_field=DateField()),
-            minutes_4w=_sum_minutes(date__gte=four_weeks_ago, date__lte=today),
-            # Contacts from the phase's start up to today, as phases.budget counts them.
-            used_minutes=_sum_minutes(date__gte=OuterRef("open_phase__started_on")),
+            **stored_or_live(today, phase="open_phase__"),
             extra=Coalesce(
                 Subquery(extra, output_field=DecimalField(max_digits=7, decimal_places=1)),
                 Value(ZERO),

@@ -595,3 +595,34 @@ class FidelitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"fidelity {self.team_id} {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class FamilyFigures(models.Model):
+    """A family's contact sums that the caseload, the coach load and the landing page read
+    instead of adding up its contacts on every request (reports.figures).
+
+    Kept in the same transaction as every write that changes them (a contact saved or
+    deleted, a phase started or ended: reports.figures' signal handlers) and rebuilt every
+    night for the date-window figures (`as_of`). A reader checks that a row still holds
+    for what it asks (`as_of` is its today, `phase_started_on` the open phase's start) and
+    otherwise computes the figure live, so a stale row is slow, never wrong. Derived from
+    the family's contacts, so no timestamp that would restart its retention period."""
+
+    family = models.OneToOneField(
+        Family, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+    # The newest contact's date, any contact (empty: never contacted).
+    last_contact = models.DateField(null=True, blank=True)
+    # The open phase's start, and the contact minutes from that day on (0 without a phase).
+    phase_started_on = models.DateField(null=True, blank=True)
+    used_minutes = models.PositiveIntegerField(default=0)
+    # The day the window figures hold for, and the contact minutes of its last 4 weeks.
+    as_of = models.DateField()
+    minutes_4w = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("kengetallen van een gezin")
+        verbose_name_plural = _("kengetallen van gezinnen")
+
+    def __str__(self) -> str:
+        return f"figures {self.family_id} {self.as_of:%Y-%m-%d}"

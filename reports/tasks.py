@@ -75,3 +75,12 @@ def refresh_fidelity(team_id: int) -> None:
 def refresh_fidelity_all() -> int:
     """Every team's fidelity table, one after another (the beat schedule); returns how many."""
     return teamreport.refresh_fidelity_snapshots()
+
+
+@shared_task(name="reports.refresh_family_figures")
+def refresh_family_figures() -> int:
+    """Every active family's caseload figures for today (reports.figures; the beat
+    schedule runs it at 00:05, when the 4 weeks' window moves a day)."""
+    from reports.figures import refresh_all
+
+    return refresh_all()

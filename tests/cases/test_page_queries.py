@@ -59,9 +59,10 @@ FAMILY_PAGE_WITH_COMMENTS_MEASURES_REFERRALS = FAMILY_PAGE + 3
 FAMILY_PAGE_WITH_HISTORY = FAMILY_PAGE + 3
 # session, user, the family with the user's role in its team, the access-log row (insert
 # plus the chain), the contact inside its transaction (savepoint, insert, release: in
-# production, with no test transaction around the request, the insert alone); the redirect
-# reads nothing.
-CONTACT_POST = 7 + chain_queries()
+# production, with no test transaction around the request, the insert alone), the family's
+# caseload figures brought up to date in the same transaction (one upsert,
+# reports.figures); the redirect reads nothing.
+CONTACT_POST = 8 + chain_queries()
 
 
 def _grow(family, user, n):  # type: ignore[no-untyped-def]

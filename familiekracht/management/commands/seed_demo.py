@@ -9,6 +9,7 @@ from cases.models import Family
 from familiekracht.demo import seed
 from familiekracht.demo.portal import DEMO_PORTAL_USERS
 from familiekracht.demo.users import DEMO_PASSWORD, DEMO_USERS, has_demo_data, has_real_data
+from reports.figures import refresh_figures
 
 
 class Command(BaseCommand):
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 from familiekracht.demo.heavy import seed_heavy_family
 
                 heavy = seed_heavy_family()
+                refresh_figures([heavy.pk])  # its contacts came in batches, without signals
                 self.stdout.write(f"Zwaar gezin voor Amsterdam Zuidoost: {heavy.case_number}")
         if created_base:
             self.stdout.write(

@@ -1,0 +1,198 @@
+"""Per-family contact figures kept in a table (reports.FamilyFigures), so the caseload, the
+coach load and the landing page read a column instead of summing every family's contacts
+on every request.
+
+`refresh_figures` computes the rows of some families (or of every active family) in one
+INSERT ... SELECT ... ON CONFLICT statement, the same sums as the live expressions of
+`live_*` below (PostgreSQL and SQLite both take it). Every write that changes them calls it
+in its own transaction (the signal handlers below: a contact saved or deleted, a phase
+episode saved or deleted), and the nightly job (`reports.refresh_family_figures`, 00:05)
+moves every row's date window to the new day. A reader (`stored_or_live`) uses a row only
+when it holds for the question: the window figures when `as_of` is its today, the phase's
+minutes when `phase_started_on` is the open phase's start; otherwise it computes the figure
+live. A missed write or a late nightly run therefore makes a page slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from cases.models import Contact, Family, FamilyStatus
+from phases.models import PhaseEpisode
+from reports.models import FamilyFigures
+
+# The 4 weeks up to and including today, as the caseload counts them.
+WINDOW_DAYS = 27
+
+
+def _sum_minutes(**date_filter: Any) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            Contact.objects.filter(family=OuterRef("pk"), **date_filter)
+            .order_by()
+            .values("family")
+            .annotate(total=Sum("minutes"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def live_last_contact() -> Subquery:
+    # The newest contact straight from the (family, -date) index: one row, not an aggregate.
+    return Subquery(
+        Contact.objects.filter(family=OuterRef("pk")).order_by("-date").values("date")[:1],
+        output_field=DateField(),
+    )
+
+
+def live_minutes_4w(today: datetime.date) -> Coalesce:
+    return _sum_minutes(date__gte=today - datetime.timedelta(days=WINDOW_DAYS), date__lte=today)
+
+
+def live_used_minutes(phase: str = "open_phase__") -> Coalesce:
+    """Contacts from the open phase's start on, as phases.budget counts them."""
+    return _sum_minutes(date__gte=OuterRef(f"{phase}started_on"))
+
+
+def stored_or_live(today: datetime.date, *, phase: str = "open_phase__") -> dict[str, Any]:
+    """Annotations `last_contact`, `minutes_4w` and `used_minutes` on families (with the open
+    phase joined as `phase`): the stored figures where they hold, else the live sums."""
+    return {
+        "last_contact": Case(
+            When(figures__as_of__isnull=False, then=F("figures__last_contact")),
+            default=live_last_contact(),
+            output_field=DateField(),
+        ),
+        "minutes_4w": Case(
+            When(figures__as_of=today, then=F("figures__minutes_4w")),
+            default=live_minutes_4w(today),
+            output_field=IntegerField(),
+        ),
+        "used_minutes": Case(
+            When(
+                figures__phase_started_on=F(f"{phase}started_on"),
+                then=F("figures__used_minutes"),
+            ),
+            default=live_used_minutes(phase),
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def _statement(where: str) -> str:
+    figures = FamilyFigures._meta.db_table
+    family = Family._meta.db_table
+    contact = Contact._meta.db_table
+    episode = PhaseEpisode._meta.db_table
+    # Table names from the models and placeholders only: no input in the text.
+    return f"""
+        INSERT INTO {figures}
+            (family_id, last_contact, phase_started_on, used_minutes, as_of, minutes_4w)
+        SELECT f.id,
+            (SELECT MAX(c.date) FROM {contact} c WHERE c.family_id = f.id),
+            p.started_on,
+            CASE WHEN p.started_on IS NULL THEN 0 ELSE COALESCE(
+                (SELECT SUM(c.minutes) FROM {contact} c
+                 WHERE c.family_id = f.id AND c.date >= p.started_on), 0) END,
+            %s,
+            COALESCE((SELECT SUM(c.minutes) FROM {contact} c
+                      WHERE c.family_id = f.id AND c.date >= %s AND c.date <= %s), 0)
+        FROM {family} f
+        LEFT JOIN {episode} p ON p.family_id = f.id AND p.ended_on IS NULL
+        WHERE {where}
+        ON CONFLICT (family_id) DO UPDATE SET
+            last_contact = excluded.last_contact,
+            phase_started_on = excluded.phase_started_on,
+            used_minutes = excluded.used_minutes,
+            as_of = excluded.as_of,
+            minutes_4w = excluded.minutes_4w
+    """  # noqa: S608
+
+
+def refresh_figures(
+    family_ids: Iterable[int] | None = None, *, today: datetime.date | None = None
+) -> int:
+    """Compute the figures of these families (None: every active family) for `today`:
+    one statement. Returns the number of rows written."""
+    today = today or timezone.localdate()
+    window = [today, today - datetime.timedelta(days=WINDOW_DAYS), today]
+    if family_ids is None:
+        sql, params = _statement("f.status = %s"), [*window, FamilyStatus.ACTIVE.value]
+    else:
+        ids = sorted({int(pk) for pk in family_ids})
+        if not ids:
+            return 0
+        marks = ", ".join(["%s"] * len(ids))
+        sql, params = _statement(f"f.id IN ({marks})"), [*window, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def refresh_all(*, today: datetime.date | None = None) -> int:
+    """The nightly job: every active family's figures for today (beat 00:05, and
+    `manage.py refresh_family_figures`)."""
+    return refresh_figures(today=today)
+
+
+_paused: ContextVar[bool] = ContextVar("figures_paused", default=False)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Skip the per-write refresh inside (bulk loads such as the demo seeding, which
+    refresh every family once at the end)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+def _saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw") or _paused.get():  # loaddata, bulk loads: rebuilt afterwards
+        return
+    refresh_figures([instance.family_id])
+
+
+def _deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
+    if _paused.get():
+        return
+    # Only a contact or an episode deleted on its own changes a family that stays. One
+    # deleted with its family goes with the figures (CASCADE), and a row written now would
+    # stand in the way of the family's own deletion.
+    origin_model = getattr(origin, "model", type(origin))
+    if origin_model is not sender:
+        return
+    refresh_figures([instance.family_id])
+
+
+def connect() -> None:
+    """Keep the figures with every write of a contact or a phase episode, in its
+    transaction (the handlers run inside the service's atomic block). Bulk writes
+    (bulk_create, update) send no signals: whoever makes them calls refresh_figures."""
+    for model in (Contact, PhaseEpisode):
+        label = model._meta.label
+        post_save.connect(_saved, sender=model, dispatch_uid=f"figures-save-{label}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"figures-delete-{label}")
