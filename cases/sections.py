@@ -193,12 +193,20 @@ def caseload_attention(families: list[tuple[int, int]]) -> dict[int, tuple[str, 
 
 
 def family_figure_columns(request: HttpRequest) -> dict[str, Any]:
-    """The family page's own figures and every section's `figures`: expressions by name."""
+    """The family page's own figures and every section's `figures`: expressions by name.
+
+    Built once per request and kept on it: the gate annotates the family with them and
+    family_figures reads their names (building the expressions is a real part of a page's
+    time). The expressions are only ever resolved into copies, so sharing them is safe."""
+    kept = getattr(request, "_fk_figure_columns", None)
+    if kept is not None:
+        return dict(kept)
     columns = _overview_figures(request)
     for section in family_sections():
         if section.figures is not None:
             columns.update(section.figures(request))
-    return columns
+    request._fk_figure_columns = columns  # type: ignore[attr-defined]
+    return dict(columns)
 
 
 def family_figures(request: HttpRequest, family: Family) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp.middleware import OTPMiddleware as _OTPMiddleware
 
 from cases.preferences import LANGUAGE_SESSION_KEY, remember_language
 
@@ -270,3 +271,73 @@ class RefuseNulMiddleware:
         # Any other body (JSON, text): a raw NUL, or JSON's escaped form of one.
         body = request.body
         return b"\x00" in body or b"\\u0000" in body
+
+
+class OTPMiddleware(_OTPMiddleware):
+    """django-otp's middleware, reading the verified device and its user in one query.
+
+    Every verified request needs both the session's user (AuthenticationMiddleware) and the
+    device that verified it: django-otp reads them one after the other. Here, when the
+    session names a device and was made by the ModelBackend, the device is read with its
+    user (select_related) and the user is accepted only as django.contrib.auth.get_user
+    would: the same id, allowed to log in (is_active), and the session's auth hash
+    matching the current secret. Anything else (no device, another backend, a hash made
+    with a fallback secret, a device of another user) takes the ordinary path unchanged.
+    """
+
+    def _verify_user_sync(self, request, user):  # type: ignore[no-untyped-def]
+        fast = None if hasattr(request, "_cached_user") else _user_with_device(request)
+        if fast is None:
+            return super()._verify_user_sync(request, user)
+        verified_user, device = fast
+        # What AuthenticationMiddleware's lazy user returns from now on.
+        request._cached_user = verified_user
+        self._init_user_fields(verified_user)
+        verified_user.otp_device = self._finalize_device(request, verified_user, device)
+        return verified_user
+
+
+def _user_with_device(request: HttpRequest) -> tuple[Any, Any] | None:
+    """(user, device) read in one query when that answers what the ordinary path would."""
+    from contextlib import suppress
+
+    from django.apps import apps
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, load_backend
+    from django.contrib.auth import _get_user_session_key as session_user_id
+    from django.contrib.auth.backends import ModelBackend
+    from django.utils.crypto import constant_time_compare
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    session = request.session
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    backend_path = session.get(BACKEND_SESSION_KEY)
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not (persistent_id and session_hash):
+        return None
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    backend = load_backend(backend_path)
+    if type(backend).get_user is not ModelBackend.get_user:
+        return None
+    with suppress(KeyError, ValueError, LookupError, TypeError):
+        user_id = session_user_id(request)
+        persistent_id = _OTPMiddleware._normalize_persistent_id(persistent_id)
+        model_label, device_id = persistent_id.rsplit("/", 1)
+        device_cls = apps.get_model(*model_label.split("."))
+        if not issubclass(device_cls, Device):
+            return None
+        device = (
+            device_cls.objects.select_related("user")
+            .filter(id=int(device_id), user_id=user_id)
+            .first()
+        )
+        if device is None:
+            return None
+        user = device.user
+        if not backend.user_can_authenticate(user):
+            return None
+        if not constant_time_compare(session_hash, user.get_session_auth_hash()):
+            return None
+        return user, device
+    return None
