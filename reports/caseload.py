@@ -56,6 +56,7 @@ from django.db.models.functions import (
     NullIf,
     Trim,
 )
+from django.db.models.lookups import GreaterThan
 
 from cases.models import (
     TEAM_WIDE_ROLES,
@@ -269,25 +270,29 @@ def with_severity_trend(qs: QuerySet[Family]) -> QuerySet[Family]:
         .order_by("rank", "sheet")
         .values("mean")[:1]
     )
-    scored = (
-        Moment.objects.filter(family=OuterRef("pk"))
-        .filter(Exists(DomainScore.objects.filter(sheet__moment=OuterRef("pk"))))
-        .annotate(mean=moment_mean)
+    with_scores = Moment.objects.filter(
+        Exists(DomainScore.objects.filter(sheet__moment=OuterRef("pk")))
+    )
+    scored = with_scores.filter(family=OuterRef("pk")).annotate(mean=moment_mean)
+    # How many scored moments the family has: one lookup without a sort, and the means
+    # are read only when there are two or more.
+    scored_count = Subquery(
+        with_scores.filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
     )
 
-    def end(*order: str, field: str) -> Subquery:
-        return Subquery(scored.order_by(*order).values(field)[:1])
+    def end(*order: str) -> Cast:
+        return Cast(Subquery(scored.order_by(*order).values("mean")[:1]), FloatField())
 
     return qs.annotate(
-        trend_first=end("date", "pk", field="pk"),
-        trend_last=end("-date", "-pk", field="pk"),
-        trend_first_mean=Cast(end("date", "pk", field="mean"), FloatField()),
-        trend_last_mean=Cast(end("-date", "-pk", field="mean"), FloatField()),
-    ).annotate(
         trend=Case(
             When(
-                ~Q(trend_first=F("trend_last")),
-                then=F("trend_last_mean") - F("trend_first_mean"),
+                GreaterThan(scored_count, 1),
+                then=end("-date", "-pk") - end("date", "pk"),
             ),
             default=None,
             output_field=FloatField(),

@@ -34,6 +34,7 @@ from django.db.models.functions import Cast, Coalesce
 from cases.models import Contact, Family
 from phases.budget import as_bool
 from phases.models import PhaseKind
+from reports.figures import WINDOW_DAYS
 from reports.models import CaseReview, SupervisionDiscussion
 from reports.reviews import report_setting
 
@@ -59,15 +60,23 @@ def with_sucked_in_flag(
     band_top = Cast(F(f"{phase}hours_max"), DecimalField(max_digits=8, decimal_places=2)) * Value(
         Decimal(60 * band_weeks)
     )
-    minutes = (
-        Contact.objects.filter(family=OuterRef("pk"), date__gte=band_from, date__lte=today)
-        .order_by()
-        .values("family")
-        .annotate(total=Sum("minutes"))
-        .values("total")
-    )
+    if band_from == today - datetime.timedelta(days=WINDOW_DAYS) and "minutes_4w" in (
+        qs.query.annotations
+    ):
+        # The band's weeks are the caseload's 4 weeks (the default): the same minutes as
+        # `minutes_4w`, read from reports.FamilyFigures where its row holds for today.
+        in_band = F("minutes_4w")
+    else:
+        minutes = (
+            Contact.objects.filter(family=OuterRef("pk"), date__gte=band_from, date__lte=today)
+            .order_by()
+            .values("family")
+            .annotate(total=Sum("minutes"))
+            .values("total")
+        )
+        in_band = Coalesce(Subquery(minutes, output_field=IntegerField()), 0)
     return qs.annotate(
-        minutes_in_band_weeks=Coalesce(Subquery(minutes, output_field=IntegerField()), 0),
+        minutes_in_band_weeks=in_band,
     ).annotate(
         is_sucked_in=as_bool(
             (

@@ -18,7 +18,13 @@ from cases.models import AccessLog, Role
 from cases.records.services import family_export_json, family_records, readable_sections
 from reports.attention import caseload_attention
 from reports.caseload import caseload_queryset, caseload_rows, coach_loads
-from reports.models import CaseReview, SupervisionDiscussion, SupervisionKind, SupervisionSession
+from reports.models import (
+    CaseReview,
+    FamilyFigures,
+    SupervisionDiscussion,
+    SupervisionKind,
+    SupervisionSession,
+)
 from reports.supervision.queries import with_last_supervision
 from reports.supervision.services import supervision_session_create
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory, member_of
@@ -129,6 +135,34 @@ def test_above_the_band_on_average_over_the_weeks_is_flagged_at_the_band_it_is_n
     assert _flag(family) is False
     ContactFactory(family=family, author=alice, date=TODAY, minutes=5)
     assert _flag(family) is True
+
+
+@pytest.mark.parametrize("weeks", [4, 6])
+@pytest.mark.parametrize("stale", [False, True])
+def test_the_band_minutes_come_from_the_4_weeks_figure_or_live_with_the_same_flag(
+    team, alice, settings, weeks, stale
+):
+    # 4 weeks (the default) is the caseload's window: the minutes are read from the
+    # per-family figures when their row is today's, else summed live; other lengths live.
+    settings.REPORTS = {**settings.REPORTS, "SUCKED_IN_ABOVE_BAND_WEEKS": weeks}
+    family = FamilyFactory(team=team, coach=alice, status="active")
+    episode = open_phase(family, kind="start", started_on=TODAY - 60 * DAY)
+    top = int(episode.hours_max * 60 * weeks)
+    first_day = TODAY - (7 * weeks - 1) * DAY
+    # Exactly the band's top over the period, on its first day (a contact holds 600 at most).
+    for chunk in [600] * (top // 600) + ([top % 600] if top % 600 else []):
+        ContactFactory(family=family, author=alice, date=first_day, minutes=chunk)
+    ContactFactory(family=family, author=alice, date=first_day - DAY, minutes=600)
+    if stale:
+        FamilyFigures.objects.filter(family=family).update(
+            as_of=TODAY - DAY, minutes_4w=0, last_contact=None
+        )
+    assert _flag(family) is False
+    ContactFactory(family=family, author=alice, date=first_day, minutes=5)
+    if stale:
+        FamilyFigures.objects.filter(family=family).update(as_of=TODAY - DAY, minutes_4w=0)
+    assert _flag(family) is True
+    assert [load.sucked_in for load in coach_loads(team, today=TODAY)] == [1]
 
 
 def test_a_family_without_a_phase_is_not_flagged(team, alice):
