@@ -52,6 +52,9 @@ def run_one(name: str, results_path: str) -> int:
     """Run one benchmark module in this process against a throw-away database."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "familiekracht.settings")
+    # The benchmarks run with production settings on a throw-away database; the demo's
+    # research export needs a key there as it would in production.
+    os.environ.setdefault("RESEARCH_SECRET", "benchmark-only-throw-away-database")
     import django
 
     django.setup()
