@@ -55,6 +55,8 @@ class Section:
     # The same for each of the family's members (family_members), e.g. whether they have
     # a krachtenanalyse.
     member_figures: Callable[[], Mapping[str, Any]] | None = None
+    # A part only those who may write in the file open (its tab is not shown to readers).
+    writers_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -42,4 +42,6 @@ messages = Section(
     url_name="cases:portal_messages",
     panel=family_panel,
     figures=family_figures_of_messages,
+    # The family writes to those who work with it; a colleague who only reads gets 403.
+    writers_only=True,
 )

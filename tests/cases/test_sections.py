@@ -58,6 +58,16 @@ def test_tabs_follow_family_sections_in_order(alice_client, family):
     assert [s.key for s in family_sections()][:3] == ["overview", "plan", "phases"]
 
 
+def test_a_reader_has_no_tab_for_a_part_only_writers_open(alice_client, bob_client, family):
+    url = reverse("cases:family_detail", args=[family.pk])
+    messages_tab = reverse("cases:portal_messages", args=[family.pk])
+    assert messages_tab in _tab_hrefs(alice_client.get(url).content.decode())
+    reader_tabs = _tab_hrefs(bob_client.get(url).content.decode())
+    assert messages_tab not in reader_tabs
+    assert reverse("cases:records", args=[family.pk]) in reader_tabs
+    assert bob_client.get(messages_tab).status_code == 403
+
+
 def test_a_section_left_out_has_no_tab_panel_or_navigation(coordinator_client, family, settings):
     url = reverse("cases:family_detail", args=[family.pk])
     reports_tab = reverse("reports:family_reports", args=[family.pk])
