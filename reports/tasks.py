@@ -13,56 +13,53 @@ MAX_RETRIES = 3
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    bind=True,
-    # Acknowledge after the work, and put the message back if the worker dies mid-render;
-    # the service is idempotent, so running it again is safe.
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=MAX_RETRIES,
-)
-def render_plan_pdf(self, export_id: int) -> str | None:  # type: ignore[no-untyped-def]
+# A task that builds a file for a request the user sees: acknowledged after the work and put
+# back if the worker dies mid-render (the services are idempotent, so running again is
+# safe), retried with exponential backoff.
+REQUEST_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": MAX_RETRIES,
+}
+
+
+def _build_or_record(task, build, failed, export_id: int, what: str) -> str | None:  # type: ignore[no-untyped-def]
     try:
-        export = services.plan_pdf_render(export_id=export_id)
+        export = build(export_id=export_id)
     except Exception as exc:
         # Run in-process (no REDIS_URL: `make run`, tests), a retry would block the web
         # request without any backoff, so that run is one attempt; the page offers a retry.
-        final = self.request.is_eager or self.request.retries >= self.max_retries
-        services.plan_pdf_failed(export_id=export_id, error=repr(exc), final=final)
+        final = task.request.is_eager or task.request.retries >= task.max_retries
+        failed(export_id=export_id, error=repr(exc), final=final)
         if final:
-            # Mislukt: recorded on the export, with a retry button on the plan page.
-            logger.exception("Plan PDF %s failed (attempt %s)", export_id, self.request.retries + 1)
+            # Mislukt: recorded on the request, with a retry button on its page.
+            logger.exception("%s %s failed (attempt %s)", what, export_id, task.request.retries + 1)
             return None
         raise  # autoretry_for schedules the next attempt, with exponential backoff
     return export.state if export else None
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=MAX_RETRIES,
-)
+@shared_task(**REQUEST_TASK)
+def render_plan_pdf(self, export_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    return _build_or_record(
+        self, services.plan_pdf_render, services.plan_pdf_failed, export_id, "Plan PDF"
+    )
+
+
+@shared_task(**REQUEST_TASK)
 def build_research_export(self, export_id: int) -> str | None:  # type: ignore[no-untyped-def]
-    try:
-        export = research.research_export_build(export_id=export_id)
-    except Exception as exc:
-        # As render_plan_pdf: in-process (tests, `make run`) one attempt; the page offers a retry.
-        final = self.request.is_eager or self.request.retries >= self.max_retries
-        research.research_export_failed(export_id=export_id, error=repr(exc), final=final)
-        if final:
-            logger.exception("Research export %s failed", export_id)
-            return None
-        raise
-    return export.state if export else None
+    return _build_or_record(
+        self,
+        research.research_export_build,
+        research.research_export_failed,
+        export_id,
+        "Research export",
+    )
 
 
 @shared_task(name="reports.refresh_fidelity", acks_late=True, reject_on_worker_lost=True)
