@@ -356,9 +356,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reports.refresh_family_figures",  # same code as `manage.py refresh_family_figures`
         "schedule": crontab(hour=0, minute=5),
     },
-    # The team report's fidelity table per team (reports.FidelitySnapshot).
-    "fidelity-snapshots": {
-        "task": "reports.refresh_fidelity_all",
+    # The team report per team and year (reports.TeamReportSnapshot), its fidelity table
+    # (reports.FidelitySnapshot) computed first in the same job.
+    "team-report-snapshots": {
+        "task": "reports.refresh_team_reports_all",  # same code as `manage.py refresh_team_reports`
         "schedule": 60.0 * FIDELITY_SNAPSHOT_MINUTES,
     },
 }

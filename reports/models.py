@@ -626,3 +626,30 @@ class FamilyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"figures {self.family_id} {self.as_of:%Y-%m-%d}"
+
+
+class TeamReportSnapshot(models.Model):
+    """The whole team report (reports.teamreport.team_report) of one team and year, as
+    computed at `computed_at`, fidelity table included.
+
+    The report looks back over a year of contacts, phases, referrals and questionnaires, which
+    grows with the team; the page, its CSV, workbook and print version read this row and
+    render, and a Celery job computes it anew every FIDELITY_SNAPSHOT_MINUTES
+    (reports.teamreport.team_report_snapshot). Counts and averages per team, coach and quarter
+    only: no family's data. Labels of choices are stored as their values, so every language
+    reads the same row."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    computed_at = models.DateTimeField()
+    # When a page last asked for a new computation (at most one is queued at a time).
+    refresh_asked_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year"], name="team_report_snapshot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"team report {self.team_id} {self.year} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -74,6 +74,20 @@ def refresh_fidelity_all() -> int:
     return teamreport.refresh_fidelity_snapshots()
 
 
+@shared_task(name="reports.refresh_team_report", acks_late=True, reject_on_worker_lost=True)
+def refresh_team_report(team_id: int, year: int | None = None) -> None:
+    """The team report of one team computed anew (reports.teamreport.refresh_team_reports):
+    for `year`, or for this year and every year it has a snapshot of."""
+    teamreport.refresh_team_reports(team_id, years=None if year is None else [year])
+
+
+@shared_task(name="reports.refresh_team_reports_all")
+def refresh_team_reports_all() -> int:
+    """Every team's report, its fidelity table included (the beat schedule); returns how
+    many teams."""
+    return teamreport.refresh_all_team_reports()
+
+
 @shared_task(name="reports.refresh_family_figures")
 def refresh_family_figures() -> int:
     """Every active family's caseload figures for today (reports.figures; the beat

@@ -1,10 +1,19 @@
-"""The coordinator's team report for one year: a handful of aggregate queries.
+"""The coordinator's team report for one year: a handful of aggregate queries, read from a
+snapshot.
 
 Every figure is an aggregate computed by the database (COUNT, SUM, AVG grouped by status,
-phase, referrer and quarter, coach), so only a row per group reaches Python; the figures are
-live, not from a table refreshed later (a coordinator checks a change straight away),
-except the fidelity table, which judges every open file and is read from a snapshot a
-Celery job refreshes (team_fidelity).
+phase, referrer and quarter, coach), so only a row per group reaches Python. The page, its
+CSV, workbook and print version do not compute them: they read the team's and year's row of
+reports.TeamReportSnapshot (one query) and render it (team_report_snapshot). A Celery beat
+job computes every snapshot anew every FIDELITY_SNAPSHOT_MINUTES (30), the fidelity table
+first (reports.FidelitySnapshot, which judges every open file), so the whole report has one
+computed_at. Why a snapshot and not live: the aggregates scan a year of the team's contacts,
+phases, referrals and questionnaires, which grows with the team (0.2 s at 10,000 families),
+while the report is a look back over a year, where a half-hour delay is harmless; the page
+says when it was computed, and the coordinator who just changed something asks for a new
+computation at once ("Nu verversen"). A team and year without a snapshot (the first view, a
+past year) is computed in the request once and stored; a page that finds its snapshot stale
+(the beat job not running) shows it and asks the task for a new one.
 
 Families per phase and status (now), referrals per referrer per quarter, actual against
 planned duration of the phase episodes closed in the year, hours per coach (contacts they
@@ -57,6 +66,7 @@ from reports.models import (
     ImplementationResponse,
     ProfessionalSdmResponse,
     SdmResponse,
+    TeamReportSnapshot,
 )
 
 QUARTERS = (1, 2, 3, 4)
@@ -455,9 +465,12 @@ class TeamReport:
     pro_sdm_per_quarter: list[tuple[str, int, Decimal | None]]
     implementation: list[ImplementationHalf]
     phase_labels: list[str]
+    # When the figures were computed (team_report_snapshot); None when computed just now.
+    computed_at: datetime.datetime | None = None
 
 
-def team_report(team: Team, *, year: int) -> TeamReport:
+def team_report(team: Team, *, year: int, now: datetime.datetime | None = None) -> TeamReport:
+    """The report computed live (the snapshot's job; pages read team_report_snapshot)."""
     families = Family.objects.filter(team=team)
     status_counts = dict(
         families.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
@@ -588,7 +601,7 @@ def team_report(team: Team, *, year: int) -> TeamReport:
         contact_times=times,
         contact_times_total=times_total,
         office_hours=office_hours_text(),
-        fidelity=team_fidelity(team),
+        fidelity=team_fidelity(team, now=now),
     )
 
 
@@ -643,3 +656,238 @@ def _exit_figures(row) -> tuple[int, dict[str, Decimal | None]]:  # type: ignore
 
 def current_year() -> int:
     return timezone.localdate().year
+
+
+# --- The report as a snapshot (reports.TeamReportSnapshot) ---
+# The stored data is the report's figures, with the labels of choices (status, phase,
+# referrer, partner kind) as their values and "(geen coach)" and "Team" empty, so that each
+# language reads the same row; Decimals as strings, None as null. A snapshot of another
+# SNAPSHOT_VERSION is computed anew when read.
+SNAPSHOT_VERSION = 1
+
+
+def _dump(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _load(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _coach_key(label: str) -> str:
+    return "" if label == _user_name(None, None, None) else label
+
+
+def _coach_label(key: str) -> str:
+    return key or _user_name(None, None, None)
+
+
+def _times_data(row: ContactTimeRow, *, label: str) -> list:  # type: ignore[type-arg]
+    return [label, row.contacts, row.outside, row.unknown, row.minutes]
+
+
+def report_data(report: TeamReport) -> dict:  # type: ignore[type-arg]
+    """The report as JSON-able data (its team, year and time are the snapshot's own)."""
+    referrers = {str(label): value for value, label in Referrer.choices}
+    fidelity = report.fidelity
+    return {
+        "v": SNAPSHOT_VERSION,
+        "by_status": {
+            value: n
+            for value, (_label, n) in zip(FamilyStatus.values, report.by_status, strict=True)
+        },
+        "by_phase": {
+            value: n for value, (_label, n) in zip(PhaseKind.values, report.by_phase, strict=True)
+        },
+        "referrals": [[referrers[label], counts] for label, counts, _total in report.referrals],
+        "durations": [
+            [r.kind, r.episodes, _dump(r.actual_days), _dump(r.planned_days)]
+            for r in report.durations
+        ],
+        "hours_per_coach": [[_coach_key(name), _dump(h)] for name, h in report.hours_per_coach],
+        "sdm_per_quarter": [[q, n, _dump(avg)] for q, n, avg in report.sdm_per_quarter],
+        "sdm_per_coach": [[_coach_key(c), n, _dump(avg)] for c, n, avg in report.sdm_per_coach],
+        "exit_per_quarter": [
+            [q, n, {k: _dump(v) for k, v in avgs.items()}] for q, n, avgs in report.exit_per_quarter
+        ],
+        "exit_per_coach": [
+            [_coach_key(c), n, {k: _dump(v) for k, v in avgs.items()}]
+            for c, n, avgs in report.exit_per_coach
+        ],
+        "contact_times": [
+            _times_data(row, label=_coach_key(row.label)) for row in report.contact_times
+        ],
+        "contact_times_total": _times_data(report.contact_times_total, label=""),
+        "partner_referrals": [
+            [
+                r.kind,
+                r.asked,
+                r.started,
+                r.refused,
+                _dump(r.average_wait_days),
+                _dump(r.median_wait_days),
+            ]
+            for r in report.partner_referrals
+        ],
+        "fidelity": {
+            "rows": [_row_data(row, label=_coach_key(row.label)) for row in fidelity.rows],
+            "total": _row_data(fidelity.total, label=""),
+            "computed_at": fidelity.computed_at.isoformat() if fidelity.computed_at else None,
+        },
+        "working_elements": [
+            [r.label, r.active, r.per_phase, r.no_phase] for r in report.working_elements
+        ],
+        "pro_sdm_per_quarter": [[q, n, _dump(avg)] for q, n, avg in report.pro_sdm_per_quarter],
+        "implementation": [
+            [r.half, r.respondents, {k: _dump(v) for k, v in r.averages.items()}, r.remarks]
+            for r in report.implementation
+        ],
+    }
+
+
+def report_from(
+    team: Team,
+    *,
+    year: int,
+    data: dict,
+    computed_at: datetime.datetime | None = None,  # type: ignore[type-arg]
+) -> TeamReport:
+    """The TeamReport that report_data stored, with the labels of the language active now
+    and in team_report's order."""
+    phases = dict(PhaseKind.choices)
+    partner_kinds = dict(PartnerKind.choices)
+    referrers = dict(Referrer.choices)
+    times = [
+        ContactTimeRow(_coach_label(label), *figures) for label, *figures in data["contact_times"]
+    ]
+    fidelity = data["fidelity"]
+    return TeamReport(
+        team=team,
+        year=year,
+        by_status=[(str(label), data["by_status"].get(v, 0)) for v, label in FamilyStatus.choices],
+        by_phase=[(str(label), data["by_phase"].get(v, 0)) for v, label in PhaseKind.choices],
+        referrals=[
+            (str(referrers[value]), counts, sum(counts)) for value, counts in data["referrals"]
+        ],
+        durations=[
+            DurationRow(kind, str(phases[kind]), n, _load(actual), _load(planned))
+            for kind, n, actual, planned in data["durations"]
+        ],
+        hours_per_coach=sorted(
+            ((_coach_label(name), _load(h)) for name, h in data["hours_per_coach"]),
+            key=lambda item: (-item[1], item[0]),
+        ),
+        sdm_per_quarter=[(q, n, _load(avg)) for q, n, avg in data["sdm_per_quarter"]],
+        sdm_per_coach=sorted(
+            (_coach_label(c), n, _load(avg)) for c, n, avg in data["sdm_per_coach"]
+        ),
+        exit_per_quarter=[
+            (q, n, {k: _load(v) for k, v in avgs.items()})
+            for q, n, avgs in data["exit_per_quarter"]
+        ],
+        exit_per_coach=sorted(
+            (
+                (_coach_label(c), n, {k: _load(v) for k, v in avgs.items()})
+                for c, n, avgs in data["exit_per_coach"]
+            ),
+            key=lambda row: (row[0], row[1]),
+        ),
+        contact_times=sorted(times, key=lambda row: (-row.contacts, row.label)),
+        contact_times_total=ContactTimeRow(_("Team"), *data["contact_times_total"][1:]),
+        office_hours=office_hours_text(),
+        partner_referrals=[
+            PartnerReferralRow(
+                kind, str(partner_kinds[kind]), asked, started, refused, _load(avg), _load(median)
+            )
+            for kind, asked, started, refused, avg, median in data["partner_referrals"]
+        ],
+        fidelity=FidelityTable(
+            sorted(
+                (_row_from(row, label=_coach_label(row["label"])) for row in fidelity["rows"]),
+                key=lambda row: row.label,
+            ),
+            _row_from(fidelity["total"], label=_("Team")),
+            computed_at=datetime.datetime.fromisoformat(fidelity["computed_at"])
+            if fidelity["computed_at"]
+            else None,
+        ),
+        working_elements=[
+            WorkingElementRow(label, active, per_phase, no_phase)
+            for label, active, per_phase, no_phase in data["working_elements"]
+        ],
+        pro_sdm_per_quarter=[(q, n, _load(avg)) for q, n, avg in data["pro_sdm_per_quarter"]],
+        implementation=[
+            ImplementationHalf(half, n, {k: _load(v) for k, v in averages.items()}, remarks)
+            for half, n, averages, remarks in data["implementation"]
+        ],
+        phase_labels=[str(phases[kind]) for kind in PHASE_ORDER],
+        computed_at=computed_at,
+    )
+
+
+def refresh_team_reports(
+    team_id: int, *, years: list[int] | None = None, now: datetime.datetime | None = None
+) -> list[TeamReportSnapshot]:
+    """Compute the team's report anew and store it (idempotent): for `years`, by default this
+    year and every year the team has a snapshot of. The fidelity table first, so that every
+    figure of a snapshot holds for its one computed_at."""
+    now = now or timezone.now()
+    team = Team.objects.get(pk=team_id)
+    refresh_fidelity_snapshot(team_id, now=now)
+    if years is None:
+        years = sorted(
+            {
+                timezone.localdate(now).year,
+                *TeamReportSnapshot.objects.filter(team=team).values_list("year", flat=True),
+            }
+        )
+    snapshots = []
+    for year in years:
+        snapshot, _created = TeamReportSnapshot.objects.update_or_create(
+            team=team,
+            year=year,
+            defaults={
+                "computed_at": now,
+                "refresh_asked_at": None,
+                "data": report_data(team_report(team, year=year, now=now)),
+            },
+        )
+        snapshots.append(snapshot)
+    return snapshots
+
+
+def refresh_all_team_reports() -> int:
+    """Every team's report anew (the beat job), one team after another; returns how many."""
+    team_ids = list(Team.objects.order_by("pk").values_list("pk", flat=True))
+    for team_id in team_ids:
+        refresh_team_reports(team_id)
+    return len(team_ids)
+
+
+def team_report_snapshot(
+    team: Team, *, year: int, now: datetime.datetime | None = None
+) -> TeamReport:
+    """The team's report for `year` from its snapshot (one query); computed here and stored
+    when there is none yet. A stale one (older than FIDELITY_SNAPSHOT_MINUTES, or of another
+    day: the beat job is not running) is shown and asks the Celery task for a new one, once
+    per FIDELITY_SNAPSHOT_MINUTES however many pages read it meanwhile."""
+    from reports.tasks import refresh_team_report
+
+    now = now or timezone.now()
+    snapshot = TeamReportSnapshot.objects.filter(team=team, year=year).first()
+    if snapshot is None or snapshot.data.get("v") != SNAPSHOT_VERSION:
+        snapshot = refresh_team_reports(team.pk, years=[year], now=now)[0]
+    else:
+        max_age = datetime.timedelta(minutes=settings.FIDELITY_SNAPSHOT_MINUTES)
+        stale = (
+            timezone.localdate(snapshot.computed_at) != timezone.localdate(now)
+            or snapshot.computed_at < now - max_age
+        )
+        if stale and (
+            TeamReportSnapshot.objects.filter(pk=snapshot.pk)
+            .filter(Q(refresh_asked_at__isnull=True) | Q(refresh_asked_at__lt=now - max_age))
+            .update(refresh_asked_at=now)
+        ):
+            # Robust: a broker that is down costs the page nothing (the beat job comes next).
+            transaction.on_commit(lambda: refresh_team_report.delay(team.pk, year), robust=True)
+    return report_from(team, year=year, data=snapshot.data, computed_at=snapshot.computed_at)

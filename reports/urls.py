@@ -61,6 +61,7 @@ urlpatterns = [
     path("supervision/new/", supervision.supervision_create, name="supervision_create"),
     path("supervision/mine/", supervision.supervision_mine, name="supervision_mine"),
     path("reports/team/", views.team_report_view, name="team_report"),
+    path("reports/team/refresh/", views.team_report_refresh, name="team_report_refresh"),
     path("reports/team/print/", views.team_report_print, name="team_report_print"),
     path("reports/team/csv/", views.team_report_csv_view, name="team_report_csv"),
     path("reports/team/xlsx/", views.team_report_xlsx_view, name="team_report_xlsx"),

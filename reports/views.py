@@ -41,7 +41,7 @@ from cases.permissions import (
     log_access,
     log_families_shown,
 )
-from reports import services
+from reports import services, tasks
 from reports.caseload import (
     AFTERCARE_COLUMNS,
     COLUMNS,
@@ -85,7 +85,7 @@ from reports.questionnaires import (
 )
 from reports.reviews import report_setting, review_overdue
 from reports.supervision.queries import with_last_supervision
-from reports.teamreport import TeamReport, current_year, team_report
+from reports.teamreport import TeamReport, current_year, team_report_snapshot
 from reports.teamreport_export import team_report_csv, team_report_xlsx
 
 
@@ -329,15 +329,32 @@ def coach_load_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _report_year(params: Any) -> int:
+    form = YearForm(params or None)
+    if form.is_valid() and form.cleaned_data["year"]:
+        return form.cleaned_data["year"]
+    return current_year()
+
+
 def _report_for(request: HttpRequest) -> tuple[TeamReport, list[Team]]:
     # The team report and its CSV are the coordinator's (team-role check, not a family gate).
     teams = _team_wide(request, roles={Role.COORDINATOR}, obj="teamrapport")
     team = _chosen_team(request, teams)
-    form = YearForm(request.GET or None)
-    year = current_year()
-    if form.is_valid() and form.cleaned_data["year"]:
-        year = form.cleaned_data["year"]
-    return team_report(team, year=year), teams
+    # Read from the team's snapshot (reports.teamreport: refreshed every half hour).
+    return team_report_snapshot(team, year=_report_year(request.GET)), teams
+
+
+@require_POST
+def team_report_refresh(request: HttpRequest) -> HttpResponse:
+    """ "Nu verversen": the report of the team and year computed anew by the task, run
+    in-process (the coordinator waits for it), then back to the report."""
+    teams = _team_wide(request, roles={Role.COORDINATOR}, obj="teamrapport verversen")
+    wanted = request.POST.get("team", "")
+    team = next((t for t in teams if str(t.pk) == wanted), teams[0])
+    year = _report_year(request.POST)
+    tasks.refresh_team_report.apply(args=(team.pk, year), throw=True)
+    messages.success(request, _("De cijfers zijn opnieuw berekend."))
+    return redirect(f"{reverse('reports:team_report')}?{_query({'team': team.pk, 'year': year})}")
 
 
 def _report_context(report: TeamReport, teams: list[Team]) -> dict[str, Any]:

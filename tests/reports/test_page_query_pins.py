@@ -73,21 +73,16 @@ def _add(team, coach, n, start):  # type: ignore[no-untyped-def]
 # of families (one query: a window count), their phase figures and domain scores, and the
 # log of the families shown. The coach load is one GROUP BY per coach (in that
 # transaction), the coach names and each coach's last supervision session
-# (reports.supervision.queries: one query, a row per coach). The team report is a fixed set
-# of aggregates (status, phases, referrals, durations, SDM and exit questionnaire per
-# quarter and per coach; 13: the contacts per coach, one GROUP BY with their minutes (hours
-# per coach) and those outside office hours; 14: the referrals to partners per kind; 15: the
-# fidelity to the method per coach, read from the team's snapshot (reports.FidelitySnapshot,
-# computed by a Celery job; the session's first request computed it); its CSV and print
-# version add an access-log row.
+# (reports.supervision.queries: one query, a row per coach). The team report reads its
+# snapshot (reports.TeamReportSnapshot: one row, every figure in it; the session's first
+# request computed it, a Celery job computes it anew): session, user, memberships, unread
+# reminders (the page's navigation) and the snapshot; its CSV and print version have no
+# navigation and add an access-log row.
 # A psychologist's pages add "Wacht op mij" (cases.waiting), one query per source in
 # settings.WAITING_SOURCES (proposed transitions and extensions, plans asked for review):
 # the landing page's list, which the navigation's count reuses, or the navigation's count elsewhere.
 WAITING = len(settings.WAITING_SOURCES)
-FIDELITY_QUERIES = 1
-# The team report's working elements per phase, the professionals' SDM per quarter and the
-# implementation questionnaire per half year: one grouped query each.
-TEAM_REPORT_QUESTIONNAIRES = 3
+TEAM_REPORT_SNAPSHOT = 1
 PAGES = [
     ("psychologist_client", "/", 9 + WAITING + chain_queries()),
     ("alice_client", "/", 9 + chain_queries()),
@@ -96,17 +91,9 @@ PAGES = [
     ("psychologist_client", "/caseload/?sort=-trend", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/?sort=week&page=1", 12 + WAITING + chain_queries()),
     ("psychologist_client", "/caseload/coaches/", 10 + WAITING),
-    ("coordinator_client", "/reports/team/", 14 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES),
-    (
-        "coordinator_client",
-        "/reports/team/csv/",
-        14 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
-    ),
-    (
-        "coordinator_client",
-        "/reports/team/print/",
-        14 + FIDELITY_QUERIES + TEAM_REPORT_QUESTIONNAIRES + chain_queries(),
-    ),
+    ("coordinator_client", "/reports/team/", 4 + TEAM_REPORT_SNAPSHOT),
+    ("coordinator_client", "/reports/team/csv/", 4 + TEAM_REPORT_SNAPSHOT + chain_queries()),
+    ("coordinator_client", "/reports/team/print/", 4 + TEAM_REPORT_SNAPSHOT + chain_queries()),
 ]
 
 
