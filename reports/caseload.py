@@ -77,7 +77,6 @@ from phases.models import (
     PHASE_ORDER,
     AftercareCheckin,
     ClosingOutcome,
-    ExtraHours,
     Reminder,
     Step,
     Transition,
@@ -303,15 +302,9 @@ def with_severity_trend(qs: QuerySet[Family]) -> QuerySet[Family]:
 def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
     """The team's active families with their open phase joined and per-family figures from
     indexed subqueries (no row per contact). The contact sums (last contact, minutes in
-    the open phase and in the last 4 weeks) are read from reports.FamilyFigures where its
-    row holds for today and the open phase, else summed live (reports.figures)."""
-    extra = (
-        ExtraHours.objects.filter(episode=OuterRef("open_phase__pk"))
-        .order_by()
-        .values("episode")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
+    the open phase and in the last 4 weeks) and the phase's relapse hours are read from
+    reports.FamilyFigures where its row holds for today and the open phase, else summed
+    live (reports.figures)."""
     # A reminder goes to each recipient; count each reminder once, however many got it.
     open_reminders = (
         Reminder.objects.filter(family=OuterRef("pk"), read_at__isnull=True)
@@ -332,11 +325,6 @@ def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
         )
         .annotate(
             **stored_or_live(today, phase="open_phase__"),
-            extra=Coalesce(
-                Subquery(extra, output_field=DecimalField(max_digits=7, decimal_places=1)),
-                Value(ZERO),
-                output_field=DecimalField(),
-            ),
             open_reminders=Coalesce(Subquery(open_reminders, output_field=IntegerField()), 0),
             next_review=latest_review("next_review_on"),
             overdue_tasks=Coalesce(overdue_tasks_count(), 0),

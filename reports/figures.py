@@ -6,10 +6,11 @@ on every request.
 INSERT ... SELECT ... ON CONFLICT statement, the same sums as the live expressions of
 `live_*` below (PostgreSQL and SQLite both take it). Every write that changes them calls it
 in its own transaction (the signal handlers below: a contact saved or deleted, a phase
-episode saved or deleted), and the nightly job (`reports.refresh_family_figures`, 00:05)
-moves every row's date window to the new day. A reader (`stored_or_live`) uses a row only
-when it holds for the question: the window figures when `as_of` is its today, the phase's
-minutes when `phase_started_on` is the open phase's start; otherwise it computes the figure
+episode saved or deleted, relapse hours added or deleted), and the nightly job
+(`reports.refresh_family_figures`, 00:05) moves every row's date window to the new day. A
+reader (`stored_or_live`) uses a row only when it holds for the question: the window
+figures when `as_of` is its today, the phase's minutes and relapse hours when
+`phase_started_on` is the open phase's start; otherwise it computes the figure
 live. A missed write or a late nightly run therefore makes a page slower, never wrong.
 """
 
@@ -19,17 +20,21 @@ import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 from django.db.models import (
     Case,
     DateField,
+    DecimalField,
     F,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -37,8 +42,10 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from cases.models import Contact, Family, FamilyStatus
-from phases.models import PhaseEpisode
+from phases.models import ExtraHours, PhaseEpisode
 from reports.models import FamilyFigures
+
+ZERO = Decimal(0)
 
 # The 4 weeks up to and including today, as the caseload counts them.
 WINDOW_DAYS = 27
@@ -75,9 +82,27 @@ def live_used_minutes(phase: str = "open_phase__") -> Coalesce:
     return _sum_minutes(date__gte=OuterRef(f"{phase}started_on"))
 
 
+def live_extra_hours(phase: str = "open_phase__") -> Coalesce:
+    """The open phase's relapse hours (phases.ExtraHours), as phases.budget adds them."""
+    return Coalesce(
+        Subquery(
+            ExtraHours.objects.filter(episode=OuterRef(f"{phase}pk"))
+            .order_by()
+            .values("episode")
+            .annotate(total=Sum("hours"))
+            .values("total"),
+            output_field=DecimalField(max_digits=7, decimal_places=1),
+        ),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=7, decimal_places=1),
+    )
+
+
 def stored_or_live(today: datetime.date, *, phase: str = "open_phase__") -> dict[str, Any]:
-    """Annotations `last_contact`, `minutes_4w` and `used_minutes` on families (with the open
-    phase joined as `phase`): the stored figures where they hold, else the live sums."""
+    """Annotations `last_contact`, `minutes_4w`, `used_minutes` and `extra` on families (with
+    the open phase joined as `phase`): the stored figures where they hold, else the live sums.
+    The phase's figures hold when the row's phase start is the open phase's."""
+    same_phase = Q(figures__phase_started_on=F(f"{phase}started_on"))
     return {
         "last_contact": Case(
             When(figures__as_of__isnull=False, then=F("figures__last_contact")),
@@ -90,12 +115,15 @@ def stored_or_live(today: datetime.date, *, phase: str = "open_phase__") -> dict
             output_field=IntegerField(),
         ),
         "used_minutes": Case(
-            When(
-                figures__phase_started_on=F(f"{phase}started_on"),
-                then=F("figures__used_minutes"),
-            ),
+            When(same_phase, then=F("figures__used_minutes")),
             default=live_used_minutes(phase),
             output_field=IntegerField(),
+        ),
+        # Read per family by the budget flags (the attention sort): a column, not a subquery.
+        "extra": Case(
+            When(same_phase, then=F("figures__extra_hours")),
+            default=live_extra_hours(phase),
+            output_field=DecimalField(max_digits=7, decimal_places=1),
         ),
     }
 
@@ -105,16 +133,20 @@ def _statement(where: str) -> str:
     family = Family._meta.db_table
     contact = Contact._meta.db_table
     episode = PhaseEpisode._meta.db_table
+    extra = ExtraHours._meta.db_table
     # Table names from the models and placeholders only: no input in the text.
     return f"""
         INSERT INTO {figures}
-            (family_id, last_contact, phase_started_on, used_minutes, as_of, minutes_4w)
+            (family_id, last_contact, phase_started_on, used_minutes, extra_hours, as_of,
+             minutes_4w)
         SELECT f.id,
             (SELECT MAX(c.date) FROM {contact} c WHERE c.family_id = f.id),
             p.started_on,
             CASE WHEN p.started_on IS NULL THEN 0 ELSE COALESCE(
                 (SELECT SUM(c.minutes) FROM {contact} c
                  WHERE c.family_id = f.id AND c.date >= p.started_on), 0) END,
+            CASE WHEN p.id IS NULL THEN 0 ELSE COALESCE(
+                (SELECT SUM(e.hours) FROM {extra} e WHERE e.episode_id = p.id), 0) END,
             %s,
             COALESCE((SELECT SUM(c.minutes) FROM {contact} c
                       WHERE c.family_id = f.id AND c.date >= %s AND c.date <= %s), 0)
@@ -125,6 +157,7 @@ def _statement(where: str) -> str:
             last_contact = excluded.last_contact,
             phase_started_on = excluded.phase_started_on,
             used_minutes = excluded.used_minutes,
+            extra_hours = excluded.extra_hours,
             as_of = excluded.as_of,
             minutes_4w = excluded.minutes_4w
     """  # noqa: S608
@@ -170,10 +203,17 @@ def paused() -> Iterator[None]:
         _paused.reset(token)
 
 
+def _family_id(instance: Any) -> int:
+    # A contact and an episode name their family; relapse hours their episode's.
+    if isinstance(instance, ExtraHours):
+        return instance.episode.family_id
+    return instance.family_id
+
+
 def _saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw") or _paused.get():  # loaddata, bulk loads: rebuilt afterwards
         return
-    refresh_figures([instance.family_id])
+    refresh_figures([_family_id(instance)])
 
 
 def _deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
@@ -185,14 +225,15 @@ def _deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> N
     origin_model = getattr(origin, "model", type(origin))
     if origin_model is not sender:
         return
-    refresh_figures([instance.family_id])
+    refresh_figures([_family_id(instance)])
 
 
 def connect() -> None:
-    """Keep the figures with every write of a contact or a phase episode, in its
+    """Keep the figures with every write of a contact, a phase episode or a phase's relapse
+    hours, in its
     transaction (the handlers run inside the service's atomic block). Bulk writes
     (bulk_create, update) send no signals: whoever makes them calls refresh_figures."""
-    for model in (Contact, PhaseEpisode):
+    for model in (Contact, PhaseEpisode, ExtraHours):
         label = model._meta.label
         post_save.connect(_saved, sender=model, dispatch_uid=f"figures-save-{label}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"figures-delete-{label}")

@@ -616,6 +616,8 @@ class FamilyFigures(models.Model):
     # The open phase's start, and the contact minutes from that day on (0 without a phase).
     phase_started_on = models.DateField(null=True, blank=True)
     used_minutes = models.PositiveIntegerField(default=0)
+    # The open phase's relapse hours (phases.ExtraHours), with the same phase start.
+    extra_hours = models.DecimalField(max_digits=7, decimal_places=1, default=0)
     # The day the window figures hold for, and the contact minutes of its last 4 weeks.
     as_of = models.DateField()
     minutes_4w = models.PositiveIntegerField(default=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -214,3 +215,55 @@ def test_seed_demo_fills_the_figures_as_the_write_paths_would(capsys):
     # The demo has families contacted in the last 4 weeks and inside their phase.
     assert FamilyFigures.objects.filter(minutes_4w__gt=0).exists()
     assert FamilyFigures.objects.filter(used_minutes__gt=0).exists()
+
+
+def test_relapse_hours_are_kept_with_the_phase_and_read_while_they_hold(family, alice):
+    """The open phase's relapse hours (phases.ExtraHours) are stored with the phase's start:
+    kept when hours are added or deleted and when the phase changes, read by the budget
+    flags while the row holds for the open phase, else summed live."""
+    open_phase(family, kind="execution", started_on=days_ago(60))
+    _create(family, alice, date=days_ago(3), minutes=60)
+    assert FamilyFigures.objects.get(family=family).extra_hours == 0
+    added = phase_services.extra_hours_add(
+        family=family, by=alice, hours=Decimal("5.5"), reason="Terugval"
+    )
+    phase_services.extra_hours_add(family=family, by=alice, hours=Decimal("2"), reason="Crisis")
+    assert FamilyFigures.objects.get(family=family).extra_hours == Decimal("7.5")
+    (row,) = caseload_rows(family.team, today=TODAY)
+    budget = row.budget_max
+    added.delete()
+    assert FamilyFigures.objects.get(family=family).extra_hours == 2
+    (row,) = caseload_rows(family.team, today=TODAY)
+    assert row.budget_max == budget - Decimal("5.5")
+    # Changed behind the write paths' back: read while the row holds for the open phase ...
+    FamilyFigures.objects.filter(family=family).update(extra_hours=10)
+    (row,) = caseload_rows(family.team, today=TODAY)
+    assert row.budget_max == budget - Decimal("5.5") + 8
+    # ... summed live once it is for another phase start, or missing.
+    FamilyFigures.objects.filter(family=family).update(phase_started_on=days_ago(59))
+    (row,) = caseload_rows(family.team, today=TODAY)
+    assert row.budget_max == budget - Decimal("5.5")
+    FamilyFigures.objects.filter(family=family).delete()
+    (row,) = caseload_rows(family.team, today=TODAY)
+    assert row.budget_max == budget - Decimal("5.5")
+    # The nightly rebuild writes them too.
+    refresh_figures(today=TODAY)
+    assert FamilyFigures.objects.get(family=family).extra_hours == 2
+
+
+def test_the_over_budget_flag_counts_the_stored_relapse_hours(team, alice):
+    family = FamilyFactory(team=team, coach=alice)
+    episode = open_phase(family, kind="execution", started_on=days_ago(30))
+    budget = episode.weeks_max * episode.hours_max
+    # An hour over the budget, in contacts of at most twelve hours.
+    left = int(budget * 60) + 60
+    while left > 0:
+        ContactFactory(family=family, author=alice, date=days_ago(2), minutes=min(left, 720))
+        left -= 720
+    refresh_figures([family.pk], today=TODAY)
+    (row,) = caseload_rows(team, today=TODAY)
+    assert row.over_budget
+    phase_services.extra_hours_add(family=family, by=alice, hours=Decimal(2), reason="Terugval")
+    (row,) = caseload_rows(team, today=TODAY)
+    assert not row.over_budget
+    assert FamilyFigures.objects.get(family=family).extra_hours == 2
