@@ -13,6 +13,7 @@ add its dotted path to FAMILY_SECTIONS; nothing in `cases` changes.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from cases.daycache import DayCache
 
 if TYPE_CHECKING:
     from django import forms
@@ -50,7 +53,9 @@ class Section:
     nav_template: str = ""
     # What the panel reads as one value per family (a count, the latest date): expressions
     # on the family's row by name, given the request. The family page reads every section's
-    # figures in one query (family_figures) instead of a query per panel.
+    # figures in one query (family_figures) instead of a query per panel. They may depend
+    # on the date and the request's user only: they are built once per process, day and
+    # user (family_figure_columns).
     figures: Callable[[HttpRequest], Mapping[str, Any]] | None = None
     # The same for each of the family's members (family_members), e.g. whether they have
     # a krachtenanalyse.
@@ -197,18 +202,23 @@ def caseload_attention(families: list[tuple[int, int]]) -> dict[int, tuple[str, 
 def family_figure_columns(request: HttpRequest) -> dict[str, Any]:
     """The family page's own figures and every section's `figures`: expressions by name.
 
-    Built once per request and kept on it: the gate annotates the family with them and
-    family_figures reads their names (building the expressions is a real part of a page's
-    time). The expressions are only ever resolved into copies, so sharing them is safe."""
-    kept = getattr(request, "_fk_figure_columns", None)
-    if kept is not None:
-        return dict(kept)
+    Built once per process, day and user (cases.daycache: building the expressions is a
+    real part of a page's time): the gate annotates the family with them and
+    family_figures reads their names."""
+    return dict(_figure_columns.get(getattr(request.user, "pk", None), request=request))
+
+
+def _build_figure_columns(
+    today: datetime.date, user_id: int | None, *, request: HttpRequest
+) -> dict[str, Any]:
     columns = _overview_figures(request)
     for section in family_sections():
         if section.figures is not None:
             columns.update(section.figures(request))
-    request._fk_figure_columns = columns  # type: ignore[attr-defined]
-    return dict(columns)
+    return columns
+
+
+_figure_columns = DayCache(_build_figure_columns)
 
 
 def family_figures(request: HttpRequest, family: Family) -> dict[str, Any]:

@@ -10,10 +10,14 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases.daycache import DayCache
 from cases.permissions import FamilyAccess
 from cases.sections import family_figures
 from phases.budget import episodes_with_figures, figures_from_episode
-from phases.models import Reminder, Transition, TransitionStatus
+from phases.models import PhaseEpisode, Reminder, Transition, TransitionStatus
+
+# Every family's episodes with their figures, built once per process and day.
+_episodes = DayCache(lambda today: episodes_with_figures(PhaseEpisode.objects.all(), today=today))
 
 # The figure with the user's unread reminders (phases.context_processors reads it).
 UNREAD_FIGURE = "phases_unread_reminders"
@@ -27,7 +31,7 @@ def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
 
     today = timezone.localdate()
     # The history and the open phase's figures in one query (as phase_figures_for counts).
-    episodes = list(episodes_with_figures(family.phase_episodes.all(), today=today))
+    episodes = list(_episodes.get().filter(family=family))
     # The pending transition's step came with the page's figures (phases.sections).
     to_step = family_figures(request, family)["phases_pending_to_step"]
     pending = Transition(family=family, to_step=to_step) if to_step else None
