@@ -20,7 +20,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("phases", "0009_reminder_kinds_legal_measures_referrals"),
-        ("reports", "0013_merge_family_figures"),
+        ("reports", "0014_team_report_snapshot"),
     ]
 
     operations = [
