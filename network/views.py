@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from cases.permissions import (
     Need,
     access_family,
     access_team,
+    id_in_range,
     log_families_shown,
     user_memberships,
 )
@@ -412,6 +413,9 @@ def _supporting(family: Family, krachtgezin_id: int) -> Krachtgezin:
 
 
 def _open_match(family: Family, krachtgezin_id: int) -> KrachtgezinMatch:
+    # A foreign key's lookup does not check the id's range (SQLite cannot compare it).
+    if not id_in_range(krachtgezin_id):
+        raise Http404("No match.")
     return get_object_or_404(
         KrachtgezinMatch.objects.open().select_related("krachtgezin"),
         family=family,

@@ -98,6 +98,17 @@ def extension_budget(days: int, hours_per_week: Decimal) -> Decimal:
     return (Decimal(days) * hours_per_week / 7).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+class DaysPerWeek(Value):
+    """7 as a divisor: numeric in PostgreSQL, a real number in SQLite, which keeps whole
+    hours as integers and would divide them as integers (24 days x 6 h / 7 = 20, not 20.6)."""
+
+    def __init__(self) -> None:
+        super().__init__(Decimal(7), output_field=DecimalField(max_digits=2, decimal_places=0))
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+        return "7.0", []
+
+
 def with_phase_flags(qs: QuerySet, *, today: datetime.date, phase: str = "") -> QuerySet:
     """Annotate the phase's hours and its flags: the one place these rules are written.
 
@@ -123,7 +134,7 @@ def with_phase_flags(qs: QuerySet, *, today: datetime.date, phase: str = "") -> 
                 Round(
                     DaysBetween(F("phase_end"), F(field("planned_end")))
                     * F(field("hours_max"))
-                    / Value(Decimal(7)),
+                    / DaysPerWeek(),
                     precision=1,
                 ),
                 Value(Decimal(0)),
