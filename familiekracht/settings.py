@@ -329,8 +329,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Recycle a worker child after it grows past ~300 MB (WeasyPrint can hold on to memory).
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 300_000)
-# The team report's fidelity table is read from a snapshot this many minutes old at most
-# (a Celery job computes it; reports.teamreport.team_fidelity).
+# The team report (reports.TeamReportSnapshot) and its fidelity table are read from a
+# snapshot; a Celery job computes them anew every this many minutes, and a snapshot older
+# than that asks for one (reports.teamreport).
 FIDELITY_SNAPSHOT_MINUTES = env_int("FK_FIDELITY_SNAPSHOT_MINUTES", 30)
 # Periodic jobs; each also has a management command running the same function.
 # Exactly one beat process may run this schedule (see docker-compose.yml); CELERY_TIMEZONE
