@@ -9,7 +9,8 @@ a page that was refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import datetime
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, NoReturn
@@ -19,6 +20,8 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
+from cases.compiled import MARKER, CompiledQuery
+from cases.daycache import DayCache
 from cases.models import (
     NO_FAMILY_ROLES,
     TEAM_WIDE_ROLES,
@@ -272,6 +275,39 @@ def _families_with_viewer_role(request: HttpRequest, annotate: Mapping[str, Any]
     return families.annotate(**{VIEWER_ROLE: Subquery(role.values("role")[:1])})
 
 
+def _build_family_query(
+    today: datetime.date,
+    user_id: int | None,
+    annotate_key: Hashable,
+    *,
+    request: HttpRequest,
+    annotate: Mapping[str, Any],
+) -> CompiledQuery[Family]:
+    families = _families_with_viewer_role(request, annotate).filter(pk=MARKER)
+    return CompiledQuery((families if families.ordered else families.order_by("pk"))[:1], pk=MARKER)
+
+
+# The gate's query of the family (with the user's role, and a page's figures where the page
+# names them), compiled once per process, day, user and kind of page (cases.compiled).
+_family_queries = DayCache(_build_family_query)
+
+
+def _read_family(
+    request: HttpRequest,
+    family_id: int,
+    annotate: Mapping[str, Any] | None,
+    annotate_key: Hashable | None,
+) -> Family | None:
+    if not id_in_range(family_id):
+        return None
+    if annotate and annotate_key is None:
+        return _families_with_viewer_role(request, annotate).filter(pk=family_id).first()  # type: ignore[no-any-return]
+    user_id = request.user.pk if request.user.is_authenticated else None
+    query = _family_queries.get(user_id, annotate_key, request=request, annotate=annotate or {})
+    rows = query.run(pk=family_id)
+    return rows[0] if rows else None
+
+
 def access_family(
     request: HttpRequest,
     family_id: int,
@@ -281,6 +317,7 @@ def access_family(
     obj: str = "",
     lookup: Callable[[Family], Any] | None = None,
     annotate: Mapping[str, Any] | None = None,
+    annotate_key: Hashable | None = None,
 ) -> FamilyAccess:
     """Decide whether the user may do `need` with the family, log it, and say what they may.
 
@@ -295,17 +332,14 @@ def access_family(
     changes nothing), change for a POST; `obj` names the part of the record (e.g.
     "contact 12") for the log: a fixed label with ids, never typed text. `annotate` adds
     expressions the page reads to the family's query (the family page's figures), so they
-    cost no query of their own.
+    cost no query of their own; `annotate_key` names them when they are the same for the
+    user all day (cases.daycache), so the query is compiled once (cases.compiled).
     """
     refuse_portal_user(request, family_id=family_id, obj=obj)
     action = action or (
         AccessAction.READ if request.method in ("GET", "HEAD") else AccessAction.CHANGE
     )
-    family = (
-        _families_with_viewer_role(request, annotate or {}).filter(pk=family_id).first()
-        if id_in_range(family_id)
-        else None
-    )
+    family = _read_family(request, family_id, annotate, annotate_key)
     # The user's role in the family's team came with the family (one query less for a
     # page that shows no navigation, such as a form's redirect), unless the request has
     # read the user's memberships already.

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -14,7 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
 from cases.aggregates import JoinedText, split_joined
+from cases.compiled import MARKER, CompiledQuery
 from cases.conflicts import save_or_merge
+from cases.daycache import DayCache
 from cases.forms import ContactForm, FamilyFilterForm, FamilyForm, MemberForm, SafetyForm
 from cases.legal.panel import family_measures
 from cases.models import (
@@ -173,7 +177,9 @@ def _intake_teams(user):  # type: ignore[no-untyped-def]
 
 def family_detail(request: HttpRequest, family_id: int) -> HttpResponse:
     # The page's figures (totals, the panels' counts and dates) come with the family.
-    access = access_family(request, family_id, annotate=family_figure_columns(request))
+    access = access_family(
+        request, family_id, annotate=family_figure_columns(request), annotate_key="family-page"
+    )
     return _family_page(request, access)
 
 
@@ -195,16 +201,11 @@ class _JoinedIds(Aggregate):
         )
 
 
-def _family_page(
-    request: HttpRequest, access: FamilyAccess, *, safety_form: SafetyForm | None = None
-) -> HttpResponse:
-    """The family's page; with the safety form as sent when it was refused, so the note
-    typed into it is shown again with the message."""
-    family = access.family
-    # The contacts' totals, the panels' counts and dates: one query for the whole page (none
-    # when the gate read them with the family).
-    figures = family_figures(request, family)
-    members = family_members(request, family)
+def _build_contact_page(
+    today: datetime.date, has_comments: bool, start: int, stop: int
+) -> CompiledQuery[Contact]:
+    """Rows start..stop of a family's contacts, newest first, as the family page shows
+    them."""
     # Who was present comes as the member ids of each contact; the names are the members'.
     present_ids = (
         Contact.members_present.through.objects.filter(contact=OuterRef("pk"))
@@ -230,7 +231,8 @@ def _family_page(
         .values("labels")
     )
     contacts = (
-        family.contacts.select_related("author")
+        Contact.objects.filter(family_id=MARKER)
+        .select_related("author")
         # The professionals present (colleagues, partners' contact people) by name, and the
         # working elements ticked (cases.elements).
         .annotate(
@@ -240,7 +242,6 @@ def _family_page(
         )
         .order_by("-date", "-created_at")
     )
-    has_comments = figures["contact_comment_count"] > 0
     if has_comments:
         # Comments on the file, shown under each contact (cases.comments): read only when
         # the figures say the file's contacts have any.
@@ -251,11 +252,33 @@ def _family_page(
                 to_attr="shown_comments",
             )
         )
-    paginator = Paginator(contacts, CONTACTS_PER_PAGE)
-    # The figures already counted the contacts: the paginator need not count them again.
-    paginator.count = figures["contact_count"]
+    return CompiledQuery(contacts[start:stop], family=MARKER)
+
+
+_contact_pages = DayCache(_build_contact_page)
+
+
+def _family_page(
+    request: HttpRequest, access: FamilyAccess, *, safety_form: SafetyForm | None = None
+) -> HttpResponse:
+    """The family's page; with the safety form as sent when it was refused, so the note
+    typed into it is shown again with the message."""
+    family = access.family
+    # The contacts' totals, the panels' counts and dates: one query for the whole page (none
+    # when the gate read them with the family).
+    figures = family_figures(request, family)
+    members = family_members(request, family)
+    has_comments = figures["contact_comment_count"] > 0
+    # The figures already counted the contacts: the paginator need not count them again,
+    # and the page's rows come from the contacts' query compiled once (cases.compiled).
+    paginator = Paginator(range(figures["contact_count"]), CONTACTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    shown = page.object_list
+    page.object_list = _contact_pages.get(has_comments, shown.start, shown.stop).run(
+        family=family.pk
+    )
     for contact in page.object_list:
+        contact.family = family  # as the family's related manager would have set it
         ids = {int(i) for i in (contact.present_ids or "").split(",") if i}
         # In the members' order (birth date, name), as the relation orders them.
         contact.present = [m for m in members if m.pk in ids]

@@ -10,14 +10,20 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases.compiled import MARKER, CompiledQuery
 from cases.daycache import DayCache
 from cases.permissions import FamilyAccess
 from cases.sections import family_figures
 from phases.budget import episodes_with_figures, figures_from_episode
 from phases.models import PhaseEpisode, Reminder, Transition, TransitionStatus
 
-# Every family's episodes with their figures, built once per process and day.
-_episodes = DayCache(lambda today: episodes_with_figures(PhaseEpisode.objects.all(), today=today))
+# A family's episodes with their figures, built and compiled once per process and day.
+_episodes = DayCache(
+    lambda today: CompiledQuery(
+        episodes_with_figures(PhaseEpisode.objects.all(), today=today).filter(family_id=MARKER),
+        family=MARKER,
+    )
+)
 
 # The figure with the user's unread reminders (phases.context_processors reads it).
 UNREAD_FIGURE = "phases_unread_reminders"
@@ -31,7 +37,7 @@ def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
 
     today = timezone.localdate()
     # The history and the open phase's figures in one query (as phase_figures_for counts).
-    episodes = list(_episodes.get().filter(family=family))
+    episodes = _episodes.get().run(family=family.pk)
     # The pending transition's step came with the page's figures (phases.sections).
     to_step = family_figures(request, family)["phases_pending_to_step"]
     pending = Transition(family=family, to_step=to_step) if to_step else None

@@ -11,17 +11,19 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import AppointmentStatus, Family
+from cases.compiled import MARKER, CompiledQuery
+from cases.daycache import DayCache
+from cases.models import Appointment, AppointmentStatus, Family
 from cases.permissions import FamilyAccess
 
 PANEL_APPOINTMENTS = 3
 
 
-def _coming_and_missed(family: Family, today: datetime.date) -> tuple[list[Any], list[Any]]:
-    """The next planned appointments (soonest first) and the last that passed without a
-    contact (`missed`, latest first), PANEL_APPOINTMENTS of each, in one query: the two
-    groups numbered by a window function."""
-    planned = family.appointments.filter(status=AppointmentStatus.PLANNED)
+def _build_coming_and_missed(today: datetime.date) -> CompiledQuery[Appointment]:
+    """A family's next planned appointments (soonest first) and the last that passed
+    without a contact (`missed`, latest first), PANEL_APPOINTMENTS of each, in one query:
+    the two groups numbered by a window function."""
+    planned = Appointment.objects.filter(family_id=MARKER, status=AppointmentStatus.PLANNED)
     upcoming = Q(date__gte=today)
     rows = (
         planned.filter(upcoming | Q(pk__in=planned.missed(today).values("pk")))
@@ -46,7 +48,22 @@ def _coming_and_missed(family: Family, today: datetime.date) -> tuple[list[Any],
         .filter(number__lte=PANEL_APPOINTMENTS)
         .order_by("number")
     )
-    rows = list(rows)
+    return CompiledQuery(rows, family=MARKER)
+
+
+# Built and compiled once per process and day (cases.daycache, cases.compiled).
+_coming_and_missed_query = DayCache(_build_coming_and_missed)
+
+
+def _coming_and_missed(family: Family, today: datetime.date) -> tuple[list[Any], list[Any]]:
+    query = (
+        _coming_and_missed_query.get()
+        if today == timezone.localdate()
+        else _build_coming_and_missed(today)
+    )
+    rows = query.run(family=family.pk)
+    for appointment in rows:
+        appointment.family = family  # as the family's related manager would have set it
     return [a for a in rows if a.upcoming], [a for a in rows if not a.upcoming]
 
 
