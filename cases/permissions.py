@@ -201,6 +201,17 @@ def refuse_portal_user(request: HttpRequest, *, family_id: int | None, obj: str)
         raise Http404("No page for a portal account.")
 
 
+# A user's memberships with their teams, compiled once per process (cases.compiled).
+_memberships = DayCache(
+    lambda today: CompiledQuery(
+        Membership.objects.filter(user_id=MARKER)
+        .select_related("team")
+        .order_by("team__name", "team__pk"),
+        user=MARKER,
+    )
+)
+
+
 def user_memberships(request: HttpRequest) -> list[Membership]:
     """The user's memberships with their teams, by team name: one query per request.
 
@@ -209,13 +220,7 @@ def user_memberships(request: HttpRequest) -> list[Membership]:
     cached = getattr(request, "_fk_memberships", None)
     if cached is None:
         cached = (
-            list(
-                Membership.objects.filter(user=request.user)
-                .select_related("team")
-                .order_by("team__name", "team__pk")
-            )
-            if request.user.is_authenticated
-            else []
+            _memberships.get().run(user=request.user.pk) if request.user.is_authenticated else []
         )
         request._fk_memberships = cached  # type: ignore[attr-defined]
     return cached

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from cases.compiled import MARKER, CompiledQuery
 from cases.daycache import DayCache
 
 if TYPE_CHECKING:
@@ -246,6 +247,19 @@ def kept_family_figures(request: HttpRequest) -> Mapping[str, Any]:
     return kept[1] if kept is not None else {}
 
 
+def _build_members(
+    today: datetime.date, *, request: HttpRequest, columns: dict[str, Any]
+) -> CompiledQuery[Any]:
+    from cases.models import Member
+
+    return CompiledQuery(Member.objects.filter(family_id=MARKER).annotate(**columns), family=MARKER)
+
+
+# A family's members with the sections' member figures (the same for every user),
+# compiled once per process and day.
+_members = DayCache(_build_members)
+
+
 def family_members(request: HttpRequest, family: Family) -> list[Any]:
     """The family's members (by birth date, as the model orders them), each with every
     section's `member_figures` as attributes: one query, kept for the request."""
@@ -256,7 +270,9 @@ def family_members(request: HttpRequest, family: Family) -> list[Any]:
     for section in family_sections():
         if section.member_figures is not None:
             columns.update(section.member_figures())
-    members = list(family.members.annotate(**columns))
+    members = _members.get(request=request, columns=columns).run(family=family.pk)
+    for member in members:
+        member.family = family  # as the family's related manager would have set it
     request._fk_family_members = (family.pk, members)  # type: ignore[attr-defined]
     return members
 

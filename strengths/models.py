@@ -16,6 +16,8 @@ from django.db.models.lookups import Exact
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
+from cases.compiled import MARKER, CompiledQuery
+from cases.daycache import DayCache
 from cases.models import Family, LifeDomain, Member
 
 SEVERITY_MIN, SEVERITY_MAX = 1, 5
@@ -350,18 +352,25 @@ def preferred_sheet(sheets: list[ScoreSheet]) -> ScoreSheet | None:
     return None
 
 
+# The sheets of a family's inclusion moments, compiled once per process (cases.compiled).
+_inclusion_sheets = DayCache(
+    lambda today: CompiledQuery(
+        ScoreSheet.objects.filter(moment__family_id=MARKER, moment__kind__in=INCLUSION_MOMENTS)
+        .select_related("moment")
+        .annotate(lasting=models.Count("scores", filter=Q(scores__long_lasting=True)))
+        .order_by("-moment__date", "-moment__pk"),
+        family=MARKER,
+    )
+)
+
+
 def inclusion_check(family: Family) -> InclusionCheck | None:
     """Domains with a lasting problem at the latest inclusion moment, against the team threshold.
 
     The check is made at start or end of analysis (INCLUSION_MOMENTS): a family that improves
     later does not stop having been included. None while no such moment is scored. Two queries.
     """
-    sheets = list(
-        ScoreSheet.objects.filter(moment__family=family, moment__kind__in=INCLUSION_MOMENTS)
-        .select_related("moment")
-        .annotate(lasting=models.Count("scores", filter=Q(scores__long_lasting=True)))
-        .order_by("-moment__date", "-moment__pk")
-    )
+    sheets = _inclusion_sheets.get().run(family=family.pk)
     if not sheets:
         return None
     latest = [s for s in sheets if s.moment_id == sheets[0].moment_id]

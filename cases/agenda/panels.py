@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from cases.compiled import MARKER, CompiledQuery
 from cases.daycache import DayCache
-from cases.models import Appointment, AppointmentStatus, Family
+from cases.models import Appointment, AppointmentStatus, Family, Task
 from cases.permissions import FamilyAccess
 
 PANEL_APPOINTMENTS = 3
+PANEL_TASKS = 5
 
 
 def _build_coming_and_missed(today: datetime.date) -> CompiledQuery[Appointment]:
@@ -67,12 +68,26 @@ def _coming_and_missed(family: Family, today: datetime.date) -> tuple[list[Any],
     return [a for a in rows if a.upcoming], [a for a in rows if not a.upcoming]
 
 
+# A family's first open tasks, compiled once per process (and day, as the others).
+_open_tasks = DayCache(
+    lambda today: CompiledQuery(
+        Task.objects.filter(family_id=MARKER)
+        .open()
+        .select_related("owner")
+        .order_by("due_on", "pk")[:PANEL_TASKS],
+        family=MARKER,
+    )
+)
+
+
 def family_panel(request: HttpRequest, access: FamilyAccess) -> str:
     """The next appointments, those that passed without a contact, and the open tasks."""
     family = access.family
     today = timezone.localdate()
     coming, missed = _coming_and_missed(family, today)
-    tasks = list(family.tasks.open().select_related("owner").order_by("due_on", "pk")[:5])
+    tasks = _open_tasks.get().run(family=family.pk)
+    for task in tasks:
+        task.family = family  # as the family's related manager would have set it
     return render_to_string(
         "cases/agenda_panel.html",
         {
