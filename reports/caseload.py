@@ -31,12 +31,10 @@ from django.db.models import (
     Count,
     DateField,
     DecimalField,
-    Exists,
     F,
     FilteredRelation,
     FloatField,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -56,7 +54,6 @@ from django.db.models.functions import (
     NullIf,
     Trim,
 )
-from django.db.models.lookups import GreaterThan
 
 from cases.models import (
     TEAM_WIDE_ROLES,
@@ -83,11 +80,11 @@ from phases.models import (
     TransitionStatus,
 )
 from phases.reminders import phase_setting
-from reports.figures import stored_or_live
+from reports.figures import live_trend, stored_or_live, stored_or_live_trend
 from reports.measures import measure_ending_flag
 from reports.reviews import latest_review, report_setting, review_overdue_q
 from reports.supervision.flags import with_sucked_in_flag
-from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment
+from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
@@ -247,56 +244,18 @@ def _severity_trends(family_ids: list[int]) -> dict[int, Decimal]:
     return trends
 
 
-def with_severity_trend(qs: QuerySet[Family]) -> QuerySet[Family]:
+def with_severity_trend(qs: QuerySet[Family], *, stored: bool = True) -> QuerySet[Family]:
     """The domain trend of `_severity_trends` as a SQL annotation `trend` on families.
 
     Per moment, the mean severity of its most preferred perspective (PERSPECTIVE_PREFERENCE,
     then the sheet's id) among the sheets that hold scores; the family's trend is the latest
     moment's mean minus the first one's (by date, then id), empty with fewer than two
-    scored moments. Unrounded: it is the sort key of ?sort=trend; the page shows the rounded
-    value from `_severity_trends`.
+    scored moments (reports.figures.live_trend). Read from the family's figures row where
+    it holds the trend, else computed by the subqueries (`stored=False`: always computed).
+    Unrounded: it is the sort key of ?sort=trend; the page shows the rounded value from
+    `_severity_trends`.
     """
-    rank = Case(
-        *[When(sheet__perspective=p, then=Value(i)) for i, p in enumerate(PERSPECTIVE_PREFERENCE)],
-        default=Value(99),
-        output_field=IntegerField(),
-    )
-    moment_mean = Subquery(
-        DomainScore.objects.filter(sheet__moment=OuterRef("pk"))
-        .order_by()
-        .values("sheet")
-        .annotate(mean=Avg("severity"), rank=Min(rank))
-        .order_by("rank", "sheet")
-        .values("mean")[:1]
-    )
-    with_scores = Moment.objects.filter(
-        Exists(DomainScore.objects.filter(sheet__moment=OuterRef("pk")))
-    )
-    scored = with_scores.filter(family=OuterRef("pk")).annotate(mean=moment_mean)
-    # How many scored moments the family has: one lookup without a sort, and the means
-    # are read only when there are two or more.
-    scored_count = Subquery(
-        with_scores.filter(family=OuterRef("pk"))
-        .order_by()
-        .values("family")
-        .annotate(n=Count("pk"))
-        .values("n"),
-        output_field=IntegerField(),
-    )
-
-    def end(*order: str) -> Cast:
-        return Cast(Subquery(scored.order_by(*order).values("mean")[:1]), FloatField())
-
-    return qs.annotate(
-        trend=Case(
-            When(
-                GreaterThan(scored_count, 1),
-                then=end("-date", "-pk") - end("date", "pk"),
-            ),
-            default=None,
-            output_field=FloatField(),
-        )
-    )
+    return qs.annotate(trend=stored_or_live_trend() if stored else live_trend())
 
 
 def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
@@ -543,7 +502,8 @@ SQL_SORTS: dict[str, list] = {
     "week": [F("minutes_4w")],
     "contact": [F("last_contact")],
     "safety": [F("safety_flag")],
-    # Annotated only when asked for (with_severity_trend): the scores are not cheap.
+    # Annotated only when asked for (with_severity_trend): the stored trend where the
+    # family's figures row holds it, else the scores' subqueries.
     "trend": [F("trend")],
     "reminders": [F("open_reminders")],
     "review": [F("next_review")],

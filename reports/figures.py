@@ -6,12 +6,19 @@ on every request.
 INSERT ... SELECT ... ON CONFLICT statement, the same sums as the live expressions of
 `live_*` below (PostgreSQL and SQLite both take it). Every write that changes them calls it
 in its own transaction (the signal handlers below: a contact saved or deleted, a phase
-episode saved or deleted, relapse hours added or deleted), and the nightly job
-(`reports.refresh_family_figures`, 00:05) moves every row's date window to the new day. A
-reader (`stored_or_live`) uses a row only when it holds for the question: the window
-figures when `as_of` is its today, the phase's minutes and relapse hours when
-`phase_started_on` is the open phase's start; otherwise it computes the figure
-live. A missed write or a late nightly run therefore makes a page slower, never wrong.
+episode saved or deleted, relapse hours added or deleted, a measurement moment, score
+sheet or domain score saved or deleted, scores inserted by strengths.services.scores_save),
+and the nightly job (`reports.refresh_family_figures`, 00:05) moves every row's date window
+to the new day and rewrites the rest with it. A reader (`stored_or_live`, `stored_or_live_trend`)
+uses a row only when it holds for the question: the window figures when `as_of` is its
+today, the phase's minutes and relapse hours when `phase_started_on` is the open phase's
+start, the domain trend when `trend_kept` is set (every row written by `refresh_figures`;
+not the rows from before the trend was stored); otherwise it computes the figure live. A
+missed write or a late nightly run therefore makes a page slower, never wrong, for the
+contact sums. The trend has no such check that would not cost the scores' subqueries
+again: it holds because every write of a moment, sheet or score recomputes it in its
+transaction, and a bulk write that sends no signals calls `refresh_figures` (as for
+contacts).
 """
 
 from __future__ import annotations
@@ -25,11 +32,16 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Avg,
     Case,
+    Count,
     DateField,
     DecimalField,
+    Exists,
     F,
+    FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -37,13 +49,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThan
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from cases.models import Contact, Family, FamilyStatus
 from phases.models import ExtraHours, PhaseEpisode
 from reports.models import FamilyFigures
+from strengths import services as strength_services
+from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment, ScoreSheet
 
 ZERO = Decimal(0)
 
@@ -98,6 +114,60 @@ def live_extra_hours(phase: str = "open_phase__") -> Coalesce:
     )
 
 
+def live_trend() -> Case:
+    """The family's domain trend (on families, `pk` the family): per moment, the mean
+    severity of its most preferred perspective (PERSPECTIVE_PREFERENCE, then the sheet's id)
+    among the sheets that hold scores; the trend is the latest moment's mean minus the
+    first one's (by date, then id), empty with fewer than two scored moments. Unrounded."""
+    rank = Case(
+        *[When(sheet__perspective=p, then=Value(i)) for i, p in enumerate(PERSPECTIVE_PREFERENCE)],
+        default=Value(99),
+        output_field=IntegerField(),
+    )
+    moment_mean = Subquery(
+        DomainScore.objects.filter(sheet__moment=OuterRef("pk"))
+        .order_by()
+        .values("sheet")
+        .annotate(mean=Avg("severity"), rank=Min(rank))
+        .order_by("rank", "sheet")
+        .values("mean")[:1]
+    )
+    with_scores = Moment.objects.filter(
+        Exists(DomainScore.objects.filter(sheet__moment=OuterRef("pk")))
+    )
+    scored = with_scores.filter(family=OuterRef("pk")).annotate(mean=moment_mean)
+    # How many scored moments the family has: one lookup without a sort, and the means
+    # are read only when there are two or more.
+    scored_count = Subquery(
+        with_scores.filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+    def end(*order: str) -> Cast:
+        return Cast(Subquery(scored.order_by(*order).values("mean")[:1]), FloatField())
+
+    return Case(
+        When(GreaterThan(scored_count, 1), then=end("-date", "-pk") - end("date", "pk")),
+        default=None,
+        output_field=FloatField(),
+    )
+
+
+def stored_or_live_trend() -> Case:
+    """`live_trend`, read from the family's figures row where it holds (`trend_kept`): a
+    column instead of three subqueries per family. Without a row, or with one from before
+    the trend was stored, the live subqueries."""
+    return Case(
+        When(figures__trend_kept=True, then=F("figures__trend")),
+        default=live_trend(),
+        output_field=FloatField(),
+    )
+
+
 def stored_or_live(today: datetime.date, *, phase: str = "open_phase__") -> dict[str, Any]:
     """Annotations `last_contact`, `minutes_4w`, `used_minutes` and `extra` on families (with
     the open phase joined as `phase`): the stored figures where they hold, else the live sums.
@@ -128,7 +198,20 @@ def stored_or_live(today: datetime.date, *, phase: str = "open_phase__") -> dict
     }
 
 
-def _statement(where: str) -> str:
+def _trend_select() -> tuple[str, tuple[Any, ...]]:
+    """`live_trend` of the statement's family `f`, as a scalar subquery: the same SQL as the
+    caseload's live expression, so the stored value is the one it would compute."""
+    qs = (
+        Family.objects.filter(pk=RawSQL("f.id", (), output_field=IntegerField()))
+        .order_by()
+        .annotate(trend=live_trend())
+        .values("trend")
+    )
+    sql, params = qs.query.get_compiler(connection=connection).as_sql()
+    return f"({sql})", tuple(params)
+
+
+def _statement(where: str, trend: str) -> str:
     figures = FamilyFigures._meta.db_table
     family = Family._meta.db_table
     contact = Contact._meta.db_table
@@ -138,7 +221,7 @@ def _statement(where: str) -> str:
     return f"""
         INSERT INTO {figures}
             (family_id, last_contact, phase_started_on, used_minutes, extra_hours, as_of,
-             minutes_4w)
+             minutes_4w, trend, trend_kept)
         SELECT f.id,
             (SELECT MAX(c.date) FROM {contact} c WHERE c.family_id = f.id),
             p.started_on,
@@ -149,7 +232,9 @@ def _statement(where: str) -> str:
                 (SELECT SUM(e.hours) FROM {extra} e WHERE e.episode_id = p.id), 0) END,
             %s,
             COALESCE((SELECT SUM(c.minutes) FROM {contact} c
-                      WHERE c.family_id = f.id AND c.date >= %s AND c.date <= %s), 0)
+                      WHERE c.family_id = f.id AND c.date >= %s AND c.date <= %s), 0),
+            {trend},
+            TRUE
         FROM {family} f
         LEFT JOIN {episode} p ON p.family_id = f.id AND p.ended_on IS NULL
         WHERE {where}
@@ -159,7 +244,9 @@ def _statement(where: str) -> str:
             used_minutes = excluded.used_minutes,
             extra_hours = excluded.extra_hours,
             as_of = excluded.as_of,
-            minutes_4w = excluded.minutes_4w
+            minutes_4w = excluded.minutes_4w,
+            trend = excluded.trend,
+            trend_kept = excluded.trend_kept
     """  # noqa: S608
 
 
@@ -168,16 +255,20 @@ def refresh_figures(
 ) -> int:
     """Compute the figures of these families (None: every active family) for `today`:
     one statement. Returns the number of rows written."""
+    if family_ids is None:
+        return _refresh("f.status = %s", [FamilyStatus.ACTIVE.value], today=today)
+    ids = sorted({int(pk) for pk in family_ids})
+    if not ids:
+        return 0
+    return _refresh(f"f.id IN ({', '.join(['%s'] * len(ids))})", ids, today=today)
+
+
+def _refresh(where: str, where_params: list[Any], *, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     window = [today, today - datetime.timedelta(days=WINDOW_DAYS), today]
-    if family_ids is None:
-        sql, params = _statement("f.status = %s"), [*window, FamilyStatus.ACTIVE.value]
-    else:
-        ids = sorted({int(pk) for pk in family_ids})
-        if not ids:
-            return 0
-        marks = ", ".join(["%s"] * len(ids))
-        sql, params = _statement(f"f.id IN ({marks})"), [*window, *ids]
+    trend, trend_params = _trend_select()
+    sql = _statement(where, trend)
+    params = [*window, *trend_params, *where_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
@@ -203,37 +294,67 @@ def paused() -> Iterator[None]:
         _paused.reset(token)
 
 
-def _family_id(instance: Any) -> int:
-    # A contact and an episode name their family; relapse hours their episode's.
+def _refresh_for(instance: Any) -> None:
+    """Refresh the family that this contact, phase episode, relapse hours, moment, sheet or
+    score belongs to: one statement (a sheet or score names its family through its moment,
+    looked up inside the statement)."""
+    moment, sheet = Moment._meta.db_table, ScoreSheet._meta.db_table
     if isinstance(instance, ExtraHours):
-        return instance.episode.family_id
-    return instance.family_id
+        refresh_figures([instance.episode.family_id])
+    elif isinstance(instance, ScoreSheet):
+        if ScoreSheet.moment.is_cached(instance):
+            refresh_figures([instance.moment.family_id])
+        else:
+            where = f"f.id = (SELECT m.family_id FROM {moment} m WHERE m.id = %s)"  # noqa: S608
+            _refresh(where, [instance.moment_id])
+    elif isinstance(instance, DomainScore):
+        join = f"{moment} m JOIN {sheet} s ON s.moment_id = m.id"
+        where = f"f.id = (SELECT m.family_id FROM {join} WHERE s.id = %s)"  # noqa: S608
+        _refresh(where, [instance.sheet_id])
+    else:
+        refresh_figures([instance.family_id])
 
 
 def _saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw") or _paused.get():  # loaddata, bulk loads: rebuilt afterwards
         return
-    refresh_figures([_family_id(instance)])
+    _refresh_for(instance)
 
 
 def _deleted(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
     if _paused.get():
         return
-    # Only a contact or an episode deleted on its own changes a family that stays. One
-    # deleted with its family goes with the figures (CASCADE), and a row written now would
-    # stand in the way of the family's own deletion.
+    # Only a record deleted on its own changes a family that stays. One deleted with its
+    # family goes with the figures (CASCADE), and a row written now would stand in the way
+    # of the family's own deletion; scores deleted with their sheet, or sheets with their
+    # moment, are counted by the handler of the record whose deletion took them along.
     origin_model = getattr(origin, "model", type(origin))
     if origin_model is not sender:
         return
-    refresh_figures([_family_id(instance)])
+    _refresh_for(instance)
+
+
+def _scores_inserted(sender: Any, sheet: ScoreSheet, **kwargs: Any) -> None:
+    # strengths.services.scores_save inserts a sheet's new scores in one batch (no
+    # post_save per score) and says so with this signal.
+    if _paused.get():
+        return
+    _refresh_for(sheet)
+
+
+KEPT_BY = (Contact, PhaseEpisode, ExtraHours, Moment, ScoreSheet, DomainScore)
 
 
 def connect() -> None:
-    """Keep the figures with every write of a contact, a phase episode or a phase's relapse
-    hours, in its
-    transaction (the handlers run inside the service's atomic block). Bulk writes
-    (bulk_create, update) send no signals: whoever makes them calls refresh_figures."""
-    for model in (Contact, PhaseEpisode, ExtraHours):
+    """Keep the figures with every write of a contact, a phase episode, a phase's relapse
+    hours, a measurement moment, a score sheet or a domain score, in its transaction (the
+    handlers run inside the service's atomic block). Bulk writes (bulk_create, update) send
+    no signals: whoever makes them calls refresh_figures (scores_save's batch of new scores
+    sends strengths.services.scores_inserted)."""
+    for model in KEPT_BY:
         label = model._meta.label
         post_save.connect(_saved, sender=model, dispatch_uid=f"figures-save-{label}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"figures-delete-{label}")
+    strength_services.scores_inserted.connect(
+        _scores_inserted, sender=ScoreSheet, dispatch_uid="figures-scores-inserted"
+    )

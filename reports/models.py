@@ -606,7 +606,11 @@ class FamilyFigures(models.Model):
     night for the date-window figures (`as_of`). A reader checks that a row still holds
     for what it asks (`as_of` is its today, `phase_started_on` the open phase's start) and
     otherwise computes the figure live, so a stale row is slow, never wrong. Derived from
-    the family's contacts, so no timestamp that would restart its retention period."""
+    the family's contacts, so no timestamp that would restart its retention period.
+
+    The domain trend (the caseload's ?sort=trend) is kept by the writes of moments, score
+    sheets and domain scores (strengths) the same way; it holds once `trend_kept` is set,
+    which every refresh does (a row from before the trend was stored is read live)."""
 
     family = models.OneToOneField(
         Family, on_delete=models.CASCADE, primary_key=True, related_name="figures"
@@ -621,6 +625,11 @@ class FamilyFigures(models.Model):
     # The day the window figures hold for, and the contact minutes of its last 4 weeks.
     as_of = models.DateField()
     minutes_4w = models.PositiveIntegerField(default=0)
+    # The domain trend as reports.figures.live_trend computes it (latest scored moment's
+    # mean severity minus the first's, unrounded; empty with fewer than two scored moments),
+    # and whether this row holds it: an empty trend is a value, so it cannot say so itself.
+    trend = models.FloatField(null=True, blank=True)
+    trend_kept = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("kengetallen van een gezin")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from cases.models import Family, Member
 from cases.services import EditConflict, claim_version
@@ -25,6 +26,7 @@ __all__ = [
     "event_create",
     "event_update",
     "moment_create",
+    "scores_inserted",
     "scores_save",
 ]
 
@@ -40,6 +42,10 @@ SCORE_FIELDS = (
 )
 ANALYSIS_FIELDS = ("date", "filled_in_by", "strengths", "wishes", "worries")
 EVENT_FIELDS = ("precision", "year", "month", "day", "kind", "description")
+
+# Sent by scores_save (sender ScoreSheet, with `sheet`) after it inserted new scores in one
+# batch, which sends no post_save per score: for whoever keeps figures derived from them.
+scores_inserted = Signal()
 
 
 @transaction.atomic
@@ -83,6 +89,8 @@ def scores_save(
         else:
             new.append(DomainScore(sheet=sheet, domain=domain, **data))
     DomainScore.objects.bulk_create(new)
+    if new:
+        scores_inserted.send(sender=ScoreSheet, sheet=sheet)
     sheet.refresh_from_db(fields=["version"])
     return sheet
 

@@ -1,5 +1,7 @@
 """The per-family caseload figures (reports.FamilyFigures): equal to the live sums after
-every kind of write, rebuilt by the nightly job and its command, and read by the caseload."""
+every kind of write, rebuilt by the nightly job and its command, and read by the caseload.
+The domain trend too: equal to the live computation after every write of a moment, sheet
+or score, and the caseload's ?sort=trend orders alike with and without the rows."""
 
 from __future__ import annotations
 
@@ -13,20 +15,24 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from cases import services as case_services
-from cases.models import Contact, Family, FamilyStatus, Role
+from cases.models import Contact, Family, FamilyStatus, LifeDomain, Role
 from phases import services as phase_services
 from phases.models import PhaseEpisode
-from reports.caseload import caseload_rows, coach_loads
+from reports.caseload import caseload_queryset, caseload_rows, coach_loads, order_queryset
 from reports.figures import (
     live_last_contact,
     live_minutes_4w,
+    live_trend,
     live_used_minutes,
     refresh_figures,
 )
 from reports.models import FamilyFigures
 from reports.tasks import refresh_family_figures
+from strengths import services as strength_services
+from strengths.models import DomainScore, Moment, ScoreSheet
 from tests.factories import ContactFactory, FamilyFactory
 from tests.phases.helpers import open_phase
+from tests.reports.helpers import scored_moment
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +70,17 @@ def stored(family: Family) -> tuple:
     return (f.last_contact, f.phase_started_on, f.used_minutes, f.minutes_4w, f.as_of)
 
 
+def live_trend_of(family: Family) -> float | None:
+    return Family.objects.filter(pk=family.pk).annotate(t=live_trend()).values_list("t").get()[0]
+
+
+def stored_trend(family: Family) -> tuple[float | None, bool]:
+    return FamilyFigures.objects.values_list("trend", "trend_kept").get(family=family)
+
+
 def assert_current(family: Family) -> None:
     assert stored(family) == (*live(family), TODAY)
+    assert stored_trend(family) == (live_trend_of(family), True)
 
 
 def _create(family, author, *, date, minutes):  # type: ignore[no-untyped-def]
@@ -144,14 +159,19 @@ def test_nightly_job_and_command_move_the_window_to_the_new_day(team, alice):
         open_phase(family, kind="execution", started_on=days_ago(50))
         ContactFactory(family=family, author=alice, date=days_ago(27 + i), minutes=60)
     closed = FamilyFactory(team=team, coach=alice, status=FamilyStatus.CLOSED)
-    # As the rows stood yesterday (and one garbled), as after a missed night.
-    FamilyFigures.objects.update(as_of=days_ago(1), minutes_4w=999)
+    # Scores in batches (no signals), then the rows as they stood yesterday (and some
+    # garbled), as after a missed night.
+    scored_moment(families[0], alice, kind="start", date=days_ago(40), severity=2)
+    scored_moment(families[0], alice, kind="interim", date=days_ago(10), severity=4)
+    FamilyFigures.objects.update(as_of=days_ago(1), minutes_4w=999, trend=9.0)
     FamilyFigures.objects.filter(family=families[0]).update(used_minutes=7)
+    FamilyFigures.objects.filter(family=families[2]).update(trend_kept=False)
     FamilyFigures.objects.filter(family=families[1]).delete()
     assert refresh_family_figures() == Family.objects.filter(status=FamilyStatus.ACTIVE).count()
     for family in families:
         assert_current(family)
     assert [stored(f)[3] for f in families] == [60, 0, 0]
+    assert [stored_trend(f) for f in families] == [(2.0, True), (None, True), (None, True)]
     assert not FamilyFigures.objects.filter(family=closed, as_of=TODAY).exists()
 
     FamilyFigures.objects.update(as_of=days_ago(1), minutes_4w=999)
@@ -215,6 +235,8 @@ def test_seed_demo_fills_the_figures_as_the_write_paths_would(capsys):
     # The demo has families contacted in the last 4 weeks and inside their phase.
     assert FamilyFigures.objects.filter(minutes_4w__gt=0).exists()
     assert FamilyFigures.objects.filter(used_minutes__gt=0).exists()
+    # ... and families with a domain trend (the bulk families' scores came in batches).
+    assert FamilyFigures.objects.filter(trend__isnull=False, trend_kept=True).exists()
 
 
 def test_relapse_hours_are_kept_with_the_phase_and_read_while_they_hold(family, alice):
@@ -267,3 +289,137 @@ def test_the_over_budget_flag_counts_the_stored_relapse_hours(team, alice):
     (row,) = caseload_rows(team, today=TODAY)
     assert not row.over_budget
     assert FamilyFigures.objects.get(family=family).extra_hours == 2
+
+
+# --- The domain trend ---
+
+
+def _scores(severity: int, *, first: int | None = None) -> dict[str, dict]:
+    """All seven domains at `severity` (the first domain at `first` if given)."""
+    plain = {"strength": 1, "problem_present": False, "long_lasting": False}
+    values = {d: {**plain, "severity": severity} for d in LifeDomain.values}
+    if first is not None:
+        values[LifeDomain.values[0]] = {**plain, "severity": first}
+    return values
+
+
+def _save(moment, by, perspective, scores):  # type: ignore[no-untyped-def]
+    sheet = ScoreSheet.objects.filter(moment=moment, perspective=perspective).first()
+    return strength_services.scores_save(
+        moment=moment,
+        perspective=perspective,
+        by=by,
+        version=sheet.version if sheet else None,
+        scores=scores,
+    )
+
+
+def assert_trend(family: Family, expected: float | None) -> None:
+    """The stored trend is the live one, and it is `expected` (to a tenth)."""
+    trend, kept = stored_trend(family)
+    assert kept
+    assert trend == live_trend_of(family)
+    if expected is None:
+        assert trend is None
+    else:
+        assert trend is not None and round(trend, 1) == expected
+
+
+def test_the_trend_is_kept_by_every_write_of_moments_sheets_and_scores(family, alice):
+    start = strength_services.moment_create(
+        family=family, kind="start", date=days_ago(60), by=alice
+    )
+    assert_trend(family, None)  # the moment alone makes a row, without a trend
+    _save(start, alice, "joint", _scores(2))
+    assert_trend(family, None)  # one scored moment
+    interim = strength_services.moment_create(
+        family=family, kind="interim", date=days_ago(20), by=alice
+    )
+    assert_trend(family, None)  # a moment without scores does not count
+    # New scores: a sheet inserted in one batch (scores_save's bulk insert).
+    _save(interim, alice, "parent", _scores(4))
+    assert_trend(family, 2.0)
+    # Scores changed (each saved on its own): 6 × 4 + 1 = 25, mean 25/7.
+    _save(interim, alice, "parent", _scores(4, first=1))
+    assert_trend(family, round(25 / 7 - 2, 1))
+    # A more preferred perspective on the same moment takes over.
+    _save(interim, alice, "professional", _scores(3))
+    assert_trend(family, 1.0)
+    # A score deleted on its own: the professional mean is now over six domains.
+    DomainScore.objects.filter(sheet__moment=interim, sheet__perspective="professional").filter(
+        domain=LifeDomain.values[0]
+    ).get().delete()
+    assert_trend(family, 1.0)
+    DomainScore.objects.filter(sheet__moment=interim, sheet__perspective="professional").update(
+        severity=5
+    )
+    refresh_figures([family.pk])  # an update() sends no signals: refreshed by its writer
+    assert_trend(family, 3.0)
+    # A sheet deleted: the parent's counts again.
+    ScoreSheet.objects.get(moment=interim, perspective="professional").delete()
+    assert_trend(family, round(25 / 7 - 2, 1))
+    # A moment re-dated before the first: the order turns round.
+    interim.date = days_ago(90)
+    interim.save()
+    assert_trend(family, round(2 - 25 / 7, 1))
+    # A moment deleted (its sheets and scores with it): one scored moment left.
+    Moment.objects.get(pk=start.pk).delete()
+    assert_trend(family, None)
+    assert live_trend_of(family) is None
+
+
+def test_deleting_all_sheets_or_moments_in_bulk_keeps_the_trend(team, alice):
+    family = FamilyFactory(team=team, coach=alice)
+    for day, severity in ((50, 1), (30, 2), (10, 5)):
+        moment = strength_services.moment_create(
+            family=family, kind="interim", date=days_ago(day), by=alice
+        )
+        _save(moment, alice, "joint", _scores(severity))
+    assert_trend(family, 4.0)
+    ScoreSheet.objects.filter(moment__family=family, moment__date=days_ago(10)).delete()
+    assert_trend(family, 1.0)
+    Moment.objects.filter(family=family, date__gte=days_ago(30)).delete()
+    assert_trend(family, None)
+
+
+def test_scores_in_bulk_are_caught_up_by_refresh(family, alice):
+    scored_moment(family, alice, kind="start", date=days_ago(40), severity=2)
+    scored_moment(family, alice, kind="interim", date=days_ago(10), severity=5)
+    # The scores went in with bulk_create, which sends no signals: the row is behind.
+    assert stored_trend(family) == (None, True)
+    refresh_figures([family.pk])
+    assert_trend(family, 3.0)
+
+
+def _trend_order(team, sort: str) -> list[int]:  # type: ignore[no-untyped-def]
+    qs, _ = order_queryset(caseload_queryset(team, today=TODAY), sort)
+    return list(qs.values_list("pk", flat=True))
+
+
+def test_the_trend_sort_reads_the_row_while_it_holds_and_orders_alike_without(team, alice):
+    """?sort=trend orders the same from the stored trends as from the live ones; a row
+    that holds the trend is read as it stands, one that does not (missing, or from before
+    the trend was stored) is computed live."""
+    families = [FamilyFactory(team=team, coach=alice) for _ in range(5)]
+    severities = [(2, 4), (4, 3), (3, 3), (1, 5), (3,)]
+    for family, series in zip(families, severities, strict=True):
+        for i, severity in enumerate(series):
+            scored_moment(
+                family, alice, kind="interim", date=days_ago(50 - 10 * i), severity=severity
+            )
+    FamilyFactory(team=team, coach=alice)  # no scores: no trend
+    refresh_figures(today=TODAY)
+    orders = {sort: _trend_order(team, sort) for sort in ("trend", "-trend")}
+    ids = [f.pk for f in families]
+    # -1, 0, +2, +4, then the families without a trend.
+    assert orders["trend"][:4] == [ids[1], ids[2], ids[0], ids[3]]
+    assert orders["-trend"][:4] == [ids[3], ids[0], ids[2], ids[1]]
+    FamilyFigures.objects.all().delete()
+    assert {sort: _trend_order(team, sort) for sort in orders} == orders
+    # Rows from before the trend was stored: computed live, the same order.
+    refresh_figures(today=TODAY)
+    FamilyFigures.objects.update(trend=None, trend_kept=False)
+    assert {sort: _trend_order(team, sort) for sort in orders} == orders
+    # A row that holds it is read as it stands (here changed behind the write paths' back).
+    FamilyFigures.objects.filter(family=families[1]).update(trend=10.0, trend_kept=True)
+    assert _trend_order(team, "-trend")[0] == ids[1]
