@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,13 +9,14 @@ from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subque
 from django.db.models.functions import Cast, Coalesce, Concat, LPad
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import services
+from cases import formats, services
 from cases.aggregates import JoinedText, split_joined
 from cases.compiled import MARKER, CompiledQuery
 from cases.conflicts import save_or_merge
@@ -28,7 +30,9 @@ from cases.models import (
     AccessAction,
     Comment,
     Contact,
+    ContactKind,
     Family,
+    LifeDomain,
     Member,
     Notification,
     Team,
@@ -201,6 +205,15 @@ class _JoinedIds(Aggregate):
         )
 
 
+def _contact_url(name: str, family_id: int) -> Callable[[int], str]:
+    """The URL `name` of a contact of the family, for each contact of a page: reversed
+    once (a reverse per row costs more than the rest of the row's figures)."""
+    head, zero, tail = reverse(name, args=[family_id, 0]).rpartition("/0/")
+    if not zero:  # the contact's id is not a path segment of its own
+        return lambda contact_id: reverse(name, args=[family_id, contact_id])
+    return lambda contact_id: f"{head}/{contact_id}/{tail}"
+
+
 def _build_contact_page(
     today: datetime.date, has_comments: bool, start: int, stop: int
 ) -> CompiledQuery[Contact]:
@@ -277,8 +290,21 @@ def _family_page(
     page.object_list = _contact_pages.get(has_comments, shown.start, shown.stop).run(
         family=family.pk
     )
+    # The rows' labels once per page rather than per row in the template (a choice's
+    # display or a translated sentence costs tens of microseconds there).
+    kinds = {value: str(label) for value, label in ContactKind.choices}
+    domains = {value: str(label) for value, label in LifeDomain.choices}
+    edit_url = _contact_url("cases:contact_edit", family.pk)
+    comment_url = _contact_url("cases:contact_comment", family.pk)
     for contact in page.object_list:
         contact.family = family  # as the family's related manager would have set it
+        contact.kind_label = kinds.get(contact.kind, contact.kind)
+        contact.domain_labels = [domains.get(code, code) for code in contact.domains]
+        shown_date = formats.short_date(contact.date)
+        contact.shown_date = shown_date
+        contact.correct_label = _("Contact van %(d)s corrigeren") % {"d": shown_date}
+        contact.comment_label = _("Opmerking bij contact van %(d)s") % {"d": shown_date}
+        contact.edit_url, contact.comment_url = edit_url(contact.pk), comment_url(contact.pk)
         ids = {int(i) for i in (contact.present_ids or "").split(",") if i}
         # In the members' order (birth date, name), as the relation orders them.
         contact.present = [m for m in members if m.pk in ids]

@@ -130,6 +130,16 @@ def test_the_family_page_shows_each_familys_own_contacts_and_role(  # type: igno
         assert response.context["family"] == family
         assert [c.note for c in response.context["page"].object_list] == [shown]
         assert hidden not in response.content.decode()
+        # The rows' links, made from one reverse per page, are the contacts' own.
+        (contact,) = response.context["page"].object_list
+        for name, url in (
+            ("cases:contact_edit", contact.edit_url),
+            ("cases:contact_comment", contact.comment_url),
+        ):
+            assert url == reverse(name, args=[family.pk, contact.pk])
+            # Only its author corrects a contact: the others get no link to do so.
+            shown_link = name == "cases:contact_comment" or client is alice_client
+            assert (f'href="{url}"' in response.content.decode()) is shown_link
     assert (
         alice_client.get(reverse("cases:family_detail", args=[one.pk])).context["access"].can_write
     )
