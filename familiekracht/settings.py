@@ -211,8 +211,20 @@ TEMPLATES = [
 
 # Database: embedded SQLite unless DATABASE_URL points elsewhere (PostgreSQL in production).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Runs of the same query on a connection before psycopg prepares it (psycopg's default).
+PREPARE_THRESHOLD = 5
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Prepared statements on PostgreSQL: a query the connection has run before is neither
+    # parsed nor planned again (planning took more of PostgreSQL's time than running the
+    # family page's queries). Off (FK_DB_PREPARED_STATEMENTS=0) behind a pooler in
+    # transaction mode that does not keep prepared statements.
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+        "FK_DB_PREPARED_STATEMENTS", True
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=PREPARE_THRESHOLD
+        )
 else:
     DATABASES = {
         "default": {
