@@ -628,3 +628,24 @@ def test_the_row_the_filter_and_the_family_page_give_one_answer_on_a_rounding_ed
     assert "over_budget" in row.flags
     response = psychologist_client.get(URL, {"flag": "over_budget"})
     assert [r.name for r in response.context["page"].object_list] == ["Rand"]
+
+
+def test_coach_names_are_the_coaches_of_the_teams_active_families(
+    team, other_team, alice, bob, charlie
+):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from reports.caseload import coach_names
+
+    # Two active families for alice (her name once), a closed one only for bob, and
+    # charlie's active family in the other team: only alice coaches this team's open work.
+    alice.first_name, alice.last_name = "Alice", "de Vries"
+    alice.save()
+    FamilyFactory(team=team, coach=alice)
+    FamilyFactory(team=team, coach=alice)
+    FamilyFactory(team=team, coach=bob, status=FamilyStatus.CLOSED)
+    FamilyFactory(team=other_team, coach=charlie)
+    nameless = get_user_model().objects.create_user("zonder-naam", password="x-pass-12345")
+    FamilyFactory(team=team, coach=nameless)
+    assert coach_names(team) == {alice.pk: "Alice de Vries", nameless.pk: "zonder-naam"}
+    assert coach_names(other_team) == {charlie.pk: charlie.get_full_name() or charlie.username}
