@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases.models import PlanStatus, Role
 from cases.plan import services as plan_services
@@ -239,7 +240,8 @@ def test_the_plan_pdf_shows_approval_and_agreement(family, draft, naomi, psychol
     )
     draft.refresh_from_db()
     html = pdf.plan_html(draft)
-    who = psychologist.get_full_name() or psychologist.username
+    # As the HTML writes it: a generated name may hold an apostrophe ('s Gravensande).
+    who = escape(psychologist.get_full_name() or psychologist.username)
     assert f"Goedgekeurd door de gedragswetenschapper {who} op" in html
     assert "Akkoord namens het gezin: Naomi Jansen, op 2 maart 2026 (op papier)." in html
     from tests.reports.test_plan_pdf_contents import pages_text
