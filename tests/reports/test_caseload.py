@@ -649,3 +649,32 @@ def test_coach_names_are_the_coaches_of_the_teams_active_families(
     FamilyFactory(team=team, coach=nameless)
     assert coach_names(team) == {alice.pk: "Alice de Vries", nameless.pk: "zonder-naam"}
     assert coach_names(other_team) == {charlie.pk: charlie.get_full_name() or charlie.username}
+
+
+def test_each_coach_load_figure_stands_under_its_own_heading(psychologist_client, family, alice):  # type: ignore[no-untyped-def]
+    """A row has a cell for each heading, and each figure is in its column ("Geen
+    recent contact" holds the families without a recent contact)."""
+    import re
+    from html import unescape
+
+    from django.utils import translation
+
+    translation.activate("nl")
+    html = psychologist_client.get("/caseload/coaches/").content.decode()
+    head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    headings = [
+        unescape(re.sub(r"<[^>]+>", "", h)).strip()
+        for h in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)
+    ]
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
+    (row,) = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    cells = [
+        unescape(re.sub(r"<[^>]+>", " ", c)).split()
+        for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+    ]
+    assert len(cells) == len(headings) == 8
+    by_heading = dict(zip(headings, cells, strict=True))
+    # The family was never contacted: it counts as without a recent contact.
+    assert by_heading["Geen recent contact"] == ["1"]
+    assert by_heading["Actieve gezinnen"] == ["1"]
+    assert by_heading["Laatste supervisie"] == ["nog", "geen"]
