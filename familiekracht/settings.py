@@ -369,6 +369,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reports.refresh_family_figures",  # same code as `manage.py refresh_family_figures`
         "schedule": crontab(hour=0, minute=5),
     },
+    # The caseload flags of the families a write changed since (reports.FamilyFigures.flags):
+    # until then the caseload computes theirs live.
+    "family-flags-stale": {
+        "task": "reports.refresh_stale_flags",
+        "schedule": 60.0 * 5,
+    },
     # The team report per team and year (reports.TeamReportSnapshot), its fidelity table
     # (reports.FidelitySnapshot) computed first in the same job.
     "team-report-snapshots": {

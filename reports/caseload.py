@@ -26,6 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -55,6 +56,8 @@ from django.db.models.functions import (
     NullIf,
     Trim,
 )
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
 
 from cases.models import (
     TEAM_WIDE_ROLES,
@@ -83,6 +86,7 @@ from phases.models import (
 from phases.reminders import phase_setting
 from reports.figures import live_trend, stored_or_live, stored_or_live_trend
 from reports.measures import measure_ending_flag
+from reports.models import FamilyFigures
 from reports.reviews import latest_review, report_setting, review_overdue_q
 from reports.supervision.flags import with_sucked_in_flag
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore
@@ -259,8 +263,8 @@ def with_severity_trend(qs: QuerySet[Family], *, stored: bool = True) -> QuerySe
     return qs.annotate(trend=stored_or_live_trend() if stored else live_trend())
 
 
-def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
-    """The team's active families with their open phase joined and per-family figures from
+def _base_queryset(families: QuerySet[Family], *, today: datetime.date) -> QuerySet[Family]:
+    """These families with their open phase joined and per-family figures from
     indexed subqueries (no row per contact). The contact sums (last contact, minutes in
     the open phase and in the last 4 weeks) and the phase's relapse hours are read from
     reports.FamilyFigures where its row holds for today and the open phase, else summed
@@ -276,14 +280,13 @@ def _base_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
         .values("n")
     )
     return (
-        Family.objects.filter(team=team, status=FamilyStatus.ACTIVE)
+        families
         # At most one open phase per family (a unique constraint), so the join adds no rows.
         .annotate(
             open_phase=FilteredRelation(
                 "phase_episodes", condition=Q(phase_episodes__ended_on__isnull=True)
             )
-        )
-        .annotate(
+        ).annotate(
             **stored_or_live(today, phase="open_phase__"),
             open_reminders=Coalesce(Subquery(open_reminders, output_field=IntegerField()), 0),
             next_review=latest_review("next_review_on"),
@@ -427,15 +430,35 @@ def caseload_rows(team: Team, *, today: datetime.date) -> list[Row]:
 
 
 def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
-    """Active families with the attention flags and sort keys as annotations.
+    """The team's active families with the attention flags and sort keys as annotations:
+    the flags stored for today where the family's figures hold them, else computed
+    (`with_stored_flags`). Rows, filters, sorts and the coach load read these columns."""
+    families = Family.objects.filter(team=team, status=FamilyStatus.ACTIVE)
+    return with_stored_flags(live_flags_queryset(families, today=today), today=today)
+
+
+def live_flags_queryset(families: QuerySet[Family], *, today: datetime.date) -> QuerySet[Family]:
+    """These families with the attention flags and sort keys computed as annotations.
 
     The phase flags come from phases.budget.with_phase_flags (the same rules as the family's
-    phase figures); contact and review flags from the settings. Rows read these columns.
+    phase figures); contact and review flags from the settings. The one place the flags
+    are written: the caseload reads them stored (`with_stored_flags`), and the stored bits
+    are computed by this queryset (`refresh_flags`).
     """
     no_contact_since = today - datetime.timedelta(days=phase_setting("NO_CONTACT_DAYS"))
     review_until = today + datetime.timedelta(days=report_setting("CASE_REVIEW_LEAD_DAYS"))
+    threshold = Decimal(report_setting("INTENSIVE_HOURS_PER_WEEK"))
+    # Intensive (`is_intensive`): the week's hours above the threshold or above the phase's
+    # band (as is_above_band), in one comparison with the lower of the two, so the database
+    # sums the 4 weeks' minutes once for it. week_hours is with_phase_flags' (rounded as
+    # hours_from_minutes); without a phase only the threshold counts.
+    intensive_limit = Least(
+        Coalesce(F("open_phase__hours_max"), Value(threshold), output_field=DecimalField()),
+        Value(threshold),
+        output_field=DecimalField(),
+    )
     queryset = (
-        with_phase_flags(_base_queryset(team, today=today), today=today, phase="open_phase__")
+        with_phase_flags(_base_queryset(families, today=today), today=today, phase="open_phase__")
         .annotate(
             # `phase_end`: the planned end as agreed (with_phase_flags; an extension moves it).
             planned_days=DaysBetween(F("phase_end"), F("open_phase__started_on")),
@@ -457,6 +480,8 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
             is_measure_ending=measure_ending_flag(today=today),
             # Planned and past its date without a record: late, not planned (reports.reviews).
             is_review_overdue=as_bool(review_overdue_q(today)),
+            has_overdue_tasks=as_bool(Q(overdue_tasks__gt=0)),
+            is_intensive=as_bool(Q(week_hours__gt=intensive_limit)),
         )
         .annotate(
             is_budget_issue=as_bool(Q(is_over_budget=True) | Q(is_under_band=True)),
@@ -467,13 +492,99 @@ def caseload_queryset(team: Team, *, today: datetime.date) -> QuerySet[Family]:
                 | Q(is_under_band=True)
                 | Q(is_no_contact=True)
                 | Q(is_review_due=True)
-                | Q(overdue_tasks__gt=0)
+                | Q(has_overdue_tasks=True)
                 | Q(is_measure_ending=True)
             ),
         )
     )
     # The "ingezogen" check: about the coach's supervision, so not part of needs_attention.
     return with_sucked_in_flag(queryset, today=today)
+
+
+# The flags reports.FamilyFigures keeps, a bit each in its `flags` column. Append only: a
+# reordering or a changed rule holds for stored rows from the next refresh on (`manage.py
+# refresh_family_figures` at once).
+STORED_FLAGS = (
+    "is_overdue",
+    "is_over_budget",
+    "is_under_band",
+    "is_above_band",
+    "is_no_contact",
+    "is_review_due",
+    "is_budget_issue",
+    "needs_attention",
+    "has_overdue_tasks",
+    "is_measure_ending",
+    "is_sucked_in",
+    "is_review_overdue",
+    "is_intensive",
+)
+FLAG_BITS = {name: 1 << i for i, name in enumerate(STORED_FLAGS)}
+
+
+def with_stored_flags(qs: QuerySet[Family], *, today: datetime.date) -> QuerySet[Family]:
+    """Each stored flag of `live_flags_queryset` (and `late`) replaced by its stored bit
+    where the family's figures row holds them for `today`, the computed one otherwise.
+
+    With the rows stored, sorting and filtering the whole team costs a bit test per family
+    instead of its phase rules and subqueries, which then run only for the rows a page
+    shows. The replaced annotation stays as the fallback (an annotation given again under
+    its name takes the earlier expression for F(name))."""
+    held = Q(figures__flags_as_of=today)
+    stored: dict[str, Any] = {
+        name: Case(
+            When(held, then=GreaterThan(F("figures__flags").bitand(bit), 0)),
+            default=F(name),
+            output_field=BooleanField(),
+        )
+        for name, bit in FLAG_BITS.items()
+    }
+    stored["late"] = Case(
+        When(held, then=F("figures__late")), default=F("late"), output_field=IntegerField()
+    )
+    return qs.annotate(**stored)
+
+
+def refresh_flags(
+    family_ids: Iterable[int] | None = None,
+    *,
+    today: datetime.date | None = None,
+    stale_only: bool = False,
+) -> int:
+    """Compute and store the flags of these active families (None: all; `stale_only`: those
+    whose stored flags do not hold for today) in one UPDATE ... FROM statement; a family
+    without a figures row is left to the live expressions. Returns the rows written."""
+    today = today or timezone.localdate()
+    families = Family.objects.filter(status=FamilyStatus.ACTIVE)
+    if family_ids is not None:
+        families = families.filter(pk__in=sorted({int(pk) for pk in family_ids}))
+    if stale_only:
+        families = families.filter(
+            Q(figures__flags_as_of__isnull=True) | ~Q(figures__flags_as_of=today)
+        )
+    bits = sum(
+        (
+            Case(When(**{name: True}, then=Value(bit)), default=Value(0))
+            for name, bit in FLAG_BITS.items()
+        ),
+        start=Value(0),
+    )
+    live = (
+        live_flags_queryset(families, today=today)
+        .order_by()
+        .annotate(flag_bits=bits, late_days=F("late"))
+        .values("id", "flag_bits", "late_days")
+    )
+    select, params = live.query.sql_with_params()
+    table = FamilyFigures._meta.db_table
+    # The table name from the model and the SELECT from the ORM: no input in the text.
+    sql = (
+        f"UPDATE {table} SET flags = s.flag_bits, late = s.late_days, flags_as_of = %s "  # noqa: S608
+        f"FROM ({select}) s WHERE {table}.family_id = s.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today, *params])
+        return cursor.rowcount
 
 
 _PHASE_RANK = Case(
@@ -552,7 +663,7 @@ SQL_FLAGS = {
     "above_band": Q(is_above_band=True),
     "no_contact": Q(is_no_contact=True),
     "review_due": Q(is_review_due=True),
-    "tasks_overdue": Q(overdue_tasks__gt=0),
+    "tasks_overdue": Q(has_overdue_tasks=True),
     "measure_ending": Q(is_measure_ending=True),
     "sucked_in": Q(is_sucked_in=True),
     "attention": Q(needs_attention=True),
@@ -576,27 +687,39 @@ def filter_queryset(
 def counted_page(
     qs: QuerySet[Family], *, columns: Iterable[str], number: str | None, per_page: int
 ) -> Page:
-    """The page `number` of `qs` as `columns` tuples (plus the total at the end).
+    """The page `number` of `qs` as `columns` tuples (`columns` starts with "pk").
 
-    The first page, the one everyone opens, comes with the number of rows counted in the
-    same query (a window over the filtered rows), so the flags of every family are
-    evaluated once, not again for a separate COUNT. Any other page is Paginator.get_page's
-    (a count, then the page; past the end the last page). As there, a page number that is
-    not a number is the first page."""
+    Two queries, whatever the team's size. The first sorts and filters the families and
+    returns only the page's ids: the sort keys and filters are stored flags, so it costs a
+    column per family, where selecting every column would compute the page's figures for
+    every family. On the first page, the one everyone opens, it also counts the rows (a
+    window over the filtered rows), so they are filtered once; any other page is
+    Paginator.get_page's (a count, then the page; past the end the last page). As there,
+    a page number that is not a number is the first page. The second query reads the
+    columns of those ids only."""
+    columns = tuple(columns)
+    if columns[0] != "pk":
+        raise ValueError("counted_page reads rows by their pk: the columns start with it")
     try:
         wanted = int(number or 1)
     except ValueError:
         wanted = 1
-    values = qs.annotate(_total=Window(Count("pk"))).values_list(*columns, "_total")
-    paginator = Paginator(values, per_page)
     if wanted != 1:
-        page = paginator.get_page(wanted)
-        page.object_list = list(page.object_list)
-        return page
-    rows = list(values[:per_page])
-    paginator.count = rows[0][-1] if rows else 0
-    page = paginator.page(1)
-    page.object_list = rows
+        page = Paginator(qs.values_list("pk", flat=True), per_page).get_page(wanted)
+        ids = list(page.object_list)
+    else:
+        found = list(qs.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[:per_page])
+        paginator = Paginator(qs.none(), per_page)
+        paginator.count = found[0][1] if found else 0
+        page = paginator.page(1)
+        ids = [pk for pk, _total in found]
+    by_pk = (
+        {row[0]: row for row in qs.order_by().filter(pk__in=ids).values_list(*columns)}
+        if ids
+        else {}
+    )
+    # A family that left the list between the two queries is left out.
+    page.object_list = [by_pk[pk] for pk in ids if pk in by_pk]
     return page
 
 
@@ -696,54 +819,81 @@ def is_intensive(row: Row) -> bool:
     return row.hours_per_week_4 > threshold or row.above_band
 
 
+# What the coach load counts per coach, and the flag each count reads.
+COACH_LOAD_COUNTS = {
+    "n_intensive": "is_intensive",
+    "n_overdue": "is_overdue",
+    "n_no_contact": "is_no_contact",
+    "n_sucked_in": "is_sucked_in",
+}
+
+
 def coach_loads(team: Team, *, today: datetime.date) -> list[CoachLoad]:
     """`coach_load` of the team's active families, summed per coach in the database.
 
-    One GROUP BY over caseload_queryset (the same flags as the caseload), so only a row per
-    coach reaches Python, not one per family. Intensive as in `is_intensive`: the 4 weeks'
+    A GROUP BY per coach, so only a row per coach reaches Python, not one per family. It
+    counts the families and their 4 weeks' minutes, and the flags of the families whose
+    flags are stored for today (reports.FamilyFigures) from their bits, which needs neither
+    their open phase nor its rules. Only when some family's flags are not stored (a write
+    since the last refresh) does a second GROUP BY count theirs with caseload_queryset's
+    flags, the same rules as the caseload. Intensive as in `is_intensive`: the 4 weeks'
     hours (rounded half up to a tenth, as hours_from_minutes) over 4 above the threshold,
     or above the phase's band.
     """
-    threshold = Decimal(report_setting("INTENSIVE_HOURS_PER_WEEK"))
-    # Intensive: the week's hours above the threshold or above the phase's band (as
-    # is_above_band), in one comparison with the lower of the two, so the database sums the
-    # 4 weeks' minutes once for it. week_hours is with_phase_flags' (rounded as
-    # hours_from_minutes); without a phase only the threshold counts.
-    limit = Least(
-        Coalesce(F("open_phase__hours_max"), Value(threshold), output_field=DecimalField()),
-        Value(threshold),
-        output_field=DecimalField(),
-    )
-    intensive = Q(week_hours__gt=limit)
-    per_coach = (
-        caseload_queryset(team, today=today)
+    held = Q(figures__flags_as_of=today)
+    stored_counts = {
+        count: Count(
+            "pk", filter=held & Q(GreaterThan(F("figures__flags").bitand(FLAG_BITS[flag]), 0))
+        )
+        for count, flag in COACH_LOAD_COUNTS.items()
+    }
+    per_coach: dict[int | None, list[int]] = {}
+    stale = 0
+    for coach_id, n, n_held, minutes, *flags in (
+        Family.objects.filter(team=team, status=FamilyStatus.ACTIVE)
+        .annotate(minutes_4w=stored_or_live(today)["minutes_4w"])
         .order_by()
         .values("coach_id")
         .annotate(
             n=Count("pk"),
+            n_held=Count("pk", filter=held),
             minutes=Sum("minutes_4w"),
-            n_intensive=Count("pk", filter=intensive),
-            n_overdue=Count("pk", filter=Q(is_overdue=True)),
-            n_no_contact=Count("pk", filter=Q(is_no_contact=True)),
-            n_sucked_in=Count("pk", filter=Q(is_sucked_in=True)),
+            **stored_counts,
         )
-        .values_list(
-            "coach_id", "n", "minutes", "n_intensive", "n_overdue", "n_no_contact", "n_sucked_in"
-        )
-    )
+        .values_list("coach_id", "n", "n_held", "minutes", *COACH_LOAD_COUNTS)
+    ):
+        per_coach[coach_id] = [n, minutes or 0, *flags]
+        stale += n - n_held
+    if stale:
+        live_counts = {
+            count: Count("pk", filter=Q(**{flag: True}))
+            for count, flag in COACH_LOAD_COUNTS.items()
+        }
+        for coach_id, *flags in (
+            caseload_queryset(team, today=today)
+            .exclude(held)
+            .order_by()
+            .values("coach_id")
+            .annotate(**live_counts)
+            .values_list("coach_id", *COACH_LOAD_COUNTS)
+        ):
+            totals = per_coach[coach_id]
+            totals[2:] = [a + b for a, b in zip(totals[2:], flags, strict=True)]
     names = coach_names(team)
     loads = [
         CoachLoad(
             coach_id=coach_id,
             coach_name=names.get(coach_id, "") if coach_id else "",
             families=n,
-            hours_per_week=(hours_from_minutes(minutes or 0) / 4).quantize(Decimal("0.1")),
+            hours_per_week=(hours_from_minutes(minutes) / 4).quantize(Decimal("0.1")),
             intensive=n_intensive,
             overdue=n_overdue,
             no_contact=n_no_contact,
             sucked_in=n_sucked_in,
         )
-        for coach_id, n, minutes, n_intensive, n_overdue, n_no_contact, n_sucked_in in per_coach
+        for coach_id, (n, minutes, n_intensive, n_overdue, n_no_contact, n_sucked_in) in (
+            per_coach.items()
+        )
     ]
     return sorted(loads, key=lambda c: (-c.hours_per_week, c.coach_name))
 

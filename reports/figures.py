@@ -19,6 +19,13 @@ contact sums. The trend has no such check that would not cost the scores' subque
 again: it holds because every write of a moment, sheet or score recomputes it in its
 transaction, and a bulk write that sends no signals calls `refresh_figures` (as for
 contacts).
+
+The caseload's attention flags (reports.caseload.STORED_FLAGS) are stored on the same row
+for one day (`flags_as_of`). Every write above, and every write of a family, task, case
+review, legal measure or supervision discussion, empties that day in its transaction
+(`invalidate_flags`, or the refresh statement itself), so that family's flags are computed
+live; the nightly job and a job every 5 minutes (`reports.refresh_stale_flags`) store them
+again.
 """
 
 from __future__ import annotations
@@ -55,9 +62,9 @@ from django.db.models.lookups import GreaterThan
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from cases.models import Contact, Family, FamilyStatus
+from cases.models import Contact, Family, FamilyStatus, LegalMeasure, Task
 from phases.models import ExtraHours, PhaseEpisode
-from reports.models import FamilyFigures
+from reports.models import CaseReview, FamilyFigures, SupervisionDiscussion
 from strengths import services as strength_services
 from strengths.models import PERSPECTIVE_PREFERENCE, DomainScore, Moment, ScoreSheet
 
@@ -221,7 +228,7 @@ def _statement(where: str, trend: str) -> str:
     return f"""
         INSERT INTO {figures}
             (family_id, last_contact, phase_started_on, used_minutes, extra_hours, as_of,
-             minutes_4w, trend, trend_kept)
+             minutes_4w, trend, trend_kept, flags_as_of, flags, late)
         SELECT f.id,
             (SELECT MAX(c.date) FROM {contact} c WHERE c.family_id = f.id),
             p.started_on,
@@ -234,7 +241,8 @@ def _statement(where: str, trend: str) -> str:
             COALESCE((SELECT SUM(c.minutes) FROM {contact} c
                       WHERE c.family_id = f.id AND c.date >= %s AND c.date <= %s), 0),
             {trend},
-            TRUE
+            TRUE,
+            NULL, 0, 0
         FROM {family} f
         LEFT JOIN {episode} p ON p.family_id = f.id AND p.ended_on IS NULL
         WHERE {where}
@@ -246,7 +254,8 @@ def _statement(where: str, trend: str) -> str:
             as_of = excluded.as_of,
             minutes_4w = excluded.minutes_4w,
             trend = excluded.trend,
-            trend_kept = excluded.trend_kept
+            trend_kept = excluded.trend_kept,
+            flags_as_of = NULL
     """  # noqa: S608
 
 
@@ -275,9 +284,24 @@ def _refresh(where: str, where_params: list[Any], *, today: datetime.date | None
 
 
 def refresh_all(*, today: datetime.date | None = None) -> int:
-    """The nightly job: every active family's figures for today (beat 00:05, and
-    `manage.py refresh_family_figures`)."""
-    return refresh_figures(today=today)
+    """The nightly job: every active family's figures for today, then their caseload flags
+    from them (beat 00:05, and `manage.py refresh_family_figures`)."""
+    # reports.caseload computes the flags from these figures, so it imports this module.
+    from reports.caseload import refresh_flags
+
+    written = refresh_figures(today=today)
+    refresh_flags(today=today)
+    return written
+
+
+def invalidate_flags(family_ids: Iterable[int]) -> None:
+    """These families' stored caseload flags no longer hold: read live until the next
+    refresh (reports.caseload.refresh_flags). One UPDATE, of the rows that held."""
+    ids = sorted({int(pk) for pk in family_ids})
+    if ids:
+        FamilyFigures.objects.filter(family_id__in=ids, flags_as_of__isnull=False).update(
+            flags_as_of=None
+        )
 
 
 _paused: ContextVar[bool] = ContextVar("figures_paused", default=False)
@@ -343,6 +367,20 @@ def _scores_inserted(sender: Any, sheet: ScoreSheet, **kwargs: Any) -> None:
 
 
 KEPT_BY = (Contact, PhaseEpisode, ExtraHours, Moment, ScoreSheet, DomainScore)
+# Records that change a caseload flag without changing the figures: the family itself (its
+# safety flag), its tasks, case reviews, legal measures and supervision discussions.
+FLAGS_CHANGED_BY = (Family, Task, CaseReview, LegalMeasure, SupervisionDiscussion)
+
+
+def _flags_changed(sender: Any, instance: Any, origin: Any = None, **kwargs: Any) -> None:
+    if kwargs.get("raw") or _paused.get():
+        return
+    # Deleted with its family (or the family itself): the figures row goes along.
+    if origin is not None and (
+        isinstance(origin, Family) or getattr(origin, "model", None) is Family
+    ):
+        return
+    invalidate_flags([instance.pk if sender is Family else instance.family_id])
 
 
 def connect() -> None:
@@ -358,3 +396,7 @@ def connect() -> None:
     strength_services.scores_inserted.connect(
         _scores_inserted, sender=ScoreSheet, dispatch_uid="figures-scores-inserted"
     )
+    for model in FLAGS_CHANGED_BY:
+        label = model._meta.label
+        post_save.connect(_flags_changed, sender=model, dispatch_uid=f"flags-save-{label}")
+        post_delete.connect(_flags_changed, sender=model, dispatch_uid=f"flags-delete-{label}")

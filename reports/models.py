@@ -610,7 +610,11 @@ class FamilyFigures(models.Model):
 
     The domain trend (the caseload's ?sort=trend) is kept by the writes of moments, score
     sheets and domain scores (strengths) the same way; it holds once `trend_kept` is set,
-    which every refresh does (a row from before the trend was stored is read live)."""
+    which every refresh does (a row from before the trend was stored is read live).
+
+    The attention flags (`flags`, `late`) hold for `flags_as_of` only: a write that can
+    change them empties that date in its transaction, and the nightly job and a job every
+    few minutes compute them again (reports.caseload.refresh_flags)."""
 
     family = models.OneToOneField(
         Family, on_delete=models.CASCADE, primary_key=True, related_name="figures"
@@ -630,6 +634,13 @@ class FamilyFigures(models.Model):
     # and whether this row holds it: an empty trend is a value, so it cannot say so itself.
     trend = models.FloatField(null=True, blank=True)
     trend_kept = models.BooleanField(default=False)
+    # The caseload's flags as reports.caseload computes them (a bit each, FLAG_BITS there)
+    # and the days past the phase's agreed end, for `flags_as_of`: they hold on that day
+    # only, and every write that can change one empties it (reports.figures), so a reader
+    # computes that family's flags live until the next refresh.
+    flags_as_of = models.DateField(null=True, blank=True)
+    flags = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("kengetallen van een gezin")

@@ -88,6 +88,15 @@ def refresh_team_reports_all() -> int:
     return teamreport.refresh_all_team_reports()
 
 
+@shared_task(name="reports.refresh_stale_flags")
+def refresh_stale_flags() -> int:
+    """The caseload flags of the active families whose stored flags a write emptied since
+    the last run (reports.caseload.refresh_flags); until then they are computed live."""
+    from reports.caseload import refresh_flags
+
+    return refresh_flags(stale_only=True)
+
+
 @shared_task(name="reports.refresh_family_figures")
 def refresh_family_figures() -> int:
     """Every active family's caseload figures for today (reports.figures; the beat

@@ -24,7 +24,7 @@ from familiekracht.demo import (
     strengths,
 )
 from familiekracht.demo.users import DEMO_PASSWORD, create_teams_and_users
-from reports.figures import paused, refresh_figures
+from reports.figures import paused, refresh_all
 
 
 def seed_base() -> dict[str, int]:
@@ -67,8 +67,8 @@ def seed_base() -> dict[str, int]:
         research.seed(teams=list(made.teams.values()), researcher=made.users["onderzoeker"])
         # The family portal: ouder-zuidoost and jongere-zuidoost, with a plan to agree to.
         portal.seed(password=DEMO_PASSWORD)
-        # The caseload's per-family figures, as the write paths would have kept them.
-        refresh_figures()
+        # The caseload's per-family figures and flags, as the write paths would have kept them.
+        refresh_all()
         return counts
 
 
@@ -94,6 +94,6 @@ def seed_bulk(count: int) -> list[Family]:
         strengths.seed(made_families)
         network.seed(made_families)
         reports.seed_reviews_and_questionnaires(made_families)
-        # Batch inserts send no signals: the new families' caseload figures in one statement.
-        refresh_figures()
+        # Batch inserts send no signals: the caseload figures and flags, a statement each.
+        refresh_all()
         return made_families

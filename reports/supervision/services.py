@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from cases.models import Family, Team
+from reports.figures import invalidate_flags
 from reports.models import SupervisionDiscussion, SupervisionSession
 
 
@@ -29,8 +30,10 @@ def supervision_session_create(
     session = SupervisionSession.objects.create(
         team=team, coach=coach, date=date, kind=kind, led_by=led_by, points=points, recorded_by=by
     )
+    discussed = {f.pk: f for f in families}
     SupervisionDiscussion.objects.bulk_create(
-        SupervisionDiscussion(session=session, family=family)
-        for family in {f.pk: f for f in families}.values()
+        SupervisionDiscussion(session=session, family=family) for family in discussed.values()
     )
+    # A batch insert sends no signals: the families' "ingezogen" flag may have changed.
+    invalidate_flags(discussed)
     return session
