@@ -133,12 +133,13 @@ def count_per_family(queryset: Any) -> Any:
 
 
 def _overview_figures(request: HttpRequest) -> dict[str, Any]:
-    """The contacts' totals (also the pager's count), and how many trajectories, coach
-    changes, involved team members, comments on contacts and legal measures of the children
-    the file has (their lists are read only when there is something to show)."""
-    from django.db.models import OuterRef, Subquery, Sum
-    from django.db.models.functions import Coalesce
+    """The contacts' totals (also the pager's count), the involved team members' names, and
+    how many trajectories, coach changes, comments on contacts and legal measures of the
+    children the file has (their lists are read only when there is something to show)."""
+    from django.db.models import CharField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
+    from cases.aggregates import JoinedText
     from cases.models import CoachChange, Comment, Contact, Family, LegalMeasure, Trajectory
 
     minutes = (
@@ -148,13 +149,31 @@ def _overview_figures(request: HttpRequest) -> dict[str, Any]:
         .annotate(total=Sum("minutes"))
         .values("total")
     )
-    involved = Family.involved.through.objects.filter(family=OuterRef("pk"))
+    # Each involved colleague's full name, or username without one (as get_full_name|default).
+    involved = (
+        Family.involved.through.objects.filter(family=OuterRef("pk"))
+        .order_by()
+        .values("family")
+        .annotate(
+            names=JoinedText(
+                Coalesce(
+                    NullIf(
+                        Trim(Concat("user__first_name", Value(" "), "user__last_name")),
+                        Value(""),
+                    ),
+                    "user__username",
+                    output_field=CharField(),
+                )
+            )
+        )
+        .values("names")
+    )
     return {
         "contact_minutes": Coalesce(Subquery(minutes), 0),
         "contact_count": count_per_family(Contact.objects.filter(family=OuterRef("pk"))),
         "trajectory_count": count_per_family(Trajectory.objects.filter(family=OuterRef("pk"))),
         "coach_change_count": count_per_family(CoachChange.objects.filter(family=OuterRef("pk"))),
-        "involved_count": count_per_family(involved),
+        "involved_names": Subquery(involved, output_field=CharField()),
         "contact_comment_count": count_per_family(
             Comment.objects.filter(family=OuterRef("pk"), contact__isnull=False)
         ),

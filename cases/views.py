@@ -327,7 +327,8 @@ def _family_page(
             "total_hours": round(figures["contact_minutes"] / 60, 1),
             "contact_count": figures["contact_count"],
             # The lists the history and the header show, read only when there is something.
-            "involved": list(family.involved.all()) if figures["involved_count"] else [],
+            # The involved colleagues' names, read with the family (cases.sections).
+            "involved": sorted(split_joined(figures["involved_names"]), key=str.lower),
             "safety_form": safety_form
             or SafetyForm(
                 initial={"safety_flag": family.safety_flag, "safety_note": family.safety_note}
