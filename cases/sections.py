@@ -136,10 +136,10 @@ def _overview_figures(request: HttpRequest) -> dict[str, Any]:
     """The contacts' totals (also the pager's count), the involved team members' names, and
     how many trajectories, coach changes, comments on contacts and legal measures of the
     children the file has (their lists are read only when there is something to show)."""
-    from django.db.models import CharField, OuterRef, Subquery, Sum, Value
-    from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+    from django.db.models import CharField, OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
 
-    from cases.aggregates import JoinedText
+    from cases.aggregates import JoinedText, name_or_username
     from cases.models import CoachChange, Comment, Contact, Family, LegalMeasure, Trajectory
 
     minutes = (
@@ -154,18 +154,7 @@ def _overview_figures(request: HttpRequest) -> dict[str, Any]:
         Family.involved.through.objects.filter(family=OuterRef("pk"))
         .order_by()
         .values("family")
-        .annotate(
-            names=JoinedText(
-                Coalesce(
-                    NullIf(
-                        Trim(Concat("user__first_name", Value(" "), "user__last_name")),
-                        Value(""),
-                    ),
-                    "user__username",
-                    output_field=CharField(),
-                )
-            )
-        )
+        .annotate(names=JoinedText(name_or_username("user")))
         .values("names")
     )
     return {

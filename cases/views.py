@@ -2,22 +2,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat, LPad
+from django.db.models import Aggregate, CharField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, LPad
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import formats, services
-from cases.aggregates import JoinedText, split_joined
+from cases.aggregates import JoinedText, JSONList, json_list, name_or_username, split_joined
 from cases.compiled import MARKER, CompiledQuery
 from cases.conflicts import save_or_merge
 from cases.daycache import DayCache
@@ -256,16 +258,45 @@ def _build_contact_page(
         .order_by("-date", "-created_at")
     )
     if has_comments:
-        # Comments on the file, shown under each contact (cases.comments): read only when
-        # the figures say the file's contacts have any.
-        contacts = contacts.prefetch_related(
-            Prefetch(
-                "comments",
-                queryset=Comment.objects.select_related("author"),
-                to_attr="shown_comments",
+        # Comments on the file, shown under each contact (cases.comments): with the contact,
+        # as a JSON list of who wrote them, when and what, only when the figures say the
+        # file's contacts have any.
+        comments = (
+            Comment.objects.filter(contact=OuterRef("pk"))
+            .order_by()
+            .values("contact")
+            .annotate(
+                items=JSONList(
+                    JSONObject(
+                        pk="pk", who=name_or_username("author"), at="created_at", text="text"
+                    )
+                )
             )
+            .values("items")
         )
+        contacts = contacts.annotate(comments_json=Subquery(comments))
     return CompiledQuery(contacts[start:stop], family=MARKER)
+
+
+@dataclass(frozen=True)
+class ShownComment:
+    """A comment under a contact on the family page, as cases/comment_list.html shows it."""
+
+    pk: int
+    author_name: str
+    created_at: datetime.datetime
+    text: str
+
+
+def _shown_comments(items: str | None) -> list[ShownComment]:
+    """The comments of a contact's JSON list, oldest first (Comment's own order)."""
+    shown = []
+    for item in json_list(items):
+        at = parse_datetime(item["at"])
+        if at is not None and timezone.is_naive(at):  # SQLite keeps UTC without its offset
+            at = timezone.make_aware(at, datetime.UTC)
+        shown.append(ShownComment(item["pk"], item["who"], at, item["text"]))
+    return sorted(shown, key=lambda c: (c.created_at, c.pk))
 
 
 _contact_pages = DayCache(_build_contact_page)
@@ -309,8 +340,7 @@ def _family_page(
         # In the members' order (birth date, name), as the relation orders them.
         contact.present = [m for m in members if m.pk in ids]
         contact.professionals = professionals_present_names(contact)
-        if not has_comments:
-            contact.shown_comments = []
+        contact.shown_comments = _shown_comments(contact.comments_json) if has_comments else []
         # "0003:label": sorted, the team's order then the label; shown without the order.
         contact.elements = [
             part.split(":", 1)[1] for part in sorted(split_joined(contact.element_labels))

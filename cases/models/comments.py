@@ -80,6 +80,11 @@ class Comment(models.Model):
         return f"{self.get_target_label()} {timezone.localtime(self.created_at):%d-%m-%Y %H:%M}"
 
     @property
+    def author_name(self) -> str:
+        """Who wrote it, as the pages name a colleague: the full name, else the username."""
+        return self.author.get_full_name() or self.author.username
+
+    @property
     def target_kind(self) -> str:
         return next(name for name in COMMENT_TARGETS if getattr(self, f"{name}_id") is not None)
 

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import formats
 from cases.agenda import services as agenda_services
 from cases.models import (
     AccessLog,
@@ -51,9 +52,9 @@ TODAY = timezone.localdate()
 # user's memberships (navigation), the page of contacts with who was present.
 FAMILY_PAGE = 12 + chain_queries()
 # With comments on contacts, a child's legal measure and an open referral to a partner: the
-# comments on the page's contacts, the legal measures and the open referrals, a query each
-# (none while the figures say there are none).
-FAMILY_PAGE_WITH_COMMENTS_MEASURES_REFERRALS = FAMILY_PAGE + 3
+# legal measures and the open referrals, a query each (none while the figures say there are
+# none); the comments come with the page's contacts.
+FAMILY_PAGE_WITH_COMMENTS_MEASURES_REFERRALS = FAMILY_PAGE + 2
 # With a history to show: the trajectories (two or more) and the coach changes, a query
 # each (none while the figures say there are none); the involved team members' names come
 # with the family's figures.
@@ -139,11 +140,12 @@ def test_family_page_with_a_history_costs_two_queries_more(family, alice, bob, a
     assert response.context["involved"] == [bob.get_full_name() or bob.username]
 
 
-def test_family_page_with_comments_a_measure_and_a_referral_costs_three_queries_more(
+def test_family_page_with_comments_a_measure_and_a_referral_costs_two_queries_more(
     family, alice, alice_client
 ):
-    """Comments on contacts, a child's legal measure and an open referral: each list is read
-    in one query, still the same at two sizes; without them none is read (FAMILY_PAGE)."""
+    """Comments on contacts, a child's legal measure and an open referral: the comments come
+    with the contacts, the other lists are read in one query each, still the same at two
+    sizes; without them none is read (FAMILY_PAGE)."""
     _grow(family, alice, 1)
     child = family.members.order_by("-date_of_birth").first()
     LegalMeasure.objects.create(
@@ -157,6 +159,8 @@ def test_family_page_with_comments_a_measure_and_a_referral_costs_three_queries_
     referral(family, partner, alice)
     url = reverse("cases:family_detail", args=[family.pk])
     alice_client.get(url)
+    # Django asks SQLite once per connection whether it has JSON (the comments' list).
+    assert connection.features.supports_json_field
     counts = []
     for more in (1, 30):
         _grow(family, alice, more)
@@ -335,3 +339,38 @@ def test_the_involved_colleagues_are_named_in_order_with_the_family(family, alic
     response = alice_client.get(url)
     assert response.context["involved"] == ["anoniem-collega", "bram de Wit", "Zeynep Kaya"]
     assert "anoniem-collega, bram de Wit, Zeynep Kaya" in response.content.decode()
+
+
+def test_comments_come_with_the_contacts_whole_in_order_and_at_their_time(
+    family, alice, alice_client
+):
+    """Read as a JSON list with the contact: any text comes back as written (quotes, lines,
+    separators, emoji), the writer by name, the oldest first, at the local time."""
+    contact = ContactFactory(family=family, author=alice, date=TODAY)
+    bob = member_of(family.team, first_name="", last_name="", username="bob-zonder-naam")
+    written = timezone.make_aware(datetime.datetime(2026, 7, 1, 9, 5))  # summer: UTC+2
+    text = 'Moeder zei: "het gaat\nbeter" \\ \x1f; €, 👍'
+    later = Comment.objects.create(
+        family=family, contact=contact, author=bob, text="Tweede", created_at=written
+    )
+    first = Comment.objects.create(
+        family=family,
+        contact=contact,
+        author=alice,
+        text=text,
+        created_at=written - datetime.timedelta(hours=1),
+    )
+    response = alice_client.get(reverse("cases:family_detail", args=[family.pk]))
+    (row,) = [c for c in response.context["page"].object_list if c.pk == contact.pk]
+    assert [(c.pk, c.text, c.created_at) for c in row.shown_comments] == [
+        (first.pk, text, first.created_at),
+        (later.pk, "Tweede", later.created_at),
+    ]
+    assert [c.author_name for c in row.shown_comments] == [
+        alice.get_full_name() or alice.username,
+        "bob-zonder-naam",
+    ]
+    body = response.content.decode()
+    when = formats.short_datetime(timezone.localtime(written))
+    assert "09:05" in when
+    assert f"Opmerking van bob-zonder-naam, {when}:" in body
