@@ -508,8 +508,9 @@ FAMILIEKRACHT = {
     # Jeugdwet: files are kept this many years after the last change (DOMAIN.md).
     "RETENTION_YEARS": env_int("FK_RETENTION_YEARS", 20),
     # Inzage/afschrift as PDF: records per volume, so one render stays within the worker's
-    # memory (cases.records.exports; the heavy family's volumes peak near 200 MB).
-    "EXPORT_PDF_VOLUME_RECORDS": 250,
+    # memory (cases.records.exports; the heavy family's export peaks at about 250 MB with
+    # 150 records a volume, 302 MB with 250).
+    "EXPORT_PDF_VOLUME_RECORDS": 150,
 }
 
 # Consent by the Jeugdwet's ages (cases/records/consent.py): under the first age the parents
