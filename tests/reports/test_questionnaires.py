@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Family
@@ -75,6 +76,10 @@ def test_coach_records_an_sdm(alice_client, alice, family):
     assert sdm.recorded_by == alice
     page = alice_client.get(url(family, "")).content.decode()
     assert "73,3" in page and "Na de analyse" in page
+    # The family page's panel too, with its one decimal as stored (SQLite hands the panel's
+    # subquery's decimal over as a float: 73,3000000000000).
+    overview = alice_client.get(reverse("cases:family_detail", args=[family.pk])).content
+    assert "SDM-Q-9: 73,3 (na de analyse" in overview.decode()
 
 
 def test_form_shows_nine_items(alice_client, family):
