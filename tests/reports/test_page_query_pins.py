@@ -126,3 +126,25 @@ def test_first_pages_cost_the_same_queries_at_two_sizes(
             assert client.get(path).status_code == 200
         counts.append(len(queries.captured_queries))
     assert counts == [pinned, pinned], "\n".join(q["sql"][:120] for q in queries.captured_queries)
+
+
+def test_the_coach_load_with_every_familys_flags_stored_costs_one_group_by(
+    team, alice, psychologist_client
+):  # type: ignore[no-untyped-def]
+    """As after the nightly job or the 5-minute refresh: the flags are counted from their
+    bits, and no second GROUP BY runs for families whose flags are not stored."""
+    from reports.figures import refresh_all
+
+    _add(team, alice, 5, start=0)
+    path = "/caseload/coaches/"
+    assert psychologist_client.get(path).status_code == 200
+    counts = []
+    for more in (0, 20):
+        _add(team, alice, more, start=5)
+        refresh_all()
+        with CaptureQueriesContext(connection) as queries:
+            response = psychologist_client.get(path)
+        counts.append(len(queries.captured_queries))
+    assert counts == [7 + jit_off_queries() + WAITING] * 2
+    (load,) = response.context["loads"]
+    assert load.families == 25
