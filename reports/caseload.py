@@ -553,7 +553,12 @@ def refresh_flags(
 ) -> int:
     """Compute and store the flags of these active families (None: all; `stale_only`: those
     whose stored flags do not hold for today) in one UPDATE ... FROM statement; a family
-    without a figures row is left to the live expressions. Returns the rows written."""
+    without a figures row is left to the live expressions. Returns the rows written.
+
+    A row is written only if its `flags_version` is still the one the SELECT read: a write
+    that emptied the flags while the statement ran (and so is not in what it computed) has
+    counted the version up, and PostgreSQL checks the condition again on the row as that
+    write left it, so the row stays empty (read live) instead of holding old flags."""
     today = today or timezone.localdate()
     families = Family.objects.filter(status=FamilyStatus.ACTIVE)
     if family_ids is not None:
@@ -572,8 +577,8 @@ def refresh_flags(
     live = (
         live_flags_queryset(families, today=today)
         .order_by()
-        .annotate(flag_bits=bits, late_days=F("late"))
-        .values("id", "flag_bits", "late_days")
+        .annotate(flag_bits=bits, late_days=F("late"), read_version=F("figures__flags_version"))
+        .values("id", "flag_bits", "late_days", "read_version")
     )
     select, params = live.query.sql_with_params()
     table = FamilyFigures._meta.db_table
@@ -581,6 +586,7 @@ def refresh_flags(
     sql = (
         f"UPDATE {table} SET flags = s.flag_bits, late = s.late_days, flags_as_of = %s "  # noqa: S608
         f"FROM ({select}) s WHERE {table}.family_id = s.id"
+        f" AND {table}.flags_version = s.read_version"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [today, *params])

@@ -228,7 +228,7 @@ def _statement(where: str, trend: str) -> str:
     return f"""
         INSERT INTO {figures}
             (family_id, last_contact, phase_started_on, used_minutes, extra_hours, as_of,
-             minutes_4w, trend, trend_kept, flags_as_of, flags, late)
+             minutes_4w, trend, trend_kept, flags_as_of, flags, late, flags_version)
         SELECT f.id,
             (SELECT MAX(c.date) FROM {contact} c WHERE c.family_id = f.id),
             p.started_on,
@@ -242,7 +242,7 @@ def _statement(where: str, trend: str) -> str:
                       WHERE c.family_id = f.id AND c.date >= %s AND c.date <= %s), 0),
             {trend},
             TRUE,
-            NULL, 0, 0
+            NULL, 0, 0, 0
         FROM {family} f
         LEFT JOIN {episode} p ON p.family_id = f.id AND p.ended_on IS NULL
         WHERE {where}
@@ -255,7 +255,8 @@ def _statement(where: str, trend: str) -> str:
             minutes_4w = excluded.minutes_4w,
             trend = excluded.trend,
             trend_kept = excluded.trend_kept,
-            flags_as_of = NULL
+            flags_as_of = NULL,
+            flags_version = {figures}.flags_version + 1
     """  # noqa: S608
 
 
@@ -296,11 +297,13 @@ def refresh_all(*, today: datetime.date | None = None) -> int:
 
 def invalidate_flags(family_ids: Iterable[int]) -> None:
     """These families' stored caseload flags no longer hold: read live until the next
-    refresh (reports.caseload.refresh_flags). One UPDATE, of the rows that held."""
+    refresh (reports.caseload.refresh_flags). One UPDATE; it counts the version up even where
+    the flags were already emptied, so a refresh that read the row before this write does
+    not store what it computed without it."""
     ids = sorted({int(pk) for pk in family_ids})
     if ids:
-        FamilyFigures.objects.filter(family_id__in=ids, flags_as_of__isnull=False).update(
-            flags_as_of=None
+        FamilyFigures.objects.filter(family_id__in=ids).update(
+            flags_as_of=None, flags_version=F("flags_version") + 1
         )
 
 

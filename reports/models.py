@@ -641,6 +641,9 @@ class FamilyFigures(models.Model):
     flags_as_of = models.DateField(null=True, blank=True)
     flags = models.PositiveIntegerField(default=0)
     late = models.PositiveIntegerField(default=0)
+    # One more at every write that empties `flags_as_of`: a refresh stores what it computed
+    # only if no such write came in since it read the row (reports.caseload.refresh_flags).
+    flags_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("kengetallen van een gezin")
