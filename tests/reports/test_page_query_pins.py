@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases.models import Membership, Role
 from phases.models import Reminder, ReminderKind
+from reports.figures import refresh_all
 from reports.models import CaseReview
 from tests.factories import ContactFactory, FamilyFactory, MemberFactory
 from tests.phases.helpers import open_phase
@@ -133,8 +134,6 @@ def test_the_coach_load_with_every_familys_flags_stored_costs_one_group_by(
 ):  # type: ignore[no-untyped-def]
     """As after the nightly job or the 5-minute refresh: the flags are counted from their
     bits, and no second GROUP BY runs for families whose flags are not stored."""
-    from reports.figures import refresh_all
-
     _add(team, alice, 5, start=0)
     path = "/caseload/coaches/"
     assert psychologist_client.get(path).status_code == 200

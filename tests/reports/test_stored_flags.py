@@ -18,6 +18,8 @@ from reports.caseload import (
     FLAG_BITS,
     STORED_FLAGS,
     caseload_queryset,
+    caseload_rows,
+    coach_load,
     coach_loads,
     counted_page,
     filter_queryset,
@@ -216,8 +218,6 @@ def test_a_page_is_found_by_its_ids_and_read_in_that_order(team, alice):
 
 
 def test_the_coach_load_adds_stored_and_live_counts_alike(team, alice, bob, calm):
-    from reports.caseload import caseload_rows, coach_load
-
     for i, coach in enumerate([alice, alice, bob]):
         family = FamilyFactory(team=team, coach=coach)
         open_phase(family, kind="execution", started_on=days_ago(400 - i))
