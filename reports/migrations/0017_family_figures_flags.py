@@ -25,4 +25,9 @@ class Migration(migrations.Migration):
             name='late',
             field=models.PositiveIntegerField(default=0),
         ),
+        migrations.AddField(
+            model_name='familyfigures',
+            name='flags_version',
+            field=models.PositiveIntegerField(default=0),
+        ),
     ]
