@@ -19,6 +19,7 @@ from cases.models import Contact, Family, FamilyStatus, LifeDomain, Role
 from phases import services as phase_services
 from phases.models import PhaseEpisode
 from reports.caseload import caseload_queryset, caseload_rows, coach_loads, order_queryset
+from reports import figures
 from reports.figures import (
     live_last_contact,
     live_minutes_4w,
@@ -366,6 +367,17 @@ def test_the_trend_is_kept_by_every_write_of_moments_sheets_and_scores(family, a
     Moment.objects.get(pk=start.pk).delete()
     assert_trend(family, None)
     assert live_trend_of(family) is None
+
+
+def test_the_trend_statement_is_compiled_once_and_is_the_live_expression():
+    # A contact post compiles nothing for the trend: the statement's subquery is kept per
+    # database engine, and it is what compiling the caseload's expression gives now.
+    first = figures._trend_select()
+    assert figures._trend_select() is first
+    assert figures._compile_trend_select() == first
+    sql, params = first
+    assert sql.startswith("(SELECT") and "f.id" in sql
+    assert params  # the perspectives' order is a parameter of the expression
 
 
 def test_deleting_all_sheets_or_moments_in_bulk_keeps_the_trend(team, alice):
