@@ -18,8 +18,8 @@ from cases import services as case_services
 from cases.models import Contact, Family, FamilyStatus, LifeDomain, Role
 from phases import services as phase_services
 from phases.models import PhaseEpisode
-from reports.caseload import caseload_queryset, caseload_rows, coach_loads, order_queryset
 from reports import figures
+from reports.caseload import caseload_queryset, caseload_rows, coach_loads, order_queryset
 from reports.figures import (
     live_last_contact,
     live_minutes_4w,
