@@ -9,7 +9,9 @@ in its own transaction (the signal handlers below: a contact saved or deleted, a
 episode saved or deleted, relapse hours added or deleted, a measurement moment, score
 sheet or domain score saved or deleted, scores inserted by strengths.services.scores_save),
 and the nightly job (`reports.refresh_family_figures`, 00:05) moves every row's date window
-to the new day and rewrites the rest with it. A reader (`stored_or_live`, `stored_or_live_trend`)
+to the new day and rewrites the rest with it, in batches. Every writer first locks the
+families' rows (`_refresh`), so two writers of one family take turns and neither leaves
+the other's contact out of the sums. A reader (`stored_or_live`, `stored_or_live_trend`)
 uses a row only when it holds for the question: the window figures when `as_of` is its
 today, the phase's minutes and relapse hours when `phase_started_on` is the open phase's
 start, the domain trend when `trend_kept` is set (every row written by `refresh_figures`;
@@ -37,7 +39,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -272,27 +274,58 @@ def _statement(where: str, trend: str) -> str:
     """  # noqa: S608
 
 
+# The nightly job writes the active families in batches of this many, each in a
+# transaction of its own, so a coach's contact post waits at most one batch for its family.
+NIGHTLY_BATCH = 500
+
+
 def refresh_figures(
     family_ids: Iterable[int] | None = None, *, today: datetime.date | None = None
 ) -> int:
-    """Compute the figures of these families (None: every active family) for `today`:
-    one statement. Returns the number of rows written."""
+    """Compute the figures of these families (None: every active family, in batches of
+    NIGHTLY_BATCH) for `today`. Returns the number of rows written."""
     if family_ids is None:
-        return _refresh("f.status = %s", [FamilyStatus.ACTIVE.value], today=today)
-    ids = sorted({int(pk) for pk in family_ids})
+        active = Family.objects.filter(status=FamilyStatus.ACTIVE).order_by("pk")
+        ids = list(active.values_list("pk", flat=True))
+        written = 0
+        for start in range(0, len(ids), NIGHTLY_BATCH):
+            with transaction.atomic():
+                written += _refresh_ids(ids[start : start + NIGHTLY_BATCH], today=today)
+        return written
+    return _refresh_ids(sorted({int(pk) for pk in family_ids}), today=today)
+
+
+def _refresh_ids(ids: list[int], *, today: datetime.date | None) -> int:
     if not ids:
         return 0
     return _refresh(f"f.id IN ({', '.join(['%s'] * len(ids))})", ids, today=today)
 
 
 def _refresh(where: str, where_params: list[Any], *, today: datetime.date | None = None) -> int:
-    today = today or timezone.localdate()
-    window = [today, today - datetime.timedelta(days=WINDOW_DAYS), today]
-    trend, trend_params = _trend_select()
-    sql = _statement(where, trend)
-    params = [*window, *trend_params, *where_params]
+    """Two statements in the caller's transaction: the families' rows locked, then their
+    figures computed and written.
+
+    The lock makes the writers of one family's figures take turns. Without it, two contacts
+    posted for a family at the same moment would each compute the sums without the other's
+    contact (not committed yet) and the later upsert would overwrite the earlier, leaving
+    one contact out of the sums; the nightly job likewise, with a contact posted while it
+    runs. With it, each upsert starts (and takes its snapshot, READ COMMITTED) only after
+    the family's previous writer has committed. FOR NO KEY UPDATE does not wait for the
+    key-share locks of the inserts that refer to the family. SQLite lets one writer in at a
+    time anyway and runs the select without the clause (select_for_update has no effect
+    there)."""
+    lock = "FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
+    family = Family._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"SELECT f.id FROM {family} f WHERE {where} ORDER BY f.id {lock}",  # noqa: S608
+            where_params,
+        )
+        today = today or timezone.localdate()
+        window = [today, today - datetime.timedelta(days=WINDOW_DAYS), today]
+        trend, trend_params = _trend_select()
+        sql = _statement(where, trend)
+        cursor.execute(sql, [*window, *trend_params, *where_params])
         return cursor.rowcount
 
 

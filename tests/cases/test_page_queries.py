@@ -62,9 +62,10 @@ FAMILY_PAGE_WITH_HISTORY = FAMILY_PAGE + 2
 # session, user, the family with the user's role in its team, the access-log row (insert
 # plus the chain), the contact inside its transaction (savepoint, insert, release: in
 # production, with no test transaction around the request, the insert alone), the family's
-# caseload figures brought up to date in the same transaction (one upsert,
-# reports.figures); the redirect reads nothing.
-CONTACT_POST = 8 + chain_queries()
+# caseload figures brought up to date in the same transaction (the family's row locked, so
+# two writers of its figures take turns, then one upsert: reports.figures); the redirect
+# reads nothing.
+CONTACT_POST = 9 + chain_queries()
 
 
 def _grow(family, user, n):  # type: ignore[no-untyped-def]

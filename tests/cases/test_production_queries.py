@@ -33,8 +33,9 @@ TODAY = timezone.localdate()
 PRODUCTION_FAMILY_PAGE = FAMILY_PAGE
 # The contact post in production: the session, the device with its user, the family with
 # the user's role, the access-log row (insert plus the chain), the contact's insert, and the
-# family's figures kept in the same transaction (reports.figures, one statement).
-PRODUCTION_CONTACT_POST = 6 + chain_queries()
+# family's figures kept in the same transaction (reports.figures: the family's row locked,
+# then one statement).
+PRODUCTION_CONTACT_POST = 7 + chain_queries()
 
 
 @pytest.fixture

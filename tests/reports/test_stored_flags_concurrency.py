@@ -18,6 +18,7 @@ from reports.figures import refresh_all
 from reports.models import FamilyFigures
 from tests.factories import ContactFactory, FamilyFactory
 from tests.phases.helpers import open_phase
+from tests.reports.helpers import waiting_for_a_lock
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -27,16 +28,6 @@ pytestmark = [
 ]
 
 TODAY = timezone.localdate()
-
-
-def _waiting_for_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
 
 
 def test_a_refresh_that_read_the_family_before_a_write_leaves_its_flags_empty(team, alice):
@@ -71,7 +62,7 @@ def test_a_refresh_that_read_the_family_before_a_write_leaves_its_flags_empty(te
         # The refresh has computed its flags without the task (not committed yet) and now
         # waits for the row.
         deadline = time.monotonic() + 10
-        while not _waiting_for_a_lock():
+        while not waiting_for_a_lock():
             assert time.monotonic() < deadline, "the refresh never waited for the row"
             time.sleep(0.02)
     thread.join(timeout=30)
