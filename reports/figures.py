@@ -312,8 +312,7 @@ def _refresh(where: str, where_params: list[Any], *, today: datetime.date | None
     runs. With it, each upsert starts (and takes its snapshot, READ COMMITTED) only after
     the family's previous writer has committed. FOR NO KEY UPDATE does not wait for the
     key-share locks of the inserts that refer to the family. SQLite lets one writer in at a
-    time anyway and runs the select without the clause (select_for_update has no effect
-    there)."""
+    time anyway and runs the select without the clause (the query count is the same)."""
     lock = "FOR NO KEY UPDATE" if connection.features.has_select_for_no_key_update else ""
     family = Family._meta.db_table
     with connection.cursor() as cursor:

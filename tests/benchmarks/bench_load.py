@@ -13,8 +13,7 @@ number of requests and a time limit. Then `/healthz` (which asks PostgreSQL and 
 the same client and concurrency, in the same run: the framework's floor. The server gets a
 Redis as production has one (REDIS_URL, or the local one on its default port in a database
 of its own); without an answering Redis, /healthz asks PostgreSQL only and the summary says
-so. Every contact the
-server answered with a redirect is read back from the database.
+so. Every contact the server answered with a redirect is read back from the database.
 
 Targets (issue 15): at least 80 requests/s and at least a third of /healthz's rate, p95 under
 300 ms, no errors, every written contact read back.
