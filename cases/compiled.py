@@ -31,8 +31,10 @@ from django.db.models import Model, QuerySet
 
 M = TypeVar("M", bound=Model)
 
-# Ids of the rows a query reads are positive; these never are.
-MARKER = -7_319_248_611_027_415_533
+# Ids of the rows a query reads are positive; these never are. Within a 32-bit integer
+# column's range (auth's and django-otp's ids are such columns): Django compiles a lookup
+# with a value outside its column's range to "no rows", without the marker.
+MARKER = -1_913_248_611
 SECOND_MARKER = MARKER - 1
 
 
@@ -58,6 +60,9 @@ class CompiledQuery(Generic[M]):
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             # A shape that can hold no row (an empty slice): it never asks the database.
+            # Anything else that compiles to nothing would answer nothing for every value.
+            if not self.queryset.query.is_empty():
+                raise ValueError("The query compiles to no rows whatever its values.") from None
             sql, params = "", ()
             compiled = (compiler, sql, (), [])
             with self._lock:

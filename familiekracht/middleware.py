@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.middleware import OTPMiddleware as _OTPMiddleware
 
+from cases.compiled import MARKER, SECOND_MARKER, CompiledQuery
 from cases.preferences import LANGUAGE_SESSION_KEY, remember_language
 
 LOGIN_AT_KEY = "fk_login_at"
@@ -297,6 +298,22 @@ class OTPMiddleware(_OTPMiddleware):
         return verified_user
 
 
+# Per device class, its "device with its user" query, compiled once (cases.compiled): it runs
+# on every verified request.
+_DEVICE_QUERIES: dict[type, CompiledQuery[Any]] = {}
+
+
+def _device_query(device_cls: type) -> CompiledQuery[Any]:
+    query = _DEVICE_QUERIES.get(device_cls)
+    if query is None:
+        shape = device_cls.objects.select_related("user").filter(  # type: ignore[attr-defined]
+            id=MARKER, user_id=SECOND_MARKER
+        )
+        query = CompiledQuery(shape.order_by("pk")[:1], device=MARKER, user=SECOND_MARKER)
+        _DEVICE_QUERIES[device_cls] = query
+    return query
+
+
 def _user_with_device(request: HttpRequest) -> tuple[Any, Any] | None:
     """(user, device) read in one query when that answers what the ordinary path would."""
     from contextlib import suppress
@@ -327,13 +344,10 @@ def _user_with_device(request: HttpRequest) -> tuple[Any, Any] | None:
         device_cls = apps.get_model(*model_label.split("."))
         if not issubclass(device_cls, Device):
             return None
-        device = (
-            device_cls.objects.select_related("user")
-            .filter(id=int(device_id), user_id=user_id)
-            .first()
-        )
-        if device is None:
+        found = _device_query(device_cls).run(device=int(device_id), user=user_id)
+        if not found:
             return None
+        device = found[0]
         user = device.user
         if not backend.user_can_authenticate(user):
             return None

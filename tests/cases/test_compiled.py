@@ -92,6 +92,29 @@ def test_an_empty_slice_asks_nothing(family, django_assert_num_queries):  # type
         assert query.run(family=family.pk) == []
 
 
+def test_a_32_bit_id_column_takes_the_markers(alice, bob, compiles):  # type: ignore[no-untyped-def]
+    """auth's and django-otp's ids are 32-bit columns: the markers are within their range, so
+    the query is compiled with them (a value out of range compiles to "no rows")."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = {user: TOTPDevice.objects.create(user=user, name="app") for user in (alice, bob)}
+    shape = TOTPDevice.objects.select_related("user").filter(id=MARKER, user_id=SECOND_MARKER)
+    query = CompiledQuery(shape.order_by("pk")[:1], device=MARKER, user=SECOND_MARKER)
+    for user, device in devices.items():
+        (row,) = query.run(device=device.pk, user=user.pk)
+        assert row == device and row.user == user
+    # Another user's device: no row.
+    assert query.run(device=devices[alice].pk, user=bob.pk) == []
+    assert len(compiles) == 1
+
+
+def test_a_shape_that_compiles_to_nothing_is_refused(family):  # type: ignore[no-untyped-def]
+    # Not an empty slice: it would answer "no rows" for every value, the marker unused.
+    query = CompiledQuery(Family.objects.filter(pk=MARKER, team_id__in=[]), pk=MARKER)
+    with pytest.raises(ValueError, match="no rows"):
+        query.run(pk=family.pk)
+
+
 def test_values_must_match_the_markers(family):  # type: ignore[no-untyped-def]
     query = CompiledQuery(Family.objects.filter(pk=MARKER), pk=MARKER)
     with pytest.raises(TypeError):
