@@ -147,14 +147,17 @@ def _check_extension_values(values: dict[str, Any]) -> None:
         raise TypeError(f"unexpected contact fields: {', '.join(unknown)}")
 
 
+def _nothing_chosen(value: Any) -> bool:
+    """A multiple-choice field left empty: it cleans to `queryset.none()`.
+
+    Reading that asks the database nothing, but Django still compiles the query first
+    (about half a millisecond a field on every contact post), so it is handed on as the
+    empty list it is."""
+    return isinstance(value, models.QuerySet) and value.query.is_empty()
+
+
 def _save_extensions(contact: Contact, values: dict[str, Any], *, created: bool = False) -> None:
-    # A multiple-choice field left empty cleans to `queryset.none()`: reading it asks the
-    # database nothing, but Django still compiles the query first (about half a millisecond
-    # a field on every contact post). It is handed on as the empty list it is.
-    chosen = {
-        name: [] if isinstance(value, models.QuerySet) and value.query.is_empty() else value
-        for name, value in values.items()
-    }
+    chosen = {name: [] if _nothing_chosen(value) else value for name, value in values.items()}
     for extension in contact_form_extensions():
         extension.save(contact=contact, values=chosen, created=created)
 
@@ -187,7 +190,7 @@ def contact_create(
         note=note,
     )
     # A new contact has no one present yet: add, without reading what is there.
-    if members := list(members_present):
+    if not _nothing_chosen(members_present) and (members := list(members_present)):
         contact.members_present.add(*members)
     _save_extensions(contact, extension_values, created=True)
     return contact
@@ -222,7 +225,7 @@ def contact_update(
     contact.save(
         update_fields=["date", "start_time", "minutes", "kind", "domains", "note", "updated_at"]
     )
-    contact.members_present.set(members_present)
+    contact.members_present.set([] if _nothing_chosen(members_present) else members_present)
     _save_extensions(contact, extension_values)
     after = _contact_snapshot(contact)
     if before != after:
