@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import models, router
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -130,7 +130,16 @@ class AccessLog(models.Model):
     @staticmethod
     def last_hash(using: str) -> str:
         """The newest row's hash; call it under log_chain.writer_lock only."""
-        last = AccessLog.objects.using(using).order_by("-pk").values_list("row_hash").first()
+        # Every page that logs reads it: plain SQL, as the ORM would write it, without
+        # compiling a query each time.
+        connection = connections[using]
+        quote, meta = connection.ops.quote_name, AccessLog._meta
+        column, table = quote(meta.get_field("row_hash").column), quote(meta.db_table)
+        # The model's own quoted names, no input.
+        sql = f"SELECT {column} FROM {table} ORDER BY {quote(meta.pk.column)} DESC LIMIT 1"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            last = cursor.fetchone()
         return last[0] if last else log_chain.GENESIS_HASH
 
     def check_new(self) -> None:
