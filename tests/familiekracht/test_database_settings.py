@@ -44,6 +44,8 @@ def test_postgresql_prepares_statements_unless_switched_off():
     off = _database_settings(DATABASE_URL=url, FK_DB_PREPARED_STATEMENTS="0")
     assert "prepare_threshold" not in off["OPTIONS"]
     assert "server_side_binding" not in off["OPTIONS"]
+    # No JIT compilation, with or without prepared statements.
+    assert on["OPTIONS"]["options"] == off["OPTIONS"]["options"] == "-c jit=off"
     # The embedded SQLite database has no such thing.
     assert _database_settings()["ENGINE"].endswith("sqlite3")
     assert _database_settings()["OPTIONS"] == {}
@@ -68,3 +70,16 @@ def test_a_query_run_again_is_a_prepared_statement(family):  # type: ignore[no-u
     ((statement, generic, custom),) = prepared()
     # Prepared after five runs and run as such since: PostgreSQL parsed it once.
     assert generic + custom >= 3
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only"
+)
+def test_the_applications_connection_compiles_no_query_just_in_time():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+        # The server's own default is untouched: only this application's sessions.
+        cursor.execute("SELECT boot_val FROM pg_settings WHERE name = 'jit'")
+        assert cursor.fetchone() == ("on",)
