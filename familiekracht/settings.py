@@ -223,7 +223,9 @@ if DATABASE_URL:
     # after them was not compiled). Sent at connection start; a pooler that drops start-up
     # options needs `ALTER ROLE … SET jit = off` instead.
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # Beside any start-up options the URL gives (`?options=-c search_path=…`).
+        db_options = DATABASES["default"].setdefault("OPTIONS", {})
+        db_options["options"] = " ".join(filter(None, [db_options.get("options"), "-c jit=off"]))
     # Prepared statements on PostgreSQL: a query the connection has run before is neither
     # parsed nor planned again (planning took more of PostgreSQL's time than running the
     # family page's queries). Off (FK_DB_PREPARED_STATEMENTS=0) behind a pooler in

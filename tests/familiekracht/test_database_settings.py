@@ -46,6 +46,9 @@ def test_postgresql_prepares_statements_unless_switched_off():
     assert "server_side_binding" not in off["OPTIONS"]
     # No JIT compilation, with or without prepared statements.
     assert on["OPTIONS"]["options"] == off["OPTIONS"]["options"] == "-c jit=off"
+    # Added to the URL's own start-up options, not in their place.
+    given = _database_settings(DATABASE_URL=url + "?options=-c%20search_path%3Dfk")
+    assert given["OPTIONS"]["options"] == "-c search_path=fk -c jit=off"
     # The embedded SQLite database has no such thing.
     assert _database_settings()["ENGINE"].endswith("sqlite3")
     assert _database_settings()["OPTIONS"] == {}
