@@ -138,7 +138,14 @@ class Family(models.Model):
         ordering = ["display_name"]
         verbose_name = _("gezin")
         verbose_name_plural = _("gezinnen")
-        indexes = [models.Index(fields=["team", "status"])]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            # The landing page's order (cases.views.caseload): its first page of a team-wide
+            # caseload is read along this index, not sorted out of every family.
+            models.Index(
+                fields=["-safety_flag", "display_name", "id"], name="family_landing_order"
+            ),
+        ]
         constraints = [
             # "ZO-2026-001" and "zo-2026-001" are one file to the team, so one number.
             # FamilyForm.clean_case_number gives the same sentence on the field.

@@ -294,3 +294,32 @@ def test_team_wide_landing_page_is_paged_and_logs_only_the_page(
         f.pk for f in second.context["families"]
     }
     assert len(shown) == FAMILIES_PER_PAGE + 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
+def test_the_landing_pages_order_is_read_along_an_index(team, alice, psychologist_client):
+    """The team-wide landing page's first page comes from walking family_landing_order, not
+    from sorting every family of the team: with sequential scans ruled out the plan reads
+    that index and has no sort of its own, which holds only while the index's columns and
+    directions are the page's ORDER BY."""
+    _families_with_contacts(team, alice, 3)
+    url = reverse("cases:caseload")
+    psychologist_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        psychologist_client.get(url)
+    listing = next(
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "cases_family"."id"') and "LIMIT" in q["sql"]
+    )
+    assert listing.endswith(
+        'ORDER BY "cases_family"."safety_flag" DESC, "cases_family"."display_name" ASC, '
+        '"cases_family"."id" ASC LIMIT 3'
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + listing)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "family_landing_order" in plan
+    assert "Sort" not in plan
