@@ -152,6 +152,25 @@ def _redis_url() -> str:
     return url
 
 
+def _workers_cpu(server: subprocess.Popen) -> float | None:  # type: ignore[type-arg]
+    """CPU seconds (user and system) the server's worker processes have used, read from
+    Linux's /proc; None where there is no /proc."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if not children.exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in children.read_text().split():
+        try:
+            # Fields after the command's closing parenthesis: utime and stime are the 12th
+            # and 13th (man 5 proc, fields 14 and 15 of the whole line).
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def _wait_for_server(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
     for _ in range(100):
         if process.poll() is not None:
@@ -247,10 +266,13 @@ def main(report: Report) -> None:
         # Warm-up: every worker loads its templates and connections before the clock runs.
         warm = Load(CLIENTS * 4, page_or_post)
         warm.run()
+        cpu_before = _workers_cpu(server)
         mixed = Load(REQUESTS, page_or_post)
         seconds = mixed.run()
+        cpu_between = _workers_cpu(server)
         floor = Load(HEALTHZ_REQUESTS, healthz)
         floor_seconds = floor.run()
+        cpu_after = _workers_cpu(server)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -282,3 +304,10 @@ def main(report: Report) -> None:
     report(f"load: /healthz ({asks}), same client", floor_rate, "req/s", "-")
     report("load: throughput / /healthz rate", rate / floor_rate, "x", ">= 0.33")
     report("load: /healthz errors", len(floor.errors), "errors", "0")
+    if cpu_before is not None and cpu_between is not None and cpu_after is not None:
+        # What the ratio is made of: the workers' own CPU per request (the client, PostgreSQL
+        # and Redis share the machine's cores with them).
+        mixed_cpu = (cpu_between - cpu_before) / len(mixed.timings) * 1000
+        floor_cpu = (cpu_after - cpu_between) / len(floor.timings) * 1000
+        report("load: workers' CPU per request, mixed load", mixed_cpu, "ms", "-")
+        report("load: workers' CPU per request, /healthz", floor_cpu, "ms", "-")

@@ -2,14 +2,15 @@
 
 The demo data (`seed_demo`) is topped up until the Zuidoost team has SIZES[0], then SIZES[-1]
 active families (common.seed_to, then VACUUM and ANALYZE). Each page is requested in-process
-with Django's test client as the user who opens it (a warm-up, then the median of REPEATS
+with Django's test client as the user who opens it (a warm-up, then the median of its timed
 requests) and its response size and query count are read from one more request.
 
 On PostgreSQL the database at the smaller size is kept as a copy (CREATE DATABASE … TEMPLATE,
 Django's clone of a test database) before it is topped up, and each page is then timed at
-both sizes in turns, a few requests at a time: a machine whose speed drifts over the minutes
-of the run (a shared host, a background job) slows both sizes alike instead of the one that
-happens to be measured second. Elsewhere the sizes are measured one after the other.
+both sizes in turns (TURNS turns of a warm-up and a few timed requests): a machine whose
+speed drifts over the minutes of the run (a shared host, a background job) slows both sizes
+alike instead of the one that happens to be measured second. Elsewhere the sizes are
+measured one after the other.
 Targets (issue 15): under 300 ms and under 1 MB at 10,000, at most 1.5 x the time at 1,000,
 and the same number of queries at both sizes. Before the pages, at each size, the team
 report's refresh job (the Celery beat job that computes every team's report snapshot,
@@ -23,7 +24,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from tests.benchmarks.common import REPEATS, SIZES, seed_to
+from tests.benchmarks.common import QUICK, REPEATS, SIZES, seed_to
 
 # This benchmark sets the database size itself.
 BASELINE = False
@@ -57,8 +58,9 @@ def _typical_family() -> int:
     )
 
 
-# Turns per page and size when the sizes are measured in turns: REPEATS requests in all.
-TURNS = 3
+# When the sizes are measured in turns: TURNS turns per page and size of REPEATS // 3
+# requests each after a warm-up (15 requests per page and size; 3 for bench-quick).
+TURNS = 1 if QUICK else 5
 
 
 def _use(database: str) -> None:
@@ -82,8 +84,7 @@ def _measure(
     for size, database in databases.items():
         _use(database)
         family_ids[size] = _typical_family()
-    per_turn = max(1, REPEATS // TURNS) if len(databases) > 1 else REPEATS
-    turns = REPEATS // per_turn
+    per_turn, turns = (max(1, REPEATS // 3), TURNS) if len(databases) > 1 else (REPEATS, 1)
     for figure, username, path in PAGES:
         timings: dict[int, list[float]] = {size: [] for size in databases}
         for turn in range(turns):
