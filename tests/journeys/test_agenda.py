@@ -79,11 +79,12 @@ def test_plan_a_visit_see_it_in_the_agenda_and_log_it(browser_page, family, alic
 def test_tomorrows_visit_cannot_be_logged_yet(browser_page, family, alice):
     from cases.agenda import services
 
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     services.appointment_create(
         family=family,
         by=alice,
         kind="home_visit",
-        date=timezone.localdate() + datetime.timedelta(days=1),
+        date=tomorrow,
         starts_at=datetime.time(9),
         ends_at=datetime.time(10),
         coach=alice,
@@ -91,7 +92,8 @@ def test_tomorrows_visit_cannot_be_logged_yet(browser_page, family, alice):
     page = browser_page
     checks = PageChecks(page)
     login(page, checks, "alice")
-    page.goto("/agenda/")
+    # The week that holds tomorrow: on a Sunday that is next week's.
+    page.goto(f"/agenda/?week={tomorrow.isoformat()}")
     item = page.locator(".agenda-item", has_text="Gezin Jansen")
     item.wait_for()
     assert item.get_by_role("link", name="Vastleggen als contact").count() == 0

@@ -18,6 +18,7 @@ from cases.models import FamilyStatus
 from reports import tasks
 from reports.models import FidelitySnapshot
 from reports.teamreport import fidelity_table, team_fidelity
+from tests.clock import now_with_time_left_today
 from tests.factories import FamilyFactory, TeamFactory
 from tests.phases.helpers import open_phase
 
@@ -52,7 +53,7 @@ def test_snapshot_is_the_live_table_then_stays_until_stale_and_is_asked_for_once
 ):  # type: ignore[no-untyped-def]
     _open_file(team, alice)
     _open_file(team, None)
-    now = timezone.now()
+    now = now_with_time_left_today()
     first = team_fidelity(team, now=now)
     # Computed here (no snapshot yet): the same figures as the live table, with its time.
     assert _figures(first) == _figures(fidelity_table(team, today=timezone.localdate(now)))

@@ -29,6 +29,7 @@ from reports.teamreport import (
     team_report_snapshot,
 )
 from tests.cases.partners.factories import PartnerFactory, referral
+from tests.clock import now_with_time_left_today
 from tests.factories import ContactFactory, FamilyFactory, TeamFactory
 from tests.phases.helpers import open_phase
 from tests.reports.test_team_report import data  # noqa: F401 (a fixture)
@@ -79,7 +80,7 @@ def _without_times(report):  # type: ignore[no-untyped-def]
 
 
 def test_a_snapshot_is_the_live_report_in_either_language(rich):  # type: ignore[no-untyped-def]
-    now = timezone.now()
+    now = now_with_time_left_today()
     with translation.override("nl"):
         live = team_report(rich, year=YEAR, now=now)
         stored = team_report_snapshot(rich, year=YEAR, now=now)
@@ -114,7 +115,7 @@ def test_report_data_is_language_neutral(rich):  # type: ignore[no-untyped-def]
 
 @override_settings(FIDELITY_SNAPSHOT_MINUTES=30)
 def test_stored_until_stale_then_asked_for_once(data, alice, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    now = timezone.now()
+    now = now_with_time_left_today()
     first = team_report_snapshot(data, year=YEAR, now=now)
     assert first.computed_at == now
     assert FidelitySnapshot.objects.get(team=data).computed_at == now
