@@ -7,7 +7,7 @@ requests) and its response size and query count are read from one more request.
 
 On PostgreSQL the database at the smaller size is kept as a copy (CREATE DATABASE … TEMPLATE,
 Django's clone of a test database) before it is topped up, and each page is then timed at
-both sizes in turns (TURNS turns of a warm-up and a few timed requests): a machine whose
+both sizes in turns (TURNS turns of a warm-up and a few timed requests each): a machine whose
 speed drifts over the minutes of the run (a shared host, a background job) slows both sizes
 alike instead of the one that happens to be measured second. Elsewhere the sizes are
 measured one after the other.
@@ -58,9 +58,11 @@ def _typical_family() -> int:
     )
 
 
-# When the sizes are measured in turns: TURNS turns per page and size of REPEATS // 3
-# requests each after a warm-up (15 requests per page and size; 3 for bench-quick).
-TURNS = 1 if QUICK else 5
+# Turns per page and size, each of REPEATS // TURNS timed requests (9 in all; 3 for
+# bench-quick) after a warm-up of as many requests as psycopg runs a query before it
+# prepares it (settings.PREPARE_THRESHOLD): a turn starts on a new connection, and the
+# timed requests run as prepared statements, as on a production connection.
+TURNS = 1 if QUICK else 3
 
 
 def _use(database: str) -> None:
@@ -77,6 +79,7 @@ def _measure(
     report: Report,
 ) -> None:
     """Every page at every size: `databases` maps a size to the database that holds it."""
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -84,18 +87,20 @@ def _measure(
     for size, database in databases.items():
         _use(database)
         family_ids[size] = _typical_family()
-    per_turn, turns = (max(1, REPEATS // 3), TURNS) if len(databases) > 1 else (REPEATS, 1)
+    per_turn = max(1, REPEATS // TURNS)
+    warm_up = settings.PREPARE_THRESHOLD
     for figure, username, path in PAGES:
         timings: dict[int, list[float]] = {size: [] for size in databases}
-        for turn in range(turns):
+        for turn in range(TURNS):
             # Alternate which size goes first, so neither always follows the other.
             sizes = list(databases) if turn % 2 == 0 else list(databases)[::-1]
             for size in sizes:
                 _use(databases[size])
                 url = f"/families/{family_ids[size]}/" if path == "family" else path
                 client = clients[size, username]
-                response = client.get(url, secure=True)  # warm-up
-                assert response.status_code == 200, (url, response.status_code)
+                for _ in range(warm_up):
+                    response = client.get(url, secure=True)
+                    assert response.status_code == 200, (url, response.status_code)
                 for _ in range(per_turn):
                     start = time.perf_counter()
                     client.get(url, secure=True)
